@@ -1,0 +1,317 @@
+"""The inbox state machine: the transition table of the API contract, written once as data,
+and the one function that applies an event to a conversation.
+
+``apply`` is pure: it returns what should change (the new conversation, the activity
+entry, the effects to carry out) and leaves storing and side effects to the adapters.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Union
+
+from inbox.bot import Answer, BotDecision, HandOff, SpamVerdict
+from inbox.errors import InvalidInput, TransitionNotAllowed
+from inbox.model import (
+    BOT,
+    BOT_STATUSES,
+    SYSTEM,
+    Activity,
+    Actor,
+    ActorType,
+    Conversation,
+    Sender,
+    Status,
+    iso,
+    preview,
+)
+
+MAX_HOLD = timedelta(days=30)
+
+B, O, H, C, S = Status.BOT, Status.OPEN, Status.ON_HOLD, Status.CLOSED, Status.SPAM
+
+
+@dataclass(frozen=True)
+class Row:
+    """One row of the transition table: the status reached and the activity type written."""
+
+    to: Status
+    activity: str | None  # None: the status does not change and no entry is written
+
+
+# trigger -> {from status: row}. Any (trigger, status) pair missing here is refused,
+# except wake_up, which is ignored (a stale or repeated wake-up is normal, not an error).
+TRANSITIONS: dict[str, dict[Status, Row]] = {
+    "bot_answered": {B: Row(B, None), C: Row(C, None)},
+    "handed_off": {B: Row(O, "handed_off"), C: Row(O, "handed_off")},
+    "bot_spam": {B: Row(S, "marked_spam"), C: Row(S, "marked_spam")},
+    "guest_message": {O: Row(O, None), H: Row(O, "resumed"), S: Row(S, None)},
+    "agent_reply": {O: Row(O, None), H: Row(O, "resumed"), B: Row(O, "taken_over"), C: Row(O, "taken_over")},
+    "hold": {O: Row(H, "held"), H: Row(H, "held")},
+    "wake_up": {H: Row(O, "woken")},
+    "close": {B: Row(C, "closed"), O: Row(C, "closed"), H: Row(C, "closed")},
+    "reopen": {C: Row(O, "reopened")},
+    "spam": {B: Row(S, "marked_spam"), O: Row(S, "marked_spam"), H: Row(S, "marked_spam"), C: Row(S, "marked_spam")},
+    "not_spam": {S: Row(O, "unmarked_spam")},
+}
+
+# Triggers after which the conversation is no longer "fully automated": a person or a
+# handoff touched it.
+_TOUCHED_BY_A_PERSON = frozenset(TRANSITIONS) - {"bot_answered", "bot_spam", "guest_message", "wake_up"}
+
+
+def new_id(prefix: str) -> str:
+    """A fresh id that sorts by creation time (entries written in the same millisecond keep their order)."""
+    return f"{prefix}_{time.time_ns():016x}{uuid.uuid4().hex[:8]}"
+
+
+# --- events ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GuestMessage:
+    """A guest wrote. ``decision`` is the bot's verdict, needed when the bot has the
+    conversation (status bot or closed) and ignored otherwise."""
+
+    text: str
+    at: datetime
+    decision: BotDecision | None = None
+    guest: Actor = Actor(ActorType.GUEST)
+
+    @property
+    def actor(self) -> Actor:
+        return BOT if isinstance(self.decision, (HandOff, SpamVerdict)) else self.guest
+
+
+@dataclass(frozen=True)
+class AgentReply:
+    actor: Actor
+    text: str
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Hold:
+    actor: Actor
+    until: datetime
+    at: datetime
+    token: str = field(default_factory=lambda: uuid.uuid4().hex)
+
+
+@dataclass(frozen=True)
+class WakeUp:
+    hold_token: str
+    at: datetime
+    actor: Actor = SYSTEM
+
+
+@dataclass(frozen=True)
+class Close:
+    actor: Actor
+    at: datetime
+
+
+@dataclass(frozen=True)
+class Reopen:
+    actor: Actor
+    at: datetime
+
+
+@dataclass(frozen=True)
+class MarkSpam:
+    actor: Actor
+    at: datetime
+
+
+@dataclass(frozen=True)
+class MarkNotSpam:
+    actor: Actor
+    at: datetime
+
+
+Event = Union[GuestMessage, AgentReply, Hold, WakeUp, Close, Reopen, MarkSpam, MarkNotSpam]
+
+_SIMPLE_TRIGGERS = {Close: "close", Reopen: "reopen", MarkSpam: "spam", MarkNotSpam: "not_spam", AgentReply: "agent_reply",
+                    Hold: "hold", WakeUp: "wake_up"}
+
+
+# --- effects --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ScheduleWakeUp:
+    """Schedule the one-off wake-up of this hold (replacing any earlier one)."""
+
+    until: datetime
+    hold_token: str
+
+
+@dataclass(frozen=True)
+class CancelWakeUp:
+    """Cancel the pending wake-up: the conversation left On hold before it fired."""
+
+
+@dataclass(frozen=True)
+class DeliverReply:
+    """Send a reply to the guest on the conversation's channel."""
+
+    text: str
+    sender: Sender
+    actor: Actor
+
+
+@dataclass(frozen=True)
+class BotSwitched:
+    """The bot is switched on (closed, bot) or off (open, on hold, spam) for this conversation."""
+
+    on: bool
+
+
+Effect = Union[ScheduleWakeUp, CancelWakeUp, DeliverReply, BotSwitched]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What applying an event decided: store ``conversation`` and ``activity``, carry out ``effects``."""
+
+    conversation: Conversation
+    activity: Activity | None
+    effects: tuple[Effect, ...] = ()
+    trigger: str = ""
+    ignored: str | None = None  # why nothing changed, for events that may be stale
+
+    @property
+    def changed(self) -> bool:
+        return self.ignored is None
+
+
+# --- the rules ------------------------------------------------------------------------
+
+
+def trigger_of(conversation: Conversation, event: Event) -> str:
+    """Which row of the table an event selects, given where the conversation stands."""
+    if isinstance(event, GuestMessage):
+        if conversation.status not in BOT_STATUSES:
+            return "guest_message"
+        decision = event.decision
+        if isinstance(decision, Answer):
+            return "bot_answered"
+        if isinstance(decision, HandOff):
+            return "handed_off"
+        if isinstance(decision, SpamVerdict):
+            return "bot_spam"
+        raise InvalidInput("a guest message to the bot needs the bot's decision")
+    return _SIMPLE_TRIGGERS[type(event)]
+
+
+def validate_hold(until: datetime, now: datetime) -> None:
+    """A hold must end in the future and at most 30 days ahead."""
+    if until.tzinfo is None:
+        raise InvalidInput("until must carry a time zone (use a Z suffix for UTC)")
+    if until <= now:
+        raise InvalidInput("until must lie in the future")
+    if until > now + MAX_HOLD:
+        raise InvalidInput("until must be at most 30 days ahead")
+
+
+def start_conversation(
+    *, conversation_id: str, hotel_id: str, channel: str, at: datetime, actor: Actor,
+    contact_id: str | None = None, external_conversation_id: str | None = None,
+) -> Outcome:
+    """A new conversation starts with the bot, with a ``created`` entry."""
+    conversation = Conversation(
+        id=conversation_id, hotel_id=hotel_id, channel=channel, status=Status.BOT,
+        created_at=at, updated_at=at, last_message_at=at, contact_id=contact_id,
+        external_conversation_id=external_conversation_id,
+    )
+    activity = Activity(
+        id=new_id("act"), conversation_id=conversation_id, hotel_id=hotel_id, type="created", actor=actor,
+        from_status=None, to_status=Status.BOT, at=at,
+    )
+    return Outcome(conversation, activity, (BotSwitched(on=True),), trigger="created")
+
+
+def apply(conversation: Conversation, event: Event) -> Outcome:
+    """Apply one event to a conversation.
+
+    Raises ``TransitionNotAllowed`` (naming the current status) when the table has no row
+    for the pair, and ``InvalidInput`` for a hold outside its window. A wake-up for an
+    older hold or for a conversation no longer on hold changes nothing (``ignored``).
+    """
+    trigger = trigger_of(conversation, event)
+    status = conversation.status
+
+    if isinstance(event, WakeUp):
+        if status is not Status.ON_HOLD:
+            return Outcome(conversation, None, (), trigger, ignored=f"conversation is {status}, not on hold")
+        if event.hold_token != conversation.hold_token:
+            return Outcome(conversation, None, (), trigger, ignored="wake-up of an older hold")
+
+    row = TRANSITIONS[trigger].get(status)
+    if row is None:
+        raise TransitionNotAllowed(trigger, status)
+    if isinstance(event, Hold):
+        validate_hold(event.until, event.at)
+
+    changes: dict = {"status": row.to, "updated_at": max(conversation.updated_at, event.at)}
+    if trigger in _TOUCHED_BY_A_PERSON:
+        changes["automated"] = False
+    if row.to is Status.ON_HOLD:
+        changes["hold_until"], changes["hold_token"] = event.until, event.token
+    else:
+        changes["hold_until"] = changes["hold_token"] = None
+
+    effects: list[Effect] = []
+    text_in = getattr(event, "text", None)
+    if text_in is not None:
+        _note_message(conversation, changes, text_in, event.at)
+    if trigger == "bot_answered":
+        _note_message(conversation, changes, event.decision.text, event.at)
+        effects.append(DeliverReply(event.decision.text, Sender.BOT, BOT))
+    if isinstance(event, AgentReply):
+        effects.append(DeliverReply(event.text, Sender.AGENT, event.actor))
+
+    if status is Status.ON_HOLD and row.to is not Status.ON_HOLD and trigger != "wake_up":
+        effects.append(CancelWakeUp())
+    if isinstance(event, Hold):
+        effects.append(ScheduleWakeUp(event.until, event.token))
+    if (status in BOT_STATUSES) != (row.to in BOT_STATUSES):
+        effects.append(BotSwitched(on=row.to in BOT_STATUSES))
+
+    new = conversation.evolve(**changes)
+    activity = None
+    if row.activity is not None:
+        activity = Activity(
+            id=new_id("act"), conversation_id=conversation.id, hotel_id=conversation.hotel_id, type=row.activity,
+            actor=event.actor, from_status=status, to_status=row.to, at=event.at,
+            reason=_reason(trigger, event), details=_details(event),
+        )
+    return Outcome(new, activity, tuple(effects), trigger)
+
+
+def _note_message(conversation: Conversation, changes: dict, text: str, at: datetime) -> None:
+    # A late message (older than the last one) is kept but never moves the list order back.
+    if at >= changes.get("last_message_at", conversation.last_message_at):
+        changes["last_message_at"] = at
+        changes["last_message_preview"] = preview(text)
+
+
+def _reason(trigger: str, event: Event) -> str | None:
+    if isinstance(event, GuestMessage) and isinstance(event.decision, HandOff):
+        return str(event.decision.reason)
+    if isinstance(event, GuestMessage) and trigger == "bot_spam":
+        return "spam_detected"
+    return {"agent_reply": "agent_reply", "guest_message": "guest_message", "wake_up": "hold_expired"}.get(trigger)
+
+
+def _details(event: Event) -> dict:
+    if isinstance(event, Hold):
+        return {"until": iso(event.until)}
+    if isinstance(event, GuestMessage) and isinstance(event.decision, SpamVerdict):
+        return {"score": event.decision.score, "reasons": list(event.decision.reasons)}
+    if isinstance(event, GuestMessage) and isinstance(event.decision, HandOff):
+        return dict(event.decision.details)
+    return {}

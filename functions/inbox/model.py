@@ -1,0 +1,184 @@
+"""Domain objects of the inbox: conversations, messages, activity entries and contacts."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
+from enum import StrEnum
+
+PREVIEW_LENGTH = 140
+
+
+class Status(StrEnum):
+    """Where a conversation stands."""
+
+    BOT = "bot"
+    OPEN = "open"
+    ON_HOLD = "on_hold"
+    CLOSED = "closed"
+    SPAM = "spam"
+
+
+class Tab(StrEnum):
+    """The five tabs of the console's inbox."""
+
+    OPEN = "open"
+    ON_HOLD = "on_hold"
+    CLOSED = "closed"
+    SPAM = "spam"
+    ALL = "all"
+
+
+def tabs_of(status: Status) -> frozenset[Tab]:
+    """The tabs a conversation with this status is listed in."""
+    own = {Status.OPEN: Tab.OPEN, Status.ON_HOLD: Tab.ON_HOLD, Status.CLOSED: Tab.CLOSED, Status.SPAM: Tab.SPAM}
+    tabs = {own[status]} if status in own else set()
+    if status is not Status.SPAM:
+        tabs.add(Tab.ALL)
+    return frozenset(tabs)
+
+
+# The bot talks to the guest only in these statuses (and only when the hotel's bot is on).
+BOT_STATUSES = frozenset({Status.BOT, Status.CLOSED})
+
+
+def bot_enabled(status: Status, hotel_bot_on: bool) -> bool:
+    """True exactly when the status is bot or closed and the hotel has its bot on."""
+    return hotel_bot_on and status in BOT_STATUSES
+
+
+class ActorType(StrEnum):
+    GUEST = "guest"
+    BOT = "bot"
+    AGENT = "agent"
+    PARTNER = "partner"
+    SYSTEM = "system"
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who did something: a guest, the bot, an agent, a partner or the system."""
+
+    type: ActorType
+    id: str | None = None
+    name: str | None = None
+
+
+SYSTEM = Actor(ActorType.SYSTEM, "lobby", "Lobby")
+BOT = Actor(ActorType.BOT, "bot", "Lobby bot")
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def iso(moment: datetime) -> str:
+    """ISO 8601 in UTC with a ``Z`` and millisecond precision, so strings sort by time."""
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def preview(text: str) -> str:
+    """The list's one-line preview of a message: at most 140 characters."""
+    flat = " ".join(text.split())
+    return flat if len(flat) <= PREVIEW_LENGTH else flat[: PREVIEW_LENGTH - 1] + "…"
+
+
+@dataclass(frozen=True)
+class Conversation:
+    """A conversation between a guest and a hotel on one channel."""
+
+    id: str
+    hotel_id: str
+    channel: str
+    status: Status
+    created_at: datetime
+    updated_at: datetime
+    last_message_at: datetime
+    contact_id: str | None = None
+    external_conversation_id: str | None = None
+    last_message_preview: str = ""
+    automated: bool = True
+    hold_until: datetime | None = None
+    hold_token: str | None = None
+    version: int = 0  # optimistic lock, owned by the store
+
+    @property
+    def tabs(self) -> frozenset[Tab]:
+        return tabs_of(self.status)
+
+    def evolve(self, **changes) -> "Conversation":
+        return replace(self, **changes)
+
+
+class Direction(StrEnum):
+    INBOUND = "inbound"
+    OUTBOUND = "outbound"
+
+
+class Sender(StrEnum):
+    GUEST = "guest"
+    BOT = "bot"
+    AGENT = "agent"
+
+
+class Delivery(StrEnum):
+    PENDING = "pending"
+    DELIVERED = "delivered"
+    FAILED = "failed"
+
+
+@dataclass(frozen=True)
+class Message:
+    """One message of a conversation, inbound from the guest or outbound to them."""
+
+    id: str
+    conversation_id: str
+    hotel_id: str
+    direction: Direction
+    sender: Sender
+    text: str
+    sent_at: datetime
+    agent_id: str | None = None
+    external_message_id: str | None = None
+    delivery: Delivery | None = None
+    delivery_error: str | None = None
+
+
+@dataclass(frozen=True)
+class Activity:
+    """One entry of a conversation's activity: who moved it where, when and why."""
+
+    id: str
+    conversation_id: str
+    hotel_id: str
+    type: str
+    actor: Actor
+    from_status: Status | None
+    to_status: Status
+    at: datetime
+    reason: str | None = None
+    details: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Reservation:
+    reservation_id: str
+    check_in: str | None = None
+    check_out: str | None = None
+    room: str | None = None
+    guests: int | None = None
+
+
+@dataclass(frozen=True)
+class Contact:
+    """The guest's profile."""
+
+    id: str
+    hotel_id: str
+    channel: str
+    external_id: str | None = None
+    name: str | None = None
+    email: str | None = None
+    phone: str | None = None
+    language: str | None = None
+    reservations: tuple[Reservation, ...] = ()

@@ -1,0 +1,59 @@
+"""What the inbox needs from the outside world, as protocols the adapters implement."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Generic, Protocol, Sequence, TypeVar
+
+from inbox.model import Activity, Contact, Conversation, Message, Tab
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    """One page of a newest-first list, with the opaque cursor of the next page (or None)."""
+
+    items: list[T]
+    next_cursor: str | None
+
+
+@dataclass(frozen=True)
+class Hotel:
+    id: str
+    name: str
+    timezone: str = "UTC"
+    bot_enabled: bool = True
+    expedia_property_id: str | None = None
+
+
+class ConversationStore(Protocol):
+    """Where conversations, their messages and activity live."""
+
+    def get_hotel(self, hotel_id: str) -> Hotel | None: ...
+
+    def get_conversation(self, hotel_id: str, conversation_id: str) -> Conversation: ...
+
+    def get_contact(self, hotel_id: str, contact_id: str) -> Contact | None: ...
+
+    def list_tab(self, hotel_id: str, tab: Tab, limit: int, cursor: str | None = None) -> Page[Conversation]: ...
+
+    def tab_counts(self, hotel_id: str) -> dict[Tab, int]: ...
+
+    def list_messages(self, hotel_id: str, conversation_id: str, limit: int, cursor: str | None = None) -> Page[Message]: ...
+
+    def list_activity(self, hotel_id: str, conversation_id: str, limit: int, cursor: str | None = None) -> Page[Activity]: ...
+
+    def commit(
+        self, before: Conversation | None, after: Conversation,
+        activities: Sequence[Activity] = (), messages: Sequence[Message] = (),
+    ) -> Conversation: ...
+
+
+class WakeUpScheduler(Protocol):
+    """Wakes a held conversation at the end of its hold (one schedule per conversation)."""
+
+    def schedule(self, hotel_id: str, conversation_id: str, until: datetime, hold_token: str) -> None: ...
+
+    def cancel(self, hotel_id: str, conversation_id: str) -> None: ...

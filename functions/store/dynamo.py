@@ -1,0 +1,357 @@
+"""``DynamoStore``: the inbox's ConversationStore on one DynamoDB table, through pynamodb.
+
+Floors it keeps (tests count them): a tab page is one Query on that tab's index, the
+tab counts are one Query over the hotel's counter shards, and a change of status is one
+TransactWriteItems moving the conversation, writing its activity and updating the counters.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import random
+from datetime import datetime
+from typing import Iterator, Sequence
+
+from pynamodb.connection import Connection
+from pynamodb.exceptions import DoesNotExist, TransactWriteError
+from pynamodb.transactions import TransactWrite
+from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_random_exponential
+
+from inbox.errors import Conflict, Duplicate, InvalidInput, NotFound
+from inbox.model import (
+    Activity,
+    Actor,
+    ActorType,
+    Contact,
+    Conversation,
+    Delivery,
+    Direction,
+    Message,
+    Reservation,
+    Sender,
+    Status,
+    Tab,
+    iso,
+)
+from inbox.ports import Hotel, Page
+from store import keys
+from store.models import (
+    ALL_MODELS,
+    ActivityItem,
+    ActorAttribute,
+    ContactItem,
+    ConversationItem,
+    CounterItem,
+    HotelItem,
+    MessageItem,
+    bind,
+)
+from store.schema import COUNTER_SHARDS, PARTITION_KEY, SORT_KEY, TAB_INDEXES
+
+
+class _TransactionConflict(Exception):
+    """Another transaction touched one of our items at the same moment: safe to try again."""
+
+
+def parse_time(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value.replace("Z", "+00:00")) if value else None
+
+
+class DynamoStore:
+    """The single-table store. Build one per process (the composition root does)."""
+
+    def __init__(self, table_name: str, region: str, endpoint_url: str | None = None, *, conflict_attempts: int = 5):
+        bind(table_name, region, endpoint_url)
+        self.table_name = table_name
+        self._tx_connection = Connection(region=region, host=endpoint_url)
+        self._commit_with_retry = retry(
+            retry=retry_if_exception_type(_TransactionConflict),
+            wait=wait_random_exponential(multiplier=0.02, max=0.5),
+            stop=stop_after_attempt(conflict_attempts),
+            reraise=True,
+        )(self._commit_once)
+
+    def botocore_clients(self) -> Iterator:
+        """The botocore clients this store sends requests with (tests hook their events)."""
+        yield self._tx_connection.client
+        for model in ALL_MODELS:
+            yield model._get_connection().connection.client
+
+    # --- hotels and contacts ----------------------------------------------------------
+
+    def put_hotel(self, hotel: Hotel) -> None:
+        HotelItem(
+            keys.hotel_pk(hotel.id), keys.HOTEL_SK, hotel_id=hotel.id, name=hotel.name, timezone=hotel.timezone,
+            bot_enabled=hotel.bot_enabled, expedia_property_id=hotel.expedia_property_id,
+        ).save()
+
+    def get_hotel(self, hotel_id: str) -> Hotel | None:
+        try:
+            item = HotelItem.get(keys.hotel_pk(hotel_id), keys.HOTEL_SK)
+        except DoesNotExist:
+            return None
+        return Hotel(item.hotel_id, item.name, item.timezone, item.bot_enabled, item.expedia_property_id)
+
+    def put_contact(self, contact: Contact) -> None:
+        ContactItem(
+            keys.hotel_pk(contact.hotel_id), keys.contact_sk(contact.id), contact_id=contact.id,
+            hotel_id=contact.hotel_id, channel=contact.channel, external_id=contact.external_id, name=contact.name,
+            email=contact.email, phone=contact.phone, language=contact.language,
+            reservations=[r.__dict__ for r in contact.reservations],
+        ).save()
+
+    def get_contact(self, hotel_id: str, contact_id: str) -> Contact | None:
+        try:
+            item = ContactItem.get(keys.hotel_pk(hotel_id), keys.contact_sk(contact_id))
+        except DoesNotExist:
+            return None
+        return Contact(
+            id=item.contact_id, hotel_id=item.hotel_id, channel=item.channel, external_id=item.external_id,
+            name=item.name, email=item.email, phone=item.phone, language=item.language,
+            reservations=tuple(Reservation(**r) for r in item.reservations or ()),
+        )
+
+    # --- conversations ----------------------------------------------------------------
+
+    def get_conversation(self, hotel_id: str, conversation_id: str) -> Conversation:
+        try:
+            item = ConversationItem.get(keys.conversation_pk(hotel_id, conversation_id), keys.CONVERSATION_SK)
+        except DoesNotExist:
+            raise NotFound(f"conversation {conversation_id} not found") from None
+        return _conversation(item)
+
+    def list_tab(self, hotel_id: str, tab: Tab, limit: int, cursor: str | None = None) -> Page[Conversation]:
+        spec = TAB_INDEXES[Tab(tab).value]
+        index = getattr(ConversationItem, f"{spec.tab}_index")
+        start = _decode_cursor(cursor, {PARTITION_KEY, SORT_KEY, spec.partition_key, spec.sort_key})
+        if start is not None and (
+            start[spec.partition_key]["S"] != hotel_id
+            or not start[PARTITION_KEY]["S"].startswith(keys.conversation_pk(hotel_id, ""))
+        ):
+            raise InvalidInput("invalid cursor")
+        items = list(index.query(
+            hotel_id, scan_index_forward=False, limit=limit + 1, page_size=limit + 1, last_evaluated_key=start,
+        ))
+        page, more = items[:limit], len(items) > limit
+        next_cursor = _encode_cursor(page[-1], (PARTITION_KEY, SORT_KEY, spec.partition_key, spec.sort_key)) if more else None
+        return Page([_conversation(i) for i in page], next_cursor)
+
+    def tab_counts(self, hotel_id: str) -> dict[Tab, int]:
+        counts = {tab: 0 for tab in Tab}
+        for shard in CounterItem.query(keys.hotel_pk(hotel_id), CounterItem.sk.startswith(keys.COUNTER_PREFIX)):
+            for tab in Tab:
+                counts[tab] += int(getattr(shard, tab.value) or 0)
+        return counts
+
+    # --- messages and activity ----------------------------------------------------------
+
+    def list_messages(self, hotel_id: str, conversation_id: str, limit: int, cursor: str | None = None) -> Page[Message]:
+        items, next_cursor = self._children(MessageItem, hotel_id, conversation_id, keys.MESSAGE_PREFIX, limit, cursor)
+        return Page([_message(i) for i in items], next_cursor)
+
+    def list_activity(self, hotel_id: str, conversation_id: str, limit: int, cursor: str | None = None) -> Page[Activity]:
+        items, next_cursor = self._children(ActivityItem, hotel_id, conversation_id, keys.ACTIVITY_PREFIX, limit, cursor)
+        return Page([_activity(i) for i in items], next_cursor)
+
+    def _children(self, model, hotel_id, conversation_id, prefix, limit, cursor):
+        pk = keys.conversation_pk(hotel_id, conversation_id)
+        start = _decode_cursor(cursor, {PARTITION_KEY, SORT_KEY})
+        if start is not None and (start[PARTITION_KEY]["S"] != pk or not start[SORT_KEY]["S"].startswith(prefix)):
+            raise InvalidInput("invalid cursor")
+        items = list(model.query(
+            pk, model.sk.startswith(prefix), scan_index_forward=False, limit=limit + 1, page_size=limit + 1,
+            last_evaluated_key=start,
+        ))
+        page, more = items[:limit], len(items) > limit
+        return page, (_encode_cursor(page[-1], (PARTITION_KEY, SORT_KEY)) if more else None)
+
+    # --- the one write path of a change ---------------------------------------------------
+
+    def commit(
+        self, before: Conversation | None, after: Conversation,
+        activities: Sequence[Activity] = (), messages: Sequence[Message] = (),
+    ) -> Conversation:
+        """Write a change as one transaction: the conversation (created, or updated under its
+        version), its activity entries, new messages, and the tab counters of the hotel.
+
+        Raises ``Conflict`` when another writer changed the conversation first, ``Duplicate``
+        when a message with the same key is already stored.
+        """
+        return self._commit_with_retry(before, after, activities, messages)
+
+    def _commit_once(self, before, after, activities, messages) -> Conversation:
+        tabs_before = before.tabs if before is not None else frozenset()
+        delta = {tab: int(tab in after.tabs) - int(tab in tabs_before) for tab in Tab}
+        puts: list[str] = []  # what each Put is, to read the cancellation reasons (Puts come before Updates)
+        try:
+            with TransactWrite(connection=self._tx_connection) as tx:
+                if before is None:
+                    tx.save(_conversation_item(after), condition=ConversationItem.pk.does_not_exist())
+                    puts.append("conversation")
+                for activity in activities:
+                    tx.save(_activity_item(activity), condition=ActivityItem.pk.does_not_exist())
+                    puts.append("activity")
+                for message in messages:
+                    tx.save(_message_item(message), condition=MessageItem.pk.does_not_exist())
+                    puts.append(f"message:{message.id}")
+                if before is not None:
+                    item = ConversationItem(keys.conversation_pk(after.hotel_id, after.id), keys.CONVERSATION_SK,
+                                            version=before.version)
+                    tx.update(item, actions=_conversation_actions(before, after))
+                if any(delta.values()):
+                    shard = CounterItem(keys.hotel_pk(after.hotel_id), keys.counter_sk(random.randrange(COUNTER_SHARDS)))
+                    tx.update(shard, actions=[getattr(CounterItem, t.value).add(d) for t, d in delta.items() if d])
+        except TransactWriteError as error:
+            self._raise_for(error, before, after, puts)
+            raise
+        return after.evolve(version=(before.version if before else 0) + 1)
+
+    def _raise_for(self, error: TransactWriteError, before, after, puts: list[str]) -> None:
+        reasons = error.cancellation_reasons or []
+        codes = [r.code if r else None for r in reasons]
+        if "TransactionConflict" in codes:
+            raise _TransactionConflict() from error
+        conversation_index = 0 if before is None else len(puts)
+        if len(codes) > conversation_index and codes[conversation_index] == "ConditionalCheckFailed":
+            current = self._status_or_none(after.hotel_id, after.id)
+            raise Conflict(current, "the conversation was changed by someone else; reload it") from error
+        for index, what in enumerate(puts):
+            if codes[index:index + 1] == ["ConditionalCheckFailed"] and what.startswith("message:"):
+                raise Duplicate(after.id, what.split(":", 1)[1]) from error
+
+    def _status_or_none(self, hotel_id: str, conversation_id: str) -> str | None:
+        try:
+            return self.get_conversation(hotel_id, conversation_id).status.value
+        except NotFound:
+            return None
+
+    def update_delivery(self, message: Message, delivery: Delivery, *, external_message_id: str | None = None,
+                        error: str | None = None) -> None:
+        """Record the outcome of sending an outbound message."""
+        item = MessageItem(keys.conversation_pk(message.hotel_id, message.conversation_id),
+                           keys.message_sk(message.sent_at, message.id))
+        actions = [MessageItem.delivery.set(delivery.value)]
+        if external_message_id:
+            actions.append(MessageItem.external_message_id.set(external_message_id))
+        actions.append(MessageItem.delivery_error.set(error) if error else MessageItem.delivery_error.remove())
+        item.update(actions=actions, condition=MessageItem.pk.exists())
+
+
+# --- mapping between domain objects and items ------------------------------------------------
+
+
+def _tab_keys(conversation: Conversation) -> dict[str, str]:
+    sort = keys.tab_sort_key(conversation.last_message_at, conversation.id)
+    out: dict[str, str] = {}
+    for tab in conversation.tabs:
+        spec = TAB_INDEXES[tab.value]
+        out[spec.partition_key], out[spec.sort_key] = conversation.hotel_id, sort
+    return out
+
+
+def _conversation_fields(c: Conversation) -> dict:
+    return {
+        "conversation_id": c.id, "hotel_id": c.hotel_id, "channel": c.channel, "status": c.status.value,
+        "created_at": iso(c.created_at), "updated_at": iso(c.updated_at), "last_message_at": iso(c.last_message_at),
+        "last_message_preview": c.last_message_preview, "automated": c.automated,
+        "hold_until": iso(c.hold_until) if c.hold_until else None, "hold_token": c.hold_token,
+        "contact_id": c.contact_id, "external_conversation_id": c.external_conversation_id,
+    }
+
+
+def _conversation_item(c: Conversation) -> ConversationItem:
+    return ConversationItem(keys.conversation_pk(c.hotel_id, c.id), keys.CONVERSATION_SK,
+                            **_conversation_fields(c), **_tab_keys(c))
+
+
+def _conversation_actions(before: Conversation, after: Conversation) -> list:
+    """Update actions from ``before`` to ``after``: set what has a value, REMOVE what has none.
+
+    Tab index keys of tabs the conversation leaves are removed, never set to null: DynamoDB
+    rejects a null index key (moto does not), and a missing key is what keeps the index sparse.
+    """
+    values = {**_conversation_fields(after), **_tab_keys(after)}
+    old = {**_conversation_fields(before), **_tab_keys(before)}
+    actions = []
+    for name, value in values.items():
+        attribute = getattr(ConversationItem, name)
+        if value is not None and old.get(name) != value:
+            actions.append(attribute.set(value))
+        elif value is None and old.get(name) is not None:
+            actions.append(attribute.remove())
+    for name in old.keys() - values.keys():
+        actions.append(getattr(ConversationItem, name).remove())
+    return actions
+
+
+def _conversation(item) -> Conversation:
+    return Conversation(
+        id=item.conversation_id, hotel_id=item.hotel_id, channel=item.channel, status=Status(item.status),
+        created_at=parse_time(item.created_at), updated_at=parse_time(item.updated_at),
+        last_message_at=parse_time(item.last_message_at), contact_id=item.contact_id,
+        external_conversation_id=item.external_conversation_id, last_message_preview=item.last_message_preview or "",
+        automated=item.automated, hold_until=parse_time(item.hold_until), hold_token=item.hold_token,
+        version=item.version or 0,
+    )
+
+
+def _message_item(m: Message) -> MessageItem:
+    return MessageItem(
+        keys.conversation_pk(m.hotel_id, m.conversation_id), keys.message_sk(m.sent_at, m.id), message_id=m.id,
+        conversation_id=m.conversation_id, hotel_id=m.hotel_id, direction=m.direction.value, sender=m.sender.value,
+        text=m.text, sent_at=iso(m.sent_at), agent_id=m.agent_id, external_message_id=m.external_message_id,
+        delivery=m.delivery.value if m.delivery else None, delivery_error=m.delivery_error,
+    )
+
+
+def _message(item: MessageItem) -> Message:
+    return Message(
+        id=item.message_id, conversation_id=item.conversation_id, hotel_id=item.hotel_id,
+        direction=Direction(item.direction), sender=Sender(item.sender), text=item.text,
+        sent_at=parse_time(item.sent_at), agent_id=item.agent_id, external_message_id=item.external_message_id,
+        delivery=Delivery(item.delivery) if item.delivery else None, delivery_error=item.delivery_error,
+    )
+
+
+def _activity_item(a: Activity) -> ActivityItem:
+    return ActivityItem(
+        keys.conversation_pk(a.hotel_id, a.conversation_id), keys.activity_sk(a.at, a.id), activity_id=a.id,
+        conversation_id=a.conversation_id, hotel_id=a.hotel_id, type=a.type,
+        actor=ActorAttribute(type=a.actor.type.value, id=a.actor.id, name=a.actor.name),
+        from_status=a.from_status.value if a.from_status else None, to_status=a.to_status.value, at=iso(a.at),
+        reason=a.reason, details=a.details or None,
+    )
+
+
+def _activity(item: ActivityItem) -> Activity:
+    return Activity(
+        id=item.activity_id, conversation_id=item.conversation_id, hotel_id=item.hotel_id, type=item.type,
+        actor=Actor(ActorType(item.actor.type), item.actor.id, item.actor.name),
+        from_status=Status(item.from_status) if item.from_status else None, to_status=Status(item.to_status),
+        at=parse_time(item.at), reason=item.reason, details=item.details or {},
+    )
+
+
+# --- cursors -----------------------------------------------------------------------------------
+
+
+def _encode_cursor(item, names: Sequence[str]) -> str:
+    attrs = item.serialize()
+    key = {name: attrs[name] for name in names}
+    return base64.urlsafe_b64encode(json.dumps(key, separators=(",", ":")).encode()).decode().rstrip("=")
+
+
+def _decode_cursor(cursor: str | None, names: set[str]) -> dict | None:
+    if not cursor:
+        return None
+    try:
+        key = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        valid = isinstance(key, dict) and set(key) == names and all(
+            isinstance(v, dict) and set(v) == {"S"} and isinstance(v["S"], str) for v in key.values())
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        valid = False
+    if not valid:
+        raise InvalidInput("invalid cursor")
+    return key

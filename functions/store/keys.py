@@ -1,0 +1,44 @@
+"""Key layout of the single table (the only place that builds key strings)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from inbox.model import iso
+
+CONVERSATION_SK = "CONVERSATION"
+HOTEL_SK = "PROFILE"
+MESSAGE_PREFIX = "MSG#"
+ACTIVITY_PREFIX = "ACT#"
+COUNTER_PREFIX = "COUNTERS#"
+CONTACT_PREFIX = "CONTACT#"
+
+
+def hotel_pk(hotel_id: str) -> str:
+    return f"HOTEL#{hotel_id}"
+
+
+def conversation_pk(hotel_id: str, conversation_id: str) -> str:
+    # The hotel is part of the key: a conversation id looked up under another hotel
+    # simply does not exist there (404), whatever exists elsewhere.
+    return f"HOTEL#{hotel_id}#CONV#{conversation_id}"
+
+
+def tab_sort_key(last_message_at: datetime, conversation_id: str) -> str:
+    return f"{iso(last_message_at)}#{conversation_id}"
+
+
+def message_sk(sent_at: datetime, message_id: str) -> str:
+    return f"{MESSAGE_PREFIX}{iso(sent_at)}#{message_id}"
+
+
+def activity_sk(at: datetime, activity_id: str) -> str:
+    return f"{ACTIVITY_PREFIX}{iso(at)}#{activity_id}"
+
+
+def counter_sk(shard: int) -> str:
+    return f"{COUNTER_PREFIX}{shard}"
+
+
+def contact_sk(contact_id: str) -> str:
+    return f"{CONTACT_PREFIX}{contact_id}"

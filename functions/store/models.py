@@ -1,0 +1,143 @@
+"""pynamodb items of the single table. Only the store package knows these shapes."""
+
+from __future__ import annotations
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    JSONAttribute,
+    MapAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    VersionAttribute,
+)
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+from store.schema import PARTITION_KEY, SORT_KEY, TAB_INDEXES, TabIndex
+
+
+class _Item(Model):
+    """Every item of the table: a string partition key and sort key."""
+
+    class Meta:
+        table_name = "lobby"  # replaced by bind()
+        region = "us-east-1"
+
+    pk = UnicodeAttribute(hash_key=True, attr_name=PARTITION_KEY)
+    sk = UnicodeAttribute(range_key=True, attr_name=SORT_KEY)
+
+
+def _tab_index(spec: TabIndex) -> type[GlobalSecondaryIndex]:
+    meta = type("Meta", (), {"index_name": spec.name, "projection": AllProjection()})
+    return type(
+        f"TabIndex_{spec.tab}",
+        (GlobalSecondaryIndex,),
+        {
+            "Meta": meta,
+            spec.partition_key: UnicodeAttribute(hash_key=True),
+            spec.sort_key: UnicodeAttribute(range_key=True),
+        },
+    )
+
+
+class HotelItem(_Item):
+    hotel_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    timezone = UnicodeAttribute(default="UTC")
+    bot_enabled = BooleanAttribute(default=True)
+    expedia_property_id = UnicodeAttribute(null=True)
+
+
+class ContactItem(_Item):
+    contact_id = UnicodeAttribute()
+    hotel_id = UnicodeAttribute()
+    channel = UnicodeAttribute()
+    external_id = UnicodeAttribute(null=True)
+    name = UnicodeAttribute(null=True)
+    email = UnicodeAttribute(null=True)
+    phone = UnicodeAttribute(null=True)
+    language = UnicodeAttribute(null=True)
+    reservations = JSONAttribute(null=True)
+
+
+class _ConversationAttributes(_Item):
+    conversation_id = UnicodeAttribute()
+    hotel_id = UnicodeAttribute()
+    channel = UnicodeAttribute()
+    status = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+    last_message_at = UnicodeAttribute()
+    last_message_preview = UnicodeAttribute(default="")
+    automated = BooleanAttribute(default=True)
+    hold_until = UnicodeAttribute(null=True)
+    hold_token = UnicodeAttribute(null=True)
+    contact_id = UnicodeAttribute(null=True)
+    external_conversation_id = UnicodeAttribute(null=True)
+    version = VersionAttribute()
+
+
+# Each tab index gets its two (nullable, so sparse) key attributes and an index object.
+_tab_members: dict = {}
+for _spec in TAB_INDEXES.values():
+    _tab_members[_spec.partition_key] = UnicodeAttribute(null=True)
+    _tab_members[_spec.sort_key] = UnicodeAttribute(null=True)
+    _tab_members[f"{_spec.tab}_index"] = _tab_index(_spec)()
+ConversationItem: type[_ConversationAttributes] = type("ConversationItem", (_ConversationAttributes,), _tab_members)
+
+
+class MessageItem(_Item):
+    message_id = UnicodeAttribute()
+    conversation_id = UnicodeAttribute()
+    hotel_id = UnicodeAttribute()
+    direction = UnicodeAttribute()
+    sender = UnicodeAttribute()
+    text = UnicodeAttribute()
+    sent_at = UnicodeAttribute()
+    agent_id = UnicodeAttribute(null=True)
+    external_message_id = UnicodeAttribute(null=True)
+    delivery = UnicodeAttribute(null=True)
+    delivery_error = UnicodeAttribute(null=True)
+
+
+class ActorAttribute(MapAttribute):
+    type = UnicodeAttribute()
+    id = UnicodeAttribute(null=True)
+    name = UnicodeAttribute(null=True)
+
+
+class ActivityItem(_Item):
+    activity_id = UnicodeAttribute()
+    conversation_id = UnicodeAttribute()
+    hotel_id = UnicodeAttribute()
+    type = UnicodeAttribute()
+    actor = ActorAttribute()
+    from_status = UnicodeAttribute(null=True)
+    to_status = UnicodeAttribute()
+    at = UnicodeAttribute()
+    reason = UnicodeAttribute(null=True)
+    details = JSONAttribute(null=True)
+
+
+class CounterItem(_Item):
+    """One shard of a hotel's tab counters; a hotel's counts are the sum of its shards."""
+
+    open = NumberAttribute(null=True)
+    on_hold = NumberAttribute(null=True)
+    closed = NumberAttribute(null=True)
+    spam = NumberAttribute(null=True)
+    all = NumberAttribute(null=True)
+
+
+ALL_MODELS = (HotelItem, ContactItem, ConversationItem, MessageItem, ActivityItem, CounterItem)
+
+
+def bind(table_name: str, region: str, endpoint_url: str | None = None) -> None:
+    """Point every model at the table (called once by the composition root)."""
+    for model in (_Item, *ALL_MODELS):
+        model.Meta.table_name = table_name
+        model.Meta.region = region
+        model.Meta.host = endpoint_url
+        model._connection = None
+    for index in ConversationItem._indexes.values():
+        index.Meta.model = ConversationItem
