@@ -14,6 +14,7 @@ os.environ.setdefault("AWS_DEFAULT_REGION", "eu-west-1")
 os.environ.setdefault("POWERTOOLS_SERVICE_NAME", "lobby")
 os.environ.setdefault("POWERTOOLS_METRICS_NAMESPACE", "Lobby")
 os.environ.setdefault("POWERTOOLS_TRACE_DISABLED", "true")
+os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 
 
 @pytest.fixture
