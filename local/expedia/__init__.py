@@ -1,0 +1,10 @@
+"""A stand-in for Expedia Group's Lodging Supply API (messaging) and Notification Service.
+
+``ExpediaStandIn`` serves the OAuth token endpoint, the GraphQL endpoint (executed with
+graphql-core against Expedia's real schema, ``schema.graphqls``) and a simulator API under
+``/sim``; ``python -m local.expedia`` runs it or sends a traveler message through it.
+"""
+
+from local.expedia.standin import ExpediaStandIn, create_app
+
+__all__ = ["ExpediaStandIn", "create_app"]
