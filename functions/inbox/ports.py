@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Generic, Protocol, Sequence, TypeVar
 
-from inbox.model import Activity, Contact, Conversation, Message, Tab
+from inbox.model import Activity, Contact, Conversation, Delivery, Message, Tab
 
 T = TypeVar("T")
 
@@ -28,6 +28,15 @@ class Hotel:
     expedia_property_id: str | None = None
 
 
+@dataclass(frozen=True)
+class PartnerKey:
+    """What a partner's API key grants: the partner and its hotels."""
+
+    partner_id: str
+    name: str
+    hotel_ids: frozenset[str]
+
+
 class ConversationStore(Protocol):
     """Where conversations, their messages and activity live."""
 
@@ -44,6 +53,9 @@ class ConversationStore(Protocol):
     def list_messages(self, hotel_id: str, conversation_id: str, limit: int, cursor: str | None = None) -> Page[Message]: ...
 
     def list_activity(self, hotel_id: str, conversation_id: str, limit: int, cursor: str | None = None) -> Page[Activity]: ...
+
+    def update_delivery(self, message: Message, delivery: Delivery, *, external_message_id: str | None = None,
+                        error: str | None = None) -> None: ...
 
     def commit(
         self, before: Conversation | None, after: Conversation,

@@ -11,7 +11,7 @@ import base64
 import binascii
 import json
 import random
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Iterator, Sequence
 
 from pynamodb.connection import Connection
@@ -35,7 +35,7 @@ from inbox.model import (
     Tab,
     iso,
 )
-from inbox.ports import Hotel, Page
+from inbox.ports import Hotel, Page, PartnerKey
 from store import keys
 from store.models import (
     ALL_MODELS,
@@ -46,6 +46,7 @@ from store.models import (
     CounterItem,
     HotelItem,
     MessageItem,
+    PartnerKeyItem,
     bind,
 )
 from store.schema import COUNTER_SHARDS, PARTITION_KEY, SORT_KEY, TAB_INDEXES
@@ -113,6 +114,19 @@ class DynamoStore:
             reservations=tuple(Reservation(**r) for r in item.reservations or ()),
         )
 
+    def put_partner_key(self, key_hash: str, partner: PartnerKey) -> None:
+        PartnerKeyItem(keys.partner_key_pk(key_hash), keys.PARTNER_KEY_SK, partner_id=partner.partner_id,
+                       name=partner.name, hotel_ids=set(partner.hotel_ids), created_at=iso(datetime.now(timezone.utc)),
+                       ).save(condition=PartnerKeyItem.pk.does_not_exist())
+
+    def find_partner_key(self, key_hash: str) -> PartnerKey | None:
+        """The partner a key hash belongs to (one GetItem), or None."""
+        try:
+            item = PartnerKeyItem.get(keys.partner_key_pk(key_hash), keys.PARTNER_KEY_SK)
+        except DoesNotExist:
+            return None
+        return PartnerKey(item.partner_id, item.name, frozenset(item.hotel_ids or ()))
+
     # --- conversations ----------------------------------------------------------------
 
     def get_conversation(self, hotel_id: str, conversation_id: str) -> Conversation:
@@ -148,23 +162,32 @@ class DynamoStore:
     # --- messages and activity ----------------------------------------------------------
 
     def list_messages(self, hotel_id: str, conversation_id: str, limit: int, cursor: str | None = None) -> Page[Message]:
-        items, next_cursor = self._children(MessageItem, hotel_id, conversation_id, keys.MESSAGE_PREFIX, limit, cursor)
+        # sk >= "CONVERSATION" reads the messages ("MSG#...") newest first and then the
+        # conversation item itself: one Query that also tells "no such conversation".
+        items, next_cursor = self._children(MessageItem, hotel_id, conversation_id, keys.MESSAGE_PREFIX,
+                                            MessageItem.sk >= keys.CONVERSATION_SK, limit, cursor)
         return Page([_message(i) for i in items], next_cursor)
 
     def list_activity(self, hotel_id: str, conversation_id: str, limit: int, cursor: str | None = None) -> Page[Activity]:
-        items, next_cursor = self._children(ActivityItem, hotel_id, conversation_id, keys.ACTIVITY_PREFIX, limit, cursor)
+        # Descending from "CONVERSATION" down to "ACT#": the conversation item, then its entries newest first.
+        items, next_cursor = self._children(ActivityItem, hotel_id, conversation_id, keys.ACTIVITY_PREFIX,
+                                            ActivityItem.sk.between(keys.ACTIVITY_PREFIX, keys.CONVERSATION_SK),
+                                            limit, cursor)
         return Page([_activity(i) for i in items], next_cursor)
 
-    def _children(self, model, hotel_id, conversation_id, prefix, limit, cursor):
+    def _children(self, model, hotel_id, conversation_id, prefix, key_condition, limit, cursor):
+        """One page of a conversation's messages or entries, in one Query that also proves the
+        conversation exists (its own item sits next to them in the key range)."""
         pk = keys.conversation_pk(hotel_id, conversation_id)
         start = _decode_cursor(cursor, {PARTITION_KEY, SORT_KEY})
         if start is not None and (start[PARTITION_KEY]["S"] != pk or not start[SORT_KEY]["S"].startswith(prefix)):
             raise InvalidInput("invalid cursor")
-        items = list(model.query(
-            pk, model.sk.startswith(prefix), scan_index_forward=False, limit=limit + 1, page_size=limit + 1,
-            last_evaluated_key=start,
-        ))
-        page, more = items[:limit], len(items) > limit
+        found = list(model.query(pk, key_condition, scan_index_forward=False, limit=limit + 2, page_size=limit + 2,
+                                 last_evaluated_key=start))
+        if start is None and not found:  # not even the conversation's own item
+            raise NotFound(f"conversation {conversation_id} not found")
+        children = [i for i in found if i.sk != keys.CONVERSATION_SK]
+        page, more = children[:limit], len(children) > limit
         return page, (_encode_cursor(page[-1], (PARTITION_KEY, SORT_KEY)) if more else None)
 
     # --- the one write path of a change ---------------------------------------------------

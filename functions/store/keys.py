@@ -42,3 +42,10 @@ def counter_sk(shard: int) -> str:
 
 def contact_sk(contact_id: str) -> str:
     return f"{CONTACT_PREFIX}{contact_id}"
+
+
+def partner_key_pk(key_hash: str) -> str:
+    return f"PARTNERKEY#{key_hash}"
+
+
+PARTNER_KEY_SK = "PARTNERKEY"

@@ -7,6 +7,7 @@ from pynamodb.attributes import (
     JSONAttribute,
     MapAttribute,
     NumberAttribute,
+    UnicodeSetAttribute,
     UnicodeAttribute,
     VersionAttribute,
 )
@@ -129,7 +130,17 @@ class CounterItem(_Item):
     all = NumberAttribute(null=True)
 
 
-ALL_MODELS = (HotelItem, ContactItem, ConversationItem, MessageItem, ActivityItem, CounterItem)
+class PartnerKeyItem(_Item):
+    """A partner's API key, stored only as its SHA-256 (the key itself is shown once)."""
+
+    partner_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    hotel_ids = UnicodeSetAttribute()
+    created_at = UnicodeAttribute()
+
+
+
+ALL_MODELS = (HotelItem, ContactItem, ConversationItem, MessageItem, ActivityItem, CounterItem, PartnerKeyItem)
 
 
 def bind(table_name: str, region: str, endpoint_url: str | None = None) -> None:
@@ -141,3 +152,4 @@ def bind(table_name: str, region: str, endpoint_url: str | None = None) -> None:
         model._connection = None
     for index in ConversationItem._indexes.values():
         index.Meta.model = ConversationItem
+

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from datetime import datetime, timezone
 
 import boto3
 import pytest
 from moto import mock_aws
 
+from conversations_helpers import RequestCounter
 from inbox.ports import Hotel
 from store.dynamo import DynamoStore
 from store.schema import table_definition
@@ -40,29 +40,11 @@ def hotel(store) -> Hotel:
     return hotel
 
 
-class RequestLog:
-    """Counts the DynamoDB requests a store sends, from botocore's own event hooks."""
-
-    def __init__(self):
-        self.calls: list[tuple[str, dict]] = []
-
-    def __call__(self, model, params, **_):
-        self.calls.append((model.name, params))
-
-    @property
-    def counts(self) -> Counter:
-        return Counter(name for name, _ in self.calls)
-
-    def reset(self) -> None:
-        self.calls.clear()
-
-
 @pytest.fixture
-def requests_sent(store) -> RequestLog:
-    log = RequestLog()
-    for client in store.botocore_clients():
-        client.meta.events.register("before-parameter-build.dynamodb", log)
-    return log
+def requests_sent(store) -> RequestCounter:
+    counter = RequestCounter()
+    counter.attach(store)
+    return counter
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ from botocore.awsrequest import AWSResponse
 
 from inbox.machine import Close, Hold, apply
 from inbox.model import Tab
-from store_helpers import AGENT, open_one
+from conversations_helpers import AGENT, open_one
 
 
 @pytest.fixture

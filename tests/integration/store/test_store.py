@@ -16,7 +16,7 @@ from inbox.errors import TransitionNotAllowed
 from inbox.model import Delivery, Direction, Message, Sender, Status, Tab, tabs_of
 from store.dynamo import DynamoStore
 from store.schema import TAB_INDEXES, table_definition
-from store_helpers import AGENT, create, index_members, open_one, step
+from conversations_helpers import AGENT, create, index_members, open_one, step
 
 
 def tabs_holding(table, region, hotel_id, conversation_id) -> set[Tab]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from datetime import datetime, timedelta
 
 import boto3
@@ -39,3 +40,24 @@ def index_members(table: str, region: str, tab: Tab, hotel_id: str) -> list[str]
         ExpressionAttributeNames={"#p": spec.partition_key}, ExpressionAttributeValues={":h": {"S": hotel_id}},
     )
     return [item["conversation_id"]["S"] for page in pages for item in page["Items"]]
+
+
+class RequestCounter:
+    """Counts the DynamoDB requests a store sends, from botocore's own event hooks."""
+
+    def __init__(self):
+        self.calls: list[tuple[str, dict]] = []
+
+    def __call__(self, model, params, **_):
+        self.calls.append((model.name, params))
+
+    def attach(self, store) -> None:
+        for client in store.botocore_clients():
+            client.meta.events.register("before-parameter-build.dynamodb", self)
+
+    @property
+    def counts(self) -> Counter:
+        return Counter(name for name, _ in self.calls)
+
+    def reset(self) -> None:
+        self.calls.clear()

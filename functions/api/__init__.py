@@ -1,0 +1,1 @@
+"""The API function: the HTTP contract of docs/api.md on top of the inbox core."""

@@ -1,0 +1,66 @@
+"""Entry point of the API function: Powertools routing and validation over the inbox routes."""
+
+from __future__ import annotations
+
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
+from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.logging import correlation_paths
+
+from api.routes import conversations, inbox
+from api.scope import hotel_scope
+from inbox.errors import Conflict, DomainError, InvalidInput, NotFound, TransitionNotAllowed
+from inbox.service import SchedulingFailed
+from wiring.observability import logger, metrics, tracer
+
+app = APIGatewayRestResolver(enable_validation=True)
+app.use(middlewares=[hotel_scope])
+app.include_router(inbox.router, prefix="/v1")
+app.include_router(conversations.router, prefix="/v1")
+
+OPENAPI = {"title": "Lobby API", "version": "1.0.0",
+           "description": "The HTTP contract of Lobby, the guest-messaging inbox for hotels."}
+
+
+@app.get("/v1/openapi.json", include_in_schema=False)
+def openapi_document():
+    return Response(200, content_types.APPLICATION_JSON, app.get_openapi_json_schema(**OPENAPI))
+
+
+def _error(http_status: int, message: str, **extra) -> Response:
+    return Response(http_status, content_types.APPLICATION_JSON, {"message": message, **extra})
+
+
+@app.exception_handler(RequestValidationError)
+def invalid_request(error: RequestValidationError) -> Response:
+    details = [{"loc": list(e.get("loc", ())), "msg": e.get("msg", ""), "type": e.get("type", "")}
+               for e in error.errors()]
+    readable = "; ".join(f"{'.'.join(str(p) for p in d['loc'][1:] or d['loc'])}: {d['msg']}" for d in details)
+    return _error(422, f"invalid request: {readable}", details=details)
+
+
+@app.exception_handler(DomainError)
+def domain_error(error: DomainError) -> Response:
+    """Domain errors map to HTTP here and only here."""
+    if isinstance(error, NotFound):
+        return _error(404, str(error))
+    if isinstance(error, (TransitionNotAllowed, Conflict)):
+        return _error(409, str(error), status=error.status)
+    if isinstance(error, InvalidInput):
+        return _error(422, str(error))
+    if isinstance(error, SchedulingFailed):
+        logger.exception("scheduling failed")
+        return _error(503, str(error))
+    logger.exception("unexpected domain error")
+    return _error(500, "internal error")
+
+
+@app.exception_handler(UnicodeDecodeError)
+def not_utf8(_: UnicodeDecodeError) -> Response:
+    return _error(400, "the body must be UTF-8 JSON")
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
+@tracer.capture_lambda_handler
+@metrics.log_metrics
+def handler(event, context):
+    return app.resolve(event, context)

@@ -1,0 +1,89 @@
+"""One conversation: its details, messages and activity, and what agents and partners do to it."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from aws_lambda_powertools.event_handler.api_gateway import Router
+from aws_lambda_powertools.event_handler.openapi.params import Query
+
+from api.context import inbox, principal
+from api.schemas import (
+    ActivityOut,
+    ActivityPage,
+    ContactOut,
+    ConversationOut,
+    ConversationWithContact,
+    HoldIn,
+    MessageOut,
+    MessagePage,
+    NOT_FOUND,
+    REFUSED,
+    ReplyIn,
+    error_response,
+)
+
+router = Router()
+BASE = "/hotels/<hotel_id>/conversations/<conversation_id>"
+
+Limit = Annotated[int, Query(ge=1, le=100, description="Page size, 1 to 100")]
+Cursor = Annotated[str | None, Query(description="next_cursor of the previous page")]
+
+
+def _out(hotel_id: str, conversation) -> ConversationOut:
+    return ConversationOut.of(conversation, hotel_bot_on=inbox().hotel_bot_on(hotel_id))
+
+
+@router.get(BASE, summary="A conversation with the guest's profile", tags=["conversations"], responses=NOT_FOUND)
+def get_conversation(hotel_id: str, conversation_id: str) -> ConversationWithContact:
+    service = inbox()
+    conversation = service.conversation(hotel_id, conversation_id)
+    contact = service.contact_of(conversation)
+    return ConversationWithContact(**_out(hotel_id, conversation).model_dump(),
+                                   contact=ContactOut.of(contact) if contact else None)
+
+
+@router.get(f"{BASE}/messages", summary="Messages, newest first", tags=["conversations"], responses=NOT_FOUND)
+def list_messages(hotel_id: str, conversation_id: str, limit: Limit = 25, cursor: Cursor = None) -> MessagePage:
+    page = inbox().messages(hotel_id, conversation_id, limit, cursor)
+    return MessagePage(items=[MessageOut.of(m) for m in page.items], next_cursor=page.next_cursor)
+
+
+@router.get(f"{BASE}/activity", summary="Activity entries, newest first", tags=["conversations"], responses=NOT_FOUND)
+def list_activity(hotel_id: str, conversation_id: str, limit: Limit = 25, cursor: Cursor = None) -> ActivityPage:
+    page = inbox().activity(hotel_id, conversation_id, limit, cursor)
+    return ActivityPage(items=[ActivityOut.of(a) for a in page.items], next_cursor=page.next_cursor)
+
+
+@router.post(f"{BASE}/messages", summary="Reply to the guest (an agent takes over; a held conversation reopens)",
+             tags=["actions"], status_code=201,
+             responses={**REFUSED, 201: {"description": "The reply, stored and on its way to the guest",
+                                         "content": {"application/json": {"model": MessageOut}}}})
+def reply(hotel_id: str, conversation_id: str, body: ReplyIn) -> MessageOut:
+    return MessageOut.of(inbox().reply(hotel_id, conversation_id, principal(router).actor, body.text))
+
+
+@router.post(f"{BASE}/hold", summary="Put on hold until a time; it returns to Open by itself", tags=["actions"],
+             responses=REFUSED)
+def hold(hotel_id: str, conversation_id: str, body: HoldIn) -> ConversationOut:
+    return _out(hotel_id, inbox().hold(hotel_id, conversation_id, principal(router).actor, body.until))
+
+
+@router.post(f"{BASE}/close", summary="Close (the bot takes over again)", tags=["actions"], responses=REFUSED)
+def close(hotel_id: str, conversation_id: str) -> ConversationOut:
+    return _out(hotel_id, inbox().close(hotel_id, conversation_id, principal(router).actor))
+
+
+@router.post(f"{BASE}/reopen", summary="Reopen a closed conversation", tags=["actions"], responses=REFUSED)
+def reopen(hotel_id: str, conversation_id: str) -> ConversationOut:
+    return _out(hotel_id, inbox().reopen(hotel_id, conversation_id, principal(router).actor))
+
+
+@router.post(f"{BASE}/spam", summary="Mark as spam", tags=["actions"], responses=REFUSED)
+def mark_spam(hotel_id: str, conversation_id: str) -> ConversationOut:
+    return _out(hotel_id, inbox().mark_spam(hotel_id, conversation_id, principal(router).actor))
+
+
+@router.post(f"{BASE}/not-spam", summary="Not spam after all: back to Open", tags=["actions"], responses=REFUSED)
+def mark_not_spam(hotel_id: str, conversation_id: str) -> ConversationOut:
+    return _out(hotel_id, inbox().mark_not_spam(hotel_id, conversation_id, principal(router).actor))

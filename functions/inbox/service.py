@@ -1,0 +1,214 @@
+"""The inbox's use cases: read a conversation, apply an event, store the outcome, carry out its effects.
+
+Plain Python over the ports: the store, the wake-up scheduler and the outbox are passed in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Callable, Protocol
+
+from inbox.errors import DomainError
+from inbox.machine import (
+    AgentReply,
+    CancelWakeUp,
+    Close,
+    DeliverReply,
+    Event,
+    Hold,
+    MarkNotSpam,
+    MarkSpam,
+    Outcome,
+    Reopen,
+    ScheduleWakeUp,
+    WakeUp,
+    apply,
+    new_id,
+)
+from inbox.model import Actor, Contact, Conversation, Delivery, Direction, Message, Status, Tab, iso, utc_now
+from inbox.ports import ConversationStore, Hotel, Page, WakeUpScheduler
+
+
+class SchedulingFailed(DomainError):
+    """The wake-up could not be scheduled, so the hold did not happen."""
+
+
+@dataclass(frozen=True)
+class DeliveryJob:
+    """A job on the outbound queue, for the sender of the conversation's channel.
+
+    ``type`` is ``reply`` (deliver ``message_id``) or ``spam_status`` (tell the channel
+    the thread is spam, or not, per ``spam``).
+    """
+
+    type: str
+    hotel_id: str
+    conversation_id: str
+    channel: str
+    external_conversation_id: str | None
+    message_id: str | None = None
+    message_sent_at: str | None = None
+    spam: bool | None = None
+
+
+class Outbox(Protocol):
+    def enqueue(self, job: DeliveryJob) -> None: ...
+
+
+class Inbox:
+    """What agents, partners and the system do to conversations."""
+
+    def __init__(
+        self, store: ConversationStore, scheduler: WakeUpScheduler | None = None, outbox: Outbox | None = None, *,
+        channels_that_deliver: frozenset[str] = frozenset({"expedia"}),
+        clock: Callable[[], datetime] = utc_now,
+        on_transition: Callable[[str], None] = lambda trigger: None,
+        log: Callable[..., None] = lambda message, **fields: None,
+    ):
+        self.store = store
+        self.scheduler = scheduler
+        self.outbox = outbox
+        self.channels_that_deliver = channels_that_deliver
+        self.clock = clock
+        self.on_transition = on_transition
+        self.log = log
+        self._hotels: dict[str, tuple[datetime, Hotel | None]] = {}
+
+    HOTEL_CACHE_SECONDS = 60
+
+    def hotel(self, hotel_id: str) -> Hotel | None:
+        """The hotel's settings, cached in the warm process for a minute (they rarely change)."""
+        now = self.clock()
+        cached = self._hotels.get(hotel_id)
+        if cached is None or (now - cached[0]).total_seconds() > self.HOTEL_CACHE_SECONDS:
+            cached = (now, self.store.get_hotel(hotel_id))
+            self._hotels[hotel_id] = cached
+        return cached[1]
+
+    def hotel_bot_on(self, hotel_id: str) -> bool:
+        hotel = self.hotel(hotel_id)
+        return bool(hotel and hotel.bot_enabled)
+
+    # --- reads -------------------------------------------------------------------------
+
+    def tab_counts(self, hotel_id: str) -> dict[Tab, int]:
+        return self.store.tab_counts(hotel_id)
+
+    def list_tab(self, hotel_id: str, tab: Tab, limit: int, cursor: str | None) -> Page[Conversation]:
+        return self.store.list_tab(hotel_id, tab, limit, cursor)
+
+    def conversation(self, hotel_id: str, conversation_id: str) -> Conversation:
+        return self.store.get_conversation(hotel_id, conversation_id)
+
+    def contact_of(self, conversation: Conversation) -> Contact | None:
+        return self.store.get_contact(conversation.hotel_id, conversation.contact_id) if conversation.contact_id else None
+
+    def messages(self, hotel_id: str, conversation_id: str, limit: int, cursor: str | None) -> Page[Message]:
+        return self.store.list_messages(hotel_id, conversation_id, limit, cursor)
+
+    def activity(self, hotel_id: str, conversation_id: str, limit: int, cursor: str | None):
+        return self.store.list_activity(hotel_id, conversation_id, limit, cursor)
+
+    # --- agent and partner actions --------------------------------------------------------
+
+    def reply(self, hotel_id: str, conversation_id: str, actor: Actor, text: str) -> Message:
+        _, messages = self._change(hotel_id, conversation_id, lambda now: AgentReply(actor, text, now))
+        return messages[0]
+
+    def hold(self, hotel_id: str, conversation_id: str, actor: Actor, until: datetime) -> Conversation:
+        return self._change(hotel_id, conversation_id, lambda now: Hold(actor, until, now))[0]
+
+    def close(self, hotel_id: str, conversation_id: str, actor: Actor) -> Conversation:
+        return self._change(hotel_id, conversation_id, lambda now: Close(actor, now))[0]
+
+    def reopen(self, hotel_id: str, conversation_id: str, actor: Actor) -> Conversation:
+        return self._change(hotel_id, conversation_id, lambda now: Reopen(actor, now))[0]
+
+    def mark_spam(self, hotel_id: str, conversation_id: str, actor: Actor) -> Conversation:
+        return self._change(hotel_id, conversation_id, lambda now: MarkSpam(actor, now))[0]
+
+    def mark_not_spam(self, hotel_id: str, conversation_id: str, actor: Actor) -> Conversation:
+        return self._change(hotel_id, conversation_id, lambda now: MarkNotSpam(actor, now))[0]
+
+    # --- the system ------------------------------------------------------------------------
+
+    def wake_up(self, hotel_id: str, conversation_id: str, hold_token: str) -> Outcome:
+        """The end of a hold: back to Open, unless the hold is stale (then nothing changes)."""
+        before = self.store.get_conversation(hotel_id, conversation_id)
+        outcome = apply(before, WakeUp(hold_token, self.clock()))
+        if not outcome.changed:
+            self.log("wake-up ignored", reason=outcome.ignored, hotel_id=hotel_id, conversation_id=conversation_id)
+            return outcome
+        after = self.store.commit(before, outcome.conversation, [outcome.activity])
+        self.on_transition(outcome.trigger)
+        return Outcome(after, outcome.activity, outcome.effects, outcome.trigger)
+
+    # --- the one write path ------------------------------------------------------------------
+
+    def _change(self, hotel_id: str, conversation_id: str, make_event: Callable[[datetime], Event]):
+        before = self.store.get_conversation(hotel_id, conversation_id)
+        outcome = apply(before, make_event(self.clock()))
+        messages = [self._outbound_message(before, outcome, effect)
+                    for effect in outcome.effects if isinstance(effect, DeliverReply)]
+        # The wake-up is scheduled before the hold is stored: if scheduling fails, nothing
+        # changes and the caller hears of it, so no conversation sleeps forever.
+        hold = next((e for e in outcome.effects if isinstance(e, ScheduleWakeUp)), None)
+        if hold is not None:
+            self._schedule(hotel_id, conversation_id, hold)
+        try:
+            after = self.store.commit(before, outcome.conversation, [outcome.activity] if outcome.activity else [],
+                                      messages)
+        except Exception:
+            if hold is not None:
+                self._restore_schedule(before)
+            raise
+        self.on_transition(outcome.trigger)
+        self._after_commit(before, after, outcome, messages)
+        return after, messages
+
+    def _schedule(self, hotel_id: str, conversation_id: str, hold: ScheduleWakeUp) -> None:
+        try:
+            self.scheduler.schedule(hotel_id, conversation_id, hold.until, hold.hold_token)
+        except Exception as error:
+            raise SchedulingFailed("the wake-up could not be scheduled, so the conversation was not put on hold") from error
+
+    def _restore_schedule(self, before: Conversation) -> None:
+        """The hold was scheduled but not stored: put back the schedule the stored state expects."""
+        if before.status is Status.ON_HOLD and before.hold_until and before.hold_token:
+            self.scheduler.schedule(before.hotel_id, before.id, before.hold_until, before.hold_token)
+        else:
+            self.scheduler.cancel(before.hotel_id, before.id)
+
+    def _after_commit(self, before: Conversation, after: Conversation, outcome: Outcome, messages: list[Message]) -> None:
+        if any(isinstance(e, CancelWakeUp) for e in outcome.effects):
+            try:
+                self.scheduler.cancel(after.hotel_id, after.id)
+            except Exception as error:  # a stale wake-up changes nothing, so this is safe to leave
+                self.log("could not cancel a wake-up", error=str(error), conversation_id=after.id)
+        if after.channel not in self.channels_that_deliver or self.outbox is None:
+            return
+        for message in messages:
+            self._enqueue(after, DeliveryJob("reply", after.hotel_id, after.id, after.channel,
+                                             after.external_conversation_id, message.id, iso(message.sent_at)),
+                          message)
+        if outcome.trigger in ("spam", "not_spam"):
+            self._enqueue(after, DeliveryJob("spam_status", after.hotel_id, after.id, after.channel,
+                                             after.external_conversation_id, spam=outcome.trigger == "spam"))
+
+    def _enqueue(self, conversation: Conversation, job: DeliveryJob, message: Message | None = None) -> None:
+        try:
+            self.outbox.enqueue(job)
+        except Exception as error:
+            # The agent's change is stored; a reply that cannot be queued shows as failed.
+            self.log("could not queue a delivery job", error=str(error), conversation_id=conversation.id)
+            if message is not None:
+                self.store.update_delivery(message, Delivery.FAILED, error="outbound queue unavailable")
+
+    def _outbound_message(self, before: Conversation, outcome: Outcome, reply: DeliverReply) -> Message:
+        return Message(
+            id=new_id("msg"), conversation_id=before.id, hotel_id=before.hotel_id, direction=Direction.OUTBOUND,
+            sender=reply.sender, text=reply.text, sent_at=outcome.conversation.last_message_at,
+            agent_id=reply.actor.id if reply.sender.value == "agent" else None,
+            delivery=Delivery.PENDING if before.channel in self.channels_that_deliver else None,
+        )

@@ -1,0 +1,1 @@
+"""Adapters that hand replies and channel updates to the channel senders."""

@@ -1,0 +1,58 @@
+"""``EventBridgeWakeUpScheduler``: one one-off EventBridge Scheduler schedule per held conversation."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import datetime, timedelta, timezone
+
+# Scheduler retries a failed invocation for up to a day, then hands it to the DLQ.
+RETRY_POLICY = {"MaximumEventAgeInSeconds": 24 * 3600, "MaximumRetryAttempts": 185}
+
+
+def schedule_name(hotel_id: str, conversation_id: str) -> str:
+    """One name per conversation (so a new hold replaces the old): 1-64 of [A-Za-z0-9-_.]."""
+    digest = hashlib.sha256(f"{hotel_id}\x00{conversation_id}".encode()).hexdigest()[:48]
+    return f"wake-{digest}"
+
+
+def at_expression(until: datetime) -> str:
+    """``at(...)`` in UTC, rounded up to the second so a hold never ends early."""
+    until = until.astimezone(timezone.utc)
+    if until.microsecond:
+        until = until.replace(microsecond=0) + timedelta(seconds=1)
+    return f"at({until:%Y-%m-%dT%H:%M:%S})"
+
+
+class EventBridgeWakeUpScheduler:
+    def __init__(self, client, *, group: str, target_arn: str, role_arn: str, dead_letter_arn: str):
+        self._client = client
+        self._group = group
+        self._target = {"Arn": target_arn, "RoleArn": role_arn, "RetryPolicy": RETRY_POLICY}
+        if dead_letter_arn:
+            self._target["DeadLetterConfig"] = {"Arn": dead_letter_arn}
+
+    def schedule(self, hotel_id: str, conversation_id: str, until: datetime, hold_token: str) -> None:
+        """Create the conversation's schedule, or replace it whole (AWS replaces every field)."""
+        request = {
+            "Name": schedule_name(hotel_id, conversation_id),
+            "GroupName": self._group,
+            "ScheduleExpression": at_expression(until),
+            "ScheduleExpressionTimezone": "UTC",
+            "FlexibleTimeWindow": {"Mode": "OFF"},
+            "ActionAfterCompletion": "DELETE",
+            "State": "ENABLED",
+            "Target": {**self._target, "Input": json.dumps(
+                {"hotel_id": hotel_id, "conversation_id": conversation_id, "hold_token": hold_token})},
+        }
+        try:
+            self._client.create_schedule(**request)
+        except self._client.exceptions.ConflictException:
+            self._client.update_schedule(**request)
+
+    def cancel(self, hotel_id: str, conversation_id: str) -> None:
+        """Delete the conversation's schedule; one that already fired or never existed is fine."""
+        try:
+            self._client.delete_schedule(Name=schedule_name(hotel_id, conversation_id), GroupName=self._group)
+        except self._client.exceptions.ResourceNotFoundException:
+            pass

@@ -1,0 +1,69 @@
+"""Builds the adapters and services a function needs, once per warm process and only when first used."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from wiring.settings import settings
+
+
+class _Lazy:
+    """Builds the wrapped adapter on first use, so routes that never need it pay nothing."""
+
+    def __init__(self, factory):
+        self._factory = factory
+        self._target = None
+
+    def __getattr__(self, name):
+        if self._target is None:
+            self._target = self._factory()
+        return getattr(self._target, name)
+
+
+def client(service: str):
+    import boto3
+
+    config = settings()
+    return boto3.client(service, region_name=config.region, endpoint_url=config.aws_endpoint_url)
+
+
+@lru_cache(maxsize=1)
+def store():
+    from store.dynamo import DynamoStore
+
+    config = settings()
+    return DynamoStore(config.table_name, config.region, config.aws_endpoint_url)
+
+
+def _scheduler():
+    from scheduling.eventbridge import EventBridgeWakeUpScheduler
+
+    config = settings()
+    return EventBridgeWakeUpScheduler(
+        client("scheduler"), group=config.schedule_group, target_arn=config.wake_up_function_arn,
+        role_arn=config.scheduler_role_arn, dead_letter_arn=config.scheduler_dlq_arn,
+    )
+
+
+def _outbox():
+    from outbox.sqs import SqsOutbox
+
+    return SqsOutbox(client("sqs"), settings().outbound_queue_url)
+
+
+@lru_cache(maxsize=1)
+def inbox():
+    from inbox.service import Inbox
+    from wiring.observability import count_transition, logger
+
+    return Inbox(
+        store(), _Lazy(_scheduler), _Lazy(_outbox), channels_that_deliver=settings().channels_that_deliver,
+        on_transition=count_transition, log=lambda message, **fields: logger.info(message, extra=fields),
+    )
+
+
+def reset() -> None:
+    """Forget everything built so far (tests and the local stack change settings between runs)."""
+    settings.cache_clear()
+    store.cache_clear()
+    inbox.cache_clear()

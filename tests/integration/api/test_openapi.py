@@ -1,0 +1,56 @@
+"""The generated OpenAPI document describes the contract of docs/api.md."""
+
+from __future__ import annotations
+
+from openapi_spec_validator import validate
+
+CONTRACT = {
+    ("get", "/v1/hotels/{hotel_id}/inbox"),
+    ("get", "/v1/hotels/{hotel_id}/conversations"),
+    ("get", "/v1/hotels/{hotel_id}/conversations/{conversation_id}"),
+    ("get", "/v1/hotels/{hotel_id}/conversations/{conversation_id}/messages"),
+    ("get", "/v1/hotels/{hotel_id}/conversations/{conversation_id}/activity"),
+    ("post", "/v1/hotels/{hotel_id}/conversations/{conversation_id}/messages"),
+    ("post", "/v1/hotels/{hotel_id}/conversations/{conversation_id}/hold"),
+    ("post", "/v1/hotels/{hotel_id}/conversations/{conversation_id}/close"),
+    ("post", "/v1/hotels/{hotel_id}/conversations/{conversation_id}/reopen"),
+    ("post", "/v1/hotels/{hotel_id}/conversations/{conversation_id}/spam"),
+    ("post", "/v1/hotels/{hotel_id}/conversations/{conversation_id}/not-spam"),
+}
+
+
+def document(api) -> dict:
+    reply = api.get("/v1/openapi.json", as_=None)
+    assert reply.status == 200
+    return reply.json
+
+
+def test_the_document_is_valid_openapi(api):
+    validate(document(api))
+
+
+def test_it_lists_every_route_of_the_contract(api):
+    paths = document(api)["paths"]
+    listed = {(method, path) for path, item in paths.items() for method in item}
+    assert CONTRACT <= listed
+
+
+def test_shapes_carry_the_contract_fields(api):
+    schemas = document(api)["components"]["schemas"]
+    assert {"id", "hotel_id", "channel", "status", "bot_enabled", "automated", "hold_until", "created_at", "updated_at",
+            "last_message_at", "last_message_preview", "external_conversation_id", "contact_id"} <= set(
+        schemas["ConversationOut"]["properties"])
+    assert {"id", "conversation_id", "direction", "sender", "agent_id", "text", "sent_at", "external_message_id",
+            "delivery"} <= set(schemas["MessageOut"]["properties"])
+    assert {"id", "conversation_id", "type", "actor", "from_status", "to_status", "reason", "at", "details"} <= set(
+        schemas["ActivityOut"]["properties"])
+
+
+def test_reply_answers_201_and_errors_are_described(api):
+    paths = document(api)["paths"]
+    reply = paths["/v1/hotels/{hotel_id}/conversations/{conversation_id}/messages"]["post"]["responses"]
+    assert "201" in reply and {"401", "403", "404", "409", "422"} <= set(reply)
+    error = reply["409"]["content"]["application/json"]["schema"]
+    assert error == {"$ref": "#/components/schemas/ErrorOut"}
+    limit = next(p for p in paths["/v1/hotels/{hotel_id}/conversations"]["get"]["parameters"] if p["name"] == "limit")
+    assert limit["schema"]["minimum"] == 1 and limit["schema"]["maximum"] == 100
