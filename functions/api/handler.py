@@ -6,7 +6,7 @@ from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.logging import correlation_paths
 
-from api.routes import conversations, inbox
+from api.routes import conversations, hotels, inbox
 from api.scope import hotel_scope
 from inbox.errors import Conflict, DomainError, InvalidInput, NotFound, TransitionNotAllowed
 from inbox.service import SchedulingFailed
@@ -16,6 +16,7 @@ app = APIGatewayRestResolver(enable_validation=True)
 app.use(middlewares=[hotel_scope])
 app.include_router(inbox.router, prefix="/v1")
 app.include_router(conversations.router, prefix="/v1")
+app.include_router(hotels.router, prefix="/v1")
 
 OPENAPI = {"title": "Lobby API", "version": "1.0.0",
            "description": "The HTTP contract of Lobby, the guest-messaging inbox for hotels."}

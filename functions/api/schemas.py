@@ -182,3 +182,74 @@ COMMON_RESPONSES = {
 }
 NOT_FOUND = {**COMMON_RESPONSES, 404: error_response("No such conversation in this hotel")}
 REFUSED = {**NOT_FOUND, 409: error_response("Not allowed from the current status (given in `status`), or lost a race")}
+
+
+Channel = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]{1,31}$", description="The channel's name, e.g. webchat")]
+ShortText = Annotated[str, Field(min_length=1, max_length=256)]
+
+
+class SenderIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    external_id: ShortText
+    name: Annotated[str, Field(max_length=256)] | None = None
+    email: Annotated[str, Field(max_length=320, pattern=r"^[^@\s]+@[^@\s]+$")] | None = None
+    phone: Annotated[str, Field(max_length=40)] | None = None
+    language: Annotated[str, Field(pattern=r"^[a-z]{2}(-[A-Za-z]{2})?$")] | None = None
+
+
+class InboundIn(BaseModel):
+    """A guest message a partner hands in from another channel."""
+
+    model_config = ConfigDict(extra="forbid")
+    channel: Channel
+    external_conversation_id: ShortText
+    external_message_id: ShortText = Field(description="The same id handed in twice is stored once")
+    sender: SenderIn
+    text: str = Field(min_length=1, max_length=5000)
+    sent_at: datetime
+    wants_human: bool = False
+
+    @field_validator("channel")
+    @classmethod
+    def not_expedia(cls, value: str) -> str:
+        if value == "expedia":
+            raise ValueError("Expedia messages arrive through the Expedia channel, not from partners")
+        return value
+
+    @field_validator("sent_at")
+    @classmethod
+    def with_time_zone(cls, value: datetime) -> datetime:
+        if value.tzinfo is None:
+            raise ValueError("sent_at must carry a time zone (use a Z suffix for UTC)")
+        return value
+
+    @field_validator("text")
+    @classmethod
+    def not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("text must not be blank")
+        return value
+
+
+class InboundAccepted(_Out):
+    conversation_id: str
+    message_id: str
+
+
+class KnowledgeEntryIO(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    id: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]{1,64}$")]
+    topic: Annotated[str, Field(min_length=1, max_length=100)]
+    questions: list[Annotated[str, Field(min_length=1, max_length=500)]] = Field(min_length=1, max_length=50)
+    answers: dict[Annotated[str, Field(pattern=r"^[a-z]{2}$")], Annotated[str, Field(min_length=1, max_length=2000)]] = (
+        Field(min_length=1, description="The answer per language code"))
+
+
+class BotSettings(BaseModel):
+    """The hotel's bot: its switch and its knowledge base (an extension of the contract)."""
+
+    model_config = ConfigDict(extra="forbid")
+    enabled: bool
+    default_language: Annotated[str, Field(pattern=r"^[a-z]{2}$")] = "en"
+    trusted_domains: list[Annotated[str, Field(max_length=253)]] = Field(default_factory=list, max_length=50)
+    entries: list[KnowledgeEntryIO] = Field(default_factory=list, max_length=200)

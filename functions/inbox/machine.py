@@ -27,6 +27,8 @@ from inbox.model import (
     Status,
     iso,
     preview,
+    repeats_of,
+    text_digest,
 )
 
 MAX_HOLD = timedelta(days=30)
@@ -77,9 +79,10 @@ class GuestMessage:
     conversation (status bot or closed) and ignored otherwise."""
 
     text: str
-    at: datetime
+    at: datetime  # when the guest wrote (the channel's time)
     decision: BotDecision | None = None
     guest: Actor = Actor(ActorType.GUEST)
+    received_at: datetime | None = None  # when Lobby handled it: the time of the activity entry
 
     @property
     def actor(self) -> Actor:
@@ -256,7 +259,9 @@ def apply(conversation: Conversation, event: Event) -> Outcome:
     if isinstance(event, Hold):
         validate_hold(event.until, event.at)
 
-    changes: dict = {"status": row.to, "updated_at": max(conversation.updated_at, event.at)}
+    # A message is placed by the time it was written; the change it causes happens when it arrives.
+    changed_at = getattr(event, "received_at", None) or event.at
+    changes: dict = {"status": row.to, "updated_at": max(conversation.updated_at, changed_at)}
     if trigger in _TOUCHED_BY_A_PERSON:
         changes["automated"] = False
     if row.to is Status.ON_HOLD:
@@ -268,6 +273,9 @@ def apply(conversation: Conversation, event: Event) -> Outcome:
     text_in = getattr(event, "text", None)
     if text_in is not None:
         _note_message(conversation, changes, text_in, event.at)
+    if isinstance(event, GuestMessage):
+        changes["guest_text_repeats"] = repeats_of(conversation, event.text)
+        changes["guest_text_digest"] = text_digest(event.text)
     if trigger == "bot_answered":
         _note_message(conversation, changes, event.decision.text, event.at)
         effects.append(DeliverReply(event.decision.text, Sender.BOT, BOT))
@@ -286,7 +294,7 @@ def apply(conversation: Conversation, event: Event) -> Outcome:
     if row.activity is not None:
         activity = Activity(
             id=new_id("act"), conversation_id=conversation.id, hotel_id=conversation.hotel_id, type=row.activity,
-            actor=event.actor, from_status=status, to_status=row.to, at=event.at,
+            actor=event.actor, from_status=status, to_status=row.to, at=changed_at,
             reason=_reason(trigger, event), details=_details(event),
         )
     return Outcome(new, activity, tuple(effects), trigger)

@@ -77,6 +77,20 @@ def iso(moment: datetime) -> str:
     return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
+def text_digest(text: str) -> str:
+    """A short fingerprint of a text, blind to case and spacing."""
+    import hashlib
+
+    return hashlib.sha256(" ".join(text.lower().split()).encode()).hexdigest()[:16]
+
+
+def repeats_of(conversation: "Conversation | None", text: str) -> int:
+    """How many times this exact text already came in a row from the guest of this conversation."""
+    if conversation is None or conversation.guest_text_digest != text_digest(text):
+        return 0
+    return conversation.guest_text_repeats + 1
+
+
 def preview(text: str) -> str:
     """The list's one-line preview of a message: at most 140 characters."""
     flat = " ".join(text.split())
@@ -100,6 +114,10 @@ class Conversation:
     automated: bool = True
     hold_until: datetime | None = None
     hold_token: str | None = None
+    # The guest's last text (as a digest) and how often it came again in a row: a new
+    # sender repeating the same text is a spam signal.
+    guest_text_digest: str | None = None
+    guest_text_repeats: int = 0
     version: int = 0  # optimistic lock, owned by the store
 
     @property

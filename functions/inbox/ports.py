@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Generic, Protocol, Sequence, TypeVar
 
+from inbox.bot import KnowledgeBase
 from inbox.model import Activity, Contact, Conversation, Delivery, Message, Tab
 
 T = TypeVar("T")
@@ -26,6 +27,12 @@ class Hotel:
     timezone: str = "UTC"
     bot_enabled: bool = True
     expedia_property_id: str | None = None
+    knowledge: KnowledgeBase = KnowledgeBase()
+
+    @property
+    def bot(self) -> KnowledgeBase:
+        """The hotel's knowledge base with its on/off switch."""
+        return replace(self.knowledge, enabled=self.bot_enabled)
 
 
 @dataclass(frozen=True)
@@ -42,7 +49,12 @@ class ConversationStore(Protocol):
 
     def get_hotel(self, hotel_id: str) -> Hotel | None: ...
 
+    def set_bot(self, hotel_id: str, enabled: bool, knowledge: KnowledgeBase) -> None: ...
+
     def get_conversation(self, hotel_id: str, conversation_id: str) -> Conversation: ...
+
+    def find_conversation(self, hotel_id: str, conversation_id: str, guards: Sequence[str] = ()
+                          ) -> tuple[Conversation | None, set[str]]: ...
 
     def get_contact(self, hotel_id: str, contact_id: str) -> Contact | None: ...
 
@@ -59,7 +71,8 @@ class ConversationStore(Protocol):
 
     def commit(
         self, before: Conversation | None, after: Conversation,
-        activities: Sequence[Activity] = (), messages: Sequence[Message] = (),
+        activities: Sequence[Activity] = (), messages: Sequence[Message] = (), *,
+        guards: Sequence[str] = (), contact: Contact | None = None,
     ) -> Conversation: ...
 
 

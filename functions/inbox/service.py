@@ -5,15 +5,25 @@ Plain Python over the ports: the store, the wake-up scheduler and the outbox are
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import datetime
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
 from typing import Callable, Protocol
 
-from inbox.errors import DomainError
+from inbox.bot import Bot, GuestText
+from inbox.errors import Conflict, DomainError, Duplicate, NotFound
+from inbox.inbound import (
+    InboundMessage,
+    Received,
+    contact_id_for,
+    conversation_id_for,
+    message_guard,
+    message_id_for,
+)
 from inbox.machine import (
     AgentReply,
     CancelWakeUp,
     Close,
+    GuestMessage,
     DeliverReply,
     Event,
     Hold,
@@ -25,8 +35,24 @@ from inbox.machine import (
     WakeUp,
     apply,
     new_id,
+    start_conversation,
 )
-from inbox.model import Actor, Contact, Conversation, Delivery, Direction, Message, Status, Tab, iso, utc_now
+from inbox.model import (
+    BOT_STATUSES,
+    Actor,
+    ActorType,
+    Contact,
+    Conversation,
+    Delivery,
+    Direction,
+    Message,
+    Sender,
+    Status,
+    Tab,
+    iso,
+    repeats_of,
+    utc_now,
+)
 from inbox.ports import ConversationStore, Hotel, Page, WakeUpScheduler
 
 
@@ -61,6 +87,7 @@ class Inbox:
 
     def __init__(
         self, store: ConversationStore, scheduler: WakeUpScheduler | None = None, outbox: Outbox | None = None, *,
+        bot: Bot | None = None,
         channels_that_deliver: frozenset[str] = frozenset({"expedia"}),
         clock: Callable[[], datetime] = utc_now,
         on_transition: Callable[[str], None] = lambda trigger: None,
@@ -69,16 +96,17 @@ class Inbox:
         self.store = store
         self.scheduler = scheduler
         self.outbox = outbox
+        self.bot = bot
         self.channels_that_deliver = channels_that_deliver
         self.clock = clock
         self.on_transition = on_transition
         self.log = log
         self._hotels: dict[str, tuple[datetime, Hotel | None]] = {}
 
-    HOTEL_CACHE_SECONDS = 60
+    HOTEL_CACHE_SECONDS = 30
 
     def hotel(self, hotel_id: str) -> Hotel | None:
-        """The hotel's settings, cached in the warm process for a minute (they rarely change)."""
+        """The hotel's settings, cached in the warm process for half a minute (they rarely change)."""
         now = self.clock()
         cached = self._hotels.get(hotel_id)
         if cached is None or (now - cached[0]).total_seconds() > self.HOTEL_CACHE_SECONDS:
@@ -130,6 +158,74 @@ class Inbox:
 
     def mark_not_spam(self, hotel_id: str, conversation_id: str, actor: Actor) -> Conversation:
         return self._change(hotel_id, conversation_id, lambda now: MarkNotSpam(actor, now))[0]
+
+    # --- guests -------------------------------------------------------------------------------
+
+    def receive(self, inbound: InboundMessage) -> Received:
+        """Run one guest message through the pipeline: find or create the conversation,
+        store the message once, ask the bot, move the conversation, send the bot's reply.
+
+        On an existing conversation this costs two DynamoDB requests: one BatchGetItem
+        (the conversation and the message's guard) and one TransactWriteItems.
+        """
+        for attempt in range(self.INBOUND_ATTEMPTS):
+            try:
+                return self._receive_once(inbound)
+            except Conflict:
+                # Another message or an agent moved the conversation meanwhile: read it again.
+                if attempt == self.INBOUND_ATTEMPTS - 1:
+                    raise
+        raise AssertionError("unreachable")
+
+    INBOUND_ATTEMPTS = 3
+
+    def _receive_once(self, m: InboundMessage) -> Received:
+        conversation_id = conversation_id_for(m.hotel_id, m.channel, m.external_conversation_id)
+        message_id = message_id_for(m.channel, m.external_message_id)
+        guard = message_guard(m.channel, m.external_message_id)
+        before, taken = self.store.find_conversation(m.hotel_id, conversation_id, [guard])
+        if guard in taken:
+            return Received(conversation_id, message_id, duplicate=True, conversation=before)
+        hotel = self.hotel(m.hotel_id)
+        if hotel is None:
+            raise NotFound(f"hotel {m.hotel_id} not found")
+
+        guest = Actor(ActorType.GUEST, m.sender.external_id, m.sender.name)
+        activities, contact, current = [], None, before
+        if before is None:
+            contact_id = contact_id_for(m.channel, m.sender.external_id)
+            start = start_conversation(conversation_id=conversation_id, hotel_id=m.hotel_id, channel=m.channel,
+                                       at=m.sent_at, actor=guest, contact_id=contact_id,
+                                       external_conversation_id=m.external_conversation_id)
+            current, activities = start.conversation, [start.activity]
+            contact = Contact(id=contact_id, hotel_id=m.hotel_id, channel=m.channel, external_id=m.sender.external_id,
+                              name=m.sender.name, email=m.sender.email, phone=m.sender.phone,
+                              language=m.sender.language, reservations=m.sender.reservations)
+
+        decision = None
+        if current.status in BOT_STATUSES:
+            decision = self.bot.decide(GuestText(
+                text=m.text, wants_human=m.wants_human, sender_is_new=current.automated,
+                repeat_count=repeats_of(before, m.text), language=m.sender.language), hotel.bot)
+        outcome = apply(current, GuestMessage(m.text, m.sent_at, decision, guest=guest, received_at=self.clock()))
+        if outcome.activity is not None:
+            activities.append(outcome.activity)
+
+        messages = [Message(id=message_id, conversation_id=conversation_id, hotel_id=m.hotel_id,
+                            direction=Direction.INBOUND, sender=Sender.GUEST, text=m.text, sent_at=m.sent_at,
+                            external_message_id=m.external_message_id)]
+        for reply in (e for e in outcome.effects if isinstance(e, DeliverReply)):
+            # The bot answers after the guest wrote, even when the guest's clock runs ahead.
+            answered_at = max(self.clock(), m.sent_at + timedelta(milliseconds=1))
+            messages.append(replace(self._outbound_message(current, outcome, reply), sent_at=answered_at))
+        try:
+            after = self.store.commit(before, outcome.conversation, activities, messages, guards=[guard],
+                                      contact=contact)
+        except Duplicate:
+            return Received(conversation_id, message_id, duplicate=True)
+        self.on_transition(outcome.trigger)
+        self._after_commit(current, after, outcome, messages[1:])
+        return Received(conversation_id, message_id, conversation=after, decision=decision, trigger=outcome.trigger)
 
     # --- the system ------------------------------------------------------------------------
 

@@ -15,10 +15,11 @@ from datetime import datetime, timezone
 from typing import Iterator, Sequence
 
 from pynamodb.connection import Connection
-from pynamodb.exceptions import DoesNotExist, TransactWriteError
+from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
 from pynamodb.transactions import TransactWrite
 from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_random_exponential
 
+from inbox.bot import KnowledgeBase, KnowledgeEntry
 from inbox.errors import Conflict, Duplicate, InvalidInput, NotFound
 from inbox.model import (
     Activity,
@@ -44,6 +45,7 @@ from store.models import (
     ContactItem,
     ConversationItem,
     CounterItem,
+    GuardItem,
     HotelItem,
     MessageItem,
     PartnerKeyItem,
@@ -86,6 +88,7 @@ class DynamoStore:
         HotelItem(
             keys.hotel_pk(hotel.id), keys.HOTEL_SK, hotel_id=hotel.id, name=hotel.name, timezone=hotel.timezone,
             bot_enabled=hotel.bot_enabled, expedia_property_id=hotel.expedia_property_id,
+            knowledge=_knowledge_json(hotel.knowledge),
         ).save()
 
     def get_hotel(self, hotel_id: str) -> Hotel | None:
@@ -93,7 +96,19 @@ class DynamoStore:
             item = HotelItem.get(keys.hotel_pk(hotel_id), keys.HOTEL_SK)
         except DoesNotExist:
             return None
-        return Hotel(item.hotel_id, item.name, item.timezone, item.bot_enabled, item.expedia_property_id)
+        return Hotel(item.hotel_id, item.name, item.timezone, item.bot_enabled, item.expedia_property_id,
+                     _knowledge(item.knowledge))
+
+    def set_bot(self, hotel_id: str, enabled: bool, knowledge: KnowledgeBase) -> None:
+        """Switch the hotel's bot and replace its knowledge base (the hotel must exist)."""
+        item = HotelItem(keys.hotel_pk(hotel_id), keys.HOTEL_SK)
+        try:
+            item.update(actions=[HotelItem.bot_enabled.set(enabled), HotelItem.knowledge.set(_knowledge_json(knowledge))],
+                        condition=HotelItem.pk.exists())
+        except UpdateError as error:
+            if error.cause_response_code == "ConditionalCheckFailedException":
+                raise NotFound(f"hotel {hotel_id} not found") from None
+            raise
 
     def put_contact(self, contact: Contact) -> None:
         ContactItem(
@@ -128,6 +143,24 @@ class DynamoStore:
         return PartnerKey(item.partner_id, item.name, frozenset(item.hotel_ids or ()))
 
     # --- conversations ----------------------------------------------------------------
+
+    def find_conversation(self, hotel_id: str, conversation_id: str, guards: Sequence[str] = ()
+                          ) -> tuple[Conversation | None, set[str]]:
+        """The conversation (or None) and which of ``guards`` are already taken, in one BatchGetItem."""
+        wanted = [(keys.conversation_pk(hotel_id, conversation_id), keys.CONVERSATION_SK)]
+        wanted += [(keys.guard_pk(hotel_id, g), keys.GUARD_SK) for g in guards]
+        response = self._tx_connection.client.batch_get_item(RequestItems={self.table_name: {
+            "Keys": [{PARTITION_KEY: {"S": pk}, SORT_KEY: {"S": sk}} for pk, sk in wanted]}})
+        conversation, taken = None, set()
+        for raw in response.get("Responses", {}).get(self.table_name, []):
+            pk = raw[PARTITION_KEY]["S"]
+            if pk == wanted[0][0]:
+                conversation = _conversation(ConversationItem.from_raw_data(raw))
+            else:
+                taken.add(pk.removeprefix(keys.guard_pk(hotel_id, "")))
+        if response.get("UnprocessedKeys"):  # throttled: a caller retries the whole message
+            raise RuntimeError("DynamoDB left keys unprocessed; try again")
+        return conversation, taken
 
     def get_conversation(self, hotel_id: str, conversation_id: str) -> Conversation:
         try:
@@ -194,17 +227,22 @@ class DynamoStore:
 
     def commit(
         self, before: Conversation | None, after: Conversation,
-        activities: Sequence[Activity] = (), messages: Sequence[Message] = (),
+        activities: Sequence[Activity] = (), messages: Sequence[Message] = (), *,
+        guards: Sequence[str] = (), contact: Contact | None = None,
     ) -> Conversation:
         """Write a change as one transaction: the conversation (created, or updated under its
         version), its activity entries, new messages, and the tab counters of the hotel.
 
-        Raises ``Conflict`` when another writer changed the conversation first, ``Duplicate``
-        when a message with the same key is already stored.
-        """
-        return self._commit_with_retry(before, after, activities, messages)
+        ``guards`` are keys (an external message id, ...) that must not have been used before:
+        they are written with the change, and a taken one cancels it with ``Duplicate``.
+        ``contact`` (a new conversation's guest) is created or has its known fields updated.
 
-    def _commit_once(self, before, after, activities, messages) -> Conversation:
+        Raises ``Conflict`` when another writer changed the conversation first, ``Duplicate``
+        when a guard or a message with the same key is already stored.
+        """
+        return self._commit_with_retry(before, after, activities, messages, guards, contact)
+
+    def _commit_once(self, before, after, activities, messages, guards, contact) -> Conversation:
         tabs_before = before.tabs if before is not None else frozenset()
         delta = {tab: int(tab in after.tabs) - int(tab in tabs_before) for tab in Tab}
         puts: list[str] = []  # what each Put is, to read the cancellation reasons (Puts come before Updates)
@@ -219,19 +257,27 @@ class DynamoStore:
                 for message in messages:
                     tx.save(_message_item(message), condition=MessageItem.pk.does_not_exist())
                     puts.append(f"message:{message.id}")
+                for guard in guards:
+                    tx.save(GuardItem(keys.guard_pk(after.hotel_id, guard), keys.GUARD_SK, conversation_id=after.id,
+                                      message_id=messages[0].id if messages else None),
+                            condition=GuardItem.pk.does_not_exist())
+                    puts.append(f"guard:{guard}")
                 if before is not None:
                     item = ConversationItem(keys.conversation_pk(after.hotel_id, after.id), keys.CONVERSATION_SK,
                                             version=before.version)
                     tx.update(item, actions=_conversation_actions(before, after))
+                if contact is not None:
+                    tx.update(ContactItem(keys.hotel_pk(contact.hotel_id), keys.contact_sk(contact.id)),
+                              actions=_contact_actions(contact))
                 if any(delta.values()):
                     shard = CounterItem(keys.hotel_pk(after.hotel_id), keys.counter_sk(random.randrange(COUNTER_SHARDS)))
                     tx.update(shard, actions=[getattr(CounterItem, t.value).add(d) for t, d in delta.items() if d])
         except TransactWriteError as error:
-            self._raise_for(error, before, after, puts)
+            self._raise_for(error, before, after, puts, messages)
             raise
         return after.evolve(version=(before.version if before else 0) + 1)
 
-    def _raise_for(self, error: TransactWriteError, before, after, puts: list[str]) -> None:
+    def _raise_for(self, error: TransactWriteError, before, after, puts: list[str], messages) -> None:
         reasons = error.cancellation_reasons or []
         codes = [r.code if r else None for r in reasons]
         if "TransactionConflict" in codes:
@@ -241,8 +287,8 @@ class DynamoStore:
             current = self._status_or_none(after.hotel_id, after.id)
             raise Conflict(current, "the conversation was changed by someone else; reload it") from error
         for index, what in enumerate(puts):
-            if codes[index:index + 1] == ["ConditionalCheckFailed"] and what.startswith("message:"):
-                raise Duplicate(after.id, what.split(":", 1)[1]) from error
+            if codes[index:index + 1] == ["ConditionalCheckFailed"] and what.startswith(("message:", "guard:")):
+                raise Duplicate(after.id, messages[0].id if messages else "") from error
 
     def _status_or_none(self, hotel_id: str, conversation_id: str) -> str | None:
         try:
@@ -265,6 +311,39 @@ class DynamoStore:
 # --- mapping between domain objects and items ------------------------------------------------
 
 
+def _contact_actions(contact: Contact) -> list:
+    """Create the contact, or fill in what this message tells of it; never erase a known field."""
+    actions = [ContactItem.contact_id.set(contact.id), ContactItem.hotel_id.set(contact.hotel_id),
+               ContactItem.channel.set(contact.channel)]
+    for name in ("external_id", "name", "email", "phone", "language"):
+        value = getattr(contact, name)
+        if value:
+            actions.append(getattr(ContactItem, name).set(value))
+    if contact.reservations:
+        actions.append(ContactItem.reservations.set([r.__dict__ for r in contact.reservations]))
+    return actions
+
+
+def _knowledge_json(knowledge: KnowledgeBase) -> dict:
+    return {
+        "default_language": knowledge.default_language,
+        "trusted_domains": list(knowledge.trusted_domains),
+        "entries": [{"id": e.id, "topic": e.topic, "questions": list(e.questions), "answers": dict(e.answers)}
+                    for e in knowledge.entries],
+    }
+
+
+def _knowledge(data: dict | None) -> KnowledgeBase:
+    if not data:
+        return KnowledgeBase()
+    return KnowledgeBase(
+        default_language=data.get("default_language", "en"),
+        trusted_domains=tuple(data.get("trusted_domains", ())),
+        entries=tuple(KnowledgeEntry(e["id"], e["topic"], tuple(e["questions"]), dict(e["answers"]))
+                      for e in data.get("entries", ())),
+    )
+
+
 def _tab_keys(conversation: Conversation) -> dict[str, str]:
     sort = keys.tab_sort_key(conversation.last_message_at, conversation.id)
     out: dict[str, str] = {}
@@ -281,6 +360,7 @@ def _conversation_fields(c: Conversation) -> dict:
         "last_message_preview": c.last_message_preview, "automated": c.automated,
         "hold_until": iso(c.hold_until) if c.hold_until else None, "hold_token": c.hold_token,
         "contact_id": c.contact_id, "external_conversation_id": c.external_conversation_id,
+        "guest_text_digest": c.guest_text_digest, "guest_text_repeats": c.guest_text_repeats or None,
     }
 
 
@@ -316,6 +396,7 @@ def _conversation(item) -> Conversation:
         last_message_at=parse_time(item.last_message_at), contact_id=item.contact_id,
         external_conversation_id=item.external_conversation_id, last_message_preview=item.last_message_preview or "",
         automated=item.automated, hold_until=parse_time(item.hold_until), hold_token=item.hold_token,
+        guest_text_digest=item.guest_text_digest, guest_text_repeats=int(item.guest_text_repeats or 0),
         version=item.version or 0,
     )
 

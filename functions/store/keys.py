@@ -49,3 +49,10 @@ def partner_key_pk(key_hash: str) -> str:
 
 
 PARTNER_KEY_SK = "PARTNERKEY"
+
+
+GUARD_SK = "GUARD"
+
+
+def guard_pk(hotel_id: str, key: str) -> str:
+    return f"HOTEL#{hotel_id}#GUARD#{key}"

@@ -47,6 +47,16 @@ class HotelItem(_Item):
     timezone = UnicodeAttribute(default="UTC")
     bot_enabled = BooleanAttribute(default=True)
     expedia_property_id = UnicodeAttribute(null=True)
+    # The bot's knowledge base lives on the hotel's item: one read gives a warm function
+    # everything it needs to answer for the hotel.
+    knowledge = JSONAttribute(null=True)
+
+
+class GuardItem(_Item):
+    """Proof that something was already handled once (an external message id, a notification id)."""
+
+    conversation_id = UnicodeAttribute(null=True)
+    message_id = UnicodeAttribute(null=True)
 
 
 class ContactItem(_Item):
@@ -75,6 +85,8 @@ class _ConversationAttributes(_Item):
     hold_token = UnicodeAttribute(null=True)
     contact_id = UnicodeAttribute(null=True)
     external_conversation_id = UnicodeAttribute(null=True)
+    guest_text_digest = UnicodeAttribute(null=True)
+    guest_text_repeats = NumberAttribute(null=True)
     version = VersionAttribute()
 
 
@@ -140,7 +152,7 @@ class PartnerKeyItem(_Item):
 
 
 
-ALL_MODELS = (HotelItem, ContactItem, ConversationItem, MessageItem, ActivityItem, CounterItem, PartnerKeyItem)
+ALL_MODELS = (HotelItem, GuardItem, ContactItem, ConversationItem, MessageItem, ActivityItem, CounterItem, PartnerKeyItem)
 
 
 def bind(table_name: str, region: str, endpoint_url: str | None = None) -> None:

@@ -51,13 +51,20 @@ def _outbox():
     return SqsOutbox(client("sqs"), settings().outbound_queue_url)
 
 
+def _bot():
+    from bot.engine import KeywordBot
+
+    return KeywordBot()
+
+
 @lru_cache(maxsize=1)
 def inbox():
     from inbox.service import Inbox
     from wiring.observability import count_transition, logger
 
     return Inbox(
-        store(), _Lazy(_scheduler), _Lazy(_outbox), channels_that_deliver=settings().channels_that_deliver,
+        store(), _Lazy(_scheduler), _Lazy(_outbox), bot=_Lazy(_bot),
+        channels_that_deliver=settings().channels_that_deliver,
         on_transition=count_transition, log=lambda message, **fields: logger.info(message, extra=fields),
     )
 

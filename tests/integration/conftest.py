@@ -1,4 +1,5 @@
-"""Integration fixtures: a moto account with Lobby's table, and a store on it."""
+"""Integration fixtures: a moto account with Lobby's table, queues and schedule group, a store on
+it, and the settings the CDK stack would give the functions."""
 
 from __future__ import annotations
 
@@ -10,10 +11,10 @@ from moto import mock_aws
 
 from conversations_helpers import RequestCounter
 from inbox.ports import Hotel
+from lobby_env import GROUP, TABLE, WAKE_UP_ARN
 from store.dynamo import DynamoStore
 from store.schema import table_definition
 
-TABLE = "lobby-test"
 
 
 @pytest.fixture
@@ -50,3 +51,34 @@ def requests_sent(store) -> RequestCounter:
 @pytest.fixture
 def now() -> datetime:
     return datetime.now(timezone.utc)
+
+
+@pytest.fixture
+def outbound_queue(aws, region):
+    sqs = boto3.client("sqs", region_name=region)
+    dlq = sqs.create_queue(QueueName="lobby-outbound-dlq")["QueueUrl"]
+    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    return sqs.create_queue(QueueName="lobby-outbound", Attributes={
+        "RedrivePolicy": f'{{"deadLetterTargetArn":"{dlq_arn}","maxReceiveCount":"5"}}'})["QueueUrl"]
+
+
+@pytest.fixture
+def schedule_group(aws, region):
+    boto3.client("scheduler", region_name=region).create_schedule_group(Name=GROUP)
+    return GROUP
+
+
+@pytest.fixture
+def api_settings(monkeypatch, table, outbound_queue, schedule_group, region):
+    from wiring import container
+
+    for name, value in {
+        "TABLE_NAME": table, "SCHEDULE_GROUP": schedule_group, "WAKE_UP_FUNCTION_ARN": WAKE_UP_ARN,
+        "SCHEDULER_ROLE_ARN": "arn:aws:iam::123456789012:role/lobby-scheduler",
+        "SCHEDULER_DLQ_ARN": "arn:aws:sqs:eu-west-1:123456789012:lobby-scheduler-dlq",
+        "OUTBOUND_QUEUE_URL": outbound_queue, "AWS_REGION": region,
+    }.items():
+        monkeypatch.setenv(name, value)
+    container.reset()
+    yield
+    container.reset()

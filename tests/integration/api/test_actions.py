@@ -9,7 +9,7 @@ import boto3
 import pytest
 
 from api_harness import LambdaContext
-from conftest import GROUP, PARTNER, WAKE_UP_ARN
+from lobby_env import GROUP, PARTNER, WAKE_UP_ARN
 from scheduling.eventbridge import schedule_name
 
 C1 = "/v1/hotels/h1/conversations/c1"

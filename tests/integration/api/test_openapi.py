@@ -16,7 +16,9 @@ CONTRACT = {
     ("post", "/v1/hotels/{hotel_id}/conversations/{conversation_id}/reopen"),
     ("post", "/v1/hotels/{hotel_id}/conversations/{conversation_id}/spam"),
     ("post", "/v1/hotels/{hotel_id}/conversations/{conversation_id}/not-spam"),
+    ("post", "/v1/hotels/{hotel_id}/inbound"),
 }
+EXTENSIONS = {("get", "/v1/hotels/{hotel_id}/bot"), ("put", "/v1/hotels/{hotel_id}/bot")}
 
 
 def document(api) -> dict:
@@ -33,6 +35,15 @@ def test_it_lists_every_route_of_the_contract(api):
     paths = document(api)["paths"]
     listed = {(method, path) for path, item in paths.items() for method in item}
     assert CONTRACT <= listed
+    assert listed == CONTRACT | EXTENSIONS  # nothing undocumented slips in
+
+
+def test_inbound_answers_202_with_the_ids(api):
+    inbound = document(api)["paths"]["/v1/hotels/{hotel_id}/inbound"]["post"]
+    assert "202" in inbound["responses"]
+    schema = document(api)["components"]["schemas"]["InboundIn"]
+    assert set(schema["required"]) == {"channel", "external_conversation_id", "external_message_id", "sender", "text",
+                                       "sent_at"}
 
 
 def test_shapes_carry_the_contract_fields(api):

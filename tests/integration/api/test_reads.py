@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from conftest import OTHER_AGENT, PARTNER
+from lobby_env import OTHER_AGENT, PARTNER
 from conversations_helpers import open_one
 from inbox.model import Contact, Reservation
 
