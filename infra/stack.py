@@ -2,14 +2,44 @@
 
 from __future__ import annotations
 
-from aws_cdk import Stack
+from aws_cdk import CfnOutput, Stack
 from constructs import Construct
 
 from infra import names
+from infra.api import Api
+from infra.auth import Auth
+from infra.bundling import FunctionCode
 from infra.data import Data
+from infra.messaging import Messaging
+from infra.scheduling import Scheduling
 
 
 class LobbyStack(Stack):
     def __init__(self, scope: Construct, id: str = names.STACK, **kwargs):
         super().__init__(scope, id, **kwargs)
         self.data = Data(self, "Data", table_name=names.TABLE)
+        self.code = FunctionCode(self, "Code")
+        self.messaging = Messaging(self, "Messaging")
+        self.auth = Auth(self, "Auth")
+        self.scheduling = Scheduling(self, "Scheduling", table=self.data.table, code=self.code)
+        self.api = Api(
+            self, "Api",
+            table=self.data.table,
+            code=self.code,
+            auth=self.auth,
+            scheduling=self.scheduling,
+            outbound_queue=self.messaging.outbound_queue,
+            # The console's origin (`cdk synth -c consoleOrigin=https://...`); any origin until it has one.
+            allow_origin=self.node.try_get_context("consoleOrigin") or "*",
+        )
+
+        for id, value, description in (
+            ("ApiUrl", self.api.rest_api.url, "Base URL of the API; the contract's paths (/v1/...) follow it"),
+            ("UserPoolId", self.auth.user_pool.user_pool_id, "Console agents' Cognito user pool"),
+            ("UserPoolClientId", self.auth.console_client.user_pool_client_id, "The console's app client"),
+            ("TableName", self.data.table.table_name, "Lobby's DynamoDB table"),
+            ("OutboundQueueUrl", self.messaging.outbound_queue.queue_url, "Replies leaving on their channel"),
+            ("ScheduleGroup", self.scheduling.group.schedule_group_name, "Wake-up schedules of held conversations"),
+            ("PartnerUsagePlanId", self.api.partner_plan.usage_plan_id, "Add each partner's API key to this plan"),
+        ):
+            CfnOutput(self, id, value=value, description=description)

@@ -1,0 +1,92 @@
+"""The auth construct: the console agents' Cognito user pool and the console's app client.
+
+Agents sign in with their email; administrators create them (no self sign-up) and set
+`custom:hotel_ids`, the comma-separated hotels an agent works for. The console client reads
+that claim but cannot write it: an agent must never grant herself a hotel.
+
+Feature plan: Plus, with threat protection enforced. It is billed per monthly active user
+with no free tier (about two cents a user at list price), so a hotel's handful of agents
+costs cents a month, while compromised-credential detection and adaptive authentication
+protect accounts that read guests' personal data. That is why cdk-nag's COG8 is met rather
+than acknowledged.
+"""
+
+from __future__ import annotations
+
+import aws_cdk as cdk
+from aws_cdk import Duration, Stack
+from aws_cdk import aws_cognito as cognito
+from constructs import Construct
+
+from infra import names
+
+
+class Auth(Construct):
+    def __init__(self, scope: Construct, id: str):
+        super().__init__(scope, id)
+        self.user_pool = cognito.UserPool(
+            self, "Agents",
+            user_pool_name=names.USER_POOL,
+            sign_in_aliases=cognito.SignInAliases(email=True),
+            sign_in_case_sensitive=False,
+            self_sign_up_enabled=False,
+            auto_verify=cognito.AutoVerifiedAttrs(email=True),
+            standard_attributes=cognito.StandardAttributes(
+                email=cognito.StandardAttribute(required=True, mutable=True),
+                fullname=cognito.StandardAttribute(required=False, mutable=True),
+            ),
+            custom_attributes={
+                names.HOTEL_IDS_ATTRIBUTE: cognito.StringAttribute(min_len=0, max_len=2048, mutable=True),
+            },
+            password_policy=cognito.PasswordPolicy(
+                min_length=12,
+                require_lowercase=True,
+                require_uppercase=True,
+                require_digits=True,
+                require_symbols=True,
+                temp_password_validity=Duration.days(3),
+            ),
+            mfa=cognito.Mfa.OPTIONAL,
+            mfa_second_factor=cognito.MfaSecondFactor(otp=True, sms=False),
+            account_recovery=cognito.AccountRecovery.EMAIL_ONLY,
+            feature_plan=cognito.FeaturePlan.PLUS,
+            standard_threat_protection_mode=cognito.StandardThreatProtectionMode.FULL_FUNCTION,
+            deletion_protection=True,
+            removal_policy=cdk.RemovalPolicy.RETAIN,
+        )
+        cdk.Validations.of(self.user_pool).acknowledge(cdk.Acknowledgment(
+            id="AwsSolutions-COG2",
+            reason="MFA is optional (TOTP offered to every agent) because front desks often share one device "
+                   "between shifts; Plus threat protection in full-function mode asks risky sign-ins for a "
+                   "second factor or blocks them, which covers the accounts that have no TOTP yet.",
+        ))
+
+        readable = (
+            cognito.ClientAttributes()
+            .with_standard_attributes(email=True, email_verified=True, fullname=True)
+            .with_custom_attributes(names.HOTEL_IDS_ATTRIBUTE)
+        )
+        self.console_client = self.user_pool.add_client(
+            "Console",
+            user_pool_client_name=names.CONSOLE_CLIENT,
+            generate_secret=False,  # a browser app cannot keep a secret
+            disable_o_auth=True,  # the console signs in with the auth flows below, no hosted UI or redirects
+            auth_flows=cognito.AuthFlow(user_password=True, user_srp=True),
+            id_token_validity=Duration.hours(1),
+            access_token_validity=Duration.hours(1),
+            refresh_token_validity=Duration.days(30),
+            prevent_user_existence_errors=True,
+            enable_token_revocation=True,
+            read_attributes=readable,
+            write_attributes=cognito.ClientAttributes().with_standard_attributes(fullname=True),
+        )
+
+    @property
+    def issuer(self) -> str:
+        """The `iss` of the pool's tokens."""
+        stack = Stack.of(self)
+        return f"https://cognito-idp.{stack.region}.{stack.url_suffix}/{self.user_pool.user_pool_id}"
+
+    @property
+    def jwks_url(self) -> str:
+        return f"{self.issuer}/.well-known/jwks.json"

@@ -1,0 +1,98 @@
+"""The scheduling construct: held conversations that wake up by themselves.
+
+The api function creates one one-time schedule per held conversation in the group
+`lobby-wake-ups` (at(...) in UTC, deleted after completion, retries and a DLQ); EventBridge
+Scheduler assumes the scheduler role to invoke the wake-up function, and parks in the
+scheduler DLQ what it could not deliver.
+"""
+
+from __future__ import annotations
+
+import aws_cdk as cdk
+from aws_cdk import Duration, Stack
+from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_scheduler as scheduler
+from aws_cdk import aws_sqs as sqs
+from constructs import Construct
+
+from infra import names
+from infra.bundling import FunctionCode
+from infra.functions import LobbyFunction
+
+WAKE_UP_TIMEOUT = Duration.seconds(30)
+WAKE_UP_TABLE_ACTIONS = (
+    "dynamodb:GetItem",
+    "dynamodb:Query",
+    "dynamodb:PutItem",
+    "dynamodb:UpdateItem",
+)
+
+
+class Scheduling(Construct):
+    def __init__(self, scope: Construct, id: str, *, table: dynamodb.ITable, code: FunctionCode):
+        super().__init__(scope, id)
+        stack = Stack.of(self)
+
+        self.group = scheduler.ScheduleGroup(
+            self, "Group",
+            schedule_group_name=names.SCHEDULE_GROUP,
+            removal_policy=cdk.RemovalPolicy.DESTROY,
+        )
+        # Every schedule of the group, whatever its (per-conversation) name.
+        self.schedules_arn = stack.format_arn(
+            service="scheduler", resource="schedule", resource_name=f"{names.SCHEDULE_GROUP}/*",
+        )
+
+        self.wake_up = LobbyFunction(
+            self, "WakeUp",
+            code=code,
+            function_name=names.WAKE_UP_FUNCTION,
+            handler=names.WAKE_UP_HANDLER,
+            description="Reopens a held conversation when its hold ends (idempotent, ignores stale holds)",
+            table_name=table.table_name,
+            memory_size=256,
+            timeout=WAKE_UP_TIMEOUT,
+        )
+        # A status change is one TransactWriteItems of Puts and Updates: IAM authorizes each
+        # item by dynamodb:PutItem / dynamodb:UpdateItem (there is no TransactWriteItems action).
+        self.wake_up.add_to_policy(iam.PolicyStatement(
+            sid="Table",
+            actions=list(WAKE_UP_TABLE_ACTIONS),
+            resources=[table.table_arn],
+        ))
+
+        self.dlq = sqs.Queue(
+            self, "Dlq",
+            queue_name=names.SCHEDULER_DLQ,
+            encryption=sqs.QueueEncryption.SQS_MANAGED,
+            enforce_ssl=True,
+            retention_period=Duration.days(14),
+        )
+        cdk.Validations.of(self.dlq).acknowledge(cdk.Acknowledgment(
+            id="AwsSolutions-SQS3",
+            reason="This queue is itself a dead-letter queue: EventBridge Scheduler's DLQ for wake-ups it could "
+                   "not deliver (set on each schedule by the api function); no queue redrives into it.",
+        ))
+
+        self.role = iam.Role(
+            self, "SchedulerRole",
+            role_name=names.SCHEDULER_ROLE,
+            description="Assumed by EventBridge Scheduler to invoke the wake-up function",
+            assumed_by=iam.ServicePrincipal(
+                "scheduler.amazonaws.com",
+                conditions={"StringEquals": {"aws:SourceAccount": stack.account}},
+            ),
+        )
+        # Explicit statements rather than grant_invoke / grant_send_messages: those add the
+        # function's versions (`:*`) and queue read actions, which Scheduler does not need.
+        self.role.add_to_principal_policy(iam.PolicyStatement(
+            sid="InvokeWakeUp",
+            actions=["lambda:InvokeFunction"],
+            resources=[self.wake_up.function.function_arn],
+        ))
+        self.role.add_to_principal_policy(iam.PolicyStatement(
+            sid="DeadLetters",
+            actions=["sqs:SendMessage"],
+            resources=[self.dlq.queue_arn],
+        ))

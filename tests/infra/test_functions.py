@@ -1,0 +1,92 @@
+"""Every Lambda function: runtime, architecture, tracing, logs with a retention, its own minimal role."""
+
+from __future__ import annotations
+
+from infra import names
+
+HANDLERS = {names.API_HANDLER, names.AUTHORIZER_HANDLER, names.WAKE_UP_HANDLER}
+
+
+def test_the_functions_are_exactly_the_three_handlers_of_the_functions_folder(cfn):
+    handlers = {f["Properties"]["Handler"] for f in cfn.of_type("AWS::Lambda::Function").values()}
+    assert handlers == HANDLERS == {"api.handler.handler", "authorizer.handler.handler", "wake_up.handler.handler"}
+
+
+def test_every_function_runs_python_3_13_on_arm64_with_tracing_and_the_dependencies_layer(cfn):
+    (layer_id, layer), = cfn.of_type("AWS::Lambda::LayerVersion").items()
+    assert layer["Properties"]["CompatibleRuntimes"] == ["python3.13"]
+    assert layer["Properties"]["CompatibleArchitectures"] == ["arm64"]
+    for id, function in cfn.of_type("AWS::Lambda::Function").items():
+        properties = function["Properties"]
+        assert properties["Runtime"] == "python3.13", id
+        assert properties["Architectures"] == ["arm64"], id
+        assert properties["TracingConfig"] == {"Mode": "Active"}, id
+        assert properties["Layers"] == [{"Ref": layer_id}], id
+
+
+def test_every_function_has_the_powertools_settings_and_the_table_name(cfn):
+    (table_id, _), = cfn.of_type("AWS::DynamoDB::Table").items()
+    for id, function in cfn.of_type("AWS::Lambda::Function").items():
+        env = function["Properties"]["Environment"]["Variables"]
+        assert env["POWERTOOLS_SERVICE_NAME"] == "lobby", id
+        assert env["POWERTOOLS_METRICS_NAMESPACE"] == "Lobby", id
+        assert env["TABLE_NAME"] == {"Ref": table_id}, id
+
+
+def test_memory_and_timeouts(cfn):
+    _, api = cfn.function(names.API_HANDLER)
+    assert api["Properties"]["MemorySize"] == 512
+    assert api["Properties"]["Timeout"] < 29  # answers before API Gateway's integration timeout
+    for handler in (names.AUTHORIZER_HANDLER, names.WAKE_UP_HANDLER):
+        _, function = cfn.function(handler)
+        assert function["Properties"]["Timeout"] <= 30
+
+
+def test_every_log_group_has_a_retention(cfn):
+    log_groups = cfn.of_type("AWS::Logs::LogGroup")
+    assert len(log_groups) == 5  # three functions, API access logs, API execution logs
+    for id, group in log_groups.items():
+        assert group["Properties"].get("RetentionInDays"), id
+
+
+def test_every_function_logs_to_its_own_log_group_in_the_stack(cfn):
+    """Otherwise Lambda would create /aws/lambda/<name> itself, without a retention."""
+    log_groups = cfn.of_type("AWS::Logs::LogGroup")
+    used = []
+    for id, function in cfn.of_type("AWS::Lambda::Function").items():
+        group = function["Properties"]["LoggingConfig"]["LogGroup"]["Ref"]
+        assert group in log_groups, id
+        role = cfn.role_of(id)
+        grants = cfn.grants(role)
+        assert grants["logs:CreateLogStream"] == [{"Fn::GetAtt": [group, "Arn"]}], id
+        assert grants["logs:PutLogEvents"] == [{"Fn::GetAtt": [group, "Arn"]}], id
+        used.append(group)
+    assert len(set(used)) == len(used)
+
+
+def test_each_function_has_its_own_role_without_managed_policies(cfn):
+    roles = [cfn.role_of(id) for id in cfn.of_type("AWS::Lambda::Function")]
+    assert len(set(roles)) == len(roles)
+    for role in roles:
+        properties = cfn.resources[role]["Properties"]
+        assert properties["AssumeRolePolicyDocument"]["Statement"] == [{
+            "Action": "sts:AssumeRole", "Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
+        }]
+        assert cfn.FUNCTION_BASELINE <= cfn.actions(role)  # cfn.statements() fails on managed policies
+
+
+def test_only_xray_is_allowed_on_every_resource(cfn):
+    """X-Ray has no resource-level permissions; nothing else may use Resource '*'."""
+    for id, policy in cfn.of_type("AWS::IAM::Policy").items():
+        for statement in policy["Properties"]["PolicyDocument"]["Statement"]:
+            resources = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
+            if "*" in resources:
+                assert set(statement["Action"]) == {"xray:PutTraceSegments", "xray:PutTelemetryRecords"}, id
+
+
+def test_the_only_managed_policy_is_api_gateways_account_level_logging_role(cfn):
+    with_managed = {id: r["Properties"]["ManagedPolicyArns"] for id, r in cfn.of_type("AWS::IAM::Role").items()
+                    if r["Properties"].get("ManagedPolicyArns")}
+    assert len(with_managed) == 1
+    (arns,) = with_managed.values()
+    assert "AmazonAPIGatewayPushToCloudWatchLogs" in str(arns)
