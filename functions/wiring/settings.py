@@ -29,6 +29,7 @@ class Settings(BaseModel):
     jwks_url: str = ""
     token_issuer: str = ""
     token_audience: str = ""  # the user pool app client id
+    console_usage_key: str = ""  # the API key of the console's usage plan, handed out for agents
 
     channels_that_deliver: frozenset[str] = Field(default=frozenset({"expedia"}))
 

@@ -1,0 +1,135 @@
+"""``python -m admin``: create hotels, console agents and partner keys.
+
+    python -m admin [--table lobby] [--region R] [--endpoint-url URL] COMMAND ...
+
+    create-hotel --hotel-id h1 --name "Hôtel Lumière" [--timezone Europe/Paris] [--expedia-property-id 123]
+    create-agent --user-pool-id POOL --email ana@example.com --name Ana --password ... --hotel-ids h1,h2
+    create-partner-key --partner-id acme --name "Acme" --hotel-ids h1,h2 [--usage-plan-id ID]
+
+``--endpoint-url`` (default: ``$AWS_ENDPOINT_URL``) points every client at moto's server;
+without it the commands talk to AWS with the usual credentials. ``--region`` defaults to
+``$AWS_REGION`` or ``$AWS_DEFAULT_REGION``. The global options may also follow the command.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import sys
+from typing import Sequence
+
+from admin import (
+    DEFAULT_TIMEZONE,
+    AdminError,
+    create_agent,
+    create_hotel,
+    create_partner_key,
+    parse_hotel_ids,
+)
+
+__all__ = ["build_parser", "create_agent", "create_hotel", "create_partner_key", "main"]
+
+
+def _add_global_options(parser: argparse.ArgumentParser, defaults: dict | None) -> None:
+    """``--table``, ``--region``, ``--endpoint-url``: with defaults on the main parser; on a
+    command's parser without (SUPPRESS), so they may follow the command without undoing
+    what was given before it."""
+    def default(name: str) -> dict:
+        return {"default": defaults[name]} if defaults is not None else {"default": argparse.SUPPRESS}
+
+    parser.add_argument("--table", help="the DynamoDB table (default: lobby)", **default("table"))
+    parser.add_argument("--region", help="AWS region (default: $AWS_REGION or $AWS_DEFAULT_REGION)",
+                        **default("region"))
+    parser.add_argument("--endpoint-url", help="e.g. moto's server (default: $AWS_ENDPOINT_URL)",
+                        **default("endpoint_url"))
+
+
+def build_parser() -> argparse.ArgumentParser:
+    defaults = {
+        "table": "lobby",
+        "region": os.environ.get("AWS_REGION") or os.environ.get("AWS_DEFAULT_REGION"),
+        "endpoint_url": os.environ.get("AWS_ENDPOINT_URL") or None,
+    }
+    parser = argparse.ArgumentParser(prog="python -m admin", description="Lobby's admin commands.")
+    _add_global_options(parser, defaults)
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    hotel = commands.add_parser("create-hotel", help="store a new hotel")
+    _add_global_options(hotel, None)
+    hotel.add_argument("--hotel-id", required=True)
+    hotel.add_argument("--name", required=True)
+    hotel.add_argument("--timezone", default=DEFAULT_TIMEZONE, help=f"IANA time zone (default: {DEFAULT_TIMEZONE})")
+    hotel.add_argument("--expedia-property-id")
+
+    agent = commands.add_parser("create-agent", help="create a console agent in the Cognito user pool")
+    _add_global_options(agent, None)
+    agent.add_argument("--user-pool-id", required=True)
+    agent.add_argument("--email", required=True)
+    agent.add_argument("--name", required=True)
+    agent.add_argument("--password", help="the agent's permanent password (asked for when left out)")
+    agent.add_argument("--hotel-ids", required=True, help="comma-separated, e.g. h1,h2")
+
+    partner = commands.add_parser("create-partner-key", help="issue a partner API key (shown once)")
+    _add_global_options(partner, None)
+    partner.add_argument("--partner-id", required=True)
+    partner.add_argument("--name", required=True)
+    partner.add_argument("--hotel-ids", required=True, help="comma-separated, e.g. h1,h2")
+    partner.add_argument("--usage-plan-id", help="also register the key in this API Gateway usage plan")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not args.region:
+        parser.error("no region: pass --region or set AWS_REGION")
+    try:
+        return _run(args)
+    except AdminError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 1
+    except Exception as error:  # a refusal from AWS (exists already, bad password, ...)
+        from botocore.exceptions import BotoCoreError, ClientError
+        from pynamodb.exceptions import PynamoDBException
+
+        if isinstance(error, (ClientError, BotoCoreError, PynamoDBException)):
+            print(f"error: {error}", file=sys.stderr)
+            return 1
+        raise
+
+
+def _store(args):
+    from store.dynamo import DynamoStore
+
+    return DynamoStore(args.table, args.region, args.endpoint_url)
+
+
+def _client(service: str, args):
+    import boto3
+
+    return boto3.client(service, region_name=args.region, endpoint_url=args.endpoint_url)
+
+
+def _run(args) -> int:
+    if args.command == "create-hotel":
+        hotel = create_hotel(_store(args), args.hotel_id, args.name, args.timezone, args.expedia_property_id)
+        print(f"Created hotel {hotel.id} ({hotel.name}, {hotel.timezone}).")
+    elif args.command == "create-agent":
+        hotels = parse_hotel_ids(args.hotel_ids)
+        password = args.password or getpass.getpass(f"Password for {args.email}: ")
+        sub = create_agent(_client("cognito-idp", args), args.user_pool_id, args.email, args.name, password, hotels)
+        print(f"Created agent {args.email} (sub {sub}) for hotels {', '.join(hotels)}.")
+    elif args.command == "create-partner-key":
+        hotels = parse_hotel_ids(args.hotel_ids)
+        apigateway = _client("apigateway", args) if args.usage_plan_id else None
+        key = create_partner_key(_store(args), args.partner_id, args.name, hotels,
+                                 apigateway=apigateway, usage_plan_id=args.usage_plan_id)
+        print(f"Partner key for {args.partner_id} ({args.name}), hotels {', '.join(hotels)}.")
+        print("Keep it now: it is shown only this once and Lobby stores only its hash.")
+        print(key)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

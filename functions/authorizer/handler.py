@@ -1,0 +1,167 @@
+"""API Gateway (REST) REQUEST authorizer: who is calling, and which hotels it may act on.
+
+A caller sends one credential:
+
+* a console agent ``Authorization: Bearer <Cognito ID token>``, verified with PyJWT;
+* a partner ``x-api-key: <key>``, looked up by its SHA-256 (one GetItem).
+
+Header names are matched case-insensitively. The answer allows ``execute-api:Invoke`` on
+the whole stage (``.../{stage}/*/*``), so a cached answer covers every route; which hotels
+the caller may touch travels in ``context`` (see ``auth.principal``) and the API function
+checks it. Partners' answers also carry ``usageIdentifierKey`` (the API's key source is
+AUTHORIZER), so usage plans throttle them.
+
+Missing or invalid credentials raise ``Exception("Unauthorized")``, which API Gateway
+answers with 401. A key set that cannot be fetched, or a failing table, raises anything
+else, which API Gateway answers with 500: an outage must not look like a bad password.
+
+Cold start: PyJWT and cryptography load on the first token, pynamodb on the first key.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Mapping
+
+from aws_lambda_powertools.logging import correlation_paths
+
+from auth.principal import Principal
+from inbox.model import Actor, ActorType
+from wiring.observability import logger
+
+UNAUTHORIZED = "Unauthorized"  # the exact message API Gateway turns into 401
+
+# Built on first use and kept while the process is warm (see ``configure``).
+_services: dict[str, Any] = {}
+
+
+class _Denied(Exception):
+    """Why a request gets 401 (logged; never holds the token or the key)."""
+
+
+def configure(settings=None, *, verifier=None, store=None) -> None:
+    """Replace the services this process has built: the settings, the token verifier and
+    the partner key store. Anything not given is built from the settings on first use.
+    For tests and the local stack; in Lambda everything comes from the environment."""
+    _services.clear()
+    given = {"settings": settings, "verifier": verifier, "store": store}
+    _services.update({name: service for name, service in given.items() if service is not None})
+
+
+def _settings():
+    if "settings" not in _services:
+        from wiring.settings import settings
+
+        _services["settings"] = settings()
+    return _services["settings"]
+
+
+def _verifier():
+    if "verifier" not in _services:
+        from auth.tokens import TokenVerifier
+
+        _services["verifier"] = TokenVerifier.from_settings(_settings())
+    return _services["verifier"]
+
+
+def _store():
+    if "store" not in _services:
+        from store.dynamo import DynamoStore
+
+        settings = _settings()
+        _services["store"] = DynamoStore(settings.table_name, settings.region, settings.aws_endpoint_url)
+    return _services["store"]
+
+
+@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST, clear_state=True)
+def handler(event: dict, context) -> dict:
+    try:
+        return _authorize(event if isinstance(event, Mapping) else {})
+    except _Denied as denied:
+        logger.info("Request denied", extra={"reason": str(denied)})
+        raise Exception(UNAUTHORIZED) from None
+
+
+def _authorize(event: Mapping[str, Any]) -> dict:
+    resource = _stage_resource(event.get("methodArn"))
+    headers = event.get("headers")
+    headers = headers if isinstance(headers, Mapping) else {}
+    authorization = _header(headers, "authorization")
+    api_key = _header(headers, "x-api-key")
+    if authorization is not None and api_key is not None:
+        raise _Denied("both an Authorization and an x-api-key header")
+    if authorization is not None:
+        principal = _agent(_bearer_token(authorization))
+        answer = _allow(principal, resource)
+        if _settings().console_usage_key:
+            # The API's key source is AUTHORIZER: agents are metered by the console's usage plan.
+            answer["usageIdentifierKey"] = _settings().console_usage_key
+    elif api_key is not None:
+        principal = _partner(api_key)
+        answer = _allow(principal, resource)
+        answer["usageIdentifierKey"] = api_key
+    else:
+        raise _Denied("no credentials")
+    logger.info("Request allowed", extra={"actor_type": principal.actor.type.value,
+                                           "actor_id": principal.actor.id, "hotel_count": len(principal.hotel_ids)})
+    return answer
+
+
+def _header(headers: Mapping[str, Any], name: str) -> str | None:
+    """The non-blank value of a header, whatever the case of its name."""
+    values = {value.strip() for key, value in headers.items()
+              if isinstance(key, str) and key.lower() == name and isinstance(value, str) and value.strip()}
+    if len(values) > 1:
+        raise _Denied(f"conflicting {name} headers")
+    return values.pop() if values else None
+
+
+def _bearer_token(authorization: str) -> str:
+    scheme, _, token = authorization.partition(" ")
+    if scheme.lower() != "bearer" or not token.strip():
+        raise _Denied("the Authorization header is not 'Bearer <token>'")
+    return token.strip()
+
+
+def _agent(token: str) -> Principal:
+    from auth.tokens import InvalidToken, KeySetUnavailable
+
+    try:
+        return _verifier().verify(token)
+    except InvalidToken as error:
+        raise _Denied(f"invalid ID token: {error}") from None
+    except KeySetUnavailable:
+        logger.exception("Cannot verify ID tokens: the user pool's key set is unavailable")
+        raise
+
+
+def _partner(api_key: str) -> Principal:
+    from auth.keys import hash_api_key, looks_like_api_key
+
+    if not looks_like_api_key(api_key):
+        raise _Denied("malformed API key")
+    found = _store().find_partner_key(hash_api_key(api_key))
+    if found is None:
+        raise _Denied("unknown API key")
+    return Principal(Actor(ActorType.PARTNER, found.partner_id, found.name), found.hotel_ids)
+
+
+def _stage_resource(method_arn: Any) -> str:
+    """``arn:...:{apiId}/{stage}/GET/v1/...`` -> ``arn:...:{apiId}/{stage}/*/*``."""
+    parts = method_arn.split(":", 5) if isinstance(method_arn, str) else []
+    if len(parts) != 6 or parts[0] != "arn" or parts[2] != "execute-api":
+        raise _Denied("the event has no valid methodArn")
+    api_id, stage, *_ = parts[5].split("/") + ["", ""]
+    if not api_id or not stage:
+        raise _Denied("the event has no valid methodArn")
+    return f"{':'.join(parts[:5])}:{api_id}/{stage}/*/*"
+
+
+def _allow(principal: Principal, resource: str) -> dict:
+    return {
+        "principalId": f"{principal.actor.type.value}:{principal.actor.id}",
+        "policyDocument": {
+            "Version": "2012-10-17",
+            "Statement": [{"Action": "execute-api:Invoke", "Effect": "Allow", "Resource": resource}],
+        },
+        "context": principal.to_context(),
+    }
