@@ -3,7 +3,10 @@
 Routes (the contract's paths already start with /v1, so the stage is just `prod`):
 - `GET /v1/openapi.json`: no credentials (the contract says so);
 - `GET|POST /v1/hotels/{proxy+}`: every other route, behind one Lambda REQUEST authorizer.
-Both go to the api function (Lambda proxy integration), which routes by path.
+Both go to the api function (Lambda proxy integration), which routes by path. Besides them:
+- `POST /v1/channels/{channel}/notifications`: a channel's own server calls it (Expedia today,
+  see `add_channel_callback`); no authorizer and no API key, the channel's function checks the
+  channel's signature of the body. It goes to that channel's callback function.
 
 Callers: console agents send `Authorization: Bearer <Cognito ID token>`, partners send
 `x-api-key`. With `apiKeySource: AUTHORIZER` API Gateway ignores the x-api-key header for
@@ -21,6 +24,7 @@ from aws_cdk import Duration, Stack
 from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
 from aws_cdk import aws_sqs as sqs
 from constructs import Construct
@@ -152,6 +156,7 @@ class Api(Construct):
             max_age=Duration.hours(1),
         )
         v1 = self.rest_api.root.add_resource("v1", default_cors_preflight_options=cors)
+        self._v1 = v1
 
         self.openapi_method = v1.add_resource("openapi.json").add_method(
             "GET", integration,
@@ -189,6 +194,36 @@ class Api(Construct):
             reason="No WAF web ACL yet: every route but the OpenAPI document is authorized, the stage and the "
                    "usage plans throttle, and a web ACL's monthly fee outweighs its use at one small hotel group.",
         ))
+
+    # Channels
+
+    def add_channel_callback(self, channel: str, function: lambda_.IFunction) -> apigw.Method:
+        """`POST /v1/channels/{channel}/notifications` to the channel's callback function.
+
+        The channel's server cannot hold a Cognito token or a Lobby API key: each request is
+        signed by the channel (for Expedia, an HMAC-SHA256 of the raw body keyed with the callback
+        secret) and the function verifies the signature before it queues anything. So the method
+        has no authorizer and requires no API key: the usage plans do not meter it (they meter only
+        methods that require a key), and the stage's throttling applies to it.
+        """
+        channels = self._v1.get_resource("channels") or self._v1.add_resource("channels")
+        method = channels.add_resource(channel).add_resource("notifications").add_method(
+            "POST",
+            apigw.LambdaIntegration(function, proxy=True, allow_test_invoke=False),
+            authorization_type=apigw.AuthorizationType.NONE,
+            api_key_required=False,
+        )
+        for rule, reason in (
+            ("AwsSolutions-APIG4", f"{channel.capitalize()}'s server calls this callback without Lobby "
+                                   "credentials: the callback function verifies the channel's HMAC-SHA256 "
+                                   "signature of the raw body (401, nothing queued, when it is missing or "
+                                   "wrong), and the stage's throttling applies."),
+            ("AwsSolutions-COG4", f"{channel.capitalize()}'s notifications come from its server, not from a "
+                                  "Cognito user: no user pool authorizer can apply; the function authenticates "
+                                  "each request by the channel's HMAC signature instead."),
+        ):
+            cdk.Validations.of(method).acknowledge(cdk.Acknowledgment(id=rule, reason=reason))
+        return method
 
     # Functions
 

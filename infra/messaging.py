@@ -1,7 +1,8 @@
 """The messaging construct: the outbound queue that replies leave through, and its DLQ.
 
-The consumer (the channel senders) arrives later; the queue is sized for a consumer
-timeout of 30 s. A message is received at most 5 times, then parked for 14 days.
+The consumer is the sender function (infra/channels.py), whose timeout is CONSUMER_TIMEOUT:
+the queue is sized for it. A message is received at most 5 times, then parked for 14 days;
+the sender also parks a job its channel refuses in the DLQ directly.
 """
 
 from __future__ import annotations

@@ -9,8 +9,10 @@ from infra import names
 from infra.api import Api
 from infra.auth import Auth
 from infra.bundling import FunctionCode
+from infra.channels import ExpediaChannel
 from infra.data import Data
 from infra.messaging import Messaging
+from infra.monitoring import Monitoring
 from infra.scheduling import Scheduling
 
 
@@ -32,6 +34,29 @@ class LobbyStack(Stack):
             # The console's origin (`cdk synth -c consoleOrigin=https://...`); any origin until it has one.
             allow_origin=self.node.try_get_context("consoleOrigin") or "*",
         )
+        self.expedia = ExpediaChannel(
+            self, "Expedia",
+            table=self.data.table,
+            code=self.code,
+            messaging=self.messaging,
+            scheduling=self.scheduling,
+            # Expedia's production endpoints unless given (`-c expediaGraphqlUrl=... -c expediaTokenUrl=...`).
+            graphql_url=self.node.try_get_context("expediaGraphqlUrl") or names.EXPEDIA_GRAPHQL_URL,
+            token_url=self.node.try_get_context("expediaTokenUrl") or names.EXPEDIA_TOKEN_URL,
+        )
+        self.api.add_channel_callback("expedia", self.expedia.callback.function)
+        self.monitoring = Monitoring(
+            self, "Monitoring",
+            dead_letter_queues={
+                names.OUTBOUND_DLQ: self.messaging.outbound_dlq,
+                names.EXPEDIA_EVENTS_DLQ: self.expedia.events_dlq,
+                names.SCHEDULER_DLQ: self.scheduling.dlq,
+            },
+            functions={
+                names.EXPEDIA_INGEST_FUNCTION: self.expedia.ingest.function,
+                names.OUTBOUND_SENDER_FUNCTION: self.expedia.sender.function,
+            },
+        )
 
         for id, value, description in (
             ("ApiUrl", self.api.rest_api.url, "Base URL of the API; the contract's paths (/v1/...) follow it"),
@@ -41,5 +66,11 @@ class LobbyStack(Stack):
             ("OutboundQueueUrl", self.messaging.outbound_queue.queue_url, "Replies leaving on their channel"),
             ("ScheduleGroup", self.scheduling.group.schedule_group_name, "Wake-up schedules of held conversations"),
             ("PartnerUsagePlanId", self.api.partner_plan.usage_plan_id, "Add each partner's API key to this plan"),
+            ("ExpediaCallbackUrl", self.api.rest_api.url_for_path(names.EXPEDIA_CALLBACK_PATH),
+             "Give Expedia this notification callback URL"),
+            ("ExpediaSecretArn", self.expedia.secret.secret_arn,
+             "Paste Expedia's client_id, client_secret and callback_secret into this secret"),
+            ("ExpediaEventsQueueUrl", self.expedia.events_queue.queue_url, "Expedia's notifications, to be ingested"),
+            ("AlarmTopicArn", self.monitoring.topic.topic_arn, "Subscribe whoever answers Lobby's alarms"),
         ):
             CfnOutput(self, id, value=value, description=description)

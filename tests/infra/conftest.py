@@ -42,6 +42,28 @@ def template_json(template_path) -> dict:
         return json.load(f)
 
 
+@pytest.fixture(scope="session")
+def acknowledgements(synthesized) -> list[tuple[str, str, str]]:
+    """(construct path, rule id, reason) for every cdk-nag acknowledgement in the stack.
+
+    CDK records each as metadata `{"Annotation::<rule id>": "<reason>"}` on the construct.
+    """
+    import aws_cdk as cdk
+
+    _, stack, _ = synthesized
+    key = cdk.Validations.ACKNOWLEDGED_RULES_METADATA_KEY
+    found = []
+    for node in stack.node.find_all():
+        for entry in node.node.metadata:
+            if entry.type == key:
+                data = entry.data if isinstance(entry.data, list) else [entry.data]
+                for acknowledgement in data:
+                    assert isinstance(acknowledgement, dict), acknowledgement
+                    for rule, reason in acknowledgement.items():
+                        found.append((node.node.path, rule.removeprefix("Annotation::"), reason))
+    return found
+
+
 class Cfn:
     """Read-only questions about the synthesized template that several concerns' tests ask."""
 

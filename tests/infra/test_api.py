@@ -30,9 +30,10 @@ def test_the_api_is_lobby_api_with_keys_supplied_by_the_authorizer(cfn):
     assert api["Properties"]["ApiKeySourceType"] == "AUTHORIZER"
 
 
-def test_routes_are_the_openapi_document_and_a_proxy_under_v1_hotels(cfn):
+def test_routes_are_the_openapi_document_a_proxy_under_v1_hotels_and_the_expedia_callback(cfn):
     routes = {route for route in cfn.methods() if route[0] != "OPTIONS"}
-    assert routes == {("GET", "/v1/openapi.json"), ("GET", "/v1/hotels/{proxy+}"), ("POST", "/v1/hotels/{proxy+}")}
+    assert routes == {("GET", "/v1/openapi.json"), ("GET", "/v1/hotels/{proxy+}"), ("POST", "/v1/hotels/{proxy+}"),
+                      ("POST", names.EXPEDIA_CALLBACK_PATH)}
 
 
 def test_openapi_document_needs_no_credentials(cfn):
@@ -51,15 +52,17 @@ def test_hotel_routes_use_the_lambda_authorizer_and_a_usage_key(cfn):
         assert method["ApiKeyRequired"] is True  # usage plans meter only methods that require a key
 
 
-def test_every_method_but_cors_preflight_calls_the_api_function(cfn):
+def test_every_method_but_cors_preflight_and_the_callback_calls_the_api_function(cfn):
     api_function, _ = cfn.function(names.API_HANDLER)
+    callback_function, _ = cfn.function(names.EXPEDIA_CALLBACK_HANDLER)
     for (http_method, path), method in cfn.methods().items():
         integration = method["Integration"]
         if http_method == "OPTIONS":
             assert integration["Type"] == "MOCK", path
             continue
         assert integration["Type"] == "AWS_PROXY"
-        assert json.dumps(_get_att(api_function)) in json.dumps(integration["Uri"]), path
+        target = callback_function if path == names.EXPEDIA_CALLBACK_PATH else api_function
+        assert json.dumps(_get_att(target)) in json.dumps(integration["Uri"]), path
 
 
 def test_authorizer_is_an_uncached_request_authorizer_without_identity_sources(cfn):

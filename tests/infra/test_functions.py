@@ -4,12 +4,19 @@ from __future__ import annotations
 
 from infra import names
 
-HANDLERS = {names.API_HANDLER, names.AUTHORIZER_HANDLER, names.WAKE_UP_HANDLER}
+HANDLERS = {names.API_HANDLER, names.AUTHORIZER_HANDLER, names.WAKE_UP_HANDLER, names.EXPEDIA_CALLBACK_HANDLER,
+            names.EXPEDIA_INGEST_HANDLER, names.OUTBOUND_SENDER_HANDLER}
 
 
-def test_the_functions_are_exactly_the_three_handlers_of_the_functions_folder(cfn):
+def test_the_functions_are_exactly_the_six_handlers_of_the_functions_folder(cfn):
+    from infra.app import FUNCTIONS
+
     handlers = {f["Properties"]["Handler"] for f in cfn.of_type("AWS::Lambda::Function").values()}
-    assert handlers == HANDLERS == {"api.handler.handler", "authorizer.handler.handler", "wake_up.handler.handler"}
+    assert handlers == HANDLERS == {"api.handler.handler", "authorizer.handler.handler", "wake_up.handler.handler",
+                                    "expedia_callback.handler.handler", "expedia_ingest.handler.handler",
+                                    "outbound_sender.handler.handler"}
+    for handler in handlers:  # module.handler.handler -> functions/module/handler.py
+        assert (FUNCTIONS / handler.split(".")[0] / "handler.py").is_file(), handler
 
 
 def test_every_function_runs_python_3_13_on_arm64_with_tracing_and_the_dependencies_layer(cfn):
@@ -37,14 +44,18 @@ def test_memory_and_timeouts(cfn):
     _, api = cfn.function(names.API_HANDLER)
     assert api["Properties"]["MemorySize"] == 512
     assert api["Properties"]["Timeout"] < 29  # answers before API Gateway's integration timeout
-    for handler in (names.AUTHORIZER_HANDLER, names.WAKE_UP_HANDLER):
+    for handler in (names.AUTHORIZER_HANDLER, names.WAKE_UP_HANDLER, names.OUTBOUND_SENDER_HANDLER):
         _, function = cfn.function(handler)
         assert function["Properties"]["Timeout"] <= 30
+    _, callback = cfn.function(names.EXPEDIA_CALLBACK_HANDLER)
+    assert callback["Properties"]["Timeout"] < 29  # behind API Gateway too
+    _, ingest = cfn.function(names.EXPEDIA_INGEST_HANDLER)
+    assert ingest["Properties"]["Timeout"] == 60
 
 
 def test_every_log_group_has_a_retention(cfn):
     log_groups = cfn.of_type("AWS::Logs::LogGroup")
-    assert len(log_groups) == 5  # three functions, API access logs, API execution logs
+    assert len(log_groups) == 8  # six functions, API access logs, API execution logs
     for id, group in log_groups.items():
         assert group["Properties"].get("RetentionInDays"), id
 

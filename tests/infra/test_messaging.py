@@ -32,7 +32,8 @@ def test_dlq_keeps_messages_14_days_longer_than_the_queue(cfn):
 def test_every_queue_is_encrypted_and_refuses_requests_without_tls(cfn):
     queues = cfn.of_type("AWS::SQS::Queue")
     assert {q["Properties"]["QueueName"] for q in queues.values()} == {
-        names.OUTBOUND_QUEUE, names.OUTBOUND_DLQ, names.SCHEDULER_DLQ}
+        names.OUTBOUND_QUEUE, names.OUTBOUND_DLQ, names.SCHEDULER_DLQ, names.EXPEDIA_EVENTS_QUEUE,
+        names.EXPEDIA_EVENTS_DLQ}
     policies = cfn.of_type("AWS::SQS::QueuePolicy").values()
     for id, queue in queues.items():
         assert queue["Properties"]["SqsManagedSseEnabled"] is True, id

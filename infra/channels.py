@@ -1,0 +1,257 @@
+"""The Expedia channel: Expedia's notifications in, replies and spam flags out.
+
+    Expedia --POST /v1/channels/expedia/notifications--> callback function (HMAC check, 202)
+        --> lobby-expedia-events queue --> ingest function (GraphQL query, inbound pipeline)
+    api / ingest --> lobby-outbound queue --> sender function (sendMessage, setMessageThreadSpamStatus)
+
+- The secret `lobby/expedia` holds Lobby's OAuth client id and secret and the callback signing
+  secret (JSON). Expedia issues all three; the stack creates the secret with placeholders and an
+  operator pastes the real values in (see the stack outputs).
+- The events queue decouples Expedia's callback from Expedia's GraphQL API: the callback answers
+  at once, and a record the ingest cannot take is retried by SQS and parked in the events DLQ
+  after `MAX_RECEIVE_COUNT` receives.
+- The API route itself belongs to the API construct (`Api.add_channel_callback`); the stack wires
+  this construct's callback function to it.
+- The sender consumes the outbound queue of `infra/messaging.py`. Expedia is the only channel that
+  delivers today; a second one would move the sender to its own construct.
+"""
+
+from __future__ import annotations
+
+import json
+
+import aws_cdk as cdk
+from aws_cdk import Duration
+from aws_cdk import aws_dynamodb as dynamodb
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda_event_sources as event_sources
+from aws_cdk import aws_secretsmanager as secretsmanager
+from aws_cdk import aws_sqs as sqs
+from constructs import Construct
+
+from infra import names
+from infra.bundling import FunctionCode
+from infra.functions import LobbyFunction
+from infra.messaging import CONSUMER_TIMEOUT, Messaging
+from infra.scheduling import Scheduling
+from store.schema import TAB_INDEXES
+
+CALLBACK_TIMEOUT = Duration.seconds(10)  # a signature check and one SendMessage, under API Gateway's 29 s
+INGEST_TIMEOUT = Duration.seconds(60)  # up to 10 notifications, each one or two GraphQL calls
+SENDER_TIMEOUT = CONSUMER_TIMEOUT  # the outbound queue's visibility timeout is sized for it
+
+# AWS: a queue's visibility timeout at least six times its Lambda consumer's timeout.
+EVENTS_VISIBILITY_TIMEOUT = Duration.seconds(6 * INGEST_TIMEOUT.to_seconds())
+EVENTS_RETENTION = Duration.days(4)
+EVENTS_DLQ_RETENTION = Duration.days(14)  # the maximum, longer than the source queue's
+MAX_RECEIVE_COUNT = 5
+
+BATCH_SIZE = 10
+INGEST_BATCHING_WINDOW = Duration.seconds(1)
+
+# The ingest runs the inbound pipeline: it reads conversations, contacts and dedup markers
+# (GetItem, BatchGetItem, Query, also on the tab indexes) and changes a status in one
+# TransactWriteItems, which IAM authorizes item by item (Put, Update, ConditionCheck).
+INGEST_TABLE_ACTIONS = (
+    "dynamodb:GetItem",
+    "dynamodb:BatchGetItem",
+    "dynamodb:Query",
+    "dynamodb:PutItem",
+    "dynamodb:UpdateItem",
+    "dynamodb:ConditionCheckItem",
+)
+INGEST_INDEX_ACTIONS = ("dynamodb:Query",)
+# A guest's message reopens a held conversation: its wake-up schedule is cancelled.
+INGEST_SCHEDULE_ACTIONS = ("scheduler:DeleteSchedule",)
+# The sender reads the message, records its delivery (a conditional write).
+SENDER_TABLE_ACTIONS = (
+    "dynamodb:GetItem",
+    "dynamodb:PutItem",
+    "dynamodb:UpdateItem",
+    "dynamodb:ConditionCheckItem",
+)
+
+# Placeholders until an operator pastes Expedia's values in. The callback secret is generated,
+# so that nobody can sign a notification before the real secret is set. Changing this template
+# makes CloudFormation generate a new value, overwriting what the operator pasted: leave it be.
+SECRET_PLACEHOLDERS = {"client_id": "set-me-expedia-client-id", "client_secret": "set-me-expedia-client-secret"}
+SECRET_GENERATED_KEY = "callback_secret"
+
+
+class ExpediaChannel(Construct):
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        table: dynamodb.ITable,
+        code: FunctionCode,
+        messaging: Messaging,
+        scheduling: Scheduling,
+        graphql_url: str = names.EXPEDIA_GRAPHQL_URL,
+        token_url: str = names.EXPEDIA_TOKEN_URL,
+    ):
+        super().__init__(scope, id)
+        self.secret = self._secret()
+        self.events_dlq, self.events_queue = self._events_queues()
+        expedia_env = {
+            "EXPEDIA_SECRET_ARN": self.secret.secret_arn,
+            "EXPEDIA_GRAPHQL_URL": graphql_url,
+            "EXPEDIA_TOKEN_URL": token_url,
+        }
+        self.callback = self._callback(table, code)
+        self.ingest = self._ingest(table, code, messaging, scheduling, expedia_env)
+        self.sender = self._sender(table, code, messaging, expedia_env)
+
+    # Secret and queues
+
+    def _secret(self) -> secretsmanager.Secret:
+        secret = secretsmanager.Secret(
+            self, "Secret",
+            secret_name=names.EXPEDIA_SECRET,
+            description="Expedia Group credentials (client_id, client_secret) and callback_secret: paste "
+                        "Expedia's values in; the stack only creates placeholders",
+            generate_secret_string=secretsmanager.SecretStringGenerator(
+                secret_string_template=json.dumps(SECRET_PLACEHOLDERS),
+                generate_string_key=SECRET_GENERATED_KEY,
+                exclude_punctuation=True,
+                password_length=48,
+            ),
+            # Kept when the stack goes, as the table is: the values were set by hand.
+            removal_policy=cdk.RemovalPolicy.RETAIN,
+        )
+        cdk.Validations.of(secret).acknowledge(cdk.Acknowledgment(
+            id="AwsSolutions-SMG4",
+            reason="Expedia issues these credentials and the callback signing secret; Lobby cannot rotate "
+                   "them itself (no API to request new ones), so rotation is manual: an operator pastes new "
+                   "values when Expedia reissues them, and the functions pick them up on their next cold start.",
+        ))
+        return secret
+
+    def _events_queues(self) -> tuple[sqs.Queue, sqs.Queue]:
+        dlq = sqs.Queue(
+            self, "EventsDlq",
+            queue_name=names.EXPEDIA_EVENTS_DLQ,
+            encryption=sqs.QueueEncryption.SQS_MANAGED,
+            enforce_ssl=True,
+            retention_period=EVENTS_DLQ_RETENTION,
+        )
+        queue = sqs.Queue(
+            self, "Events",
+            queue_name=names.EXPEDIA_EVENTS_QUEUE,
+            encryption=sqs.QueueEncryption.SQS_MANAGED,
+            enforce_ssl=True,
+            visibility_timeout=EVENTS_VISIBILITY_TIMEOUT,
+            retention_period=EVENTS_RETENTION,
+            dead_letter_queue=sqs.DeadLetterQueue(queue=dlq, max_receive_count=MAX_RECEIVE_COUNT),
+        )
+        return dlq, queue
+
+    # Functions
+
+    def _read_secret(self, function: LobbyFunction) -> None:
+        # Not secret.grant_read: it adds secretsmanager:DescribeSecret, which no function calls.
+        # The secret uses Secrets Manager's AWS managed key, so no kms:Decrypt is needed.
+        function.add_to_policy(iam.PolicyStatement(
+            sid="ExpediaSecret", actions=["secretsmanager:GetSecretValue"], resources=[self.secret.secret_arn],
+        ))
+
+    def _callback(self, table: dynamodb.ITable, code: FunctionCode) -> LobbyFunction:
+        function = LobbyFunction(
+            self, "Callback",
+            code=code,
+            function_name=names.EXPEDIA_CALLBACK_FUNCTION,
+            handler=names.EXPEDIA_CALLBACK_HANDLER,
+            description="Expedia's notifications: checks the HMAC signature and queues the body (202) or 401",
+            table_name=table.table_name,  # every function gets it; the callback never reads the table
+            memory_size=256,
+            timeout=CALLBACK_TIMEOUT,
+            environment={
+                "EXPEDIA_EVENTS_QUEUE_URL": self.events_queue.queue_url,
+                "EXPEDIA_SECRET_ARN": self.secret.secret_arn,
+            },
+        )
+        # Explicit rather than grant_send_messages, which adds GetQueueAttributes and GetQueueUrl.
+        function.add_to_policy(iam.PolicyStatement(
+            sid="ExpediaEvents", actions=["sqs:SendMessage"], resources=[self.events_queue.queue_arn],
+        ))
+        self._read_secret(function)
+        return function
+
+    def _ingest(self, table: dynamodb.ITable, code: FunctionCode, messaging: Messaging, scheduling: Scheduling,
+                expedia_env: dict[str, str]) -> LobbyFunction:
+        function = LobbyFunction(
+            self, "Ingest",
+            code=code,
+            function_name=names.EXPEDIA_INGEST_FUNCTION,
+            handler=names.EXPEDIA_INGEST_HANDLER,
+            description="Takes Expedia's notifications from the events queue: queries Expedia, runs the inbound "
+                        "pipeline",
+            table_name=table.table_name,
+            memory_size=512,
+            timeout=INGEST_TIMEOUT,
+            environment={
+                **expedia_env,
+                "OUTBOUND_QUEUE_URL": messaging.outbound_queue.queue_url,
+                "SCHEDULE_GROUP": names.SCHEDULE_GROUP,
+            },
+        )
+        function.add_to_policy(
+            iam.PolicyStatement(sid="Table", actions=list(INGEST_TABLE_ACTIONS), resources=[table.table_arn]),
+            iam.PolicyStatement(
+                sid="TabIndexes",
+                actions=list(INGEST_INDEX_ACTIONS),
+                resources=[f"{table.table_arn}/index/{spec.name}" for spec in TAB_INDEXES.values()],
+            ),
+            iam.PolicyStatement(sid="Outbound", actions=["sqs:SendMessage"],
+                                resources=[messaging.outbound_queue.queue_arn]),
+            iam.PolicyStatement(sid="WakeUpSchedules", actions=list(INGEST_SCHEDULE_ACTIONS),
+                                resources=[scheduling.schedules_arn]),
+        )
+        self._read_secret(function)
+        # Adds the mapping's own rights on the events queue: Receive, Delete, ChangeMessageVisibility,
+        # GetQueueAttributes, GetQueueUrl.
+        function.function.add_event_source(event_sources.SqsEventSource(
+            self.events_queue,
+            batch_size=BATCH_SIZE,
+            max_batching_window=INGEST_BATCHING_WINDOW,
+            report_batch_item_failures=True,
+        ))
+        cdk.Validations.of(function.role.node.find_child("DefaultPolicy")).acknowledge(cdk.Acknowledgment(
+            id=f"AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:"
+               f"schedule/{names.SCHEDULE_GROUP}/*]",
+            reason="A guest's message cancels the wake-up of a held conversation, whose schedule is named per "
+                   f"conversation at run time; the wildcard stops at the `{names.SCHEDULE_GROUP}` group and the "
+                   "ingest may only DeleteSchedule there.",
+        ))
+        return function
+
+    def _sender(self, table: dynamodb.ITable, code: FunctionCode, messaging: Messaging,
+                expedia_env: dict[str, str]) -> LobbyFunction:
+        function = LobbyFunction(
+            self, "Sender",
+            code=code,
+            function_name=names.OUTBOUND_SENDER_FUNCTION,
+            handler=names.OUTBOUND_SENDER_HANDLER,
+            description="Delivers outbound jobs (replies, spam flags) to their channel: Expedia's GraphQL API",
+            table_name=table.table_name,
+            memory_size=256,
+            timeout=SENDER_TIMEOUT,
+            environment={
+                **expedia_env,
+                "OUTBOUND_DLQ_URL": messaging.outbound_dlq.queue_url,
+            },
+        )
+        function.add_to_policy(
+            iam.PolicyStatement(sid="Table", actions=list(SENDER_TABLE_ACTIONS), resources=[table.table_arn]),
+            # A job the channel refuses is parked in the DLQ at once, with its reason.
+            iam.PolicyStatement(sid="RejectedJobs", actions=["sqs:SendMessage"],
+                                resources=[messaging.outbound_dlq.queue_arn]),
+        )
+        self._read_secret(function)
+        function.function.add_event_source(event_sources.SqsEventSource(
+            messaging.outbound_queue,
+            batch_size=BATCH_SIZE,
+            report_batch_item_failures=True,
+        ))
+        return function

@@ -1,0 +1,127 @@
+"""The monitoring construct: the alarms topic and the alarms that notify it.
+
+- One alarm per dead-letter queue: a message in a DLQ is work Lobby gave up on (a reply not
+  delivered, a notification not taken, a wake-up not fired); one visible message is enough.
+- One alarm per queue consumer on the function's `Errors`: a record that fails alone is reported
+  as a batch item failure and retried, so `Errors` counts only what broke the whole invocation
+  (an exception outside the batch processor, a timeout, a failed init).
+
+The topic `lobby-alarms` is encrypted with its own customer managed key: CloudWatch cannot
+publish to a topic encrypted with the AWS managed key `alias/aws/sns`, whose key policy does
+not let cloudwatch.amazonaws.com use it. The key's policy and the topic's policy let CloudWatch
+alarms of this account (named `lobby-*`) publish, and nothing else beyond the account's own IAM.
+Subscribe people or a chat hook to the topic (stack output AlarmTopicArn).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import aws_cdk as cdk
+from aws_cdk import Duration, Stack
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_cloudwatch_actions as cloudwatch_actions
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_sns as sns
+from aws_cdk import aws_sqs as sqs
+from constructs import Construct
+
+from infra import names
+
+PERIOD = Duration.minutes(5)
+CLOUDWATCH = "cloudwatch.amazonaws.com"
+
+
+class Monitoring(Construct):
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        dead_letter_queues: Mapping[str, sqs.IQueue],
+        functions: Mapping[str, lambda_.IFunction],
+    ):
+        """`dead_letter_queues` and `functions`: the resource's name (literal, it names the alarm) -> it."""
+        super().__init__(scope, id)
+        for name in (*dead_letter_queues, *functions):
+            if not name.startswith(names.ALARM_PREFIX):  # the policies let only `lobby-*` alarms publish
+                raise ValueError(f"alarm names start with {names.ALARM_PREFIX!r}: {name!r}")
+        self.topic = self._topic()
+        action = cloudwatch_actions.SnsAction(self.topic)
+
+        self.dlq_alarms: dict[str, cloudwatch.Alarm] = {}
+        for name, queue in dead_letter_queues.items():
+            alarm = cloudwatch.Alarm(
+                self, name,
+                alarm_name=f"{name}-not-empty",
+                alarm_description=f"Messages wait in the dead-letter queue {name}: look at their "
+                                  "reason in the logs, fix, then redrive or delete them",
+                metric=queue.metric_approximate_number_of_messages_visible(period=PERIOD, statistic="Maximum"),
+                comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+                threshold=0,
+                evaluation_periods=1,
+                datapoints_to_alarm=1,
+                treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+            )
+            alarm.add_alarm_action(action)
+            self.dlq_alarms[name] = alarm
+
+        self.error_alarms: dict[str, cloudwatch.Alarm] = {}
+        for name, function in functions.items():
+            alarm = cloudwatch.Alarm(
+                self, name,
+                alarm_name=f"{name}-errors",
+                alarm_description=f"{name} failed whole invocations (errors outside the "
+                                  "batch processor, timeouts, init failures): its batches are retried as a whole",
+                metric=function.metric_errors(period=PERIOD, statistic="Sum"),
+                comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+                threshold=0,
+                evaluation_periods=1,
+                datapoints_to_alarm=1,
+                treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+            )
+            alarm.add_alarm_action(action)
+            self.error_alarms[name] = alarm
+
+    def _topic(self) -> sns.Topic:
+        stack = Stack.of(self)
+        # Alarms of this account and region only, and only Lobby's (confused deputy).
+        from_lobby_alarms = {
+            "StringEquals": {"aws:SourceAccount": stack.account},
+            "ArnLike": {"aws:SourceArn": stack.format_arn(
+                service="cloudwatch", resource="alarm", resource_name=f"{names.ALARM_PREFIX}*",
+                arn_format=cdk.ArnFormat.COLON_RESOURCE_NAME)},
+        }
+        self.key = kms.Key(
+            self, "TopicKey",
+            description=f"Encrypts the {names.ALARM_TOPIC} topic; CloudWatch alarms may use it to publish",
+            enable_key_rotation=True,
+            # Nothing is stored under this key (SNS keeps no messages once delivered).
+            removal_policy=cdk.RemovalPolicy.DESTROY,
+            pending_window=Duration.days(7),
+        )
+        self.key.add_to_resource_policy(iam.PolicyStatement(
+            sid="CloudWatchAlarmsPublish",
+            principals=[iam.ServicePrincipal(CLOUDWATCH)],
+            actions=["kms:Decrypt", "kms:GenerateDataKey*"],
+            resources=["*"],  # in a key policy, "*" is this key
+            conditions=from_lobby_alarms,
+        ))
+        topic = sns.Topic(
+            self, "Topic",
+            topic_name=names.ALARM_TOPIC,
+            display_name="Lobby alarms",
+            master_key=self.key,
+            enforce_ssl=True,
+        )
+        # The topic policy replaces SNS's default one: CloudWatch must be allowed by name.
+        topic.add_to_resource_policy(iam.PolicyStatement(
+            sid="CloudWatchAlarmsPublish",
+            principals=[iam.ServicePrincipal(CLOUDWATCH)],
+            actions=["sns:Publish"],
+            resources=[topic.topic_arn],
+            conditions=from_lobby_alarms,
+        ))
+        return topic
