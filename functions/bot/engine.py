@@ -8,11 +8,17 @@ guest message it decides, in this order:
    everything else, the bot switch included: the hotel's bot being off does not make a
    phishing link a guest conversation;
 2. a hand-off to a person when the channel says so (``wants_human``) or the text asks
-   for one, even if it also asks a question the bot could answer;
+   for one (``human_request``: explicit phrases, then the word families of
+   ``bot.lexicon`` -- a person near a contact verb, "call me", "anyone there?",
+   "Human please", "are you a bot?"...), even if it also asks a question the bot could
+   answer;
 3. a hand-off because the hotel switched the bot off;
 4. an answer, when the best knowledge-base entry scores at least ``ANSWER_THRESHOLD``,
    in the language of the message (else the hotel's default, via ``answer_in``) --
-   unless the message reports a breakdown or a lost item, which no FAQ answer solves;
+   unless the message reports a breakdown or a lost item, which no FAQ answer solves,
+   or names one of the hotel's people ("the concierge", "a human": ``mentions_a_role``):
+   in doubt between answering and a person, the bot hands off to a person
+   (``details["trigger"] == "person_mentioned"``);
 5. otherwise a hand-off because the bot could not answer (``details["best_score"]``).
 
 Matching works on *concepts*: words and phrases of six languages (fr, en, es, pt, de,
@@ -32,6 +38,7 @@ import unicodedata
 from collections import OrderedDict
 from dataclasses import dataclass
 
+from bot import lexicon
 from inbox.bot import (
     Answer,
     BotDecision,
@@ -51,6 +58,7 @@ __all__ = [
     "detect_language",
     "fold",
     "human_request",
+    "mentions_a_role",
     "spam_signals",
 ]
 
@@ -807,7 +815,7 @@ _HUMAN_PATTERNS: tuple[tuple[str, str], ...] = (
     ("en", rf"\b(?:speak|talk|chat|discuss|communicate)(?: it)? (?:to|with) {_PERSON_EN}\b"),
     ("en", r"\b(?:real|live|actual) (?:person|human|agent|people)\b"),
     ("en", r"\bhumans?\b"),
-    ("en", r"\bcall me(?: back)?\b|\bgive me a (?:call|ring)\b|\bget a call\b|\bphone me\b|\bring me\b"),
+    ("en", r"\bcall me(?: back)?\b|\bgive me a (?:call|ring|buzz)\b|\bget a call\b|\bphone me\b|\bring me\b"),
     ("en", r"\bget back to me\b|\bcontact me\b|\breach me\b"),
     ("en", r"\b(?:put|transfer|connect) me (?:through|to|with)\b|\bpass me to\b"),
     ("en", r"\bagent please\b|\bstop (?:the |this )?bot\b|\bnot (?:a |to a |with a )?(?:bot|robot|machine)\b"),
@@ -818,7 +826,7 @@ _HUMAN_PATTERNS: tuple[tuple[str, str], ...] = (
      r"responsable|gerant|le gerant|la gerante|directeur|le directeur|la direction|un employe|"
      r"un etre|un operateur|un membre|quelqu)"),
     ("fr", r"\bavec quelqu un\b|\bvraie personne\b|\bhumains?\b|\bun agent\b|\bun conseiller\b"),
-    ("fr", r"\brappel(?:ez|er|le|lez)? moi\b|\bme rappeler\b|\bm appeler\b|\bappelez moi\b|"
+    ("fr", r"\brappel(?:ez|er|le|lez)? moi\b|\bm appeler\b|\bappelez moi\b|"
      r"\bme (?:re)?contacter\b|\bme recontacte\b|\bmis en relation\b|\bmettre en relation\b|"
      r"\bde vive voix\b"),
     # Spanish
@@ -851,7 +859,8 @@ _HUMAN_PATTERNS += (
     ("de", r"\bmich(?: \w+){0,3} (?:anrufen|zuruckrufen)\b|\b(?:sie|euch) anrufen\b"),
     ("it", r"\bchiamarmi\b|\bmi richiamate\b"),
     # object pronoun + call/contact verb; not "je m'appelle" / "me llamo" (my name is)
-    ("fr", r"(?<!je )\bm appel\w*\b|\bme rappel\w*\b|\bme contact\w*\b"),
+    ("fr", r"(?<!je )\bm appel\w*\b|\bme rappel\w*\b(?! (?:l|le|la|les|votre|vos|mon|ma|mes|quel|quelle|quels|"
+     r"quelles|ce|cette|ou|comment|combien|si|a quelle)\b)|\bme contact\w*\b"),
     ("es", r"\bme (?:contacte|contacten|llame|llamen|escriba|escriban|telefonee|telefoneen)\b"),
     ("pt", r"\bme (?:contate|contatem|contacte|contactem|chamem|retorne)\b"),
     ("en", r"\bhave a word with\b|\b(?:message|text|email|e mail|whatsapp|dm) me\b|\bwrite to me\b|"
@@ -867,83 +876,288 @@ _HUMAN_PATTERNS += (
      r"automatisch|automatiche) (?:replies|reply|answers|responses|reponses|respuestas|respostas|antworten|risposte)\b|"
      r"\b(?:replies|reponses|respuestas|respostas|antworten|risposte) (?:automatiques|automaticas|automatizadas|"
      r"automatische|automatiche)\b"),
-    ("*", r"\b(?:not|no|nicht|kein|keinen|pas|nao|non|sin|ohne|stop)(?: \w+){0,2} "
-     r"(?:chat ?bot|bot|robot|machine|maquina|maschine)s?\b"),
+    # "not a bot", "kein Bot bitte" -- but not "no coffee machine", "no hay máquina de café".
+    ("*", r"\b(?:not|no|nicht|kein|keinen|pas|nao|non|sin|ohne|stop)(?: (?!coffee|washing|vending|ice|ticket|"
+     r"nespresso)\w+){0,2} (?:chat ?bot|bot|robot|machine|maquina|maschine)s?\b(?! (?:de|a|da|do|for|to|a cafe)\b)"),
     ("*", r"\bchat ?bot\b(?: \w+){0,4} (?:useless|helping|help|nul|inutil|inutile|nutzlos|hilft)\b"),
+    # "someone of flesh and blood"
+    ("*", r"\b(?:flesh and blood|chair et os|carne y hueso|carne e osso|fleisch und blut|carne e ossa)\b"),
+    # "can I call the hotel directly?"
+    ("*", r"\b(?:call|phone|ring|llamar|llamarles|ligar|appeler|telephoner|anrufen|chiamare)\b(?: \w+){0,1} "
+     r"(?:al|the|l|o|para o|pro|a l|das|dem|ins|your|vuestro|su|votre|seu|ihr|il|all)? ?(?:hotel|hostel|albergo)\b"),
+    # "who is in charge?", "wer ist (bei Ihnen) zuständig?", "quién es el encargado?"
+    ("*", r"\b(?:who s|who is|qui est|quien es|quem e|wer ist|chi e)(?: \w+){0,2} (?:in charge|responsable|"
+     r"le responsable|el responsable|el encargado|la encargada|o responsavel|a responsavel|zustandig|responsabile)\b"),
+    # "I've been chatting with a bot for 10 minutes", "je parle à un robot"
+    ("*", r"\b(?:chatting|talking|speaking|chatte|parle|parlons|hablando|falando|conversando|rede|spreche|chatten)"
+     r" (?:with|to|avec|a|con|com|mit) (?:a |an |the |this |un |une |el |un |o |um |einem |dem |le |este |esse )?"
+     r"(?:chat ?bot|bot|robot|robo|roboter|machine|maquina|maschine)s?\b"),
+    # "melden Sie sich bei mir", "bei mir melden"
+    ("de", r"\bmelden?(?: sie| du| ihr)?(?: sich| dich| euch)?(?: \w+)? bei mir\b|\bbei mir (?:\w+ )?melden\b"),
 )
 _HUMAN_RE = tuple((lang, re.compile(pattern)) for lang, pattern in _HUMAN_PATTERNS)
 
-# Asking for a person is also said loosely: a contact verb near a person noun, in any
-# order ("is there someone I can phone", "me puede atender una persona").
-_PERSON_WORDS = frozenset(
-    """person persons someone somebody anyone anybody human humans staff agent manager receptionist
-    employee representative operator supervisor reception desk team
-    quelqu personne humain agent conseiller conseillere responsable gerant gerante employe personnel
-    receptionniste accueil directeur directrice
-    persona alguien humano agente gerente encargado encargada empleado personal recepcionista recepcion
-    operador
-    pessoa alguem atendente funcionario funcionaria equipe equipa recepcao responsavel
-    mensch menschen jemand jemanden jemandem mitarbeiter mitarbeiterin rezeption ansprechpartner
-    rezeptionist
-    qualcuno umano operatore addetto responsabile
-    who whom whoever qui quien quem wen wem chi""".split()
-)
-_CONTACT_VERBS = frozenset(
-    """speak speaking talk talking chat call phone ring contact contacted reach discuss
-    parler appeler appelle appellent appelez rappeler rappelez contacter contactez contacte joindre discuter
-    telephoner
-    hablar llamar llame llamen atender atienda atiendan contactar contacte contacten comunicar comunicarme
-    conversar
-    falar ligar ligue liguem atender atenda conversar contatar contate contatem contactar chamar
-    sprechen reden anrufen anruft kontaktieren kontaktiert erreichen verbinden zuruckrufen
-    parlare chiamare chiami contattare contatti""".split()
-)
-# "with" + a person ("sort this out with a member of your team", "com um funcionario").
-# Places are left out: "can I leave my bags with reception?" is a luggage question.
-_WITH_WORDS = frozenset("with avec con com mit".split())
-_WITH_PERSONS = frozenset(
-    """person someone somebody human humans staff agent manager employee representative
-    operator supervisor member
-    quelqu personne humain conseiller conseillere responsable gerant gerante employe personnel
-    directeur directrice membre
-    persona alguien humano agente gerente encargado encargada empleado operador
-    pessoa alguem atendente funcionario funcionaria responsavel membro
-    mensch menschen jemand jemandem mitarbeiter mitarbeiterin ansprechpartner
-    qualcuno umano operatore addetto responsabile""".split()
-)
-# "need"/"want" only count right before the person ("I need someone", "brauche jemanden").
-_NEED_VERBS = frozenset(
-    "need want besoin veux voudrais necesito quiero preciso quero brauche mochte voglio bisogno".split()
-)
-_PROXIMITY = 6
+# Asking for a person is also said loosely, in words the patterns above cannot list.
+# The word families live in ``bot.lexicon``; they combine into the rules below, which
+# do not depend on the message's language.
+
+
+class _Forms:
+    """A family of folded forms (words, phrases, ``prefix*``, ``-suffix``) found in tokens."""
+
+    def __init__(self, forms) -> None:
+        self._by_first: dict[str, list[tuple[str, ...]]] = {}
+        self._prefixes: list[str] = []
+        self._suffixes: list[str] = []
+        for form in forms:
+            if form.endswith("*"):
+                self._prefixes.append(form[:-1])
+                continue
+            if form.startswith("-"):
+                self._suffixes.append(form[1:])  # German compounds: "hotelmanager"
+                continue
+            key = tuple(tokenize(form))
+            if key:
+                self._by_first.setdefault(key[0], []).append(key)
+        for options in self._by_first.values():
+            options.sort(key=len, reverse=True)  # longest phrase first
+
+    def at(self, tokens: list[str] | tuple[str, ...], i: int) -> int:
+        """The length of the longest form starting at ``tokens[i]`` (0 when none)."""
+        for key in self._by_first.get(tokens[i], ()):
+            if tuple(tokens[i : i + len(key)]) == key:
+                return len(key)
+        token = tokens[i]
+        if any(token.startswith(p) for p in self._prefixes) or any(token.endswith(s) for s in self._suffixes):
+            return 1
+        return 0
+
+    def spans(self, tokens) -> list[tuple[int, int]]:
+        """``(start, end)`` of every non-overlapping occurrence, left to right."""
+        found, i = [], 0
+        while i < len(tokens):
+            size = self.at(tokens, i)
+            if size:
+                found.append((i, i + size))
+                i += size
+            else:
+                i += 1
+        return found
+
+
+_PERSONS = _Forms(lexicon.words(lexicon.PERSON))
+_WHO = _Forms(lexicon.WHO)
+_CONTACTS = _Forms(lexicon.words(lexicon.CONTACT))
+_TRANSFERS = _Forms(lexicon.words(lexicon.TRANSFER))
+_CALLS = _Forms(lexicon.words(lexicon.CALL))
+_CALLBACKS = _Forms(lexicon.words(lexicon.CALLBACK))
+_NEEDS = _Forms(lexicon.words(lexicon.NEED))
+_HELPS = _Forms(lexicon.words(lexicon.HELP))
+_ROLES = _Forms(lexicon.ROLE)
+_WHERE = _Forms(lexicon.WHERE)
+_SUMMONS = _Forms(lexicon.words(lexicon.SUMMON))
+_PLEASE = _Forms(lexicon.PLEASE)
+_PRESENCE_OPENERS = _Forms(lexicon.PRESENCE_OPENERS)
+_PRESENCE_PERSONS = _Forms(lexicon.PRESENCE_PERSONS)
+_PRESENCE_TAIL = _Forms(lexicon.PRESENCE_TAIL)
+_BOT_QUESTIONS = _Forms(lexicon.BOT_QUESTION)
+_CONTACT_WINDOW = 6  # a contact verb and a person, in any order
+_NEED_WINDOW = 3  # a need verb, then the person
+_HELP_WINDOW = 4  # a person, then a help verb
+_TRANSFER_WINDOW = 5  # "passez-moi", then the person
+
+
+def _persons(tokens: list[str]) -> list[tuple[int, int]]:
+    """Spans of the people named in ``tokens``, head counts left out."""
+    found = []
+    for start, end in _PERSONS.spans(tokens):
+        before = tokens[start - 1] if start else ""
+        if _DIGIT_RE.search(before) or before in lexicon.HEAD_COUNT:
+            continue
+        found.append((start, end))
+    return found
+
+
+def _distance(a: tuple[int, int], b: tuple[int, int]) -> int:
+    """Tokens between two spans (0 when adjacent or overlapping)."""
+    return max(0, b[0] - a[1], a[0] - b[1])
+
+
+def _calls_me(tokens: list[str]) -> str | None:
+    """A call verb with "me" on either side, maybe past modal words ("me pode ligar?")."""
+    for start, end in _CALLS.spans(tokens):
+        verb = tokens[start]
+        if verb.startswith("rappel") and end < len(tokens) and tokens[end] in lexicon.REMIND_NEXT:
+            continue
+        # After the verb: "call me", "appelez-moi", "liguem-me".
+        j = end
+        while j < len(tokens) and j - end < 3 and tokens[j] in lexicon.CALL_FILLERS:
+            j += 1
+        if j < len(tokens) and tokens[j] in lexicon.ME and not (j + 1 < len(tokens) and tokens[j + 1] == "s"):
+            return " ".join(tokens[start : j + 1])
+        # Before the verb: "m'appeler", "me pode ligar", "mich bitte anrufen".
+        k = start - 1
+        while k >= 0 and start - k <= 3 and tokens[k] in lexicon.CALL_FILLERS:
+            k -= 1
+        if k >= 0 and tokens[k] in lexicon.ME:
+            if k and tokens[k - 1] in lexicon.NOT_A_CALL_BEFORE_ME:
+                continue  # "je m'appelle Julie", "I'm calling about..."
+            return " ".join(tokens[k:end])
+    return None
+
+
+def _clause_asks_for_a_person(tokens: list[str]) -> str | None:
+    """Rules read on one sentence: "anyone there?", "Human please", "are you a bot?"."""
+    i = 0
+    while i < len(tokens) and tokens[i] in lexicon.GREETINGS:
+        i += 1
+    rest = tokens[i:]
+    if not rest:
+        return None
+    # "Is anyone there?", "¿Hay alguien ahí?", "Ist da jemand?": nothing may follow but
+    # "there" -- "is someone at the front desk at night?" asks about opening hours.
+    j = 0
+    size = _PRESENCE_OPENERS.at(rest, 0)
+    if size and not _PRESENCE_PERSONS.at(rest, 0):
+        j = size
+    if j < len(rest):
+        size = _PRESENCE_PERSONS.at(rest, j)
+        if size:
+            k = j + size
+            while k < len(rest):
+                tail = _PRESENCE_TAIL.at(rest, k) or _PLEASE.at(rest, k)
+                if not tail:
+                    break
+                k += tail
+            if k == len(rest) and len(rest) <= 8:
+                return " ".join(rest)
+    # A person named alone, maybe with "please": "Human please", "agent", "Un humain svp".
+    kept, k, said_please = [], 0, False
+    while k < len(rest):
+        size = _PLEASE.at(rest, k)
+        if size:
+            said_please, k = True, k + size
+            continue
+        if rest[k] not in lexicon.ARTICLES:
+            kept.append(rest[k])
+        k += 1
+    if kept and len(kept) <= 3:
+        size = _PERSONS.at(kept, 0)
+        if size == len(kept) and (said_please or _ROLES.at(kept, 0) == len(kept)):
+            return " ".join(rest)
+    # "Are you a bot?", "c'est un robot ?", "bin ich hier mit einem Roboter?"
+    for start, end in _BOT_QUESTIONS.spans(rest):
+        for k in range(end, min(end + 3, len(rest))):
+            if rest[k] in lexicon.BOT or rest[k] in lexicon.HUMAN_NESS or rest[k].startswith("automat"):
+                return " ".join(rest[start : k + 1])
+    return None
+
+
+def _callback_wanted(tokens: list[str], has_number: bool) -> str | None:
+    """A call back asked for as a thing: "I'd like a callback", "Rappel svp au 06..."."""
+    needs = _NEEDS.spans(tokens)
+    for start, end in _CALLBACKS.spans(tokens):
+        if start and tokens[start - 1] in lexicon.SERVICE_CALLS or tokens[start] in lexicon.SERVICE_CALLS:
+            continue  # "a wake-up call at 7"
+        wanted = any(n[1] <= start and _distance(n, (start, end)) <= _NEED_WINDOW for n in needs)
+        near = tokens[max(0, start - 2) : start] + tokens[end : end + 2]
+        polite = any(_PLEASE.at(near, k) for k in range(len(near)))
+        if wanted or polite or has_number:
+            return " ".join(tokens[start:end])
+    return None
+
+
+def _automatic_replies(tokens: list[str]) -> str | None:
+    """Complaints about automatic answers, in any order ("keine automatische Antwort")."""
+    for i, token in enumerate(tokens):
+        if token.startswith(lexicon.AUTOMATIC_PREFIXES):
+            for j in range(max(0, i - 2), min(len(tokens), i + 3)):
+                if tokens[j] in lexicon.REPLY_WORDS:
+                    return " ".join(tokens[min(i, j) : max(i, j) + 1])
+    return None
 
 
 def human_request(text: str) -> str | None:
-    """The words by which ``text`` asks for a person (None when it does not)."""
-    tokens = tokenize(fold(text))
+    """The words by which ``text`` asks for a person (None when it does not).
+
+    Explicit phrases first, then the rules of ``bot.lexicon`` (see its docstring).
+    """
+    folded = fold(text)
+    tokens = tokenize(folded)
     joined = " ".join(tokens)
     for _lang, pattern in _HUMAN_RE:
         found = pattern.search(joined)
         if found:
             return found.group(0)
+    for clause in re.split(r"[.!?;:\n¿¡…]+|,\s", folded):
+        found = _clause_asks_for_a_person(tokenize(clause))
+        if found:
+            return found
+    has_number = len(_DIGIT_RE.findall(folded)) >= 6  # a phone number to call back on
+    found = _calls_me(tokens) or _callback_wanted(tokens, has_number) or _automatic_replies(tokens)
+    if found:
+        return found
+    persons = _persons(tokens)
+    people = [p for p in persons if " ".join(tokens[p[0] : p[1]]) not in lexicon.PLACES]
     for i, token in enumerate(tokens):
-        if token in _WITH_WORDS:
-            for j in range(i + 1, min(i + 5, len(tokens))):
-                if _DIGIT_RE.search(tokens[j]):
-                    break  # "with 2 persons" is a head count
-                if tokens[j] in _WITH_PERSONS:
-                    return " ".join(tokens[i : j + 1])
-    persons = [i for i, t in enumerate(tokens) if t in _PERSON_WORDS]
-    if not persons:
-        return None
-    for i, token in enumerate(tokens):
-        window = _PROXIMITY if token in _CONTACT_VERBS else 3 if token in _NEED_VERBS else 0
-        if not window:
-            continue
-        for j in persons:
-            if abs(i - j) <= window and (window == _PROXIMITY or j > i):
-                lo, hi = min(i, j), max(i, j)
-                return " ".join(tokens[lo : hi + 1])
+        if token in lexicon.WITH and not any(t in lexicon.ENTRUST for t in tokens[max(0, i - 5) : i]):
+            for start, end in people:
+                if i < start <= i + 4 and not any(_DIGIT_RE.search(t) for t in tokens[i + 1 : start]):
+                    return " ".join(tokens[i:end])
+    me = [i for i, t in enumerate(tokens) if t in lexicon.ME]
+    for span in _TRANSFERS.spans(tokens):
+        # "passez-moi la réception", "verbinden Sie mich mit", "put me through to".
+        near = tokens[span[1] : span[1] + 3]
+        if any(t in lexicon.ME for t in near) or any(t in lexicon.ME for t in tokens[max(0, span[0] - 2) : span[0]]):
+            for person in persons:
+                if span[1] <= person[0] and _distance(span, person) <= _TRANSFER_WINDOW:
+                    return " ".join(tokens[span[0] : person[1]])
+        # The verb last, as German puts it: "mich zu einem Mitarbeiter durchstellen".
+        for person in persons:
+            if person[1] <= span[0] and _distance(person, span) <= 2:
+                if any(i < person[0] and person[0] - i <= _TRANSFER_WINDOW for i in me):
+                    return " ".join(tokens[person[0] : span[1]])
+    # "Do the receptionists speak Spanish?" asks about a skill, not for a person.
+    contacts = [c for c in _CONTACTS.spans(tokens) if c[1] >= len(tokens) or tokens[c[1]] not in lexicon.LANGUAGE_NAMES]
+    for span in contacts:
+        for person in persons + _WHO.spans(tokens):
+            if _distance(span, person) <= _CONTACT_WINDOW:
+                lo, hi = min(span[0], person[0]), max(span[1], person[1])
+                return " ".join(tokens[lo:hi])
+    for span in _NEEDS.spans(tokens):
+        for person in persons:
+            if span[1] <= person[0] and _distance(span, person) <= _NEED_WINDOW:
+                return " ".join(tokens[span[0] : person[1]])
+    for span in _HELPS.spans(tokens):
+        for person in people:
+            if person[1] <= span[0] and _distance(person, span) <= _HELP_WINDOW:
+                return " ".join(tokens[person[0] : span[1]])
+        # "help from the front desk", "ayuda de recepción", "Hilfe von der Rezeption".
+        for person in persons:
+            between = tokens[span[1] : person[0]]
+            if span[1] <= person[0] and len(between) <= 3 and between and between[0] in lexicon.FROM:
+                return " ".join(tokens[span[0] : person[1]])
+    for span in _SUMMONS.spans(tokens):
+        # "get someone to sort out my booking", "schicken Sie jemanden".
+        for person in people:
+            if span[1] <= person[0] and _distance(span, person) <= 2:
+                return " ".join(tokens[span[0] : person[1]])
+    for span in _WHERE.spans(tokens):
+        # "where is the manager?", "cadê os atendentes?" (not "where is reception?").
+        for person in people:
+            if span[1] <= person[0] and _distance(span, person) <= 2:
+                return " ".join(tokens[span[0] : person[1]])
+    return None
+
+
+def mentions_a_role(text: str) -> str | None:
+    """A staff role or a human named in ``text`` ("the manager", "un humain"), if any."""
+    tokens = tokenize(fold(text))
+    for start, end in _ROLES.spans(tokens):
+        before = tokens[start - 1] if start else ""
+        # "my boss booked the room", "ma collègue arrive plus tard": the guest's own people.
+        if not (_DIGIT_RE.search(before) or before in lexicon.HEAD_COUNT or before in lexicon.MY):
+            return " ".join(tokens[start:end])
     return None
 
 
@@ -1347,6 +1561,15 @@ class KeywordBot:
             details["reported"] = sorted(c.lstrip("_") for c in veto)
             return HandOff(HandoffReason.BOT_UNANSWERED, details)
         if match.entry is not None and match.score >= self.answer_threshold:
+            role = mentions_a_role(text)
+            if role:
+                # In doubt between answering and a person the guest named ("can the
+                # concierge...", "my colleague and I"), the person wins: a guest who
+                # asked for one must never be kept by the bot.
+                return HandOff(
+                    HandoffReason.HUMAN_REQUESTED,
+                    {"language": language, "trigger": "person_mentioned", "words": role, **details},
+                )
             answer, answer_language = _answer_language(match.entry, language, knowledge.default_language)
             return Answer(text=answer, entry_id=match.entry.id, score=score, language=answer_language)
         return HandOff(HandoffReason.BOT_UNANSWERED, details)

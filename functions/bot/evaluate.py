@@ -10,9 +10,9 @@ request for a person), ``unanswerable`` (should go to the agents as unanswered),
 ``spam`` and ``real_with_link`` (a real guest message with a link, a price or a phone
 number: must never be flagged spam).
 
-Run from ``functions/``::
+Run from ``functions/``, on one corpus or several (one table per file)::
 
-    ../.venv/bin/python -m bot.evaluate ../tests/unit/bot/corpus.jsonl
+    ../.venv/bin/python -m bot.evaluate ../tests/unit/bot/corpus.jsonl ../tests/unit/bot/holdout.jsonl
 """
 
 from __future__ import annotations
@@ -168,19 +168,25 @@ def markdown_table(figures: dict) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """``python -m bot.evaluate CORPUS [--failures]``: print the figures table."""
+    """``python -m bot.evaluate CORPUS [CORPUS...] [--failures]``: one figures table per file.
+
+    With several files, each table is preceded by a ``### <file>`` heading.
+    """
     args = list(sys.argv[1:] if argv is None else argv)
     show_failures = "--failures" in args
-    args = [a for a in args if a != "--failures"]
-    if len(args) != 1:
-        print("usage: python -m bot.evaluate CORPUS.jsonl [--failures]", file=sys.stderr)
+    paths = [a for a in args if a != "--failures"]
+    if not paths:
+        print("usage: python -m bot.evaluate CORPUS.jsonl [CORPUS.jsonl ...] [--failures]", file=sys.stderr)
         return 2
-    figures = evaluate(args[0])
-    print(markdown_table(figures))
-    if show_failures:
-        for label, items in figures["failures"].items():
-            for item in items:
-                print(f"- [{label}] {item['text']!r}: expected {item['expected']}, got {item['got']}")
+    for number, path in enumerate(paths):
+        figures = evaluate(path)
+        if len(paths) > 1:
+            print(("\n" if number else "") + f"### {path}\n")
+        print(markdown_table(figures))
+        if show_failures:
+            for label, items in figures["failures"].items():
+                for item in items:
+                    print(f"- [{label}] {item['text']!r}: expected {item['expected']}, got {item['got']}")
     return 0
 
 
