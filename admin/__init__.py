@@ -53,10 +53,52 @@ def create_hotel(store, hotel_id: str, name: str, timezone: str = DEFAULT_TIMEZO
         raise AdminError(f"unknown time zone {timezone!r} (use an IANA name such as Europe/Paris)") from None
     if store.get_hotel(hotel_id) is not None:
         raise AdminError(f"hotel {hotel_id} already exists")
-    hotel = Hotel(id=hotel_id, name=name, timezone=timezone, bot_enabled=bot_enabled,
-                  expedia_property_id=expedia_property_id or None)
+    hotel = Hotel(id=hotel_id, name=name, timezone=timezone, bot_enabled=bot_enabled)
     store.put_hotel(hotel)
+    if expedia_property_id:
+        connect_expedia(store, hotel_id, expedia_property_id)
+        hotel = store.get_hotel(hotel_id)
     return hotel
+
+
+def connect_expedia(store, hotel_id: str, property_id: str) -> None:
+    """Connect a hotel to its Expedia property: Expedia's notifications for it reach this hotel."""
+    property_id = property_id.strip()
+    if not property_id:
+        raise AdminError("an Expedia property id is needed")
+    if store.get_hotel(hotel_id) is None:
+        raise AdminError(f"hotel {hotel_id} does not exist")
+    owner = store.hotel_for_expedia_property(property_id)
+    if owner not in (None, hotel_id):
+        raise AdminError(f"Expedia property {property_id} already belongs to hotel {owner}")
+    store.set_expedia_property(hotel_id, property_id)
+
+
+def load_knowledge(store, hotel_id: str, path: str | None = None, *, enabled: bool = True) -> int:
+    """Replace the hotel's bot knowledge base from a JSON file (the shape of ``GET /v1/hotels/{h}/bot``),
+    or with the sample knowledge base when no file is given; returns the number of entries."""
+    import json
+
+    from inbox.bot import KnowledgeBase, KnowledgeEntry
+
+    hotel = store.get_hotel(hotel_id)
+    if hotel is None:
+        raise AdminError(f"hotel {hotel_id} does not exist")
+    if path is None:
+        from bot.samples import sample_knowledge_base
+
+        knowledge = sample_knowledge_base(hotel.name)
+    else:
+        with open(path, encoding="utf-8") as f:
+            data = json.load(f)
+        enabled = data.get("enabled", enabled)
+        knowledge = KnowledgeBase(
+            default_language=data.get("default_language", "en"),
+            trusted_domains=tuple(data.get("trusted_domains", ())),
+            entries=tuple(KnowledgeEntry(e["id"], e["topic"], tuple(e["questions"]), dict(e["answers"]))
+                          for e in data.get("entries", ())))
+    store.set_bot(hotel_id, enabled, knowledge)
+    return len(knowledge.entries)
 
 
 def create_agent(cognito, user_pool_id: str, email: str, name: str, password: str,

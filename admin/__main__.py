@@ -22,9 +22,11 @@ from typing import Sequence
 from admin import (
     DEFAULT_TIMEZONE,
     AdminError,
+    connect_expedia,
     create_agent,
     create_hotel,
     create_partner_key,
+    load_knowledge,
     parse_hotel_ids,
 )
 
@@ -61,6 +63,17 @@ def build_parser() -> argparse.ArgumentParser:
     hotel.add_argument("--name", required=True)
     hotel.add_argument("--timezone", default=DEFAULT_TIMEZONE, help=f"IANA time zone (default: {DEFAULT_TIMEZONE})")
     hotel.add_argument("--expedia-property-id")
+
+    expedia = commands.add_parser("connect-expedia", help="connect a hotel to its Expedia property")
+    _add_global_options(expedia, None)
+    expedia.add_argument("--hotel-id", required=True)
+    expedia.add_argument("--property-id", required=True)
+
+    bot = commands.add_parser("set-bot", help="load the hotel's bot knowledge base and switch it on or off")
+    _add_global_options(bot, None)
+    bot.add_argument("--hotel-id", required=True)
+    bot.add_argument("--file", help="a JSON file shaped like GET /v1/hotels/{h}/bot (default: the sample base)")
+    bot.add_argument("--off", action="store_true", help="switch the bot off")
 
     agent = commands.add_parser("create-agent", help="create a console agent in the Cognito user pool")
     _add_global_options(agent, None)
@@ -115,6 +128,12 @@ def _run(args) -> int:
     if args.command == "create-hotel":
         hotel = create_hotel(_store(args), args.hotel_id, args.name, args.timezone, args.expedia_property_id)
         print(f"Created hotel {hotel.id} ({hotel.name}, {hotel.timezone}).")
+    elif args.command == "connect-expedia":
+        connect_expedia(_store(args), args.hotel_id, args.property_id)
+        print(f"Hotel {args.hotel_id} now receives Expedia property {args.property_id.strip()}'s messages.")
+    elif args.command == "set-bot":
+        count = load_knowledge(_store(args), args.hotel_id, args.file, enabled=not args.off)
+        print(f"Hotel {args.hotel_id}: bot {'off' if args.off else 'on'}, {count} knowledge-base entries.")
     elif args.command == "create-agent":
         hotels = parse_hotel_ids(args.hotel_ids)
         password = args.password or getpass.getpass(f"Password for {args.email}: ")

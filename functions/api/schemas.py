@@ -253,3 +253,13 @@ class BotSettings(BaseModel):
     default_language: Annotated[str, Field(pattern=r"^[a-z]{2}$")] = "en"
     trusted_domains: list[Annotated[str, Field(max_length=253)]] = Field(default_factory=list, max_length=50)
     entries: list[KnowledgeEntryIO] = Field(default_factory=list, max_length=200)
+
+
+class HotelOut(_Out):
+    """The hotel as the console needs it (an extension of the contract)."""
+
+    id: str
+    name: str
+    timezone: str = Field(description="IANA time zone, e.g. Europe/Paris: hold presets use the hotel's time")
+    bot_enabled: bool
+    expedia_property_id: str | None

@@ -69,3 +69,8 @@ def contact_id_for(channel: str, external_id: str) -> str:
 def message_guard(channel: str, external_message_id: str) -> str:
     """The key that marks an external message as handled."""
     return f"msg:{_digest(channel, external_message_id)}"
+
+
+def notification_guard(channel: str, notification_id: str) -> str:
+    """The key that marks a channel's notification as handled."""
+    return f"ntf:{_digest(channel, notification_id)}"

@@ -300,6 +300,13 @@ def apply(conversation: Conversation, event: Event) -> Outcome:
     return Outcome(new, activity, tuple(effects), trigger)
 
 
+def note_message(conversation: Conversation, text: str, at: datetime) -> Conversation:
+    """A message that moves nothing (a reply the hotel wrote on the channel's own site)."""
+    changes: dict = {}
+    _note_message(conversation, changes, text, at)
+    return conversation.evolve(**changes) if changes else conversation
+
+
 def _note_message(conversation: Conversation, changes: dict, text: str, at: datetime) -> None:
     # A late message (older than the last one) is kept but never moves the list order back.
     if at >= changes.get("last_message_at", conversation.last_message_at):

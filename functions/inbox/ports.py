@@ -36,6 +36,15 @@ class Hotel:
 
 
 @dataclass(frozen=True)
+class Guard:
+    """A taken guard key, and what it points to (the message it marked as handled)."""
+
+    conversation_id: str | None = None
+    message_id: str | None = None
+    message_sent_at: datetime | None = None
+
+
+@dataclass(frozen=True)
 class PartnerKey:
     """What a partner's API key grants: the partner and its hotels."""
 
@@ -54,7 +63,7 @@ class ConversationStore(Protocol):
     def get_conversation(self, hotel_id: str, conversation_id: str) -> Conversation: ...
 
     def find_conversation(self, hotel_id: str, conversation_id: str, guards: Sequence[str] = ()
-                          ) -> tuple[Conversation | None, set[str]]: ...
+                          ) -> tuple[Conversation | None, dict[str, Guard]]: ...
 
     def get_contact(self, hotel_id: str, contact_id: str) -> Contact | None: ...
 

@@ -35,6 +35,7 @@ from inbox.machine import (
     WakeUp,
     apply,
     new_id,
+    note_message,
     start_conversation,
 )
 from inbox.model import (
@@ -161,16 +162,18 @@ class Inbox:
 
     # --- guests -------------------------------------------------------------------------------
 
-    def receive(self, inbound: InboundMessage) -> Received:
+    def receive(self, inbound: InboundMessage, *, guards: tuple[str, ...] = (), known=None) -> Received:
         """Run one guest message through the pipeline: find or create the conversation,
         store the message once, ask the bot, move the conversation, send the bot's reply.
 
         On an existing conversation this costs two DynamoDB requests: one BatchGetItem
-        (the conversation and the message's guard) and one TransactWriteItems.
+        (the conversation and the message's guard) and one TransactWriteItems. A channel
+        that already read the conversation (``known``: the conversation or None) saves the
+        read; its own ``guards`` (a notification id, ...) are written with the message.
         """
         for attempt in range(self.INBOUND_ATTEMPTS):
             try:
-                return self._receive_once(inbound)
+                return self._receive_once(inbound, guards, known if attempt == 0 else None)
             except Conflict:
                 # Another message or an agent moved the conversation meanwhile: read it again.
                 if attempt == self.INBOUND_ATTEMPTS - 1:
@@ -179,13 +182,16 @@ class Inbox:
 
     INBOUND_ATTEMPTS = 3
 
-    def _receive_once(self, m: InboundMessage) -> Received:
+    def _receive_once(self, m: InboundMessage, extra_guards: tuple[str, ...], known) -> Received:
         conversation_id = conversation_id_for(m.hotel_id, m.channel, m.external_conversation_id)
         message_id = message_id_for(m.channel, m.external_message_id)
         guard = message_guard(m.channel, m.external_message_id)
-        before, taken = self.store.find_conversation(m.hotel_id, conversation_id, [guard])
-        if guard in taken:
-            return Received(conversation_id, message_id, duplicate=True, conversation=before)
+        if known is not None:
+            before = known[0]
+        else:
+            before, taken = self.store.find_conversation(m.hotel_id, conversation_id, [guard])
+            if guard in taken:
+                return Received(conversation_id, message_id, duplicate=True, conversation=before)
         hotel = self.hotel(m.hotel_id)
         if hotel is None:
             raise NotFound(f"hotel {m.hotel_id} not found")
@@ -219,13 +225,37 @@ class Inbox:
             answered_at = max(self.clock(), m.sent_at + timedelta(milliseconds=1))
             messages.append(replace(self._outbound_message(current, outcome, reply), sent_at=answered_at))
         try:
-            after = self.store.commit(before, outcome.conversation, activities, messages, guards=[guard],
-                                      contact=contact)
+            after = self.store.commit(before, outcome.conversation, activities, messages,
+                                      guards=[guard, *extra_guards], contact=contact)
         except Duplicate:
             return Received(conversation_id, message_id, duplicate=True)
         self.on_transition(outcome.trigger)
         self._after_commit(current, after, outcome, messages[1:])
         return Received(conversation_id, message_id, conversation=after, decision=decision, trigger=outcome.trigger)
+
+    def record_channel_reply(self, m: InboundMessage, *, guards: tuple[str, ...] = (), known=None) -> Received:
+        """A reply the hotel wrote on the channel's own site, not through Lobby: stored as a
+        delivered outbound message; the conversation keeps its status."""
+        conversation_id = conversation_id_for(m.hotel_id, m.channel, m.external_conversation_id)
+        message_id = message_id_for(m.channel, m.external_message_id)
+        before = known[0] if known is not None else self.store.get_conversation(m.hotel_id, conversation_id)
+        activities = []
+        current = before
+        if before is None:
+            start = start_conversation(conversation_id=conversation_id, hotel_id=m.hotel_id, channel=m.channel,
+                                       at=m.sent_at, actor=Actor(ActorType.AGENT, None, "the hotel"),
+                                       contact_id=contact_id_for(m.channel, m.sender.external_id),
+                                       external_conversation_id=m.external_conversation_id)
+            current, activities = start.conversation, [start.activity]
+        message = Message(id=message_id, conversation_id=conversation_id, hotel_id=m.hotel_id,
+                          direction=Direction.OUTBOUND, sender=Sender.AGENT, text=m.text, sent_at=m.sent_at,
+                          external_message_id=m.external_message_id, delivery=Delivery.DELIVERED)
+        try:
+            after = self.store.commit(before, note_message(current, m.text, m.sent_at), activities, [message],
+                                      guards=[message_guard(m.channel, m.external_message_id), *guards])
+        except Duplicate:
+            return Received(conversation_id, message_id, duplicate=True)
+        return Received(conversation_id, message_id, conversation=after)
 
     # --- the system ------------------------------------------------------------------------
 

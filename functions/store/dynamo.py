@@ -36,7 +36,7 @@ from inbox.model import (
     Tab,
     iso,
 )
-from inbox.ports import Hotel, Page, PartnerKey
+from inbox.ports import Guard, Hotel, Page, PartnerKey
 from store import keys
 from store.models import (
     ALL_MODELS,
@@ -49,6 +49,7 @@ from store.models import (
     HotelItem,
     MessageItem,
     PartnerKeyItem,
+    PropertyItem,
     bind,
 )
 from store.schema import COUNTER_SHARDS, PARTITION_KEY, SORT_KEY, TAB_INDEXES
@@ -145,19 +146,21 @@ class DynamoStore:
     # --- conversations ----------------------------------------------------------------
 
     def find_conversation(self, hotel_id: str, conversation_id: str, guards: Sequence[str] = ()
-                          ) -> tuple[Conversation | None, set[str]]:
+                          ) -> tuple[Conversation | None, dict[str, Guard]]:
         """The conversation (or None) and which of ``guards`` are already taken, in one BatchGetItem."""
         wanted = [(keys.conversation_pk(hotel_id, conversation_id), keys.CONVERSATION_SK)]
         wanted += [(keys.guard_pk(hotel_id, g), keys.GUARD_SK) for g in guards]
         response = self._tx_connection.client.batch_get_item(RequestItems={self.table_name: {
             "Keys": [{PARTITION_KEY: {"S": pk}, SORT_KEY: {"S": sk}} for pk, sk in wanted]}})
-        conversation, taken = None, set()
+        conversation, taken = None, {}
         for raw in response.get("Responses", {}).get(self.table_name, []):
             pk = raw[PARTITION_KEY]["S"]
             if pk == wanted[0][0]:
                 conversation = _conversation(ConversationItem.from_raw_data(raw))
             else:
-                taken.add(pk.removeprefix(keys.guard_pk(hotel_id, "")))
+                guard = GuardItem.from_raw_data(raw)
+                taken[pk.removeprefix(keys.guard_pk(hotel_id, ""))] = Guard(
+                    guard.conversation_id, guard.message_id, parse_time(guard.message_sent_at))
         if response.get("UnprocessedKeys"):  # throttled: a caller retries the whole message
             raise RuntimeError("DynamoDB left keys unprocessed; try again")
         return conversation, taken
@@ -258,8 +261,7 @@ class DynamoStore:
                     tx.save(_message_item(message), condition=MessageItem.pk.does_not_exist())
                     puts.append(f"message:{message.id}")
                 for guard in guards:
-                    tx.save(GuardItem(keys.guard_pk(after.hotel_id, guard), keys.GUARD_SK, conversation_id=after.id,
-                                      message_id=messages[0].id if messages else None),
+                    tx.save(_guard_item(after.hotel_id, guard, after.id, messages[0] if messages else None),
                             condition=GuardItem.pk.does_not_exist())
                     puts.append(f"guard:{guard}")
                 if before is not None:
@@ -296,6 +298,58 @@ class DynamoStore:
         except NotFound:
             return None
 
+    # --- channels ------------------------------------------------------------------------
+
+    def set_expedia_property(self, hotel_id: str, property_id: str) -> None:
+        """Connect the hotel to its Expedia property (both directions, in one transaction)."""
+        with TransactWrite(connection=self._tx_connection) as tx:
+            tx.save(PropertyItem(keys.expedia_property_pk(property_id), keys.PROPERTY_SK, hotel_id=hotel_id))
+            tx.update(HotelItem(keys.hotel_pk(hotel_id), keys.HOTEL_SK),
+                      actions=[HotelItem.expedia_property_id.set(property_id)], condition=HotelItem.pk.exists())
+
+    def hotel_for_expedia_property(self, property_id: str) -> str | None:
+        try:
+            return PropertyItem.get(keys.expedia_property_pk(property_id), keys.PROPERTY_SK).hotel_id
+        except DoesNotExist:
+            return None
+
+    def save_profile(self, contact: Contact, guards: Sequence[str] = ()) -> None:
+        """Fill in a guest's profile; with guards, only once (``Duplicate`` when a guard is taken)."""
+        try:
+            with TransactWrite(connection=self._tx_connection) as tx:
+                for guard in guards:
+                    tx.save(_guard_item(contact.hotel_id, guard), condition=GuardItem.pk.does_not_exist())
+                tx.update(ContactItem(keys.hotel_pk(contact.hotel_id), keys.contact_sk(contact.id)),
+                          actions=_contact_actions(contact))
+        except TransactWriteError as error:
+            if "ConditionalCheckFailed" in [r.code if r else None for r in error.cancellation_reasons or []]:
+                raise Duplicate("", "") from error
+            raise
+
+    def take_guards(self, hotel_id: str, guards: Sequence[str]) -> None:
+        """Mark keys as handled when nothing else is written with them."""
+        with GuardItem.batch_write() as batch:
+            for guard in guards:
+                batch.save(_guard_item(hotel_id, guard))
+
+    def get_message(self, hotel_id: str, conversation_id: str, sent_at: datetime, message_id: str) -> Message | None:
+        try:
+            return _message(MessageItem.get(keys.conversation_pk(hotel_id, conversation_id),
+                                            keys.message_sk(sent_at, message_id)))
+        except DoesNotExist:
+            return None
+
+    def mark_delivered(self, message: Message, external_message_id: str, guard: str) -> None:
+        """The channel has the message: store its id there, and guard that id so the channel's
+        echo of our own message is recognised as ours."""
+        item = MessageItem(keys.conversation_pk(message.hotel_id, message.conversation_id),
+                           keys.message_sk(message.sent_at, message.id))
+        with TransactWrite(connection=self._tx_connection) as tx:
+            tx.update(item, actions=[MessageItem.delivery.set(Delivery.DELIVERED.value),
+                                     MessageItem.external_message_id.set(external_message_id),
+                                     MessageItem.delivery_error.remove()], condition=MessageItem.pk.exists())
+            tx.save(_guard_item(message.hotel_id, guard, message.conversation_id, message))
+
     def update_delivery(self, message: Message, delivery: Delivery, *, external_message_id: str | None = None,
                         error: str | None = None) -> None:
         """Record the outcome of sending an outbound message."""
@@ -309,6 +363,13 @@ class DynamoStore:
 
 
 # --- mapping between domain objects and items ------------------------------------------------
+
+
+def _guard_item(hotel_id: str, guard: str, conversation_id: str | None = None,
+                message: Message | None = None) -> GuardItem:
+    return GuardItem(keys.guard_pk(hotel_id, guard), keys.GUARD_SK, conversation_id=conversation_id,
+                     message_id=message.id if message else None,
+                     message_sent_at=iso(message.sent_at) if message else None)
 
 
 def _contact_actions(contact: Contact) -> list:

@@ -56,3 +56,10 @@ GUARD_SK = "GUARD"
 
 def guard_pk(hotel_id: str, key: str) -> str:
     return f"HOTEL#{hotel_id}#GUARD#{key}"
+
+
+PROPERTY_SK = "PROPERTY"
+
+
+def expedia_property_pk(property_id: str) -> str:
+    return f"EXPEDIA#{property_id}"

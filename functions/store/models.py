@@ -57,6 +57,13 @@ class GuardItem(_Item):
 
     conversation_id = UnicodeAttribute(null=True)
     message_id = UnicodeAttribute(null=True)
+    message_sent_at = UnicodeAttribute(null=True)
+
+
+class PropertyItem(_Item):
+    """Maps a channel's property id (Expedia's) to the Lobby hotel."""
+
+    hotel_id = UnicodeAttribute()
 
 
 class ContactItem(_Item):
@@ -152,7 +159,7 @@ class PartnerKeyItem(_Item):
 
 
 
-ALL_MODELS = (HotelItem, GuardItem, ContactItem, ConversationItem, MessageItem, ActivityItem, CounterItem, PartnerKeyItem)
+ALL_MODELS = (HotelItem, GuardItem, PropertyItem, ContactItem, ConversationItem, MessageItem, ActivityItem, CounterItem, PartnerKeyItem)
 
 
 def bind(table_name: str, region: str, endpoint_url: str | None = None) -> None:

@@ -69,8 +69,40 @@ def inbox():
     )
 
 
+@lru_cache(maxsize=1)
+def expedia_credentials():
+    from expedia.credentials import ExpediaCredentials
+
+    return ExpediaCredentials.from_secret(client("secretsmanager"), settings().expedia_secret_arn)
+
+
+@lru_cache(maxsize=1)
+def expedia_client():
+    from expedia.client import ExpediaClient
+
+    config, credentials = settings(), expedia_credentials()
+    return ExpediaClient(config.expedia_graphql_url, config.expedia_token_url, credentials.client_id,
+                         credentials.client_secret, backoff_factor=config.expedia_backoff_seconds,
+                         backoff_jitter=config.expedia_backoff_seconds / 2)
+
+
+@lru_cache(maxsize=1)
+def expedia_ingest():
+    from expedia.ingest import ExpediaIngest
+    from wiring.observability import logger
+
+    return ExpediaIngest(inbox(), store(), _Lazy(expedia_client),
+                         log=lambda message, **fields: logger.info(message, extra=fields))
+
+
+@lru_cache(maxsize=1)
+def expedia_sender():
+    from expedia.sender import ExpediaSender
+
+    return ExpediaSender(store(), _Lazy(expedia_client))
+
+
 def reset() -> None:
     """Forget everything built so far (tests and the local stack change settings between runs)."""
-    settings.cache_clear()
-    store.cache_clear()
-    inbox.cache_clear()
+    for cached in (settings, store, inbox, expedia_credentials, expedia_client, expedia_ingest, expedia_sender):
+        cached.cache_clear()

@@ -31,6 +31,15 @@ class Settings(BaseModel):
     token_audience: str = ""  # the user pool app client id
     console_usage_key: str = ""  # the API key of the console's usage plan, handed out for agents
 
+    # Expedia Group: the GraphQL API, its token endpoint, and the secret holding Lobby's
+    # credentials and callback signing secret.
+    expedia_graphql_url: str = "https://api.expediagroup.com/supply/lodging/graphql"
+    expedia_token_url: str = "https://api.expediagroup.com/identity/oauth2/v3/token"
+    expedia_secret_arn: str = "lobby/expedia"
+    expedia_backoff_seconds: float = 0.5  # first retry's backoff; doubles each time
+    expedia_events_queue_url: str = ""
+    outbound_dlq_url: str = ""
+
     channels_that_deliver: frozenset[str] = Field(default=frozenset({"expedia"}))
 
     @classmethod

@@ -82,3 +82,58 @@ def api_settings(monkeypatch, table, outbound_queue, schedule_group, region):
     container.reset()
     yield
     container.reset()
+
+
+@pytest.fixture
+def lobby_logs():
+    """What the functions log (Powertools' logger does not propagate), as dicts of their fields."""
+    import logging
+
+    records: list[logging.LogRecord] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record):
+            records.append(record)
+
+    handler = Keep(level=logging.DEBUG)
+    logging.getLogger("lobby").addHandler(handler)
+    yield lambda: [{"message": r.getMessage(), **{k: v for k, v in vars(r).items() if not k.startswith("_")}}
+                   for r in records]
+    logging.getLogger("lobby").removeHandler(handler)
+
+
+@pytest.fixture(autouse=True, scope="session")
+def moto_copies_a_table_once_per_transaction():
+    """moto backs up the whole table before a TransactWriteItems, once per item of the
+    transaction (so a 6-item transaction deep-copies the table 6 times): on thousands of
+    items that makes the load tests quadratic. Copying each table once per transaction keeps
+    exactly the same semantics (the backup is only read to roll back)."""
+    import copy
+
+    import moto.dynamodb.models as dynamodb_models
+
+    backend = dynamodb_models.DynamoDBBackend
+    original = backend.transact_write_items
+
+    class CopyOnce:
+        def __init__(self):
+            self.copies: dict[int, object] = {}
+
+        def deepcopy(self, value):
+            if id(value) not in self.copies:
+                self.copies[id(value)] = copy.deepcopy(value)
+            return self.copies[id(value)]
+
+        def __getattr__(self, name):
+            return getattr(copy, name)
+
+    def transact_write_items(self, transact_items):
+        dynamodb_models.copy = CopyOnce()
+        try:
+            return original(self, transact_items)
+        finally:
+            dynamodb_models.copy = copy
+
+    backend.transact_write_items = transact_write_items
+    yield
+    backend.transact_write_items = original

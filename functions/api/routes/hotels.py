@@ -5,7 +5,15 @@ from __future__ import annotations
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from api.context import inbox
-from api.schemas import COMMON_RESPONSES, BotSettings, InboundAccepted, InboundIn, KnowledgeEntryIO, error_response
+from api.schemas import (
+    COMMON_RESPONSES,
+    BotSettings,
+    HotelOut,
+    InboundAccepted,
+    InboundIn,
+    KnowledgeEntryIO,
+    error_response,
+)
 from inbox.bot import KnowledgeBase, KnowledgeEntry
 from inbox.inbound import GuestProfile, InboundMessage
 
@@ -29,12 +37,25 @@ def hand_in(hotel_id: str, body: InboundIn) -> InboundAccepted:
     return InboundAccepted(conversation_id=received.conversation_id, message_id=received.message_id)
 
 
-def _settings(hotel_id: str) -> BotSettings:
+def _hotel(hotel_id: str):
     hotel = inbox().store.get_hotel(hotel_id)
     if hotel is None:
         from inbox.errors import NotFound
 
         raise NotFound(f"hotel {hotel_id} not found")
+    return hotel
+
+
+@router.get("/hotels/<hotel_id>", summary="The hotel: name, time zone, channels", tags=["hotels"],
+            responses={**COMMON_RESPONSES, 404: error_response("No such hotel")})
+def get_hotel(hotel_id: str) -> HotelOut:
+    hotel = _hotel(hotel_id)
+    return HotelOut(id=hotel.id, name=hotel.name, timezone=hotel.timezone, bot_enabled=hotel.bot_enabled,
+                    expedia_property_id=hotel.expedia_property_id)
+
+
+def _settings(hotel_id: str) -> BotSettings:
+    hotel = _hotel(hotel_id)
     kb = hotel.knowledge
     return BotSettings(enabled=hotel.bot_enabled, default_language=kb.default_language,
                        trusted_domains=list(kb.trusted_domains),

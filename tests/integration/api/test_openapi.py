@@ -18,7 +18,7 @@ CONTRACT = {
     ("post", "/v1/hotels/{hotel_id}/conversations/{conversation_id}/not-spam"),
     ("post", "/v1/hotels/{hotel_id}/inbound"),
 }
-EXTENSIONS = {("get", "/v1/hotels/{hotel_id}/bot"), ("put", "/v1/hotels/{hotel_id}/bot")}
+EXTENSIONS = {("get", "/v1/hotels/{hotel_id}/bot"), ("put", "/v1/hotels/{hotel_id}/bot"), ("get", "/v1/hotels/{hotel_id}")}
 
 
 def document(api) -> dict:

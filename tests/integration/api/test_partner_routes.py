@@ -97,3 +97,11 @@ def test_bad_bot_settings_are_422_and_another_hotel_403(api, lumiere):
     assert api.call("PUT", "/v1/hotels/h1/bot", body={"enabled": "maybe"}).status == 422
     assert api.call("PUT", "/v1/hotels/h1/bot", body={"enabled": True, "entries": [{"id": "x"}]}).status == 422
     assert api.get("/v1/hotels/h2/bot", as_=AGENT).status == 403
+
+
+def test_the_hotel_profile_gives_its_time_zone(api, lumiere):
+    reply = api.get("/v1/hotels/h1")
+    assert reply.status == 200
+    assert reply.json == {"id": "h1", "name": "Hôtel Lumière", "timezone": "Europe/Paris", "bot_enabled": True,
+                          "expedia_property_id": None}
+    assert api.get("/v1/hotels/h2").status == 403

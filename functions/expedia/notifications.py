@@ -1,0 +1,35 @@
+"""Expedia's notifications, as pydantic models (the envelope is Expedia's ``Notification`` type;
+the payload fields are Lobby's choice, see docs/expedia.md)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+EventType = Literal["MessageThreadCreated", "MessageReceived", "MessageAttributesUpdated"]
+Id = str
+
+
+class NotificationPayload(BaseModel):
+    model_config = ConfigDict(populate_by_name=True, extra="ignore")
+    property_id: Id = Field(alias="propertyId", min_length=1, max_length=64)
+    message_thread_id: Id = Field(alias="messageThreadId", min_length=1, max_length=128)
+    message_id: Id | None = Field(default=None, alias="messageId", min_length=1, max_length=128)
+
+
+class ExpediaNotification(BaseModel):
+    """One callback from Expedia's Notification Service."""
+
+    model_config = ConfigDict(populate_by_name=True, extra="ignore")
+    event_type: EventType = Field(alias="eventType")
+    creation_date_time: datetime = Field(alias="creationDateTime")
+    notification_id: Id = Field(alias="notificationId", min_length=1, max_length=128)
+    payload: NotificationPayload
+
+    @model_validator(mode="after")
+    def message_events_name_their_message(self) -> "ExpediaNotification":
+        if self.event_type != "MessageThreadCreated" and self.payload.message_id is None:
+            raise ValueError(f"a {self.event_type} notification needs payload.messageId")
+        return self

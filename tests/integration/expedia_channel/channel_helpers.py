@@ -1,0 +1,92 @@
+"""Drives the Expedia channel in tests: traveler messages in the stand-in, the callback, the pollers."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from local.lambda_runtime import LambdaContext, SqsPoller
+
+
+def callback_event(raw_body: bytes, headers: dict) -> dict:
+    """API Gateway's REST proxy event for Expedia's POST to the callback route."""
+    return {
+        "resource": "/v1/channels/expedia/notifications", "path": "/v1/channels/expedia/notifications",
+        "httpMethod": "POST", "headers": headers, "multiValueHeaders": {k: [v] for k, v in headers.items()},
+        "queryStringParameters": None, "multiValueQueryStringParameters": None, "pathParameters": None,
+        "stageVariables": None, "isBase64Encoded": False, "body": raw_body.decode("utf-8"),
+        "requestContext": {"resourcePath": "/v1/channels/expedia/notifications", "httpMethod": "POST",
+                           "path": "/prod/v1/channels/expedia/notifications", "stage": "prod",
+                           "requestId": "req-1", "identity": {"sourceIp": "198.51.100.7"}},
+    }
+
+
+def call_callback(raw_body: bytes, headers: dict) -> dict:
+    from expedia_callback.handler import handler
+
+    return handler(callback_event(raw_body, headers), LambdaContext())
+
+
+@dataclass
+class Channel:
+    standin: object
+    store: object
+    sqs: object
+    property_id: str
+    events: SqsPoller
+    events_dlq: str
+    outbound: SqsPoller
+    outbound_dlq: str
+    callback_secret: str
+    held: list = field(default_factory=list)
+
+    def connect(self) -> None:
+        """Expedia's notifications reach Lobby's callback at once."""
+        self.standin.notify = lambda body, headers: call_callback(body, headers)["statusCode"]
+
+    def hold_notifications(self) -> None:
+        """Expedia's notifications are kept aside (to be shuffled, repeated, then delivered)."""
+        self.standin.notify = lambda body, headers: self.held.append((body, headers)) or 200
+
+    def traveler_writes(self, thread: str, text: str, **extra) -> dict:
+        spec = {"propertyId": self.property_id, "body": text, "fromRole": "TRAVELER",
+                "traveler": {"firstName": "Inès", "lastName": "Moreau"},
+                "reservation": {"id": f"exp-{thread}", "checkInDate": "2026-12-01", "checkOutDate": "2026-12-04",
+                                "adultCount": 2, "childCount": 1, "petCount": 0,
+                                "alternativeIds": {"supplierId": f"R-{thread}"}}}
+        spec.update(extra)
+        return self.standin.add_message(thread, spec)
+
+    def run(self) -> None:
+        """Let the pollers work until both queues are empty."""
+        for _ in range(20):
+            if not (self.events.drain() or self.outbound.drain()):
+                return
+
+    def dlq_bodies(self, url: str) -> list[str]:
+        bodies = []
+        while batch := self.sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages", []):
+            bodies += [m["Body"] for m in batch]
+            self.sqs.delete_message_batch(QueueUrl=url, Entries=[
+                {"Id": str(i), "ReceiptHandle": m["ReceiptHandle"]} for i, m in enumerate(batch)])
+        return bodies
+
+    def conversation_of(self, thread: str):
+        from inbox.inbound import conversation_id_for
+
+        return self.store.get_conversation("h1", conversation_id_for("h1", "expedia", thread))
+
+    def messages_of(self, thread: str):
+        return self.store.list_messages("h1", self.conversation_of(thread).id, 100).items
+
+    def sent(self, operation: str = "sendMessage") -> list[dict]:
+        return [s for s in self.standin.sent if s.get("operation") == operation]
+
+
+def notification(event_type="MessageReceived", ntf_id="ntf-x", property_id="12345678", thread="thr-1",
+                 message="msg-1") -> bytes:
+    payload = {"propertyId": property_id, "messageThreadId": thread}
+    if message:
+        payload["messageId"] = message
+    return json.dumps({"eventType": event_type, "creationDateTime": "2026-11-24T09:15:02Z",
+                       "notificationId": ntf_id, "payload": payload}, separators=(",", ":")).encode()
