@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: test unit integration infra e2e install clean synth
+.PHONY: test unit integration infra e2e install clean synth bench
 
 install: $(STAMP)
 
@@ -15,8 +15,10 @@ $(STAMP): requirements.txt requirements-dev.txt
 	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	touch $(STAMP)
 
+# Two workers (one per core); each test file stays on one worker, so the fixtures it
+# shares (moto, the local stack) are built once per worker.
 test: install
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2 --dist loadfile
 
 unit: install
 	$(PY) -m pytest tests/unit
@@ -26,6 +28,9 @@ integration: install
 
 infra: install
 	$(PY) -m pytest tests/infra
+
+bench: install
+	$(PY) bench/bench.py
 
 synth: install
 	$(PY) app.py

@@ -1,0 +1,141 @@
+"""Lobby's hot paths, measured: cold-start imports per function, the bot's speed, and the
+DynamoDB requests and time of the inbox's operations on moto.
+
+Run with ``make bench``; it rewrites bench/RESULTS.md. Numbers from this machine, not AWS:
+compare them with each other over time, not with Lambda's.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT / "functions"), str(ROOT), str(ROOT / "tests" / "integration")]
+for name, value in {"AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench", "AWS_DEFAULT_REGION": "eu-west-1",
+                    "POWERTOOLS_TRACE_DISABLED": "true", "POWERTOOLS_METRICS_NAMESPACE": "Lobby"}.items():
+    os.environ.setdefault(name, value)
+
+HANDLERS = ["api.handler", "authorizer.handler", "wake_up.handler", "expedia_callback.handler",
+            "expedia_ingest.handler", "outbound_sender.handler"]
+
+
+def cold_imports() -> list[tuple[str, float]]:
+    """Median wall time of a fresh interpreter importing each handler module (5 runs)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "functions"), "PYTHONDONTWRITEBYTECODE": "1"}
+    baseline = _median_run("pass", env)
+    rows = []
+    for module in HANDLERS:
+        rows.append((module, _median_run(f"import {module}", env) - baseline))
+    return rows
+
+
+def _median_run(code: str, env: dict) -> float:
+    times = []
+    for _ in range(5):
+        start = time.perf_counter()
+        subprocess.run([sys.executable, "-c", code], env=env, check=True)
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000
+
+
+def bot_speed() -> tuple[float, float]:
+    from bot.engine import KeywordBot
+    from bot.samples import sample_knowledge_base
+    from inbox.bot import GuestText
+
+    bot, kb = KeywordBot(), sample_knowledge_base()
+    texts = ["What time is check-in?", "Je voudrais parler à quelqu'un", "¿Hay parking?", "Buy bitcoin now http://x.io",
+             "Do you have a helipad?"] * 200
+    bot.decide(GuestText(texts[0]), kb)  # warm the index
+    start = time.perf_counter()
+    for text in texts:
+        bot.decide(GuestText(text), kb)
+    elapsed = time.perf_counter() - start
+    return len(texts) / elapsed, elapsed / len(texts) * 1000
+
+
+def store_operations() -> list[tuple[str, str, float]]:
+    import boto3
+    from moto import mock_aws
+
+    from conversations_helpers import RequestCounter, open_one
+    from inbox.bot import Answer
+    from inbox.inbound import GuestProfile, InboundMessage
+    from inbox.machine import Close, apply
+    from inbox.model import Actor, ActorType, Tab
+    from inbox.ports import Hotel
+    from inbox.service import Inbox
+    from store.dynamo import DynamoStore
+    from store.schema import table_definition
+
+    class AlwaysAnswers:
+        def decide(self, message, knowledge):
+            return Answer("Check-in is from 3 pm.", "checkin", 1.0, "en")
+
+    rows = []
+    with mock_aws():
+        boto3.client("dynamodb").create_table(**table_definition("bench"))
+        store = DynamoStore("bench", "eu-west-1")
+        store.put_hotel(Hotel("h1", "Bench Hotel"))
+        now = datetime.now(timezone.utc)
+        conversations = [open_one(store, "h1", f"c{n}", now - timedelta(minutes=n)) for n in range(200)]
+        counter = RequestCounter()
+        counter.attach(store)
+        agent = Actor(ActorType.AGENT, "a1", "Ana")
+        inbox = Inbox(store, bot=AlwaysAnswers(), channels_that_deliver=frozenset())
+
+        def measure(label, action, repeat=50):
+            counter.reset()
+            start = time.perf_counter()
+            for i in range(repeat):
+                action(i)
+            elapsed = (time.perf_counter() - start) / repeat * 1000
+            per_call = {k: v / repeat for k, v in counter.counts.items()}
+            rows.append((label, ", ".join(f"{v:g} {k}" for k, v in sorted(per_call.items())), elapsed))
+
+        measure("tab page (25, Open)", lambda i: store.list_tab("h1", Tab.OPEN, 25))
+        measure("tab counts", lambda i: store.tab_counts("h1"))
+        measure("messages page", lambda i: store.list_messages("h1", "c1", 25))
+
+        def close(i):
+            c = store.get_conversation("h1", f"c{i}")
+            outcome = apply(c, Close(agent, now))
+            store.commit(c, outcome.conversation, [outcome.activity])
+        measure("close (read + change of status)", close)
+
+        def guest(i):
+            inbox.receive(InboundMessage("h1", "webchat", f"t{i % 10}", f"m{i}", "When is check-in?",
+                                         now + timedelta(seconds=i), GuestProfile(f"g{i % 10}")))
+        for i in range(10):  # create the conversations first: the floor is for existing ones
+            inbox.receive(InboundMessage("h1", "webchat", f"t{i}", f"first-{i}", "hello", now, GuestProfile(f"g{i}")))
+        measure("guest message + bot answer (existing conversation)", guest)
+        del conversations
+    return rows
+
+
+def main() -> int:
+    lines = ["# Bench results", "", f"Measured {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC on this machine "
+             f"(Python {sys.version.split()[0]}). Regenerate with `make bench`.", ""]
+    lines += ["## Cold start: importing each function's handler module", "",
+              "| handler | import time (ms, median of 5, interpreter start subtracted) |", "| --- | --- |"]
+    lines += [f"| `{m}` | {t:.0f} |" for m, t in cold_imports()]
+    per_second, per_message = bot_speed()
+    lines += ["", "## Bot", "", f"{per_second:,.0f} decisions a second ({per_message:.2f} ms each) on the sample "
+              "knowledge base, warm.", ""]
+    lines += ["## Store and pipeline on moto", "",
+              "| operation | DynamoDB requests per call | ms per call on moto |", "| --- | --- | --- |"]
+    lines += [f"| {label} | {requests} | {ms:.1f} |" for label, requests, ms in store_operations()]
+    text = "\n".join(lines) + "\n"
+    (ROOT / "bench" / "RESULTS.md").write_text(text)
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
