@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, PlainSerializer, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer, field_validator
 
 from inbox.model import Activity, Contact, Conversation, Message, iso
 
@@ -146,16 +146,19 @@ class ActivityPage(_Out):
     next_cursor: str | None
 
 
+def _not_blank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("text must not be blank")
+    return value
+
+
+MessageText = Annotated[str, Field(min_length=1, max_length=5000, description="Plain text, 1 to 5,000 characters"),
+                        AfterValidator(_not_blank)]
+
+
 class ReplyIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    text: str = Field(min_length=1, max_length=5000, description="The agent's reply, plain text")
-
-    @field_validator("text")
-    @classmethod
-    def not_blank(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("text must not be blank")
-        return value
+    text: MessageText = Field(description="The agent's reply, plain text")
 
 
 class HoldIn(BaseModel):
@@ -205,7 +208,7 @@ class InboundIn(BaseModel):
     external_conversation_id: ShortText
     external_message_id: ShortText = Field(description="The same id handed in twice is stored once")
     sender: SenderIn
-    text: str = Field(min_length=1, max_length=5000)
+    text: MessageText
     sent_at: datetime
     wants_human: bool = False
 
@@ -221,13 +224,6 @@ class InboundIn(BaseModel):
     def with_time_zone(cls, value: datetime) -> datetime:
         if value.tzinfo is None:
             raise ValueError("sent_at must carry a time zone (use a Z suffix for UTC)")
-        return value
-
-    @field_validator("text")
-    @classmethod
-    def not_blank(cls, value: str) -> str:
-        if not value.strip():
-            raise ValueError("text must not be blank")
         return value
 
 

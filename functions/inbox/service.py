@@ -9,7 +9,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Callable, Protocol
 
-from inbox.bot import Bot, GuestText
+from inbox.bot import Answer, Bot, GuestText
 from inbox.errors import Conflict, DomainError, Duplicate, NotFound
 from inbox.inbound import (
     InboundMessage,
@@ -213,6 +213,9 @@ class Inbox:
             decision = self.bot.decide(GuestText(
                 text=m.text, wants_human=m.wants_human, sender_is_new=current.automated,
                 repeat_count=repeats_of(before, m.text), language=m.sender.language), hotel.bot)
+        if contact is not None and contact.language is None and decision is not None:
+            # Channels such as Expedia do not say which language the guest speaks: the bot can tell.
+            contact = replace(contact, language=_language_of(decision))
         outcome = apply(current, GuestMessage(m.text, m.sent_at, decision, guest=guest, received_at=self.clock()))
         if outcome.activity is not None:
             activities.append(outcome.activity)
@@ -338,3 +341,9 @@ class Inbox:
             agent_id=reply.actor.id if reply.sender.value == "agent" else None,
             delivery=Delivery.PENDING if before.channel in self.channels_that_deliver else None,
         )
+
+
+def _language_of(decision) -> str | None:
+    if isinstance(decision, Answer):
+        return decision.language
+    return (getattr(decision, "details", None) or {}).get("language")

@@ -156,6 +156,7 @@ def test_the_guest_profile_is_created_with_the_conversation(service, guest):
     received = service.receive(guest.says(ASK_PERSON))
     contact = service.contact_of(received.conversation)
     assert contact.name == "Inès Moreau" and contact.channel == "expedia"
+    assert contact.language == "en"  # the channel did not say; the bot recognised English
 
 
 def test_two_requests_per_message_on_an_existing_conversation_bot_reply_included(service, guest):
