@@ -69,6 +69,7 @@ class ConversationOut(_Out):
     last_message_preview: str = Field(max_length=140)
     external_conversation_id: str | None
     contact_id: str | None
+    contact_name: str | None = Field(default=None, description="The guest's name, when the channel gave it")
 
     @classmethod
     def of(cls, c: Conversation, *, hotel_bot_on: bool = True) -> "ConversationOut":
@@ -79,7 +80,7 @@ class ConversationOut(_Out):
             bot_enabled=bot_enabled(c.status, hotel_bot_on), automated=c.automated, hold_until=c.hold_until,
             created_at=c.created_at, updated_at=c.updated_at, last_message_at=c.last_message_at,
             last_message_preview=c.last_message_preview, external_conversation_id=c.external_conversation_id,
-            contact_id=c.contact_id,
+            contact_id=c.contact_id, contact_name=c.contact_name,
         )
 
 

@@ -222,12 +222,12 @@ def validate_hold(until: datetime, now: datetime) -> None:
 
 def start_conversation(
     *, conversation_id: str, hotel_id: str, channel: str, at: datetime, actor: Actor,
-    contact_id: str | None = None, external_conversation_id: str | None = None,
+    contact_id: str | None = None, external_conversation_id: str | None = None, contact_name: str | None = None,
 ) -> Outcome:
     """A new conversation starts with the bot, with a ``created`` entry."""
     conversation = Conversation(
         id=conversation_id, hotel_id=hotel_id, channel=channel, status=Status.BOT,
-        created_at=at, updated_at=at, last_message_at=at, contact_id=contact_id,
+        created_at=at, updated_at=at, last_message_at=at, contact_id=contact_id, contact_name=contact_name,
         external_conversation_id=external_conversation_id,
     )
     activity = Activity(

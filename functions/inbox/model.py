@@ -109,6 +109,7 @@ class Conversation:
     updated_at: datetime
     last_message_at: datetime
     contact_id: str | None = None
+    contact_name: str | None = None  # a copy of the guest's name, so a tab page shows it with no extra read
     external_conversation_id: str | None = None
     last_message_preview: str = ""
     automated: bool = True

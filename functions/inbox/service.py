@@ -202,7 +202,8 @@ class Inbox:
             contact_id = contact_id_for(m.channel, m.sender.external_id)
             start = start_conversation(conversation_id=conversation_id, hotel_id=m.hotel_id, channel=m.channel,
                                        at=m.sent_at, actor=guest, contact_id=contact_id,
-                                       external_conversation_id=m.external_conversation_id)
+                                       external_conversation_id=m.external_conversation_id,
+                                       contact_name=m.sender.name)
             current, activities = start.conversation, [start.activity]
             contact = Contact(id=contact_id, hotel_id=m.hotel_id, channel=m.channel, external_id=m.sender.external_id,
                               name=m.sender.name, email=m.sender.email, phone=m.sender.phone,

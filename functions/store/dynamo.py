@@ -420,7 +420,8 @@ def _conversation_fields(c: Conversation) -> dict:
         "created_at": iso(c.created_at), "updated_at": iso(c.updated_at), "last_message_at": iso(c.last_message_at),
         "last_message_preview": c.last_message_preview, "automated": c.automated,
         "hold_until": iso(c.hold_until) if c.hold_until else None, "hold_token": c.hold_token,
-        "contact_id": c.contact_id, "external_conversation_id": c.external_conversation_id,
+        "contact_id": c.contact_id, "contact_name": c.contact_name,
+        "external_conversation_id": c.external_conversation_id,
         "guest_text_digest": c.guest_text_digest, "guest_text_repeats": c.guest_text_repeats or None,
     }
 
@@ -454,7 +455,7 @@ def _conversation(item) -> Conversation:
     return Conversation(
         id=item.conversation_id, hotel_id=item.hotel_id, channel=item.channel, status=Status(item.status),
         created_at=parse_time(item.created_at), updated_at=parse_time(item.updated_at),
-        last_message_at=parse_time(item.last_message_at), contact_id=item.contact_id,
+        last_message_at=parse_time(item.last_message_at), contact_id=item.contact_id, contact_name=item.contact_name,
         external_conversation_id=item.external_conversation_id, last_message_preview=item.last_message_preview or "",
         automated=item.automated, hold_until=parse_time(item.hold_until), hold_token=item.hold_token,
         guest_text_digest=item.guest_text_digest, guest_text_repeats=int(item.guest_text_repeats or 0),

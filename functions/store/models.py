@@ -91,6 +91,7 @@ class _ConversationAttributes(_Item):
     hold_until = UnicodeAttribute(null=True)
     hold_token = UnicodeAttribute(null=True)
     contact_id = UnicodeAttribute(null=True)
+    contact_name = UnicodeAttribute(null=True)
     external_conversation_id = UnicodeAttribute(null=True)
     guest_text_digest = UnicodeAttribute(null=True)
     guest_text_repeats = NumberAttribute(null=True)

@@ -31,6 +31,8 @@ def test_a_partner_hands_in_a_message_and_gets_202_with_ids(api, lumiere):
     assert reply.status == 202
     conversation = api.get(f"/v1/hotels/h1/conversations/{reply.json['conversation_id']}").json
     assert conversation["status"] == "open" and conversation["channel"] == "whatsapp"
+    listed = api.get("/v1/hotels/h1/conversations?tab=open").json["items"][0]
+    assert listed["contact_name"] == "Inès"  # the list shows who wrote without opening the conversation
     assert conversation["contact"]["phone"] == "+33612345678" and conversation["contact"]["language"] == "fr"
     (stored,) = api.get(f"/v1/hotels/h1/conversations/{reply.json['conversation_id']}/messages").json["items"]
     assert stored["id"] == reply.json["message_id"] and stored["sender"] == "guest"
