@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: test unit integration infra e2e install clean synth bench
+.PHONY: test unit integration infra e2e install clean synth run expedia-message bench
 
 install: $(STAMP)
 
@@ -35,5 +35,20 @@ bench: install
 synth: install
 	$(PY) app.py
 
+# The whole stack on this machine, on moto (local/): make run [PORT=8000] [RUN_ARGS=--no-seed]
+run: install
+	$(PY) -m local.run --port $(or $(PORT),8000) $(RUN_ARGS)
+
+# A traveler writes through the Expedia stand-in of the running stack: make expedia-message TEXT="..." [THREAD=thr-...]
+# (TEXT and THREAD reach the command through the environment, so quotes in the text are safe.)
+expedia-message: install
+	@test -n "$$TEXT" || { echo 'usage: make expedia-message TEXT="Bonjour !" [THREAD=thr-...]' >&2; exit 2; }
+	$(PY) -m local.message --text "$$TEXT" $${THREAD:+--thread "$$THREAD"}
+
 clean:
 	rm -rf $(VENV) cdk.out .pytest_cache .hypothesis .local
+
+# Debian's Chromium for the console's browser tests (Playwright cannot download a browser here).
+.PHONY: chromium
+chromium:
+	command -v chromium >/dev/null || (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium)

@@ -55,8 +55,8 @@ STAGE_RATE, STAGE_BURST = 50, 100
 PARTNER_RATE, PARTNER_BURST, PARTNER_QUOTA_PER_DAY = 20, 40, 100_000
 CONSOLE_RATE, CONSOLE_BURST = 50, 100
 
-CORS_HEADERS = ("Authorization", "Content-Type", "x-api-key")
-CORS_METHODS = ("GET", "POST", "OPTIONS")
+CORS_HEADERS = names.CORS_ALLOW_HEADERS
+CORS_METHODS = names.CORS_ALLOW_METHODS
 
 # One JSON object per request. status and latency are always numbers; the rest may be "-".
 ACCESS_LOG_FIELDS = (
@@ -153,12 +153,12 @@ class Api(Construct):
             allow_origins=[allow_origin],
             allow_methods=list(CORS_METHODS),
             allow_headers=list(CORS_HEADERS),
-            max_age=Duration.hours(1),
+            max_age=Duration.seconds(names.CORS_MAX_AGE_SECONDS),
         )
         v1 = self.rest_api.root.add_resource("v1", default_cors_preflight_options=cors)
         self._v1 = v1
 
-        self.openapi_method = v1.add_resource("openapi.json").add_method(
+        self.openapi_method = v1.add_resource(names.OPENAPI_PATH.removeprefix("/v1/")).add_method(
             "GET", integration,
             authorization_type=apigw.AuthorizationType.NONE,
             api_key_required=False,
@@ -178,7 +178,7 @@ class Api(Construct):
                 authorizer=self.authorizer,
                 api_key_required=True,
             )
-            for http_method in ("GET", "POST")
+            for http_method in names.HOTEL_ROUTE_METHODS
         ]
         for method in self.hotel_methods:
             cdk.Validations.of(method).acknowledge(cdk.Acknowledgment(

@@ -20,6 +20,25 @@ from constructs import Construct
 
 from infra import names
 
+# Cognito's names of the console client's auth flows (infra/names.py) -> CDK's AuthFlow flags.
+# CDK adds ALLOW_REFRESH_TOKEN_AUTH by itself whenever it writes any flow.
+_CDK_AUTH_FLOWS = {
+    "ALLOW_USER_PASSWORD_AUTH": "user_password",
+    "ALLOW_USER_SRP_AUTH": "user_srp",
+    "ALLOW_ADMIN_USER_PASSWORD_AUTH": "admin_user_password",
+    "ALLOW_CUSTOM_AUTH": "custom",
+    "ALLOW_USER_AUTH": "user",
+}
+_REFRESH_FLOW = "ALLOW_REFRESH_TOKEN_AUTH"
+
+
+def console_auth_flows() -> cognito.AuthFlow:
+    """``names.CONSOLE_AUTH_FLOWS`` as CDK's flags (a flow CDK cannot write fails loudly)."""
+    if _REFRESH_FLOW not in names.CONSOLE_AUTH_FLOWS:
+        raise ValueError(f"CDK always allows refresh tokens: keep {_REFRESH_FLOW} in names.CONSOLE_AUTH_FLOWS")
+    return cognito.AuthFlow(**{_CDK_AUTH_FLOWS[flow]: True for flow in names.CONSOLE_AUTH_FLOWS
+                               if flow != _REFRESH_FLOW})
+
 
 class Auth(Construct):
     def __init__(self, scope: Construct, id: str):
@@ -27,8 +46,8 @@ class Auth(Construct):
         self.user_pool = cognito.UserPool(
             self, "Agents",
             user_pool_name=names.USER_POOL,
-            sign_in_aliases=cognito.SignInAliases(email=True),
-            sign_in_case_sensitive=False,
+            sign_in_aliases=cognito.SignInAliases(**{names.SIGN_IN_ATTRIBUTE: True}),
+            sign_in_case_sensitive=names.SIGN_IN_CASE_SENSITIVE,
             self_sign_up_enabled=False,
             auto_verify=cognito.AutoVerifiedAttrs(email=True),
             standard_attributes=cognito.StandardAttributes(
@@ -36,15 +55,16 @@ class Auth(Construct):
                 fullname=cognito.StandardAttribute(required=False, mutable=True),
             ),
             custom_attributes={
-                names.HOTEL_IDS_ATTRIBUTE: cognito.StringAttribute(min_len=0, max_len=2048, mutable=True),
+                names.HOTEL_IDS_ATTRIBUTE: cognito.StringAttribute(
+                    min_len=0, max_len=names.HOTEL_IDS_MAX_LENGTH, mutable=True),
             },
             password_policy=cognito.PasswordPolicy(
-                min_length=12,
+                min_length=names.PASSWORD_MIN_LENGTH,
                 require_lowercase=True,
                 require_uppercase=True,
                 require_digits=True,
                 require_symbols=True,
-                temp_password_validity=Duration.days(3),
+                temp_password_validity=Duration.days(names.TEMPORARY_PASSWORD_VALIDITY_DAYS),
             ),
             mfa=cognito.Mfa.OPTIONAL,
             mfa_second_factor=cognito.MfaSecondFactor(otp=True, sms=False),
@@ -71,10 +91,10 @@ class Auth(Construct):
             user_pool_client_name=names.CONSOLE_CLIENT,
             generate_secret=False,  # a browser app cannot keep a secret
             disable_o_auth=True,  # the console signs in with the auth flows below, no hosted UI or redirects
-            auth_flows=cognito.AuthFlow(user_password=True, user_srp=True),
-            id_token_validity=Duration.hours(1),
-            access_token_validity=Duration.hours(1),
-            refresh_token_validity=Duration.days(30),
+            auth_flows=console_auth_flows(),
+            id_token_validity=Duration.minutes(names.CONSOLE_ID_TOKEN_VALIDITY_MINUTES),
+            access_token_validity=Duration.minutes(names.CONSOLE_ACCESS_TOKEN_VALIDITY_MINUTES),
+            refresh_token_validity=Duration.days(names.CONSOLE_REFRESH_TOKEN_VALIDITY_DAYS),
             prevent_user_existence_errors=True,
             enable_token_revocation=True,
             read_attributes=readable,

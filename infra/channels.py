@@ -9,7 +9,7 @@
   operator pastes the real values in (see the stack outputs).
 - The events queue decouples Expedia's callback from Expedia's GraphQL API: the callback answers
   at once, and a record the ingest cannot take is retried by SQS and parked in the events DLQ
-  after `MAX_RECEIVE_COUNT` receives.
+  after `names.MAX_RECEIVE_COUNT` receives.
 - The API route itself belongs to the API construct (`Api.add_channel_callback`); the stack wires
   this construct's callback function to it.
 - The sender consumes the outbound queue of `infra/messaging.py`. Expedia is the only channel that
@@ -32,22 +32,15 @@ from constructs import Construct
 from infra import names
 from infra.bundling import FunctionCode
 from infra.functions import LobbyFunction
-from infra.messaging import CONSUMER_TIMEOUT, Messaging
+from infra.messaging import CONSUMER_TIMEOUT, Messaging, queue
 from infra.scheduling import Scheduling
 from store.schema import TAB_INDEXES
 
 CALLBACK_TIMEOUT = Duration.seconds(10)  # a signature check and one SendMessage, under API Gateway's 29 s
-INGEST_TIMEOUT = Duration.seconds(60)  # up to 10 notifications, each one or two GraphQL calls
+INGEST_TIMEOUT = Duration.seconds(names.EXPEDIA_INGEST_TIMEOUT_SECONDS)
 SENDER_TIMEOUT = CONSUMER_TIMEOUT  # the outbound queue's visibility timeout is sized for it
-
-# AWS: a queue's visibility timeout at least six times its Lambda consumer's timeout.
-EVENTS_VISIBILITY_TIMEOUT = Duration.seconds(6 * INGEST_TIMEOUT.to_seconds())
-EVENTS_RETENTION = Duration.days(4)
-EVENTS_DLQ_RETENTION = Duration.days(14)  # the maximum, longer than the source queue's
-MAX_RECEIVE_COUNT = 5
-
-BATCH_SIZE = 10
-INGEST_BATCHING_WINDOW = Duration.seconds(1)
+# The queues' sizes (visibility six times the ingest's timeout, receives, retention) and the
+# event source mappings' batching are in infra/names.py, which the local stack reads too.
 
 # The ingest runs the inbound pipeline: it reads conversations, contacts and dedup markers
 # (GetItem, BatchGetItem, Query, also on the tab indexes) and changes a status in one
@@ -74,8 +67,9 @@ SENDER_TABLE_ACTIONS = (
 # Placeholders until an operator pastes Expedia's values in. The callback secret is generated,
 # so that nobody can sign a notification before the real secret is set. Changing this template
 # makes CloudFormation generate a new value, overwriting what the operator pasted: leave it be.
-SECRET_PLACEHOLDERS = {"client_id": "set-me-expedia-client-id", "client_secret": "set-me-expedia-client-secret"}
-SECRET_GENERATED_KEY = "callback_secret"
+SECRET_GENERATED_KEY = names.EXPEDIA_SECRET_GENERATED_FIELD
+SECRET_PLACEHOLDERS = {field: f"set-me-expedia-{field.replace('_', '-')}"
+                       for field in names.EXPEDIA_SECRET_FIELDS if field != SECRET_GENERATED_KEY}
 
 
 class ExpediaChannel(Construct):
@@ -129,23 +123,9 @@ class ExpediaChannel(Construct):
         return secret
 
     def _events_queues(self) -> tuple[sqs.Queue, sqs.Queue]:
-        dlq = sqs.Queue(
-            self, "EventsDlq",
-            queue_name=names.EXPEDIA_EVENTS_DLQ,
-            encryption=sqs.QueueEncryption.SQS_MANAGED,
-            enforce_ssl=True,
-            retention_period=EVENTS_DLQ_RETENTION,
-        )
-        queue = sqs.Queue(
-            self, "Events",
-            queue_name=names.EXPEDIA_EVENTS_QUEUE,
-            encryption=sqs.QueueEncryption.SQS_MANAGED,
-            enforce_ssl=True,
-            visibility_timeout=EVENTS_VISIBILITY_TIMEOUT,
-            retention_period=EVENTS_RETENTION,
-            dead_letter_queue=sqs.DeadLetterQueue(queue=dlq, max_receive_count=MAX_RECEIVE_COUNT),
-        )
-        return dlq, queue
+        dlq = queue(self, "EventsDlq", names.EXPEDIA_EVENTS_DLQ_SPEC)
+        events = queue(self, "Events", names.EXPEDIA_EVENTS_QUEUE_SPEC, dead_letter_queue=dlq)
+        return dlq, events
 
     # Functions
 
@@ -211,12 +191,7 @@ class ExpediaChannel(Construct):
         self._read_secret(function)
         # Adds the mapping's own rights on the events queue: Receive, Delete, ChangeMessageVisibility,
         # GetQueueAttributes, GetQueueUrl.
-        function.function.add_event_source(event_sources.SqsEventSource(
-            self.events_queue,
-            batch_size=BATCH_SIZE,
-            max_batching_window=INGEST_BATCHING_WINDOW,
-            report_batch_item_failures=True,
-        ))
+        function.function.add_event_source(_event_source(self.events_queue, names.EXPEDIA_INGEST_SOURCE))
         cdk.Validations.of(function.role.node.find_child("DefaultPolicy")).acknowledge(cdk.Acknowledgment(
             id=f"AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:"
                f"schedule/{names.SCHEDULE_GROUP}/*]",
@@ -249,9 +224,16 @@ class ExpediaChannel(Construct):
                                 resources=[messaging.outbound_dlq.queue_arn]),
         )
         self._read_secret(function)
-        function.function.add_event_source(event_sources.SqsEventSource(
-            messaging.outbound_queue,
-            batch_size=BATCH_SIZE,
-            report_batch_item_failures=True,
-        ))
+        function.function.add_event_source(_event_source(messaging.outbound_queue, names.OUTBOUND_SENDER_SOURCE))
         return function
+
+
+def _event_source(source: sqs.IQueue, spec: names.EventSourceSpec) -> event_sources.SqsEventSource:
+    """The mapping ``spec`` defines (``infra/names.py``; the local stack's pollers read it too)."""
+    window = spec.batching_window_seconds
+    return event_sources.SqsEventSource(
+        source,
+        batch_size=spec.batch_size,
+        max_batching_window=Duration.seconds(window) if window else None,
+        report_batch_item_failures=True,
+    )

@@ -1,8 +1,19 @@
-"""Resource names shared by the CDK app, the local stack and the tests.
+"""Resource names and definitions shared by the CDK app, the local stack and the tests.
+
+One source of truth: the constructs in ``infra/`` and the local stack (``local/``) both
+read what is here, so that ``make run`` creates on moto exactly what CDK deploys (the
+table's definition comes from ``store.schema`` the same way). Plain Python: nothing here
+imports CDK.
 
 The function code reads most of these through environment variables that the stack
 sets (see ``wiring/settings.py``); the defaults there match the values here.
 """
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+DAY = 24 * 3600  # seconds
 
 STACK = "Lobby"
 TABLE = "lobby"
@@ -29,6 +40,7 @@ POWERTOOLS_METRICS_NAMESPACE = "Lobby"
 # Messaging: replies leave through this queue (consumed by the channel senders).
 OUTBOUND_QUEUE = "lobby-outbound"
 OUTBOUND_DLQ = "lobby-outbound-dlq"
+OUTBOUND_SENDER_TIMEOUT_SECONDS = 30
 
 # Scheduling: one-time wake-ups of held conversations.
 SCHEDULE_GROUP = "lobby-wake-ups"
@@ -42,6 +54,67 @@ EXPEDIA_EVENTS_QUEUE = "lobby-expedia-events"
 EXPEDIA_EVENTS_DLQ = "lobby-expedia-events-dlq"
 EXPEDIA_GRAPHQL_URL = "https://api.expediagroup.com/supply/lodging/graphql"
 EXPEDIA_TOKEN_URL = "https://api.expediagroup.com/identity/oauth2/v3/token"
+EXPEDIA_INGEST_TIMEOUT_SECONDS = 60  # up to 10 notifications, each one or two GraphQL calls
+# The secret's JSON fields (read by functions/expedia/credentials.py).
+EXPEDIA_SECRET_FIELDS = ("client_id", "client_secret", "callback_secret")
+EXPEDIA_SECRET_GENERATED_FIELD = "callback_secret"  # CDK generates it until Expedia's is pasted in
+
+
+# Queues and the event source mappings that feed them to functions.
+
+# AWS: a message is received at least 5 times before its DLQ takes it; a queue's visibility
+# timeout is at least six times its Lambda consumer's timeout; a DLQ keeps messages longer
+# than its source queue (14 days is the maximum).
+MAX_RECEIVE_COUNT = 5
+VISIBILITY_TIMEOUT_FACTOR = 6
+QUEUE_RETENTION_SECONDS = 4 * DAY  # SQS's default, written out
+DLQ_RETENTION_SECONDS = 14 * DAY
+
+
+@dataclass(frozen=True)
+class QueueSpec:
+    """An SQS queue as CDK deploys it and the local stack creates it."""
+
+    name: str
+    retention_seconds: int
+    visibility_timeout_seconds: int | None = None  # None: SQS's default (30 s)
+    dead_letter_queue: str | None = None  # the DLQ's name, with max_receive_count
+    max_receive_count: int | None = None
+
+
+@dataclass(frozen=True)
+class EventSourceSpec:
+    """A Lambda SQS event source mapping (with ReportBatchItemFailures)."""
+
+    queue: str
+    function: str
+    handler: str
+    batch_size: int
+    batching_window_seconds: int = 0  # 0: none
+
+
+OUTBOUND_DLQ_SPEC = QueueSpec(OUTBOUND_DLQ, DLQ_RETENTION_SECONDS)
+OUTBOUND_QUEUE_SPEC = QueueSpec(
+    OUTBOUND_QUEUE, QUEUE_RETENTION_SECONDS,
+    visibility_timeout_seconds=VISIBILITY_TIMEOUT_FACTOR * OUTBOUND_SENDER_TIMEOUT_SECONDS,
+    dead_letter_queue=OUTBOUND_DLQ, max_receive_count=MAX_RECEIVE_COUNT,
+)
+EXPEDIA_EVENTS_DLQ_SPEC = QueueSpec(EXPEDIA_EVENTS_DLQ, DLQ_RETENTION_SECONDS)
+EXPEDIA_EVENTS_QUEUE_SPEC = QueueSpec(
+    EXPEDIA_EVENTS_QUEUE, QUEUE_RETENTION_SECONDS,
+    visibility_timeout_seconds=VISIBILITY_TIMEOUT_FACTOR * EXPEDIA_INGEST_TIMEOUT_SECONDS,
+    dead_letter_queue=EXPEDIA_EVENTS_DLQ, max_receive_count=MAX_RECEIVE_COUNT,
+)
+SCHEDULER_DLQ_SPEC = QueueSpec(SCHEDULER_DLQ, DLQ_RETENTION_SECONDS)
+# Every queue of the stack, each DLQ before the queues that redrive into it.
+QUEUES = (OUTBOUND_DLQ_SPEC, OUTBOUND_QUEUE_SPEC, EXPEDIA_EVENTS_DLQ_SPEC, EXPEDIA_EVENTS_QUEUE_SPEC,
+          SCHEDULER_DLQ_SPEC)
+
+EXPEDIA_INGEST_SOURCE = EventSourceSpec(EXPEDIA_EVENTS_QUEUE, EXPEDIA_INGEST_FUNCTION, EXPEDIA_INGEST_HANDLER,
+                                        batch_size=10, batching_window_seconds=1)
+OUTBOUND_SENDER_SOURCE = EventSourceSpec(OUTBOUND_QUEUE, OUTBOUND_SENDER_FUNCTION, OUTBOUND_SENDER_HANDLER,
+                                         batch_size=10)
+EVENT_SOURCES = (EXPEDIA_INGEST_SOURCE, OUTBOUND_SENDER_SOURCE)
 
 # Monitoring: every alarm notifies this topic; alarm names start with the prefix.
 ALARM_TOPIC = "lobby-alarms"
@@ -51,6 +124,16 @@ ALARM_PREFIX = "lobby-"
 USER_POOL = "lobby-agents"
 CONSOLE_CLIENT = "lobby-console"
 HOTEL_IDS_ATTRIBUTE = "hotel_ids"  # the token claim is custom:hotel_ids
+HOTEL_IDS_MAX_LENGTH = 2048
+SIGN_IN_ATTRIBUTE = "email"  # agents sign in with their email (the pool's username attribute)
+SIGN_IN_CASE_SENSITIVE = False
+PASSWORD_MIN_LENGTH = 12  # and lowercase, uppercase, digits and symbols are all required
+TEMPORARY_PASSWORD_VALIDITY_DAYS = 3
+# The console client's auth flows, as Cognito names them (CDK adds refresh tokens by itself).
+CONSOLE_AUTH_FLOWS = ("ALLOW_USER_PASSWORD_AUTH", "ALLOW_USER_SRP_AUTH", "ALLOW_REFRESH_TOKEN_AUTH")
+CONSOLE_ID_TOKEN_VALIDITY_MINUTES = 60
+CONSOLE_ACCESS_TOKEN_VALIDITY_MINUTES = 60
+CONSOLE_REFRESH_TOKEN_VALIDITY_DAYS = 30
 
 # API: the contract's paths start with /v1, so the stage is not a version.
 API = "lobby-api"
@@ -60,3 +143,8 @@ PARTNER_USAGE_PLAN = "lobby-partners"
 CONSOLE_USAGE_PLAN = "lobby-console"
 # Channels' servers call these without Lobby credentials; each request is signed by the channel.
 EXPEDIA_CALLBACK_PATH = "/v1/channels/expedia/notifications"
+OPENAPI_PATH = "/v1/openapi.json"  # public: no authorizer, no API key
+HOTEL_ROUTE_METHODS = ("GET", "POST")  # /v1/hotels/{proxy+}, behind the authorizer
+CORS_ALLOW_HEADERS = ("Authorization", "Content-Type", "x-api-key")
+CORS_ALLOW_METHODS = ("GET", "POST", "OPTIONS")
+CORS_MAX_AGE_SECONDS = 3600

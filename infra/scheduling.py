@@ -13,12 +13,12 @@ from aws_cdk import Duration, Stack
 from aws_cdk import aws_dynamodb as dynamodb
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_scheduler as scheduler
-from aws_cdk import aws_sqs as sqs
 from constructs import Construct
 
 from infra import names
 from infra.bundling import FunctionCode
 from infra.functions import LobbyFunction
+from infra.messaging import queue
 
 WAKE_UP_TIMEOUT = Duration.seconds(30)
 WAKE_UP_TABLE_ACTIONS = (
@@ -62,13 +62,7 @@ class Scheduling(Construct):
             resources=[table.table_arn],
         ))
 
-        self.dlq = sqs.Queue(
-            self, "Dlq",
-            queue_name=names.SCHEDULER_DLQ,
-            encryption=sqs.QueueEncryption.SQS_MANAGED,
-            enforce_ssl=True,
-            retention_period=Duration.days(14),
-        )
+        self.dlq = queue(self, "Dlq", names.SCHEDULER_DLQ_SPEC)
         cdk.Validations.of(self.dlq).acknowledge(cdk.Acknowledgment(
             id="AwsSolutions-SQS3",
             reason="This queue is itself a dead-letter queue: EventBridge Scheduler's DLQ for wake-ups it could "

@@ -1,0 +1,126 @@
+"""Creates on moto every resource of Lobby's CDK stack, from the same definitions.
+
+The table comes from ``store.schema.table_definition``; the queues, event source mappings,
+schedule group, scheduler role, secret, user pool and console client from ``infra/names.py``,
+which the constructs in ``infra/`` read too. What moto cannot hold (Lambda functions without
+Docker, API Gateway's wiring to them) the local stack runs itself.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from infra import names
+from store.schema import table_definition
+
+# Cognito's names of the standard attributes an agent has (``admin.create_agent`` sets them).
+_SIGN_IN_SCHEMA = {"email": {"Name": "email", "AttributeDataType": "String", "Mutable": True, "Required": True}}
+
+
+@dataclass(frozen=True)
+class Resources:
+    region: str
+    account_id: str
+    table_name: str
+    queue_urls: dict[str, str]  # queue name -> URL
+    queue_arns: dict[str, str]
+    schedule_group: str
+    scheduler_role_arn: str
+    user_pool_id: str
+    console_client_id: str
+    expedia_secret_arn: str
+
+    def function_arn(self, function_name: str) -> str:
+        return f"arn:aws:lambda:{self.region}:{self.account_id}:function:{function_name}"
+
+
+def queue_attributes(spec: names.QueueSpec, dead_letter_arn: str | None = None) -> dict[str, str]:
+    """``CreateQueue`` attributes of a queue spec (SQS wants strings)."""
+    attributes = {"MessageRetentionPeriod": str(spec.retention_seconds), "SqsManagedSseEnabled": "true"}
+    if spec.visibility_timeout_seconds is not None:
+        attributes["VisibilityTimeout"] = str(spec.visibility_timeout_seconds)
+    if spec.dead_letter_queue is not None:
+        if dead_letter_arn is None:
+            raise ValueError(f"{spec.name} redrives to {spec.dead_letter_queue}: create that one first")
+        attributes["RedrivePolicy"] = json.dumps({"deadLetterTargetArn": dead_letter_arn,
+                                                  "maxReceiveCount": spec.max_receive_count})
+    return attributes
+
+
+def user_pool_arguments() -> dict:
+    """``CreateUserPool`` arguments matching ``infra/auth.py``."""
+    return {
+        "PoolName": names.USER_POOL,
+        "UsernameAttributes": [names.SIGN_IN_ATTRIBUTE],
+        "AutoVerifiedAttributes": [names.SIGN_IN_ATTRIBUTE],
+        "AdminCreateUserConfig": {"AllowAdminCreateUserOnly": True},
+        "UsernameConfiguration": {"CaseSensitive": names.SIGN_IN_CASE_SENSITIVE},
+        "Policies": {"PasswordPolicy": {
+            "MinimumLength": names.PASSWORD_MIN_LENGTH, "RequireLowercase": True, "RequireUppercase": True,
+            "RequireNumbers": True, "RequireSymbols": True,
+            "TemporaryPasswordValidityDays": names.TEMPORARY_PASSWORD_VALIDITY_DAYS}},
+        "Schema": [
+            _SIGN_IN_SCHEMA[names.SIGN_IN_ATTRIBUTE],
+            {"Name": names.HOTEL_IDS_ATTRIBUTE, "AttributeDataType": "String", "Mutable": True,
+             "StringAttributeConstraints": {"MinLength": "0", "MaxLength": str(names.HOTEL_IDS_MAX_LENGTH)}},
+        ],
+    }
+
+
+def console_client_arguments(user_pool_id: str) -> dict:
+    """``CreateUserPoolClient`` arguments matching ``infra/auth.py``."""
+    return {
+        "UserPoolId": user_pool_id,
+        "ClientName": names.CONSOLE_CLIENT,
+        "GenerateSecret": False,
+        "ExplicitAuthFlows": list(names.CONSOLE_AUTH_FLOWS),
+        "IdTokenValidity": names.CONSOLE_ID_TOKEN_VALIDITY_MINUTES,
+        "AccessTokenValidity": names.CONSOLE_ACCESS_TOKEN_VALIDITY_MINUTES,
+        "RefreshTokenValidity": names.CONSOLE_REFRESH_TOKEN_VALIDITY_DAYS,
+        "TokenValidityUnits": {"IdToken": "minutes", "AccessToken": "minutes", "RefreshToken": "days"},
+        "PreventUserExistenceErrors": "ENABLED",
+        "EnableTokenRevocation": True,
+    }
+
+
+def create_resources(session, region: str, expedia_credentials: dict[str, str]) -> Resources:
+    """Creates everything on the endpoint ``session``'s clients point at (moto's server)."""
+    dynamodb = session.client("dynamodb")
+    dynamodb.create_table(**table_definition(names.TABLE))
+
+    sqs = session.client("sqs")
+    urls: dict[str, str] = {}
+    arns: dict[str, str] = {}
+    for spec in names.QUEUES:
+        dead_letter_arn = arns.get(spec.dead_letter_queue) if spec.dead_letter_queue else None
+        urls[spec.name] = sqs.create_queue(QueueName=spec.name,
+                                           Attributes=queue_attributes(spec, dead_letter_arn))["QueueUrl"]
+        arns[spec.name] = sqs.get_queue_attributes(QueueUrl=urls[spec.name],
+                                                   AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    account_id = arns[names.OUTBOUND_QUEUE].split(":")[4]
+
+    session.client("scheduler").create_schedule_group(Name=names.SCHEDULE_GROUP)
+    role_arn = session.client("iam").create_role(
+        RoleName=names.SCHEDULER_ROLE,
+        Description="Assumed by EventBridge Scheduler to invoke the wake-up function",
+        AssumeRolePolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": [{
+            "Effect": "Allow", "Principal": {"Service": "scheduler.amazonaws.com"}, "Action": "sts:AssumeRole",
+            "Condition": {"StringEquals": {"aws:SourceAccount": account_id}}}]}),
+    )["Role"]["Arn"]
+
+    cognito = session.client("cognito-idp")
+    pool_id = cognito.create_user_pool(**user_pool_arguments())["UserPool"]["Id"]
+    client_id = cognito.create_user_pool_client(**console_client_arguments(pool_id))["UserPoolClient"]["ClientId"]
+
+    missing = set(names.EXPEDIA_SECRET_FIELDS) - set(expedia_credentials)
+    if missing:
+        raise ValueError(f"the Expedia secret needs {', '.join(sorted(missing))}")
+    secret_arn = session.client("secretsmanager").create_secret(
+        Name=names.EXPEDIA_SECRET,
+        SecretString=json.dumps({field: expedia_credentials[field] for field in names.EXPEDIA_SECRET_FIELDS}),
+    )["ARN"]
+
+    return Resources(region=region, account_id=account_id, table_name=names.TABLE, queue_urls=urls,
+                     queue_arns=arns, schedule_group=names.SCHEDULE_GROUP, scheduler_role_arn=role_arn,
+                     user_pool_id=pool_id, console_client_id=client_id, expedia_secret_arn=secret_arn)

@@ -1,0 +1,158 @@
+"""The local stack's one HTTP server: what each path prefix stands for in AWS.
+
+- ``/v1/...``: the REST API (``local.gateway``);
+- ``/cognito/``: Cognito's endpoint (``https://cognito-idp.{region}.amazonaws.com/``), passed
+  through to moto, so the console signs in on its own origin;
+- ``/expedia/...``: the Expedia stand-in (token, GraphQL, simulator);
+- ``/config.json``: where the console finds the API and the user pool;
+- everything else: the console's static files from ``console/`` (the CDN in AWS).
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import logging
+import mimetypes
+import threading
+from pathlib import Path
+from typing import Callable
+
+import requests
+from werkzeug.security import safe_join
+from werkzeug.wrappers import Request, Response
+
+log = logging.getLogger("local.web")
+
+COGNITO_TARGET_PREFIX = "AWSCognitoIdentityProviderService."
+_TYPES = {
+    ".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
+    ".mjs": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8",
+    ".json": "application/json", ".map": "application/json", ".svg": "image/svg+xml",
+    ".webmanifest": "application/manifest+json", ".txt": "text/plain; charset=utf-8", ".ico": "image/x-icon",
+    ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".gif": "image/gif", ".webp": "image/webp",
+    ".woff": "font/woff", ".woff2": "font/woff2", ".wasm": "application/wasm",
+}
+_COMPRESSIBLE = ("text/", "application/json", "application/manifest+json", "image/svg+xml", "application/wasm")
+_MIN_GZIP_BYTES = 512
+
+
+def content_type(path: Path) -> str:
+    return _TYPES.get(path.suffix.lower()) or mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+
+
+class StaticFiles:
+    """Serves a folder read at each request (the console may be rebuilt while the stack runs):
+    ``/`` is ``index.html``, with ETags and gzip for clients that accept it."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self._gzipped: dict[tuple[str, int, int], bytes] = {}
+        self._lock = threading.Lock()
+
+    def __call__(self, request: Request) -> Response:
+        if request.method not in ("GET", "HEAD"):
+            return Response("method not allowed", status=405, headers={"Allow": "GET, HEAD"})
+        if not self.root.is_dir():
+            return Response("The console is not built yet (no console/ folder). The API is under /v1.",
+                            status=404, mimetype="text/plain")
+        relative = request.path.lstrip("/") or "index.html"
+        joined = safe_join(str(self.root), relative)
+        path = Path(joined) if joined else None
+        if path is not None and path.is_dir():
+            path = path / "index.html"
+        if path is None or not path.is_file():
+            return Response("not found", status=404, mimetype="text/plain")
+        stat = path.stat()
+        tag = f"{stat.st_mtime_ns:x}-{stat.st_size:x}"
+        kind = content_type(path)
+        headers = {"Cache-Control": "no-cache", "ETag": f'"{tag}"', "Vary": "Accept-Encoding"}
+        if request.if_none_match.contains(tag):
+            return Response(status=304, headers=headers)
+        data = path.read_bytes()
+        if (len(data) >= _MIN_GZIP_BYTES and kind.startswith(_COMPRESSIBLE)
+                and "gzip" in request.accept_encodings):
+            data = self._gzip(path, stat, data)
+            headers["Content-Encoding"] = "gzip"
+        response = Response(b"" if request.method == "HEAD" else data, headers=headers, content_type=kind)
+        response.content_length = len(data)
+        return response
+
+    def _gzip(self, path: Path, stat, data: bytes) -> bytes:
+        key = (str(path), stat.st_mtime_ns, stat.st_size)
+        with self._lock:
+            cached = self._gzipped.get(key)
+        if cached is None:
+            cached = gzip.compress(data, compresslevel=6, mtime=0)
+            with self._lock:
+                self._gzipped[key] = cached
+        return cached
+
+
+class CognitoProxy:
+    """``POST /cognito/`` -> moto's Cognito IDP endpoint, as the browser would call AWS's."""
+
+    def __init__(self, moto_endpoint: str):
+        self.moto_endpoint = moto_endpoint.rstrip("/") + "/"
+
+    def __call__(self, request: Request) -> Response:
+        cors = {"Access-Control-Allow-Origin": "*",
+                "Access-Control-Allow-Headers": "Content-Type,X-Amz-Target,X-Amz-User-Agent",
+                "Access-Control-Allow-Methods": "POST,OPTIONS", "Access-Control-Max-Age": "3600"}
+        if request.method == "OPTIONS":
+            response = Response(status=204, headers=cors)
+            response.headers.remove("Content-Type")
+            return response
+        target = request.headers.get("X-Amz-Target", "")
+        if request.method != "POST" or not target.startswith(COGNITO_TARGET_PREFIX):
+            return Response(json.dumps({"__type": "UnknownOperationException",
+                                        "message": "POST a Cognito user pools operation (X-Amz-Target)"}),
+                            status=400, headers=cors, content_type="application/x-amz-json-1.1")
+        forwarded = {name: value for name, value in request.headers.items()
+                     if name.lower() in ("content-type", "x-amz-target", "x-amz-user-agent")}
+        answer = requests.post(self.moto_endpoint, data=request.get_data(), headers=forwarded, timeout=30)
+        return Response(answer.content, status=answer.status_code, headers=cors,
+                        content_type=answer.headers.get("Content-Type", "application/x-amz-json-1.1"))
+
+
+class LocalWeb:
+    """The WSGI app of the local stack's HTTP server. Parts may be attached after the server
+    listens (its port is needed to build them); until then their paths answer 503."""
+
+    def __init__(self, console_dir: Path):
+        self.gateway: Callable | None = None
+        self.expedia: Callable | None = None
+        self.cognito: CognitoProxy | None = None
+        self.config: dict | None = None
+        self.static = StaticFiles(console_dir)
+
+    def __call__(self, environ, start_response):
+        path = environ.get("PATH_INFO", "") or "/"
+        if path == "/v1" or path.startswith("/v1/"):
+            return self._or_unavailable(self.gateway, environ, start_response)
+        if path == "/expedia" or path.startswith("/expedia/"):
+            if self.expedia is None:
+                return self._unavailable(environ, start_response)
+            # Mounted: the stand-in sees its own paths (/graphql, /oauth/token, /sim/...).
+            environ = dict(environ, SCRIPT_NAME=environ.get("SCRIPT_NAME", "") + "/expedia",
+                           PATH_INFO=path[len("/expedia"):] or "/")
+            return self.expedia(environ, start_response)
+        request = Request(environ)
+        if path in ("/cognito", "/cognito/"):
+            response = self.cognito(request) if self.cognito else None
+        elif path == "/config.json":
+            response = None if self.config is None else Response(
+                json.dumps(self.config), mimetype="application/json", headers={"Cache-Control": "no-cache"})
+        else:
+            response = self.static(request)
+        if response is None:
+            return self._unavailable(environ, start_response)
+        return response(environ, start_response)
+
+    def _or_unavailable(self, app, environ, start_response):
+        return app(environ, start_response) if app is not None else self._unavailable(environ, start_response)
+
+    @staticmethod
+    def _unavailable(environ, start_response):
+        return Response(json.dumps({"message": "the local stack is starting"}), status=503,
+                        mimetype="application/json")(environ, start_response)

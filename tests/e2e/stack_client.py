@@ -1,0 +1,179 @@
+"""Clients of the running local stack, over HTTP only (as the console, a partner or Expedia would be).
+
+    agent = StackClient.as_agent(info)                   # signs in through /cognito/ (InitiateAuth)
+    agent.get(f"/hotels/{hotel}/inbox").json()
+    partner = StackClient.as_partner(info)               # x-api-key: the demo partner key
+    expedia = ExpediaSim(info)                           # the stand-in's simulator
+    expedia.traveler_writes("thr-1", "What time is check-in?")
+    StackAws(info).client("scheduler")                   # boto3 on the stack's moto
+
+``info`` is the stack's ``stack.json`` (the ``local_stack`` fixture). Paths given to
+``get``/``post`` are relative to ``{api_url}/v1``.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from datetime import datetime, timedelta, timezone
+from typing import Any, Callable
+
+import boto3
+import requests
+
+TIMEOUT = 30
+
+
+def eventually(check: Callable[[], Any], *, timeout: float = 10.0, interval: float = 0.1, what: str = "") -> Any:
+    """Calls ``check`` until it returns something truthy (returned) or ``timeout`` passes (AssertionError).
+    A check that fails an assertion (a 404 before the conversation exists) counts as not yet."""
+    deadline = time.monotonic() + timeout
+    last = None
+    while True:
+        try:
+            last = check()
+        except AssertionError as failed:
+            last = failed
+        else:
+            if last:
+                return last
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not within {timeout:.0f} s: {what or check!r} (last: {last!r})")
+        time.sleep(interval)
+
+
+def iso(moment: datetime) -> str:
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def in_seconds(seconds: float) -> str:
+    return iso(datetime.now(timezone.utc) + timedelta(seconds=seconds))
+
+
+def new_id(prefix: str) -> str:
+    return f"{prefix}-{uuid.uuid4().hex[:10]}"
+
+
+class SignInFailed(Exception):
+    pass
+
+
+def sign_in(info: dict, username: str, password: str) -> str:
+    """The agent's Cognito ID token, from InitiateAuth (USER_PASSWORD_AUTH) on the console's origin."""
+    response = requests.post(info["cognito_endpoint"], timeout=TIMEOUT, data=json.dumps({
+        "AuthFlow": "USER_PASSWORD_AUTH", "ClientId": info["cognito_client_id"],
+        "AuthParameters": {"USERNAME": username, "PASSWORD": password}}), headers={
+        "Content-Type": "application/x-amz-json-1.1",
+        "X-Amz-Target": "AWSCognitoIdentityProviderService.InitiateAuth"})
+    if not response.ok:
+        raise SignInFailed(f"{response.status_code}: {response.text}")
+    return response.json()["AuthenticationResult"]["IdToken"]
+
+
+class StackClient:
+    """The API as one caller: an agent (bearer ID token), a partner (x-api-key) or nobody."""
+
+    def __init__(self, info: dict, headers: dict[str, str] | None = None):
+        self.info = info
+        self.base = f"{info['api_url']}/v1"
+        self.http = requests.Session()
+        self.http.headers.update(headers or {})
+
+    @classmethod
+    def as_agent(cls, info: dict, username: str | None = None, password: str | None = None) -> "StackClient":
+        demo = info["demo"]
+        token = sign_in(info, username or demo["agent_username"], password or demo["agent_password"])
+        return cls(info, {"Authorization": f"Bearer {token}"})
+
+    @classmethod
+    def as_partner(cls, info: dict, api_key: str | None = None) -> "StackClient":
+        return cls(info, {"x-api-key": api_key or info["demo"]["partner_api_key"]})
+
+    def get(self, path: str, **kwargs) -> requests.Response:
+        return self.http.get(f"{self.base}{path}", timeout=TIMEOUT, **kwargs)
+
+    def post(self, path: str, json: Any = None, **kwargs) -> requests.Response:
+        return self.http.post(f"{self.base}{path}", json=json, timeout=TIMEOUT, **kwargs)
+
+    # -- the demo hotel's conversations -------------------------------------------------------
+
+    @property
+    def hotel(self) -> str:
+        return self.info["demo"]["hotel_id"]
+
+    def conversation(self, conversation_id: str, hotel: str | None = None) -> dict:
+        response = self.get(f"/hotels/{hotel or self.hotel}/conversations/{conversation_id}")
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    def messages(self, conversation_id: str, hotel: str | None = None) -> list[dict]:
+        response = self.get(f"/hotels/{hotel or self.hotel}/conversations/{conversation_id}/messages?limit=100")
+        assert response.status_code == 200, response.text
+        return response.json()["items"]
+
+    def activity(self, conversation_id: str, hotel: str | None = None) -> list[dict]:
+        response = self.get(f"/hotels/{hotel or self.hotel}/conversations/{conversation_id}/activity?limit=100")
+        assert response.status_code == 200, response.text
+        return response.json()["items"]
+
+    def tab(self, tab: str, hotel: str | None = None) -> list[dict]:
+        items, cursor = [], None
+        while True:
+            query = f"tab={tab}&limit=100" + (f"&cursor={cursor}" if cursor else "")
+            response = self.get(f"/hotels/{hotel or self.hotel}/conversations?{query}")
+            assert response.status_code == 200, response.text
+            items += response.json()["items"]
+            cursor = response.json()["next_cursor"]
+            if not cursor:
+                return items
+
+    def act(self, conversation_id: str, action: str, body: Any = None, hotel: str | None = None):
+        return self.post(f"/hotels/{hotel or self.hotel}/conversations/{conversation_id}/{action}", json=body)
+
+    def status_of(self, conversation_id: str) -> str | None:
+        response = self.get(f"/hotels/{self.hotel}/conversations/{conversation_id}")
+        return response.json()["status"] if response.status_code == 200 else None
+
+
+class ExpediaSim:
+    """The Expedia stand-in's simulator (``expedia_sim_url``), as ``docs/expedia.md`` describes it."""
+
+    def __init__(self, info: dict):
+        self.url = info["expedia_sim_url"]
+        self.property_id = info["demo"]["expedia_property_id"]
+        self.http = requests.Session()
+
+    def traveler_writes(self, thread: str, text: str, first_name: str = "Inès", last_name: str = "Moreau") -> dict:
+        response = self.http.post(f"{self.url}/threads/{thread}/messages", timeout=TIMEOUT, json={
+            "propertyId": self.property_id, "body": text, "fromRole": "TRAVELER",
+            "traveler": {"firstName": first_name, "lastName": last_name},
+            "reservation": {"id": f"exp-{thread}", "checkInDate": "2026-12-01", "checkOutDate": "2026-12-04",
+                            "adultCount": 2, "childCount": 1, "petCount": 0,
+                            "alternativeIds": {"supplierId": f"R-{thread}"}}})
+        assert response.status_code == 201, response.text
+        return response.json()
+
+    def sent(self, thread: str | None = None, operation: str | None = None) -> list[dict]:
+        response = self.http.get(f"{self.url}/sent", timeout=TIMEOUT)
+        assert response.status_code == 200, response.text
+        return [s for s in response.json()
+                if (operation is None or s["operation"] == operation)
+                and (thread is None or thread in (s["input"].get("messageThreadId"), s["input"].get("id")))]
+
+    def redeliver(self, notification_id: str) -> dict:
+        response = self.http.post(f"{self.url}/notifications/{notification_id}/redeliver", timeout=TIMEOUT)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+
+class StackAws:
+    """boto3 clients on the stack's moto (``aws_endpoint_url``), in the stack's region."""
+
+    def __init__(self, info: dict):
+        self.endpoint = info["aws_endpoint_url"]
+        self.session = boto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing",
+                                     region_name=info["region"])
+
+    def client(self, service: str):
+        return self.session.client(service, endpoint_url=self.endpoint)

@@ -1,0 +1,274 @@
+"""Lobby end to end on the local stack (``make run``), over HTTP and boto3 only.
+
+Each test starts its own guest threads (fresh ids), so the tests do not depend on one
+another nor on the seeded demo, except the test that reads the demo itself.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+import requests
+
+from stack_support import READY_WITHIN_SECONDS, ROOT
+from stack_client import ExpediaSim, StackAws, StackClient, eventually, in_seconds, new_id
+
+STACK_KEYS = {"api_url", "console_url", "aws_endpoint_url", "region", "table_name", "cognito_user_pool_id",
+              "cognito_client_id", "expedia_events_queue_url", "expedia_sim_url", "schedule_group", "demo"}
+DEMO_KEYS = {"hotel_id", "expedia_property_id", "agent_username", "agent_password", "partner_api_key"}
+
+
+@pytest.fixture(scope="module")
+def agent(local_stack) -> StackClient:
+    """The demo agent, signed in through the console's Cognito endpoint."""
+    return StackClient.as_agent(local_stack)
+
+
+@pytest.fixture(scope="module")
+def partner(local_stack) -> StackClient:
+    """The demo partner (x-api-key)."""
+    return StackClient.as_partner(local_stack)
+
+
+@pytest.fixture(scope="module")
+def expedia(local_stack) -> ExpediaSim:
+    return ExpediaSim(local_stack)
+
+
+@pytest.fixture(scope="module")
+def aws(local_stack) -> StackAws:
+    """boto3 clients on the stack's moto: ``aws.client("scheduler")``."""
+    return StackAws(local_stack)
+
+
+def conversation_of(info: dict, thread: str, channel: str = "expedia") -> str:
+    from inbox.inbound import conversation_id_for
+
+    return conversation_id_for(info["demo"]["hotel_id"], channel, thread)
+
+
+def traveler_opens(agent: StackClient, expedia, info, text: str) -> tuple[str, str]:
+    """A traveler writes in a new Expedia thread; returns (thread, conversation id) once Lobby has it."""
+    thread = new_id("thr-e2e")
+    expedia.traveler_writes(thread, text)
+    conversation = conversation_of(info, thread)
+    eventually(lambda: agent.status_of(conversation), what=f"conversation of {thread}")
+    return thread, conversation
+
+
+def queue_is_empty(aws, url: str) -> bool:
+    attributes = aws.client("sqs").get_queue_attributes(QueueUrl=url, AttributeNames=[
+        "ApproximateNumberOfMessages", "ApproximateNumberOfMessagesNotVisible"])["Attributes"]
+    return all(int(value) == 0 for value in attributes.values())
+
+
+def schedule_exists(aws, info: dict, conversation: str) -> bool:
+    from scheduling.eventbridge import schedule_name
+
+    scheduler = aws.client("scheduler")
+    try:
+        scheduler.get_schedule(Name=schedule_name(info["demo"]["hotel_id"], conversation),
+                               GroupName=info["schedule_group"])
+    except scheduler.exceptions.ResourceNotFoundException:
+        return False
+    return True
+
+
+# -- the stack itself -------------------------------------------------------------------------
+
+def test_stack_json_has_every_key(local_stack):
+    with open(f"{local_stack['state_dir']}/stack.json", encoding="utf-8") as f:
+        written = json.load(f)
+    assert STACK_KEYS <= set(written)
+    assert DEMO_KEYS <= set(written["demo"])
+    assert written["expedia_sim_url"] == f"{written['api_url']}/expedia/sim"
+
+
+def test_the_stack_is_ready_within_15_seconds(local_stack):
+    assert local_stack["startup_wall_seconds"] < READY_WITHIN_SECONDS, local_stack["startup_wall_seconds"]
+    assert local_stack["started_in_seconds"] <= local_stack["startup_wall_seconds"]
+
+
+def test_the_console_finds_the_api_and_the_user_pool(local_stack):
+    config = requests.get(f"{local_stack['api_url']}/config.json", timeout=10).json()
+    assert config == {"api_url": local_stack["api_url"], "region": local_stack["region"],
+                      "cognito_endpoint": f"{local_stack['api_url']}/cognito/",
+                      "cognito_client_id": local_stack["cognito_client_id"],
+                      "cognito_user_pool_id": local_stack["cognito_user_pool_id"]}
+
+
+def test_the_openapi_document_needs_no_credentials_and_the_rest_does(local_stack):
+    assert requests.get(f"{local_stack['api_url']}/v1/openapi.json", timeout=10).status_code == 200
+    hotel = local_stack["demo"]["hotel_id"]
+    anonymous = StackClient(local_stack).get(f"/hotels/{hotel}/inbox")
+    assert (anonymous.status_code, anonymous.json()) == (401, {"message": "Unauthorized"})
+    forged = StackClient(local_stack, {"Authorization": "Bearer not-a-token"}).get(f"/hotels/{hotel}/inbox")
+    assert forged.status_code == 401
+    preflight = requests.options(f"{local_stack['api_url']}/v1/hotels/{hotel}/inbox", timeout=10)
+    assert preflight.status_code == 204 and "Authorization" in preflight.headers["Access-Control-Allow-Headers"]
+
+
+def test_the_seeded_demo_fills_every_tab(local_stack, agent):
+    counts = agent.get(f"/hotels/{agent.hotel}/inbox").json()["tabs"]
+    assert all(counts[tab] >= 1 for tab in ("open", "on_hold", "closed", "spam", "all")), counts
+    assert counts["all"] >= 25, counts
+    assert {c["channel"] for c in agent.tab("all")} >= {"expedia", "webchat", "whatsapp"}
+    # A guest with a profile from Expedia's reservation, messages from guest, bot and agent.
+    held = agent.tab("on_hold")[0]
+    assert agent.conversation(held["id"])["contact"]["name"]
+    senders = {m["sender"] for c in agent.tab("closed") for m in agent.messages(c["id"])}
+    assert {"guest", "agent"} <= senders
+
+
+# -- guests and the bot -----------------------------------------------------------------------
+
+def test_a_traveler_question_reaches_the_bot_whose_answer_reaches_expedia(local_stack, agent, expedia):
+    thread, conversation = traveler_opens(agent, expedia, local_stack, "What time is check-in?")
+    assert agent.conversation(conversation)["status"] == "bot"
+    answer = eventually(lambda: [m for m in agent.messages(conversation) if m["sender"] == "bot"])[0]
+    assert "3 pm" in answer["text"]
+    (sent,) = eventually(lambda: expedia.sent(thread, "sendMessage"))
+    assert sent["input"] == {"clientMutationId": answer["id"], "messageThreadId": thread, "body": answer["text"]}
+    eventually(lambda: agent.messages(conversation)[0]["delivery"] == "delivered")
+    profile = agent.conversation(conversation)["contact"]
+    assert profile["name"] == "Inès Moreau"
+    assert profile["reservations"][0]["reservation_id"] == f"R-{thread}"
+
+
+def test_a_request_for_a_person_lands_in_open(local_stack, agent, expedia):
+    _, conversation = traveler_opens(agent, expedia, local_stack, "I would like to talk to a person, please")
+    assert agent.conversation(conversation)["status"] == "open"
+    assert conversation in {c["id"] for c in agent.tab("open")}
+    (handed_off,) = [a for a in agent.activity(conversation) if a["type"] == "handed_off"]
+    assert handed_off["reason"] == "human_requested"
+
+
+# -- the agent --------------------------------------------------------------------------------
+
+def test_an_agent_reply_reaches_expedia_as_send_message(local_stack, agent, expedia):
+    thread, conversation = traveler_opens(agent, expedia, local_stack, "Can I speak to the front desk?")
+    reply = agent.act(conversation, "messages", {"text": "Bonjour ! How can we help?"})
+    assert reply.status_code == 201, reply.text
+    (sent,) = eventually(lambda: expedia.sent(thread, "sendMessage"))
+    assert sent["input"] == {"clientMutationId": reply.json()["id"], "messageThreadId": thread,
+                             "body": "Bonjour ! How can we help?"}
+    delivered = eventually(lambda: [m for m in agent.messages(conversation)
+                                    if m["id"] == reply.json()["id"] and m["delivery"] == "delivered"])
+    assert delivered[0]["external_message_id"] == sent["result"]["messageId"]
+
+
+def test_a_two_second_hold_comes_back_to_open_by_itself(local_stack, agent, expedia, aws):
+    _, conversation = traveler_opens(agent, expedia, local_stack, "I need to talk to someone about my booking")
+    held = agent.act(conversation, "hold", {"until": in_seconds(2)})
+    assert held.status_code == 200, held.text
+    assert held.json()["status"] == "on_hold"
+    assert schedule_exists(aws, local_stack, conversation)
+    eventually(lambda: agent.status_of(conversation) == "open", timeout=8, what="the wake-up")
+    woken = [a for a in agent.activity(conversation) if a["type"] == "woken"]
+    assert len(woken) == 1 and woken[0]["actor"]["type"] == "system"
+    eventually(lambda: not schedule_exists(aws, local_stack, conversation), what="the schedule deleted")
+
+
+def test_a_reply_on_a_held_conversation_returns_it_at_once_and_removes_its_schedule(local_stack, agent, expedia,
+                                                                                    aws):
+    _, conversation = traveler_opens(agent, expedia, local_stack, "Could a person call me back?")
+    assert agent.act(conversation, "hold", {"until": in_seconds(3600)}).status_code == 200
+    assert schedule_exists(aws, local_stack, conversation)
+    assert agent.act(conversation, "messages", {"text": "Calling you now."}).status_code == 201
+    assert agent.conversation(conversation)["status"] == "open"
+    assert not schedule_exists(aws, local_stack, conversation)
+
+
+def test_close_then_a_new_request_for_a_person_returns_to_open(local_stack, agent, expedia):
+    thread, conversation = traveler_opens(agent, expedia, local_stack, "I want to talk to the manager")
+    closed = agent.act(conversation, "close")
+    assert closed.status_code == 200 and closed.json()["status"] == "closed"
+    expedia.traveler_writes(thread, "Sorry, I still need to talk to a person")
+    eventually(lambda: agent.status_of(conversation) == "open", what="back to Open")
+    assert [a["type"] for a in agent.activity(conversation)][:2] == ["handed_off", "closed"]
+
+
+def test_spam_and_not_spam_move_the_conversation_and_expedia_hears_of_both(local_stack, agent, expedia):
+    thread, conversation = traveler_opens(agent, expedia, local_stack, "Please put me through to reception")
+    assert agent.act(conversation, "spam").json()["status"] == "spam"
+    assert conversation in {c["id"] for c in agent.tab("spam")}
+    assert conversation not in {c["id"] for c in agent.tab("all")}
+    assert agent.act(conversation, "not-spam").json()["status"] == "open"
+    flags = eventually(lambda: len(expedia.sent(thread, "setMessageThreadSpamStatus")) == 2
+                       and expedia.sent(thread, "setMessageThreadSpamStatus"))
+    assert [f["input"]["status"] for f in flags] == ["SPAM", "NOT_SPAM"]
+
+
+# -- Expedia's deliveries ---------------------------------------------------------------------
+
+def test_a_redelivered_notification_changes_nothing(local_stack, agent, expedia, aws):
+    thread = new_id("thr-e2e")
+    sent = expedia.traveler_writes(thread, "Do you have parking?")
+    conversation = conversation_of(local_stack, thread)
+    eventually(lambda: [m["delivery"] for m in agent.messages(conversation)] == ["delivered", None],
+               what="the guest's message, and the bot's answer delivered to Expedia")
+    eventually(lambda: all(queue_is_empty(aws, local_stack[q]) for q in ("expedia_events_queue_url",
+                                                                          "outbound_queue_url")))
+    before = (agent.conversation(conversation), agent.messages(conversation), agent.activity(conversation))
+    redelivered = expedia.redeliver(sent["notificationId"])
+    assert redelivered["delivery"]["status"] == 202
+    eventually(lambda: queue_is_empty(aws, local_stack["expedia_events_queue_url"]), what="the events queue drained")
+    assert (agent.conversation(conversation), agent.messages(conversation), agent.activity(conversation)) == before
+
+
+def test_a_notification_lobby_cannot_take_ends_in_the_events_dlq(local_stack, aws):
+    from expedia.signature import SIGNATURE_HEADER, sign
+
+    secret = json.loads(aws.client("secretsmanager").get_secret_value(
+        SecretId=local_stack["expedia_secret_arn"])["SecretString"])
+    body = json.dumps({"eventType": "MessageReceived", "creationDateTime": "2026-11-24T09:15:02Z",
+                       "notificationId": new_id("ntf-e2e"), "payload": {
+                           "propertyId": "99999999", "messageThreadId": "thr-x", "messageId": "msg-x"}},
+                      separators=(",", ":")).encode()
+    answer = requests.post(f"{local_stack['api_url']}/v1/channels/expedia/notifications", data=body, timeout=10,
+                           headers={"Content-Type": "application/json",
+                                    SIGNATURE_HEADER: sign(secret["callback_secret"], body)})
+    assert answer.status_code == 202, answer.text
+    dlq = local_stack["expedia_events_dlq_url"]
+    sqs = aws.client("sqs")
+    parked = eventually(lambda: sqs.receive_message(QueueUrl=dlq, MaxNumberOfMessages=10).get("Messages"),
+                        what="the notification in the DLQ after maxReceiveCount receives")
+    assert [m["Body"] for m in parked] == [body.decode()]
+
+
+def test_a_wrong_signature_queues_nothing(local_stack):
+    answer = requests.post(f"{local_stack['api_url']}/v1/channels/expedia/notifications", data=b"{}", timeout=10,
+                           headers={"x-expedia-signature": "00" * 32})
+    assert answer.status_code == 401
+
+
+# -- scope ------------------------------------------------------------------------------------
+
+def test_another_hotels_ids_get_403_and_404(local_stack, agent, partner):
+    import subprocess
+    import sys
+
+    other = new_id("hotel")
+    admin = [sys.executable, "-m", "admin", "--table", local_stack["table_name"], "--region", local_stack["region"],
+             "--endpoint-url", local_stack["aws_endpoint_url"]]
+    env = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "PATH": os.environ.get("PATH", "")}
+    subprocess.run(admin + ["create-hotel", "--hotel-id", other, "--name", "Other Hotel"], check=True, env=env,
+                   cwd=ROOT, capture_output=True)
+    created = subprocess.run(admin + ["create-partner-key", "--partner-id", "other-pms", "--name", "Other PMS",
+                                      "--hotel-ids", other], check=True, env=env, cwd=ROOT, capture_output=True,
+                             text=True)
+    other_partner = StackClient.as_partner(local_stack, created.stdout.strip().splitlines()[-1])
+    handed_in = other_partner.post(f"/hotels/{other}/inbound", json={
+        "channel": "webchat", "external_conversation_id": "web-x", "external_message_id": "web-x-1",
+        "sender": {"external_id": "guest-x"}, "text": "Hello, I need a person", "sent_at": in_seconds(-60)})
+    assert handed_in.status_code == 202, handed_in.text
+    theirs = handed_in.json()["conversation_id"]
+
+    assert agent.get(f"/hotels/{other}/inbox").status_code == 403
+    assert agent.get(f"/hotels/{other}/conversations/{theirs}").status_code == 403
+    assert partner.get(f"/hotels/{other}/conversations").status_code == 403
+    assert agent.get(f"/hotels/{agent.hotel}/conversations/{theirs}").status_code == 404
+    assert agent.act(theirs, "close").status_code == 404
+    assert other_partner.get(f"/hotels/{agent.hotel}/inbox").status_code == 403

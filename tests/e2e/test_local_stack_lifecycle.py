@@ -1,0 +1,57 @@
+"""``LocalStack`` in this process: it starts, stops cleanly (its threads gone, its port and the
+environment given back) and starts again on the same port from nothing.
+
+Unseeded, so each start takes about a second; the seeded stack is ``local_stack``'s.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+
+import requests
+
+from stack_support import port_is_free
+from infra import names
+from stack_client import StackAws
+
+
+def _host_port(url: str) -> tuple[str, int]:
+    host, port = url.removeprefix("http://").rstrip("/").split(":")
+    return host, int(port)
+
+
+def _stack_threads() -> set[str]:
+    return {t.name for t in threading.enumerate() if t.name.startswith("lobby-") and t.is_alive()}
+
+
+def test_it_stops_cleanly_and_starts_again_on_the_same_port(tmp_path):
+    from local.stack import LocalStack
+
+    environment = dict(os.environ)
+    stack = LocalStack(port=0, state_dir=tmp_path, seed=False)
+    info = stack.start()
+    try:
+        assert (tmp_path / "stack.json").exists()
+        assert info["demo"] is None
+        assert requests.get(f"{info['api_url']}/v1/openapi.json", timeout=10).status_code == 200
+        assert _stack_threads() >= {"lobby-http", "lobby-scheduler", "lobby-poller-lobby-expedia-events",
+                                    "lobby-poller-lobby-outbound"}
+    finally:
+        leftover = stack.stop()
+    assert leftover == [] and _stack_threads() == set()
+    assert port_is_free(*_host_port(info["api_url"]))
+    assert port_is_free(*_host_port(info["aws_endpoint_url"]))  # moto's server too
+    assert not (tmp_path / "stack.json").exists()
+    assert dict(os.environ) == environment
+
+    again = LocalStack(port=_host_port(info["api_url"])[1], state_dir=tmp_path, seed=False)
+    second = again.start()
+    try:
+        assert second["api_url"] == info["api_url"]
+        # moto began from nothing: the stack's queues once each, no leftovers of the first run.
+        sqs = StackAws(second).client("sqs")
+        assert len(sqs.list_queues()["QueueUrls"]) == len(names.QUEUES)
+    finally:
+        assert again.stop() == []
+    assert dict(os.environ) == environment
