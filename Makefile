@@ -17,7 +17,7 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 # Two workers (one per core); each test file stays on one worker, so the fixtures it
 # shares (moto, the local stack) are built once per worker.
-test: install
+test: install chromium
 	$(PY) -m pytest -n 2 --dist loadfile
 
 unit: install
@@ -28,6 +28,9 @@ integration: install
 
 infra: install
 	$(PY) -m pytest tests/infra
+
+e2e: install chromium
+	$(PY) -m pytest tests/e2e
 
 bench: install
 	$(PY) bench/bench.py

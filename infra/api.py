@@ -98,7 +98,7 @@ class Api(Construct):
         # An API key value is 20 to 128 alphanumeric characters; one per stack, so unique in the account.
         self.console_usage_key = re.sub(r"[^A-Za-z0-9]", "", f"LobbyConsoleUsage{stack.stack_name}Identifier")
 
-        self.function = self._api_function(table, code, scheduling, outbound_queue)
+        self.function = self._api_function(table, code, scheduling, outbound_queue, allow_origin)
         self.authorizer_function = self._authorizer_function(table, code, auth)
 
         access_logs = logs.LogGroup(self, "AccessLogs", retention=logs.RetentionDays.THREE_MONTHS)
@@ -227,7 +227,8 @@ class Api(Construct):
 
     # Functions
 
-    def _api_function(self, table, code, scheduling: Scheduling, outbound_queue: sqs.IQueue) -> LobbyFunction:
+    def _api_function(self, table, code, scheduling: Scheduling, outbound_queue: sqs.IQueue,
+                      console_origin: str) -> LobbyFunction:
         function = LobbyFunction(
             self, "Handler",
             code=code,
@@ -243,6 +244,7 @@ class Api(Construct):
                 "SCHEDULER_ROLE_ARN": scheduling.role.role_arn,
                 "SCHEDULER_DLQ_ARN": scheduling.dlq.queue_arn,
                 "OUTBOUND_QUEUE_URL": outbound_queue.queue_url,
+                "CONSOLE_ORIGIN": console_origin,
             },
         )
         # A status change is one TransactWriteItems: IAM authorizes its items by PutItem,

@@ -215,6 +215,7 @@ class ExpediaChannel(Construct):
             environment={
                 **expedia_env,
                 "OUTBOUND_DLQ_URL": messaging.outbound_dlq.queue_url,
+                "OUTBOUND_MAX_RECEIVES": str(names.MAX_RECEIVE_COUNT),
             },
         )
         function.add_to_policy(

@@ -10,6 +10,7 @@ from infra.api import Api
 from infra.auth import Auth
 from infra.bundling import FunctionCode
 from infra.channels import ExpediaChannel
+from infra.console import Console
 from infra.data import Data
 from infra.messaging import Messaging
 from infra.monitoring import Monitoring
@@ -45,6 +46,12 @@ class LobbyStack(Stack):
             token_url=self.node.try_get_context("expediaTokenUrl") or names.EXPEDIA_TOKEN_URL,
         )
         self.api.add_channel_callback("expedia", self.expedia.callback.function)
+        self.console = Console(
+            self, "Console",
+            api_url=self.api.rest_api.url,
+            user_pool_id=self.auth.user_pool.user_pool_id,
+            user_pool_client_id=self.auth.console_client.user_pool_client_id,
+        )
         self.monitoring = Monitoring(
             self, "Monitoring",
             dead_letter_queues={
@@ -59,6 +66,7 @@ class LobbyStack(Stack):
         )
 
         for id, value, description in (
+            ("ConsoleUrl", self.console.url, "Where agents open the console"),
             ("ApiUrl", self.api.rest_api.url, "Base URL of the API; the contract's paths (/v1/...) follow it"),
             ("UserPoolId", self.auth.user_pool.user_pool_id, "Console agents' Cognito user pool"),
             ("UserPoolClientId", self.auth.console_client.user_pool_client_id, "The console's app client"),

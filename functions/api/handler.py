@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response, content_types
+from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig, Response, content_types
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 from aws_lambda_powertools.logging import correlation_paths
 
@@ -12,7 +12,14 @@ from inbox.errors import Conflict, DomainError, InvalidInput, NotFound, Transiti
 from inbox.service import SchedulingFailed
 from wiring.observability import logger, metrics, tracer
 
-app = APIGatewayRestResolver(enable_validation=True)
+def _cors() -> CORSConfig:
+    from wiring.settings import settings
+
+    return CORSConfig(allow_origin=settings().console_origin, allow_headers=["Authorization", "Content-Type", "x-api-key"],
+                      max_age=600)
+
+
+app = APIGatewayRestResolver(enable_validation=True, cors=_cors())
 app.use(middlewares=[hotel_scope])
 app.include_router(inbox.router, prefix="/v1")
 app.include_router(conversations.router, prefix="/v1")

@@ -13,10 +13,6 @@ from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
 from wiring.observability import logger, metrics, tracer
 
-# Must match the outbound queue's maxReceiveCount (infra/messaging.py): the last attempt
-# records the failure on the message before SQS moves the job to the DLQ.
-MAX_RECEIVES = 5
-
 
 class JobProcessor(BatchProcessor):
     def failure_handler(self, record, exception):
@@ -39,7 +35,8 @@ def deliver(record: SQSRecord):
     job = DeliveryJobIn.model_validate_json(record.body)
     if job.channel != "expedia":
         raise ValueError(f"no sender for channel {job.channel!r}")
-    last_attempt = int(record.attributes.approximate_receive_count or 1) >= MAX_RECEIVES
+    # On the queue's last receive the failure is recorded on the message before SQS moves the job to the DLQ.
+    last_attempt = int(record.attributes.approximate_receive_count or 1) >= settings().outbound_max_receives
     try:
         sent = expedia_sender().deliver(job, last_attempt=last_attempt)
     except Rejected as refused:

@@ -20,7 +20,9 @@ class _Lazy:
         return getattr(self._target, name)
 
 
+@lru_cache(maxsize=None)
 def client(service: str):
+    """One boto3 client per service for the warm function's life."""
     import boto3
 
     config = settings()
@@ -104,5 +106,5 @@ def expedia_sender():
 
 def reset() -> None:
     """Forget everything built so far (tests and the local stack change settings between runs)."""
-    for cached in (settings, store, inbox, expedia_credentials, expedia_client, expedia_ingest, expedia_sender):
+    for cached in (settings, client, store, inbox, expedia_credentials, expedia_client, expedia_ingest, expedia_sender):
         cached.cache_clear()

@@ -39,6 +39,10 @@ class Settings(BaseModel):
     expedia_backoff_seconds: float = 0.5  # first retry's backoff; doubles each time
     expedia_events_queue_url: str = ""
     outbound_dlq_url: str = ""
+    outbound_max_receives: int = 5  # the outbound queue's maxReceiveCount (set by the stack from infra/names.py)
+
+    # Where the console is served from: the API's CORS header (the stack's consoleOrigin).
+    console_origin: str = "*"
 
     channels_that_deliver: frozenset[str] = Field(default=frozenset({"expedia"}))
 

@@ -106,10 +106,9 @@ def test_outbound_visibility_timeout_is_at_least_six_times_the_sender_timeout(cf
 
 def test_the_senders_last_attempt_is_the_outbound_queues_last_receive(cfn):
     """The sender records the failure on the message when the receive count reaches the queue's limit."""
-    from outbound_sender.handler import MAX_RECEIVES
-
     _, queue = _queue(cfn, names.OUTBOUND_QUEUE)
-    assert queue["Properties"]["RedrivePolicy"]["maxReceiveCount"] == MAX_RECEIVES
+    sender_limit = _env(cfn, names.OUTBOUND_SENDER_HANDLER)["OUTBOUND_MAX_RECEIVES"]
+    assert queue["Properties"]["RedrivePolicy"]["maxReceiveCount"] == int(sender_limit)
 
 
 # Event sources
@@ -254,7 +253,8 @@ def test_environment_names_are_settings_the_functions_read():
 
     fields = {name.upper() for name in Settings.model_fields}
     for name in ("TABLE_NAME", "EXPEDIA_EVENTS_QUEUE_URL", "EXPEDIA_SECRET_ARN", "EXPEDIA_GRAPHQL_URL",
-                 "EXPEDIA_TOKEN_URL", "OUTBOUND_QUEUE_URL", "SCHEDULE_GROUP", "OUTBOUND_DLQ_URL"):
+                 "EXPEDIA_TOKEN_URL", "OUTBOUND_QUEUE_URL", "SCHEDULE_GROUP", "OUTBOUND_DLQ_URL",
+                 "OUTBOUND_MAX_RECEIVES", "CONSOLE_ORIGIN"):
         assert name in fields, name
 
 

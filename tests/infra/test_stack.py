@@ -91,11 +91,24 @@ def test_nag_acknowledgements_are_the_reviewed_few_on_the_narrowest_constructs(a
         ("Lobby/Api/RestApi/Default/v1/openapi.json/GET", "AwsSolutions-COG4"),
         ("Lobby/Api/RestApi/Default/v1/hotels/{proxy+}/GET", "AwsSolutions-COG4"),
         ("Lobby/Api/RestApi/Default/v1/hotels/{proxy+}/POST", "AwsSolutions-COG4"),
+        ("Lobby/Api/RestApi/Default/v1/hotels/{proxy+}/PUT", "AwsSolutions-COG4"),
         # Expedia's server signs its callbacks (HMAC); Expedia issues the secret's values.
         ("Lobby/Api/RestApi/Default/v1/channels/expedia/notifications/POST", "AwsSolutions-APIG4"),
         ("Lobby/Api/RestApi/Default/v1/channels/expedia/notifications/POST", "AwsSolutions-COG4"),
         ("Lobby/Expedia/Secret", "AwsSolutions-SMG4"),
         ("Lobby/Expedia/Ingest/Role/DefaultPolicy", f"AwsSolutions-IAM5[Resource::{schedules}]"),
+    }
+    deployment_policy = "Lobby/Console/DeploymentRole/DefaultPolicy"
+    assets = "arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*"
+    expected |= {
+        ("Lobby/Console/AccessLogs", "AwsSolutions-S1"),
+        ("Lobby/Console/Distribution", "AwsSolutions-CFR1"),
+        ("Lobby/Console/Distribution", "AwsSolutions-CFR2"),
+        ("Lobby/Console/Distribution", "AwsSolutions-CFR4"),
+        ("Lobby/Custom::CDKBucketDeployment8693BB64968944B69AAFB0CC9EB8756C256MiB", "AwsSolutions-L1"),
+        *((deployment_policy, f"AwsSolutions-IAM5[{finding}]") for finding in (
+            "Action::s3:GetObject*", "Action::s3:GetBucket*", "Action::s3:List*", "Action::s3:DeleteObject*",
+            "Action::s3:Abort*", f"Resource::{assets}", "Resource::<ConsoleBucket86B6957C.Arn>/*")),
     }
     for function in ("Scheduling/WakeUp", "Api/Handler", "Api/AuthorizerHandler", "Expedia/Callback",
                      "Expedia/Ingest", "Expedia/Sender"):

@@ -72,17 +72,19 @@ class Api:
         self.handler = handler
         self.default_principal = default_principal
 
-    def call(self, method: str, target: str, *, as_=..., body=None, raw_body=None) -> Reply:
+    def call(self, method: str, target: str, *, as_=..., body=None, raw_body=None, headers=None) -> Reply:
         principal = self.default_principal if as_ is ... else as_
         authorizer = {"principalId": principal.actor.id, **principal.to_context()} if principal else None
-        response = self.handler(rest_event(method, target, authorizer=authorizer, body=body, raw_body=raw_body),
-                                LambdaContext())
+        response = self.handler(rest_event(method, target, authorizer=authorizer, body=body, raw_body=raw_body,
+                                           headers=headers), LambdaContext())
         text = response.get("body") or ""
         try:
             parsed = json.loads(text) if text else None
         except ValueError:
             parsed = text
-        return Reply(response["statusCode"], parsed, response.get("headers") or {})
+        headers = {**{k: v[-1] for k, v in (response.get("multiValueHeaders") or {}).items()},
+                   **(response.get("headers") or {})}
+        return Reply(response["statusCode"], parsed, headers)
 
     def get(self, target, **kw) -> Reply:
         return self.call("GET", target, **kw)

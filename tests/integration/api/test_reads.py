@@ -90,3 +90,11 @@ def test_openapi_is_served_without_credentials(api):
 
 def test_other_agent_sees_nothing_of_h1(api, opened):
     assert api.get("/v1/hotels/h1/conversations/c1", as_=OTHER_AGENT).status == 403
+
+
+def test_answers_carry_the_consoles_cors_origin(api, opened):
+    """In AWS the console is served from CloudFront, another origin than the API's."""
+    reply = api.call("GET", "/v1/hotels/h1/inbox", headers={"Origin": "https://d111.cloudfront.net"})
+    assert reply.headers.get("Access-Control-Allow-Origin") == "*"  # the settings' default: any origin
+    refused = api.call("POST", "/v1/hotels/h1/conversations/c1/reopen", headers={"Origin": "https://d111.cloudfront.net"})
+    assert refused.status == 409 and refused.headers.get("Access-Control-Allow-Origin") == "*"  # errors too
