@@ -30,21 +30,18 @@ from local.lambda_runtime import SqsPoller
 log = logging.getLogger("local.workers")
 
 
-class QueueWorker:
-    """Feeds one queue to one function until stopped (one batch at a time)."""
+class _Worker:
+    """A daemon thread running ``_run`` until ``stop()``."""
 
-    def __init__(self, poller: SqsPoller, *, name: str, wait_seconds: int = 1, idle_pause: float = 0.05):
-        self.poller = poller
+    def __init__(self, name: str):
         self.name = name
-        self.wait_seconds = wait_seconds
-        self.idle_pause = idle_pause
-        self.batches = 0
-        self.records = 0
-        self.failures = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
 
-    def start(self) -> "QueueWorker":
+    def _run(self) -> None:
+        raise NotImplementedError
+
+    def start(self):
         self._thread.start()
         return self
 
@@ -58,6 +55,19 @@ class QueueWorker:
     @property
     def thread(self) -> threading.Thread:
         return self._thread
+
+
+class QueueWorker(_Worker):
+    """Feeds one queue to one function until stopped (one batch at a time)."""
+
+    def __init__(self, poller: SqsPoller, *, name: str, wait_seconds: int = 1, idle_pause: float = 0.05):
+        super().__init__(name)
+        self.poller = poller
+        self.wait_seconds = wait_seconds
+        self.idle_pause = idle_pause
+        self.batches = 0
+        self.records = 0
+        self.failures = 0
 
     def _run(self) -> None:
         while not self._stop.is_set():
@@ -97,40 +107,23 @@ class _Attempts:
     first_at: float = field(default_factory=time.time)
 
 
-class ScheduleWorker:
+class ScheduleWorker(_Worker):
     """EventBridge Scheduler's one-time schedules of one group, fired by polling moto."""
 
     def __init__(self, scheduler, sqs, group: str, targets: dict[str, Callable[[Any], Any]], *,
                  interval: float = 1.0, name: str = "lobby-scheduler",
                  clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)):
+        super().__init__(name)
         self.scheduler = scheduler
         self.sqs = sqs
         self.group = group
         self.targets = targets
         self.interval = interval
-        self.name = name
         self.clock = clock
         self.fired = 0
         self._attempts: dict[tuple[str, Any], _Attempts] = {}
         self._done: set[tuple[str, Any]] = set()  # fired schedules that are kept (ActionAfterCompletion NONE)
         self._warned: set[str] = set()
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
-
-    def start(self) -> "ScheduleWorker":
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stop.set()
-
-    def join(self, timeout: float | None = None) -> bool:
-        self._thread.join(timeout)
-        return not self._thread.is_alive()
-
-    @property
-    def thread(self) -> threading.Thread:
-        return self._thread
 
     def _run(self) -> None:
         while not self._stop.wait(self.interval):
