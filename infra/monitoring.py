@@ -51,39 +51,38 @@ class Monitoring(Construct):
         self.topic = self._topic()
         action = cloudwatch_actions.SnsAction(self.topic)
 
-        self.dlq_alarms: dict[str, cloudwatch.Alarm] = {}
-        for name, queue in dead_letter_queues.items():
-            alarm = cloudwatch.Alarm(
-                self, name,
-                alarm_name=f"{name}-not-empty",
-                alarm_description=f"Messages wait in the dead-letter queue {name}: look at their "
-                                  "reason in the logs, fix, then redrive or delete them",
-                metric=queue.metric_approximate_number_of_messages_visible(period=PERIOD, statistic="Maximum"),
-                comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-                threshold=0,
-                evaluation_periods=1,
-                datapoints_to_alarm=1,
-                treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
-            )
-            alarm.add_alarm_action(action)
-            self.dlq_alarms[name] = alarm
+        self.dlq_alarms = {
+            name: self._alarm_above_zero(
+                name, f"{name}-not-empty", action,
+                f"Messages wait in the dead-letter queue {name}: look at their reason in the logs, fix, then "
+                "redrive or delete them",
+                queue.metric_approximate_number_of_messages_visible(period=PERIOD, statistic="Maximum"))
+            for name, queue in dead_letter_queues.items()
+        }
+        self.error_alarms = {
+            name: self._alarm_above_zero(
+                name, f"{name}-errors", action,
+                f"{name} failed whole invocations (errors outside the batch processor, timeouts, init failures): "
+                "its batches are retried as a whole",
+                function.metric_errors(period=PERIOD, statistic="Sum"))
+            for name, function in functions.items()
+        }
 
-        self.error_alarms: dict[str, cloudwatch.Alarm] = {}
-        for name, function in functions.items():
-            alarm = cloudwatch.Alarm(
-                self, name,
-                alarm_name=f"{name}-errors",
-                alarm_description=f"{name} failed whole invocations (errors outside the "
-                                  "batch processor, timeouts, init failures): its batches are retried as a whole",
-                metric=function.metric_errors(period=PERIOD, statistic="Sum"),
-                comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-                threshold=0,
-                evaluation_periods=1,
-                datapoints_to_alarm=1,
-                treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
-            )
-            alarm.add_alarm_action(action)
-            self.error_alarms[name] = alarm
+    def _alarm_above_zero(self, id: str, alarm_name: str, action, description: str, metric) -> cloudwatch.Alarm:
+        """An alarm on the first datapoint above zero (no data is fine), notifying the topic."""
+        alarm = cloudwatch.Alarm(
+            self, id,
+            alarm_name=alarm_name,
+            alarm_description=description,
+            metric=metric,
+            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+            threshold=0,
+            evaluation_periods=1,
+            datapoints_to_alarm=1,
+            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+        )
+        alarm.add_alarm_action(action)
+        return alarm
 
     def _topic(self) -> sns.Topic:
         stack = Stack.of(self)
