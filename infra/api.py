@@ -257,8 +257,6 @@ class Api(Construct):
                 actions=list(API_INDEX_ACTIONS),
                 resources=[f"{table.table_arn}/index/{spec.name}" for spec in TAB_INDEXES.values()],
             ),
-            iam.PolicyStatement(sid="WakeUpSchedules", actions=list(API_SCHEDULE_ACTIONS),
-                                resources=[scheduling.schedules_arn]),
             iam.PolicyStatement(
                 sid="PassSchedulerRole",
                 actions=["iam:PassRole"],
@@ -267,12 +265,8 @@ class Api(Construct):
             ),
             iam.PolicyStatement(sid="Outbound", actions=["sqs:SendMessage"], resources=[outbound_queue.queue_arn]),
         )
-        cdk.Validations.of(function.role.node.find_child("DefaultPolicy")).acknowledge(cdk.Acknowledgment(
-            id=f"AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:"
-               f"schedule/{names.SCHEDULE_GROUP}/*]",
-            reason="Wake-up schedules are named per conversation at run time; the wildcard stops at the "
-                   f"`{names.SCHEDULE_GROUP}` group, and only Create/Update/DeleteSchedule are allowed.",
-        ))
+        scheduling.grant_schedules(function, API_SCHEDULE_ACTIONS,
+                                   "Agents hold conversations: each hold creates or replaces its wake-up schedule.")
         return function
 
     def _authorizer_function(self, table, code, auth: Auth) -> LobbyFunction:

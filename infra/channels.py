@@ -185,20 +185,13 @@ class ExpediaChannel(Construct):
             ),
             iam.PolicyStatement(sid="Outbound", actions=["sqs:SendMessage"],
                                 resources=[messaging.outbound_queue.queue_arn]),
-            iam.PolicyStatement(sid="WakeUpSchedules", actions=list(INGEST_SCHEDULE_ACTIONS),
-                                resources=[scheduling.schedules_arn]),
         )
         self._read_secret(function)
         # Adds the mapping's own rights on the events queue: Receive, Delete, ChangeMessageVisibility,
         # GetQueueAttributes, GetQueueUrl.
         function.function.add_event_source(_event_source(self.events_queue, names.EXPEDIA_INGEST_SOURCE))
-        cdk.Validations.of(function.role.node.find_child("DefaultPolicy")).acknowledge(cdk.Acknowledgment(
-            id=f"AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:"
-               f"schedule/{names.SCHEDULE_GROUP}/*]",
-            reason="A guest's message cancels the wake-up of a held conversation, whose schedule is named per "
-                   f"conversation at run time; the wildcard stops at the `{names.SCHEDULE_GROUP}` group and the "
-                   "ingest may only DeleteSchedule there.",
-        ))
+        scheduling.grant_schedules(function, INGEST_SCHEDULE_ACTIONS,
+                                   "A guest's message cancels the wake-up of a held conversation.")
         return function
 
     def _sender(self, table: dynamodb.ITable, code: FunctionCode, messaging: Messaging,

@@ -90,3 +90,16 @@ class Scheduling(Construct):
             actions=["sqs:SendMessage"],
             resources=[self.dlq.queue_arn],
         ))
+
+    def grant_schedules(self, function: LobbyFunction, actions: tuple[str, ...], why: str) -> None:
+        """Let ``function`` manage the group's schedules (named per conversation at run time, so a
+        wildcard that stops at the group), with cdk-nag's finding acknowledged on its policy."""
+        function.add_to_policy(iam.PolicyStatement(sid="WakeUpSchedules", actions=list(actions),
+                                                   resources=[self.schedules_arn]))
+        cdk.Validations.of(function.role.node.find_child("DefaultPolicy")).acknowledge(cdk.Acknowledgment(
+            id=f"AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:"
+               f"schedule/{names.SCHEDULE_GROUP}/*]",
+            reason=f"{why} Schedules are named per conversation at run time; the wildcard stops at the "
+                   f"`{names.SCHEDULE_GROUP}` group, and only {', '.join(a.split(':')[1] for a in actions)} "
+                   "are allowed there.",
+        ))

@@ -9,29 +9,14 @@ last attempt records the failure before the job moves to the DLQ.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Literal
-
-from pydantic import BaseModel
 
 from expedia.errors import ExpediaRejected, ExpediaUnavailable
 from inbox.inbound import message_guard
 from inbox.model import Delivery
+from inbox.service import DeliveryJob
 
 CHANNEL = "expedia"
-
-
-class DeliveryJobIn(BaseModel):
-    """A job of the outbound queue (written by ``inbox.service.Inbox``; see README, "Outbound jobs")."""
-
-    type: Literal["reply", "spam_status"]
-    hotel_id: str
-    conversation_id: str
-    channel: str
-    external_conversation_id: str | None
-    message_id: str | None = None
-    message_sent_at: datetime | None = None
-    spam: bool | None = None
 
 
 class Rejected(Exception):
@@ -49,7 +34,7 @@ class ExpediaSender:
         self.store = store
         self.client = client
 
-    def deliver(self, job: DeliveryJobIn, *, last_attempt: bool) -> Sent:
+    def deliver(self, job: DeliveryJob, *, last_attempt: bool) -> Sent:
         if job.external_conversation_id is None:
             raise Rejected("the conversation has no Expedia thread")
         if job.type == "spam_status":

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Callable, Protocol
+from typing import Callable, Literal, Protocol
 
 from inbox.bot import Answer, Bot, GuestText
 from inbox.errors import Conflict, DomainError, Duplicate, NotFound
@@ -50,7 +50,6 @@ from inbox.model import (
     Sender,
     Status,
     Tab,
-    iso,
     repeats_of,
     utc_now,
 )
@@ -69,13 +68,13 @@ class DeliveryJob:
     the thread is spam, or not, per ``spam``).
     """
 
-    type: str
+    type: Literal["reply", "spam_status"]
     hotel_id: str
     conversation_id: str
     channel: str
     external_conversation_id: str | None
     message_id: str | None = None
-    message_sent_at: str | None = None
+    message_sent_at: datetime | None = None  # with message_id, the message's key
     spam: bool | None = None
 
 
@@ -320,7 +319,7 @@ class Inbox:
             return
         for message in messages:
             self._enqueue(after, DeliveryJob("reply", after.hotel_id, after.id, after.channel,
-                                             after.external_conversation_id, message.id, iso(message.sent_at)),
+                                             after.external_conversation_id, message.id, message.sent_at),
                           message)
         if outcome.trigger in ("spam", "not_spam"):
             self._enqueue(after, DeliveryJob("spam_status", after.hotel_id, after.id, after.channel,

@@ -28,11 +28,12 @@ processor = JobProcessor(event_type=EventType.SQS)
 
 
 def deliver(record: SQSRecord):
-    from expedia.sender import DeliveryJobIn, Rejected
+    from expedia.sender import Rejected
+    from outbox.jobs import decode
     from wiring.container import client, expedia_sender
     from wiring.settings import settings
 
-    job = DeliveryJobIn.model_validate_json(record.body)
+    job = decode(record.body)
     if job.channel != "expedia":
         raise ValueError(f"no sender for channel {job.channel!r}")
     # On the queue's last receive the failure is recorded on the message before SQS moves the job to the DLQ.
@@ -44,7 +45,7 @@ def deliver(record: SQSRecord):
         client("sqs").send_message(QueueUrl=settings().outbound_dlq_url, MessageBody=record.body,
                                    MessageAttributes={"reason": {"DataType": "String", "StringValue": str(refused)[:256]}})
         metrics.add_metric(name="Delivery.failed", unit=MetricUnit.Count, value=1)
-        logger.error("delivery refused by the channel", extra={"job": job.model_dump(mode="json"),
+        logger.error("delivery refused by the channel", extra={"job": record.body,
                                                                "reason": str(refused)})
         return "rejected"
     except Exception:

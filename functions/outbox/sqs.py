@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import json
-from dataclasses import asdict
-
 from inbox.service import DeliveryJob
+from outbox.jobs import encode
 
 
 class SqsOutbox:
@@ -14,4 +12,4 @@ class SqsOutbox:
         self._queue_url = queue_url
 
     def enqueue(self, job: DeliveryJob) -> None:
-        self._client.send_message(QueueUrl=self._queue_url, MessageBody=json.dumps(asdict(job)))
+        self._client.send_message(QueueUrl=self._queue_url, MessageBody=encode(job))

@@ -51,7 +51,8 @@ def test_leaving_a_tab_removes_its_keys_and_never_sends_null(store, requests_sen
     step(store, c, Hold(AGENT, now + timedelta(hours=1), now + timedelta(seconds=5)))
     (name, params), = requests_sent.calls
     assert name == "TransactWriteItems"
-    update = next(i["Update"] for i in params["TransactItems"] if "Update" in i and "#" in str(i))
+    update = next(i["Update"] for i in params["TransactItems"]
+                  if "Update" in i and i["Update"]["Key"]["sk"] == {"S": "CONVERSATION"})
     expression = update["UpdateExpression"]
     names = update["ExpressionAttributeNames"]
     removed = {names[token.strip(",")] for token in expression.split("REMOVE", 1)[1].split() if token.startswith("#")}
