@@ -8,8 +8,8 @@ given store and clients point at, moto or AWS alike.
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Iterable
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 # The functions' code lives in ``functions/`` (Lambda's root): make it importable.

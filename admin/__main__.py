@@ -17,7 +17,7 @@ import argparse
 import getpass
 import os
 import sys
-from typing import Sequence
+from collections.abc import Sequence
 
 from admin import (
     DEFAULT_TIMEZONE,

@@ -12,7 +12,7 @@ import statistics
 import subprocess
 import sys
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,9 +62,9 @@ def bot_speed() -> tuple[float, float]:
 
 def store_operations() -> list[tuple[str, str, float]]:
     import boto3
+    from conversations_helpers import RequestCounter, open_one
     from moto import mock_aws
 
-    from conversations_helpers import RequestCounter, open_one
     from inbox.bot import Answer
     from inbox.inbound import GuestProfile, InboundMessage
     from inbox.machine import Close, apply
@@ -83,7 +83,7 @@ def store_operations() -> list[tuple[str, str, float]]:
         boto3.client("dynamodb").create_table(**table_definition("bench"))
         store = DynamoStore("bench", "eu-west-1")
         store.put_hotel(Hotel("h1", "Bench Hotel"))
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         conversations = [open_one(store, "h1", f"c{n}", now - timedelta(minutes=n)) for n in range(200)]
         counter = RequestCounter()
         counter.attach(store)
@@ -120,7 +120,7 @@ def store_operations() -> list[tuple[str, str, float]]:
 
 
 def main() -> int:
-    lines = ["# Bench results", "", f"Measured {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC on this machine "
+    lines = ["# Bench results", "", f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on this machine "
              f"(Python {sys.version.split()[0]}). Regenerate with `make bench`.", ""]
     lines += ["## Cold start: importing each function's handler module", "",
               "| handler | import time (ms, median of 5, interpreter start subtracted) |", "| --- | --- |"]

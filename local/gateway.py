@@ -24,8 +24,9 @@ import json
 import logging
 import threading
 import time
-from datetime import datetime, timezone
-from typing import Any, Callable
+from collections.abc import Callable
+from datetime import UTC, datetime
+from typing import Any
 
 from werkzeug.wrappers import Request, Response
 
@@ -119,7 +120,7 @@ class RestApiGateway:
     # -- events -------------------------------------------------------------------------------
 
     def _request_context(self, request: Request, resource: str, request_id: str) -> dict:
-        now = datetime.now(timezone.utc)
+        now = datetime.now(UTC)
         return {
             "resourceId": "local", "resourcePath": resource, "httpMethod": request.method,
             "extendedRequestId": request_id, "requestTime": now.strftime("%d/%b/%Y:%H:%M:%S +0000"),

@@ -14,8 +14,8 @@ The pollers run all the while; ``drain`` waits until the queues are empty betwee
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime, timedelta, timezone
-from typing import Callable
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
 
 import requests
 
@@ -32,7 +32,7 @@ class SeedError(Exception):
 
 
 def _iso(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class Seeder:
@@ -105,7 +105,7 @@ class Seeder:
 
     def _partner_hands_in(self, conversation: Conversation, index: int) -> None:
         guest = conversation.guest
-        sent_at = datetime.now(timezone.utc) - timedelta(minutes=max(conversation.minutes_ago - 3 * index, 0))
+        sent_at = datetime.now(UTC) - timedelta(minutes=max(conversation.minutes_ago - 3 * index, 0))
         sender = {"external_id": f"{conversation.channel}-{guest.first_name.lower()}-{guest.last_name.lower()}",
                   "name": guest.name}
         sender.update({k: v for k, v in (("email", guest.email), ("phone", guest.phone),
@@ -133,7 +133,7 @@ class Seeder:
         if action.kind == "reply":
             self._post(f"{base}/messages", headers=headers, json={"text": action.text})
         elif action.kind == "hold":
-            until = datetime.now(timezone.utc) + timedelta(seconds=action.hold_seconds)
+            until = datetime.now(UTC) + timedelta(seconds=action.hold_seconds)
             self._post(f"{base}/hold", headers=headers, json={"until": _iso(until)})
         else:
             self._post(f"{base}/{action.kind}", headers=headers)

@@ -15,8 +15,8 @@ import json
 import logging
 import mimetypes
 import threading
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import requests
 from werkzeug.security import safe_join

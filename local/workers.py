@@ -20,9 +20,10 @@ import logging
 import re
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
-from typing import Any, Callable
+from datetime import UTC, datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from local.lambda_runtime import SqsPoller
@@ -98,7 +99,7 @@ def due_time(expression: str, timezone_name: str | None) -> datetime | None:
     if not match:
         return None
     local = datetime.fromisoformat(match.group(1)).replace(tzinfo=ZoneInfo(timezone_name or "UTC"))
-    return local.astimezone(timezone.utc)
+    return local.astimezone(UTC)
 
 
 @dataclass
@@ -112,7 +113,7 @@ class ScheduleWorker(_Worker):
 
     def __init__(self, scheduler, sqs, group: str, targets: dict[str, Callable[[Any], Any]], *,
                  interval: float = 1.0, name: str = "lobby-scheduler",
-                 clock: Callable[[], datetime] = lambda: datetime.now(timezone.utc)):
+                 clock: Callable[[], datetime] = lambda: datetime.now(UTC)):
         super().__init__(name)
         self.scheduler = scheduler
         self.sqs = sqs

@@ -12,6 +12,7 @@ from inbox.errors import Conflict, DomainError, InvalidInput, NotFound, Transiti
 from inbox.service import SchedulingFailed
 from wiring.observability import logger, metrics, tracer
 
+
 def _cors() -> CORSConfig:
     from wiring.settings import settings
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Any, Generic, Literal, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer, field_validator
 
@@ -50,7 +50,7 @@ class ContactOut(_Out):
     reservations: list[ReservationOut]
 
     @classmethod
-    def of(cls, c: Contact) -> "ContactOut":
+    def of(cls, c: Contact) -> ContactOut:
         return cls(id=c.id, name=c.name, email=c.email, phone=c.phone, language=c.language, channel=c.channel,
                    external_id=c.external_id, reservations=[ReservationOut(**r.__dict__) for r in c.reservations])
 
@@ -72,7 +72,7 @@ class ConversationOut(_Out):
     contact_name: str | None = Field(default=None, description="The guest's name, when the channel gave it")
 
     @classmethod
-    def of(cls, c: Conversation, *, hotel_bot_on: bool = True) -> "ConversationOut":
+    def of(cls, c: Conversation, *, hotel_bot_on: bool = True) -> ConversationOut:
         from inbox.model import bot_enabled
 
         return cls(
@@ -106,7 +106,7 @@ class MessageOut(_Out):
     delivery_error: str | None = None
 
     @classmethod
-    def of(cls, m: Message) -> "MessageOut":
+    def of(cls, m: Message) -> MessageOut:
         return cls(id=m.id, conversation_id=m.conversation_id, direction=m.direction.value, sender=m.sender.value,
                    agent_id=m.agent_id, text=m.text, sent_at=m.sent_at, external_message_id=m.external_message_id,
                    delivery=m.delivery.value if m.delivery else None, delivery_error=m.delivery_error)
@@ -135,7 +135,7 @@ class ActivityOut(_Out):
     details: dict[str, Any]
 
     @classmethod
-    def of(cls, a: Activity) -> "ActivityOut":
+    def of(cls, a: Activity) -> ActivityOut:
         return cls(id=a.id, conversation_id=a.conversation_id, type=a.type,
                    actor=ActorOut(type=a.actor.type.value, id=a.actor.id, name=a.actor.name),
                    from_status=a.from_status.value if a.from_status else None, to_status=a.to_status.value,

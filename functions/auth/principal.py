@@ -16,8 +16,9 @@ API Gateway adds keys of its own (``principalId``, ``integrationLatency``): they
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from inbox.model import Actor, ActorType
 
@@ -56,7 +57,7 @@ class Principal:
         }
 
     @classmethod
-    def from_context(cls, ctx: Mapping[str, Any]) -> "Principal":
+    def from_context(cls, ctx: Mapping[str, Any]) -> Principal:
         """The principal in an authorizer context; ``ValueError`` when it is malformed."""
         if not isinstance(ctx, Mapping):
             raise ValueError("the authorizer context is not an object")

@@ -14,7 +14,8 @@ tokens with made-up ``kid``s cannot make every request fetch the key set.
 from __future__ import annotations
 
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import jwt
 import requests
@@ -133,7 +134,7 @@ class TokenVerifier:
         self.leeway = leeway
 
     @classmethod
-    def from_settings(cls, settings, **options) -> "TokenVerifier":
+    def from_settings(cls, settings, **options) -> TokenVerifier:
         """A verifier for ``settings.jwks_url``, ``token_issuer`` and ``token_audience``."""
         return cls(KeySet(settings.jwks_url), settings.token_issuer, settings.token_audience, **options)
 

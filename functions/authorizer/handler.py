@@ -20,7 +20,8 @@ Cold start: PyJWT and cryptography load on the first token, pynamodb on the firs
 
 from __future__ import annotations
 
-from typing import Any, Mapping
+from collections.abc import Mapping
+from typing import Any
 
 from aws_lambda_powertools.logging import correlation_paths
 

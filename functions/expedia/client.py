@@ -22,8 +22,9 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from datetime import date, datetime
-from typing import Any, Callable, Literal
+from typing import Any, Literal
 
 import requests
 from pydantic import AliasPath, BaseModel, ConfigDict, Field, ValidationError, field_validator

@@ -16,6 +16,6 @@ class ExpediaCredentials:
     callback_secret: str
 
     @classmethod
-    def from_secret(cls, secrets_client, secret_id: str) -> "ExpediaCredentials":
+    def from_secret(cls, secrets_client, secret_id: str) -> ExpediaCredentials:
         value = json.loads(secrets_client.get_secret_value(SecretId=secret_id)["SecretString"])
         return cls(value["client_id"], value["client_secret"], value["callback_secret"])

@@ -8,8 +8,8 @@ Expedia's own site are stored as they are; moderation is recorded on our replies
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from expedia.notifications import ExpediaNotification
 from inbox.inbound import (

@@ -29,7 +29,7 @@ class ExpediaNotification(BaseModel):
     payload: NotificationPayload
 
     @model_validator(mode="after")
-    def message_events_name_their_message(self) -> "ExpediaNotification":
+    def message_events_name_their_message(self) -> ExpediaNotification:
         if self.event_type != "MessageThreadCreated" and self.payload.message_id is None:
             raise ValueError(f"a {self.event_type} notification needs payload.messageId")
         return self

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from enum import StrEnum
 
 PREVIEW_LENGTH = 140
@@ -69,12 +69,12 @@ BOT = Actor(ActorType.BOT, "bot", "Lobby bot")
 
 
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 def iso(moment: datetime) -> str:
     """ISO 8601 in UTC with a ``Z`` and millisecond precision, so strings sort by time."""
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
 def text_digest(text: str) -> str:
@@ -84,7 +84,7 @@ def text_digest(text: str) -> str:
     return hashlib.sha256(" ".join(text.lower().split()).encode()).hexdigest()[:16]
 
 
-def repeats_of(conversation: "Conversation | None", text: str) -> int:
+def repeats_of(conversation: Conversation | None, text: str) -> int:
     """How many times this exact text already came in a row from the guest of this conversation."""
     if conversation is None or conversation.guest_text_digest != text_digest(text):
         return 0
@@ -125,7 +125,7 @@ class Conversation:
     def tabs(self) -> frozenset[Tab]:
         return tabs_of(self.status)
 
-    def evolve(self, **changes) -> "Conversation":
+    def evolve(self, **changes) -> Conversation:
         return replace(self, **changes)
 
 

@@ -5,9 +5,10 @@ Plain Python over the ports: the store, the wake-up scheduler and the outbox are
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from typing import Callable, Literal, Protocol
+from typing import Literal, Protocol
 
 from inbox.bot import Answer, Bot, GuestText
 from inbox.errors import Conflict, DomainError, Duplicate, NotFound
@@ -23,9 +24,9 @@ from inbox.machine import (
     AgentReply,
     CancelWakeUp,
     Close,
-    GuestMessage,
     DeliverReply,
     Event,
+    GuestMessage,
     Hold,
     MarkNotSpam,
     MarkSpam,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 # Scheduler retries a failed invocation for up to a day, then hands it to the DLQ.
 RETRY_POLICY = {"MaximumEventAgeInSeconds": 24 * 3600, "MaximumRetryAttempts": 185}
@@ -18,7 +18,7 @@ def schedule_name(hotel_id: str, conversation_id: str) -> str:
 
 def at_expression(until: datetime) -> str:
     """``at(...)`` in UTC, rounded up to the second so a hold never ends early."""
-    until = until.astimezone(timezone.utc)
+    until = until.astimezone(UTC)
     if until.microsecond:
         until = until.replace(microsecond=0) + timedelta(seconds=1)
     return f"at({until:%Y-%m-%dT%H:%M:%S})"

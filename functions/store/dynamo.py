@@ -11,8 +11,8 @@ import base64
 import binascii
 import json
 import random
-from datetime import datetime, timezone
-from typing import Iterator, Sequence
+from collections.abc import Iterator, Sequence
+from datetime import UTC, datetime
 
 from pynamodb.connection import Connection
 from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
@@ -132,7 +132,7 @@ class DynamoStore:
 
     def put_partner_key(self, key_hash: str, partner: PartnerKey) -> None:
         PartnerKeyItem(keys.partner_key_pk(key_hash), keys.PARTNER_KEY_SK, partner_id=partner.partner_id,
-                       name=partner.name, hotel_ids=set(partner.hotel_ids), created_at=iso(datetime.now(timezone.utc)),
+                       name=partner.name, hotel_ids=set(partner.hotel_ids), created_at=iso(datetime.now(UTC)),
                        ).save(condition=PartnerKeyItem.pk.does_not_exist())
 
     def find_partner_key(self, key_hash: str) -> PartnerKey | None:

@@ -7,8 +7,8 @@ from pynamodb.attributes import (
     JSONAttribute,
     MapAttribute,
     NumberAttribute,
-    UnicodeSetAttribute,
     UnicodeAttribute,
+    UnicodeSetAttribute,
     VersionAttribute,
 )
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from wiring.settings import settings
 
@@ -20,7 +20,7 @@ class _Lazy:
         return getattr(self._target, name)
 
 
-@lru_cache(maxsize=None)
+@cache
 def client(service: str):
     """One boto3 client per service for the warm function's life."""
     import boto3

@@ -47,7 +47,7 @@ class Settings(BaseModel):
     channels_that_deliver: frozenset[str] = Field(default=frozenset({"expedia"}))
 
     @classmethod
-    def from_environment(cls, env: dict[str, str] | None = None) -> "Settings":
+    def from_environment(cls, env: dict[str, str] | None = None) -> Settings:
         env = os.environ if env is None else env
         values = {name: env[name.upper()] for name in cls.model_fields if name.upper() in env}
         values.setdefault("region", env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or "us-east-1")

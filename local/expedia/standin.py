@@ -39,15 +39,14 @@ import secrets
 import threading
 import time
 from collections import deque
-from datetime import date, datetime, timezone
+from collections.abc import Callable
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from itertools import count
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
-import local  # noqa: F401  (puts functions/ on sys.path)
 import requests
-from expedia.signature import SIGNATURE_HEADER, sign
 from graphql import (
     GraphQLError,
     GraphQLSchema,
@@ -62,6 +61,9 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.routing import Map, Rule
 from werkzeug.serving import WSGIRequestHandler, make_server
 from werkzeug.wrappers import Request, Response
+
+import local  # noqa: F401  (puts functions/ on sys.path)
+from expedia.signature import SIGNATURE_HEADER, sign
 
 SCHEMA_PATH = Path(__file__).with_name("schema.graphqls")
 
@@ -114,12 +116,12 @@ def _rejected(message: str, code: str) -> GraphQLError:
 
 
 def _iso_ms(moment: datetime) -> str:
-    moment = moment.astimezone(timezone.utc)
+    moment = moment.astimezone(UTC)
     return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
 def _iso_s(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _json(value: Any, status: int = 200, headers: dict | None = None) -> Response:
@@ -159,7 +161,7 @@ class ExpediaStandIn:
         self.callback_timeout = callback_timeout
         # A fresh prefix per run keeps ids unique across restarts of the local stack.
         self.id_prefix = f"{secrets.token_hex(3)}-" if id_prefix is None else id_prefix
-        self._now = now or (lambda: datetime.now(timezone.utc))
+        self._now = now or (lambda: datetime.now(UTC))
         self._lock = threading.RLock()
         self._stopping = threading.Event()
         self._server = None

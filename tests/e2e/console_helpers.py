@@ -9,7 +9,6 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import requests
-
 from stack_client import StackClient
 
 TABS = ("open", "on_hold", "closed", "spam", "all")

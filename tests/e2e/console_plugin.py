@@ -14,7 +14,6 @@ import re
 import shutil
 
 import pytest
-
 from console_helpers import ARTIFACTS, CHROMIUM_ARGS, DESKTOP, AgentApi, ConsolePage
 
 _reports = pytest.StashKey[dict]()

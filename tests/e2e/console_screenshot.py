@@ -30,8 +30,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "console.png")
     args = parser.parse_args(argv)
 
-    from local.stack import LocalStack
     from playwright.sync_api import sync_playwright
+
+    from local.stack import LocalStack
 
     with tempfile.TemporaryDirectory() as state, LocalStack(port=0, state_dir=state, log_level="WARNING") as info:
         agent = AgentApi(info)

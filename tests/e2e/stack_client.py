@@ -16,8 +16,9 @@ from __future__ import annotations
 import json
 import time
 import uuid
-from datetime import datetime, timedelta, timezone
-from typing import Any, Callable
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import boto3
 import requests
@@ -44,11 +45,11 @@ def eventually(check: Callable[[], Any], *, timeout: float = 10.0, interval: flo
 
 
 def iso(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def in_seconds(seconds: float) -> str:
-    return iso(datetime.now(timezone.utc) + timedelta(seconds=seconds))
+    return iso(datetime.now(UTC) + timedelta(seconds=seconds))
 
 
 def new_id(prefix: str) -> str:
@@ -81,13 +82,13 @@ class StackClient:
         self.http.headers.update(headers or {})
 
     @classmethod
-    def as_agent(cls, info: dict, username: str | None = None, password: str | None = None) -> "StackClient":
+    def as_agent(cls, info: dict, username: str | None = None, password: str | None = None) -> StackClient:
         demo = info["demo"]
         token = sign_in(info, username or demo["agent_username"], password or demo["agent_password"])
         return cls(info, {"Authorization": f"Bearer {token}"})
 
     @classmethod
-    def as_partner(cls, info: dict, api_key: str | None = None) -> "StackClient":
+    def as_partner(cls, info: dict, api_key: str | None = None) -> StackClient:
         return cls(info, {"x-api-key": api_key or info["demo"]["partner_api_key"]})
 
     def get(self, path: str, **kwargs) -> requests.Response:

@@ -6,7 +6,6 @@ import socket
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-READY_WITHIN_SECONDS = 15.0  # the budget, asserted by test_local_stack.py
 SPAWN_TIMEOUT_SECONDS = 90.0  # beyond the budget: a slow machine fails one test, not the session
 STOP_TIMEOUT_SECONDS = 20.0
 

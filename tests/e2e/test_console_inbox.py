@@ -8,12 +8,11 @@ from __future__ import annotations
 
 import re
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from playwright.sync_api import expect
-
 from console_helpers import ASKS_FOR_A_PERSON, eventually
+from playwright.sync_api import expect
 
 pytest_plugins = ["console_plugin"]
 
@@ -69,7 +68,7 @@ def test_load_more_brings_the_next_page(signed_in, agent):
         response = agent.inbound({
             "channel": "webchat", "external_conversation_id": f"web-e2e-{key}", "external_message_id": f"m-{key}",
             "sender": {"external_id": f"visitor-{key}", "name": "Web Visitor"}, "text": "What time is check-in?",
-            "sent_at": datetime.now(timezone.utc).isoformat().replace("+00:00", "Z")})
+            "sent_at": datetime.now(UTC).isoformat().replace("+00:00", "Z")})
         assert response.status_code == 202, response.text
     first = agent.page("all")
     assert first["next_cursor"], "All needs a second page for this test"
@@ -140,7 +139,7 @@ def test_a_conversation_shows_messages_profile_and_activity(signed_in, agent):
 
 def test_replying_to_a_held_conversation_brings_it_back_to_open(signed_in, agent):
     conversation = agent.new_open_conversation()
-    until = (datetime.now(timezone.utc) + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    until = (datetime.now(UTC) + timedelta(days=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
     assert agent.post(f"/conversations/{conversation['id']}/hold", {"until": until}).status_code == 200
     signed_in.open_conversation(agent.conversation(conversation["id"]))
     expect(signed_in.status()).to_have_attribute("data-status", "on_hold")
@@ -219,7 +218,7 @@ def test_close_reopen_spam_and_not_spam_and_a_refusal_explained(signed_in, agent
     signed_in.click("#hold-1h")
     expect(status).to_have_attribute("data-status", "on_hold")
     hold_until = datetime.fromisoformat(agent.conversation(conversation["id"])["hold_until"].replace("Z", "+00:00"))
-    assert abs(hold_until - datetime.now(timezone.utc) - timedelta(hours=1)) < timedelta(seconds=30)
+    assert abs(hold_until - datetime.now(UTC) - timedelta(hours=1)) < timedelta(seconds=30)
     signed_in.locator("#messages").focus()
     signed_in.keyboard.press("c")  # close, from On hold
     expect(status).to_have_attribute("data-status", "closed")

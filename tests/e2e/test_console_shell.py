@@ -8,9 +8,8 @@ import json
 import time
 
 import pytest
-from playwright.sync_api import expect
-
 from console_helpers import ARTIFACTS
+from playwright.sync_api import expect
 
 pytest_plugins = ["console_plugin"]
 

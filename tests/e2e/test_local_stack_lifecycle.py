@@ -10,10 +10,10 @@ import os
 import threading
 
 import requests
-
-from stack_support import port_is_free
-from infra import names
 from stack_client import StackAws
+from stack_support import port_is_free
+
+from infra import names
 
 
 def _host_port(url: str) -> tuple[str, int]:

@@ -10,8 +10,8 @@ import gzip
 import json
 import re
 import subprocess
-from fnmatch import fnmatch
 import sys
+from fnmatch import fnmatch
 from pathlib import Path
 
 import aws_cdk as cdk

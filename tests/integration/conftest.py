@@ -3,18 +3,17 @@ it, and the settings the CDK stack would give the functions."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import boto3
 import pytest
+from conversations_helpers import RequestCounter
+from lobby_env import GROUP, TABLE, WAKE_UP_ARN
 from moto import mock_aws
 
-from conversations_helpers import RequestCounter
 from inbox.ports import Hotel
-from lobby_env import GROUP, TABLE, WAKE_UP_ARN
 from store.dynamo import DynamoStore
 from store.schema import table_definition
-
 
 
 @pytest.fixture
@@ -50,7 +49,7 @@ def requests_sent(store) -> RequestCounter:
 
 @pytest.fixture
 def now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 @pytest.fixture

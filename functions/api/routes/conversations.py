@@ -9,6 +9,8 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from api.context import inbox, principal
 from api.schemas import (
+    NOT_FOUND,
+    REFUSED,
     ActivityOut,
     ActivityPage,
     ContactOut,
@@ -17,10 +19,7 @@ from api.schemas import (
     HoldIn,
     MessageOut,
     MessagePage,
-    NOT_FOUND,
-    REFUSED,
     ReplyIn,
-    error_response,
 )
 
 router = Router()

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-
 from api_harness import Api
 from conversations_helpers import GUEST, open_one
-from inbox.ports import Hotel
 from lobby_env import AGENT
+
+from inbox.ports import Hotel
 
 
 @pytest.fixture

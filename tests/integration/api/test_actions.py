@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import boto3
 import pytest
-
 from api_harness import LambdaContext
 from lobby_env import GROUP, PARTNER, WAKE_UP_ARN
+
 from scheduling.eventbridge import schedule_name
 
 C1 = "/v1/hotels/h1/conversations/c1"
 
 
 def in_an_hour() -> str:
-    return (datetime.now(timezone.utc) + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return (datetime.now(UTC) + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def schedules(region) -> list[dict]:
@@ -64,7 +64,7 @@ def test_hold_schedules_a_one_off_wake_up(api, opened, region, store):
 
 def test_a_new_hold_replaces_the_old_schedule(api, opened, region):
     api.post(f"{C1}/hold", body={"until": in_an_hour()})
-    later = (datetime.now(timezone.utc) + timedelta(hours=5)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    later = (datetime.now(UTC) + timedelta(hours=5)).strftime("%Y-%m-%dT%H:%M:%SZ")
     assert api.post(f"{C1}/hold", body={"until": later}).status == 200
     (schedule,) = schedules(region)
     assert schedule["ScheduleExpression"] == f"at({later[:-1]})"

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from lobby_env import AGENT, PARTNER
 
 from bot.samples import sample_knowledge_base
 from inbox.ports import Hotel
-from lobby_env import AGENT, PARTNER
 
 INBOUND = "/v1/hotels/h1/inbound"
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-
-from lobby_env import OTHER_AGENT, PARTNER
 from conversations_helpers import open_one
+from lobby_env import OTHER_AGENT, PARTNER
+
 from inbox.model import Contact, Reservation
 
 

@@ -6,20 +6,21 @@ once to warm it before counting.
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
-
 from conversations_helpers import open_one
+
 from inbox.model import Contact
 
 C1 = "/v1/hotels/h1/conversations/c1"
-UNTIL = (datetime.now(timezone.utc) + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
+UNTIL = (datetime.now(UTC) + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @pytest.fixture
 def counted(api, store, hotels, now):
     from conversations_helpers import RequestCounter
+
     from wiring.container import store as live_store
 
     for n in range(30):

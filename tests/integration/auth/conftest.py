@@ -9,9 +9,9 @@ import logging
 
 import boto3
 import pytest
+from auth_helpers import AGENT_EMAIL, AGENT_HOTELS, AGENT_NAME, PASSWORD, Authorizer, Pool, login, make_pool
 
 from admin import create_agent, create_partner_key
-from auth_helpers import AGENT_EMAIL, AGENT_HOTELS, AGENT_NAME, PASSWORD, Authorizer, Pool, login, make_pool
 from authorizer import handler as authorizer
 from wiring.observability import logger as powertools_logger
 from wiring.settings import Settings

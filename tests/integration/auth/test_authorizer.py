@@ -16,13 +16,6 @@ import boto3
 import jwt
 import pytest
 import requests
-from cryptography.hazmat.primitives.asymmetric import rsa
-
-from admin import create_partner_key
-from admin.__main__ import main as admin_main
-from auth.keys import hash_api_key, new_api_key
-from auth.principal import Principal
-from auth.tokens import KeySet, KeySetUnavailable, TokenVerifier
 from auth_helpers import (
     AGENT_EMAIL,
     AGENT_NAME,
@@ -39,6 +32,13 @@ from auth_helpers import (
     resign,
     stage_arn,
 )
+from cryptography.hazmat.primitives.asymmetric import rsa
+
+from admin import create_partner_key
+from admin.__main__ import main as admin_main
+from auth.keys import hash_api_key, new_api_key
+from auth.principal import Principal
+from auth.tokens import KeySet, KeySetUnavailable, TokenVerifier
 from authorizer import handler as authorizer
 from inbox.ports import Hotel, PartnerKey
 from store import keys as store_keys

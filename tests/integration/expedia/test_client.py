@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import socket
 import time
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 
 import pytest
 from graphql import parse, validate
@@ -49,7 +49,7 @@ def test_get_message_reads_the_message(client, thread):
     assert message.review_status == "ACCEPTED"
     assert message.attachments == ()
     assert message.creation_date_time_utc.tzinfo is not None
-    assert abs(message.creation_date_time_utc - datetime.now(timezone.utc)).total_seconds() < 60
+    assert abs(message.creation_date_time_utc - datetime.now(UTC)).total_seconds() < 60
 
 
 def test_get_thread_reads_property_traveler_and_reservation(client, thread):

@@ -7,10 +7,10 @@ import json
 
 import boto3
 import pytest
+from channel_helpers import Channel
 
 import local  # noqa: F401
 from bot.samples import sample_knowledge_base
-from channel_helpers import Channel
 from inbox.ports import Hotel
 from local.expedia.standin import ExpediaStandIn
 from local.lambda_runtime import SqsPoller

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from channel_helpers import call_callback, notification
+
 from expedia.signature import sign
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import random
 
 from channel_helpers import call_callback
+
 from inbox.model import Direction, Status, Tab
 
 ANSWERABLE = ["What time is check-in?", "Is there parking at the hotel?", "À quelle heure est le petit-déjeuner ?"]

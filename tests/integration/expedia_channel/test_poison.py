@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from channel_helpers import notification
+
 from inbox.model import Status
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import UTC
+
 from channel_helpers import notification
+
 from inbox.model import Status
 
 
@@ -62,6 +65,7 @@ def test_a_redelivered_notification_changes_nothing(channel):
 
 def test_the_same_message_under_another_notification_is_stored_once(channel):
     from channel_helpers import call_callback
+
     from expedia.signature import sign
 
     channel.connect()
@@ -74,11 +78,11 @@ def test_the_same_message_under_another_notification_is_stored_once(channel):
 
 
 def test_a_late_message_is_placed_by_expedias_time_and_never_moves_the_list_back(channel):
-    from datetime import datetime, timedelta, timezone
+    from datetime import datetime, timedelta
     from itertools import count
 
     minutes = count()
-    start = datetime.now(timezone.utc) - timedelta(hours=1)
+    start = datetime.now(UTC) - timedelta(hours=1)
     channel.standin._now = lambda: start + timedelta(minutes=next(minutes))  # Expedia's clock, a minute a call
     channel.hold_notifications()
     channel.traveler_writes("thr-6", "I want to talk to a person")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
@@ -31,7 +31,7 @@ class Guest:
 
     def __init__(self, hotel_id="h1", channel="expedia", thread="thr-1", name="Inès Moreau"):
         self.hotel_id, self.channel, self.thread, self.name = hotel_id, channel, thread, name
-        self.clock = datetime.now(timezone.utc) - timedelta(minutes=30)
+        self.clock = datetime.now(UTC) - timedelta(minutes=30)
         self.ids = itertools.count(1)
 
     def says(self, text: str, *, wants_human: bool = False, message_id: str | None = None) -> InboundMessage:

@@ -4,13 +4,13 @@ through an inbound message, duplicates, a hotel with its bot off, and the cost p
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import boto3
 import pytest
-
-from lobby_env import AGENT
 from conversations_helpers import RequestCounter
+from lobby_env import AGENT
+
 from inbox.model import Status, Tab
 
 ASK_CHECK_IN = "What time is check-in?"
@@ -94,7 +94,7 @@ def test_a_message_on_open_stays_open_without_the_bot(service, guest):
 
 def test_a_message_on_hold_returns_to_open_and_cancels_the_wake_up(service, guest, region, schedule_group):
     first = service.receive(guest.says(ASK_PERSON))
-    service.hold("h1", first.conversation_id, AGENT.actor, datetime.now(timezone.utc) + timedelta(hours=3))
+    service.hold("h1", first.conversation_id, AGENT.actor, datetime.now(UTC) + timedelta(hours=3))
     scheduler = boto3.client("scheduler", region_name=region)
     assert len(scheduler.list_schedules(GroupName=schedule_group)["Schedules"]) == 1
     received = service.receive(guest.says("Any news?"))

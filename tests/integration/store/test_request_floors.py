@@ -6,10 +6,10 @@ from datetime import timedelta
 
 import pytest
 from botocore.awsrequest import AWSResponse
+from conversations_helpers import AGENT, open_one
 
 from inbox.machine import Close, Hold, apply
 from inbox.model import Tab
-from conversations_helpers import AGENT, open_one
 
 
 @pytest.fixture

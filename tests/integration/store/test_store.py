@@ -2,21 +2,20 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import boto3
 import pytest
+from conversations_helpers import AGENT, create, index_members, open_one, step
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from inbox.errors import Conflict, InvalidInput, NotFound
-from inbox.machine import AgentReply, Close, GuestMessage, Hold, MarkNotSpam, MarkSpam, Reopen, WakeUp, apply
 from inbox.bot import Answer, HandOff, HandoffReason
-from inbox.errors import TransitionNotAllowed
+from inbox.errors import Conflict, InvalidInput, NotFound, TransitionNotAllowed
+from inbox.machine import AgentReply, Close, GuestMessage, Hold, MarkNotSpam, MarkSpam, Reopen, WakeUp, apply
 from inbox.model import Delivery, Direction, Message, Sender, Status, Tab, tabs_of
 from store.dynamo import DynamoStore
 from store.schema import TAB_INDEXES, table_definition
-from conversations_helpers import AGENT, create, index_members, open_one, step
 
 
 def tabs_holding(table, region, hotel_id, conversation_id) -> set[Tab]:
@@ -153,7 +152,7 @@ def test_counters_equal_a_recount_from_the_indexes(aws, region, moves):
     name = f"counters-{id(moves)}"
     boto3.client("dynamodb", region_name=region).create_table(**table_definition(name))
     store = DynamoStore(name, region)
-    clock = datetime(2026, 11, 24, 8, 0, tzinfo=timezone.utc)
+    clock = datetime(2026, 11, 24, 8, 0, tzinfo=UTC)
     convs = {n: create(store, "h1", f"c{n}", clock) for n in range(20)}
     for n, (index, move) in enumerate(moves):
         at = clock + timedelta(minutes=n + 1)

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from inbox.bot import Answer, HandOff, HandoffReason, SpamVerdict
-from inbox.machine import AgentReply, Close, GuestMessage, Hold, MarkSpam, apply, start_conversation
+from inbox.machine import Close, GuestMessage, Hold, MarkSpam, apply, start_conversation
 from inbox.model import Actor, ActorType, Conversation, Status
 
-T0 = datetime(2026, 11, 24, 9, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 AGENT = Actor(ActorType.AGENT, "agent-1", "Ana")
 ANSWER = Answer(text="Check-in is from 15:00.", entry_id="check_in", score=0.9, language="en")
 HUMAN = HandOff(HandoffReason.HUMAN_REQUESTED)

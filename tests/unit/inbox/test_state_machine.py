@@ -7,6 +7,7 @@ from datetime import timedelta
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
+from inbox_states import AGENT, T0, new_conversation
 
 from inbox.bot import Answer, HandOff, HandoffReason, SpamVerdict
 from inbox.errors import TransitionNotAllowed
@@ -24,7 +25,6 @@ from inbox.machine import (
     apply,
 )
 from inbox.model import BOT_STATUSES, Status, Tab, bot_enabled
-from inbox_states import AGENT, T0, new_conversation
 
 decisions = st.one_of(
     st.builds(Answer, text=st.text(min_size=1, max_size=50), entry_id=st.just("wifi"), score=st.just(0.9),

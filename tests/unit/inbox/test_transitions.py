@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
-
 from inbox_states import AGENT, ANSWER, HUMAN, SPAM, T0, in_status, new_conversation
+
 from inbox.bot import HandOff, HandoffReason
 from inbox.errors import InvalidInput, TransitionNotAllowed
 from inbox.machine import (
