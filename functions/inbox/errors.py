@@ -11,6 +11,10 @@ class InvalidInput(DomainError):
     """The request is well formed but breaks a rule (e.g. a hold too far ahead)."""
 
 
+class TooLarge(DomainError):
+    """What was sent cannot be stored: it exceeds a size limit that the message states (413)."""
+
+
 class NotFound(DomainError):
     """The conversation (or other item) does not exist in this hotel."""
 

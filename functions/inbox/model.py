@@ -6,6 +6,8 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from enum import StrEnum
 
+from inbox.times import iso as iso  # the one way Lobby writes a time (re-exported for the store and the API)
+
 PREVIEW_LENGTH = 140
 
 
@@ -72,9 +74,6 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-def iso(moment: datetime) -> str:
-    """ISO 8601 in UTC with a ``Z`` and millisecond precision, so strings sort by time."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
 
 
 def text_digest(text: str) -> str:
