@@ -1,26 +1,29 @@
 """What every function runs: the code asset (the `functions/` folder) and the dependencies layer.
 
-The layer is built from `requirements.txt` by CDK bundling. Its local bundler runs pip on this
-machine for the Lambda platform (Python 3.13, arm64, binary wheels only), with the Lambda
-Python build image as the fallback when local bundling fails. Tests synthesize with bundling
-skipped (context `aws:cdk:bundling-stacks` = []), so they never run pip.
+The layer is built from `requirements.lock` (the whole tree of `requirements.txt`, pinned with
+hashes for the Lambda platform; `make lock` regenerates it) with `pip --no-deps --require-hashes`.
+Both assets ship bytecode compiled by the target Python (3.13) with
+`--invalidation-mode unchecked-hash`: zip bundlers pin file times, which would make
+timestamp-checked `.pyc` stale, and `.pyc` magic differs per Python version, so the build
+machine's own Python is no use. The local bundlers need a `python3.13`; without one CDK falls
+back to the Lambda Python build image (Docker). Tests synthesize with bundling skipped
+(context `aws:cdk:bundling-stacks` = []), so they never run pip.
+
+The building itself is `infra/artifact.py` (no CDK there), which also builds the same assets
+for this machine's platform, so that tests and the bench run the artifact Lambda runs.
 
 Kept out of both assets:
 - boto3, botocore and s3transfer: the runtime ships them (aws-facts: use the runtime's boto3);
-  pynamodb and aws-xray-sdk pull botocore in, so it is removed after the install;
-- `.pyc` files: zip bundlers pin file times, which makes pip's `.pyc` stale, so every cold
-  start would recompile them; pip runs with `--no-compile` and any `__pycache__` is dropped;
+  the lock leaves them out and anything that brings them in anyway is pruned;
 - tests, caches and pip's console scripts.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
 import shutil
 import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 import aws_cdk as cdk
@@ -29,123 +32,99 @@ from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
 
 from infra import names
+from infra.artifact import (
+    CODE_EXCLUDES,
+    FUNCTIONS,
+    LAMBDA_MACHINE,
+    LOCK,
+    PRUNED,
+    ROOT,
+    BuildFailed,
+    build_code,
+    build_layer,
+    compile_command,
+    layer_requirements,
+    lock_command,
+    pip_command,
+    prune,
+    target_python,
+)
 
-ROOT = Path(__file__).resolve().parent.parent
-FUNCTIONS = ROOT / "functions"
-REQUIREMENTS = ROOT / "requirements.txt"
+__all__ = ["CODE_EXCLUDES", "ROOT", "FunctionCode", "PipLocalBundling", "CodeLocalBundling", "docker_command",
+           "code_docker_command", "layer_requirements", "pip_command", "prune"]
 
 RUNTIME = lambda_.Runtime.PYTHON_3_13
 ARCHITECTURE = lambda_.Architecture.ARM_64
-PYTHON_VERSION = "3.13"
-# AL2023 (the python3.13 runtime) has glibc 2.34: manylinux2014 and manylinux_2_28 wheels both run.
-PLATFORMS = ("manylinux2014_aarch64", "manylinux_2_28_aarch64")
-
-# Requirements left out of the layer, and what is removed if a dependency pulls it in anyway.
-RUNTIME_PROVIDED = ("boto3", "botocore")
-PRUNED = ("boto3", "botocore", "s3transfer", "bin")
-
-# Never part of the code asset (glob patterns, matched at any depth).
-CODE_EXCLUDES = [
-    "__pycache__",
-    "*.pyc",
-    "*.pyo",
-    ".pytest_cache",
-    ".mypy_cache",
-    ".ruff_cache",
-    ".hypothesis",
-    "tests",
-    "test_*.py",
-    "*_test.py",
-    "conftest.py",
-    ".DS_Store",
-    "*.egg-info",
-]
-
-_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
-
-
-def layer_requirements(text: str) -> str:
-    """`requirements.txt` without comments and without what the Lambda runtime provides."""
-    kept = []
-    for line in text.splitlines():
-        line = line.split("#", 1)[0].strip()
-        if not line:
-            continue
-        match = _NAME.match(line)
-        name = match.group(1).lower().replace("_", "-") if match else ""
-        if name in RUNTIME_PROVIDED:
-            continue
-        kept.append(line)
-    return "\n".join(kept) + "\n"
-
-
-def pip_command(requirements_file: str, target: str, python: str = sys.executable) -> list[str]:
-    """pip for the Lambda platform rather than this machine: binary wheels for cp313 on arm64."""
-    platforms = [arg for platform in PLATFORMS for arg in ("--platform", platform)]
-    return [
-        python, "-m", "pip", "install",
-        "--disable-pip-version-check", "--quiet", "--no-compile",
-        "-r", requirements_file,
-        "--target", target,
-        *platforms,
-        "--only-binary=:all:",
-        "--python-version", PYTHON_VERSION,
-        "--implementation", "cp",
-    ]
-
-
-def prune(site_packages: Path) -> None:
-    """Remove what the runtime ships, pip's console scripts and any bytecode."""
-    for name in PRUNED:
-        for path in [site_packages / name, *site_packages.glob(f"{name}-*.dist-info")]:
-            if path.is_dir():
-                shutil.rmtree(path)
-            elif path.exists():
-                path.unlink()
-    for cache in list(site_packages.rglob("__pycache__")):
-        shutil.rmtree(cache, ignore_errors=True)
-    for compiled in site_packages.rglob("*.py[co]"):
-        compiled.unlink()
 
 
 @jsii.implements(cdk.ILocalBundling)
 class PipLocalBundling:
-    """Builds the layer with this machine's pip; returns False (so CDK uses Docker) if pip fails."""
+    """Builds the layer with this machine's python3.13; returns False (so CDK uses Docker) if it cannot."""
 
-    def __init__(self, requirements: Path = REQUIREMENTS, python: str = sys.executable):
-        self._requirements = requirements
+    def __init__(self, lock: Path = LOCK, python: str | None = None, machine: str = LAMBDA_MACHINE):
+        self._lock = lock
         self._python = python
+        self._machine = machine
 
     def try_bundle(self, output_dir: str, *args, **kwargs) -> bool:
-        target = Path(output_dir) / "python"
-        with tempfile.TemporaryDirectory(prefix="lobby-layer-") as work:
-            filtered = Path(work) / "requirements.txt"
-            filtered.write_text(layer_requirements(self._requirements.read_text()))
-            result = subprocess.run(pip_command(str(filtered), str(target), self._python),
-                                    capture_output=True, text=True)
-        if result.returncode != 0:
-            print(f"local pip bundling of the layer failed, trying Docker:\n{result.stdout}{result.stderr}",
-                  file=sys.stderr)
-            shutil.rmtree(target, ignore_errors=True)
+        python = self._python or target_python()
+        if python is None:
+            print("no python3.13 for local bundling of the layer, trying Docker", file=sys.stderr)
             return False
-        prune(target)
+        try:
+            build_layer(Path(output_dir), python, self._machine, self._lock)
+        except BuildFailed as failed:
+            print(f"local bundling of the layer failed, trying Docker:\n{failed}", file=sys.stderr)
+            shutil.rmtree(Path(output_dir) / "python", ignore_errors=True)
+            return False
         return True
 
 
+@jsii.implements(cdk.ILocalBundling)
+class CodeLocalBundling:
+    """Copies and compiles the code asset with python3.13; returns False (so CDK uses Docker) if it cannot."""
+
+    def __init__(self, source: Path = FUNCTIONS, python: str | None = None):
+        self._source = source
+        self._python = python
+
+    def try_bundle(self, output_dir: str, *args, **kwargs) -> bool:
+        python = self._python or target_python()
+        if python is None:
+            print("no python3.13 for local bundling of the code, trying Docker", file=sys.stderr)
+            return False
+        try:
+            build_code(Path(output_dir), python, self._source)
+        except BuildFailed as failed:
+            print(f"local bundling of the code failed, trying Docker:\n{failed}", file=sys.stderr)
+            return False
+        return True
+
+
+def _docker_compile(directory: str) -> str:
+    return " ".join(compile_command("python", directory))
+
+
 def docker_command() -> list[str]:
-    """The same build inside the Lambda Python build image (the fallback)."""
-    provided = "|".join(RUNTIME_PROVIDED)
+    """The layer's build inside the Lambda Python build image (the fallback): the same lock and steps."""
     pruned = " ".join(f"{name} {name}-*.dist-info" for name in PRUNED)
     script = " && ".join([
         "set -eu",
-        f"grep -viE '^[[:space:]]*({provided})([[:space:]]*[][<>=!~;@]|[[:space:]]*$)' requirements.txt"
-        " | sed 's/#.*//' > /tmp/requirements.txt",
-        "pip install --disable-pip-version-check --quiet --no-compile -r /tmp/requirements.txt"
+        f"pip install --disable-pip-version-check --quiet --no-compile --no-deps --require-hashes -r {LOCK.name}"
         " --target /asset-output/python",
         f"cd /asset-output/python && rm -rf {pruned}",
         "find /asset-output/python -name __pycache__ -prune -exec rm -rf {} +",
+        _docker_compile("/asset-output/python"),
     ])
     return ["bash", "-c", script]
+
+
+def code_docker_command() -> list[str]:
+    """The code asset's build inside the Lambda Python build image (the fallback)."""
+    patterns = ", ".join(repr(p) for p in CODE_EXCLUDES)
+    copy = ("import shutil; shutil.copytree('/asset-input', '/asset-output', dirs_exist_ok=True, "
+            f"ignore=shutil.ignore_patterns({patterns}))")
+    return ["bash", "-c", f"set -eu && python -c \"{copy}\" && {_docker_compile('/asset-output')}"]
 
 
 class FunctionCode(Construct):
@@ -153,17 +132,21 @@ class FunctionCode(Construct):
 
     def __init__(self, scope: Construct, id: str):
         super().__init__(scope, id)
-        self.code = lambda_.Code.from_asset(str(FUNCTIONS), exclude=CODE_EXCLUDES)
-        requirements = layer_requirements(REQUIREMENTS.read_text())
-        # The layer depends on the filtered requirements and the way it is built, nothing else:
-        # a custom hash keeps the repository's other files out of it and lets CDK reuse a build.
+        self.code = lambda_.Code.from_asset(
+            str(FUNCTIONS),
+            exclude=CODE_EXCLUDES,
+            bundling=cdk.BundlingOptions(image=RUNTIME.bundling_image, command=code_docker_command(),
+                                         local=CodeLocalBundling()),
+        )
+        # The layer depends on the lock and the way it is built, nothing else: a custom hash
+        # keeps the repository's other files out of it and lets CDK reuse a build.
         fingerprint = hashlib.sha256(
-            "\n".join([requirements, *pip_command("-", "-", "python"), *docker_command()]).encode()
+            "\n".join([LOCK.read_text(), *pip_command("-", "-", "python"), *docker_command()]).encode()
         ).hexdigest()
         self.layer = lambda_.LayerVersion(
             self, "Dependencies",
             layer_version_name=names.DEPENDENCIES_LAYER,
-            description="Lobby's Python dependencies from requirements.txt (boto3 comes with the runtime)",
+            description="Lobby's Python dependencies from requirements.lock (boto3 comes with the runtime)",
             compatible_runtimes=[RUNTIME],
             compatible_architectures=[ARCHITECTURE],
             code=lambda_.Code.from_asset(
@@ -178,3 +161,16 @@ class FunctionCode(Construct):
                 ),
             ),
         )
+
+
+def main(argv: list[str]) -> int:
+    """`python -m infra.bundling lock`: regenerate requirements.lock (what `make lock` runs)."""
+    if argv != ["lock"]:
+        print("usage: python -m infra.bundling lock", file=sys.stderr)
+        return 2
+    uv = shutil.which("uv", path=str(Path(sys.executable).parent)) or shutil.which("uv") or "uv"
+    return subprocess.run(lock_command(uv), cwd=ROOT).returncode
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
