@@ -17,7 +17,6 @@ costs: every cold start compiles every module).
 from __future__ import annotations
 
 import argparse
-import os
 import shutil
 import statistics
 import subprocess
@@ -30,7 +29,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from infra import names  # noqa: E402
-from infra.artifact import HostArtifact, target_python  # noqa: E402
+from infra.artifact import HostArtifact, lambda_environment, target_python  # noqa: E402
 
 GOAL = 1.5  # issue 10: every function's cold import at most 1.5x `import boto3`
 BASELINE = "boto3"
@@ -43,20 +42,6 @@ HANDLERS = {
     "outbound_sender.handler": names.OUTBOUND_SENDER_FUNCTION,
 }
 PROBE = "import time\nstart = time.perf_counter()\nimport {module}\nprint(time.perf_counter() - start)\n"
-
-
-def lambda_environment(code: Path, function_name: str) -> dict[str, str]:
-    """What Lambda and the stack put in a function's environment that matters at import time."""
-    return {
-        "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "en_US.UTF-8", "TZ": ":UTC",
-        "LAMBDA_TASK_ROOT": str(code), "AWS_EXECUTION_ENV": "AWS_Lambda_python3.13",
-        "AWS_LAMBDA_FUNCTION_NAME": function_name, "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "256",
-        "AWS_REGION": "eu-west-1", "AWS_DEFAULT_REGION": "eu-west-1",
-        "AWS_ACCESS_KEY_ID": "bench", "AWS_SECRET_ACCESS_KEY": "bench", "AWS_SESSION_TOKEN": "bench",
-        "POWERTOOLS_SERVICE_NAME": names.POWERTOOLS_SERVICE_NAME,
-        "POWERTOOLS_METRICS_NAMESPACE": names.POWERTOOLS_METRICS_NAMESPACE,
-        "TABLE_NAME": names.TABLE, "PYTHONDONTWRITEBYTECODE": "1",
-    }
 
 
 def sample_ms(artifact: HostArtifact, paths: list[Path], module: str, function_name: str) -> float:

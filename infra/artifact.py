@@ -18,6 +18,8 @@ import subprocess
 from functools import lru_cache
 from pathlib import Path
 
+from infra import names
+
 ROOT = Path(__file__).resolve().parent.parent
 FUNCTIONS = ROOT / "functions"
 REQUIREMENTS = ROOT / "requirements.txt"
@@ -167,6 +169,22 @@ def build_code(output_dir: Path, python: str, source: Path = FUNCTIONS) -> Path:
     shutil.copytree(source, output_dir, ignore=shutil.ignore_patterns(*CODE_EXCLUDES), dirs_exist_ok=True)
     _run(compile_command(python, str(output_dir)))
     return Path(output_dir)
+
+
+def lambda_environment(code: Path, function_name: str) -> dict[str, str]:
+    """What Lambda and the stack put in a function's environment that matters at import time (Tracer is on:
+    LAMBDA_TASK_ROOT is set), with placeholder credentials."""
+    return {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "LANG": "en_US.UTF-8", "TZ": ":UTC",
+        "LAMBDA_TASK_ROOT": str(code), "AWS_EXECUTION_ENV": f"AWS_Lambda_python{PYTHON_VERSION}",
+        "AWS_LAMBDA_FUNCTION_NAME": function_name, "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": "256",
+        "AWS_REGION": "eu-west-1", "AWS_DEFAULT_REGION": "eu-west-1",
+        "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing", "AWS_SESSION_TOKEN": "testing",
+        "AWS_XRAY_CONTEXT_MISSING": "LOG_ERROR", "AWS_XRAY_DAEMON_ADDRESS": "127.0.0.1:2000",
+        "POWERTOOLS_SERVICE_NAME": names.POWERTOOLS_SERVICE_NAME,
+        "POWERTOOLS_METRICS_NAMESPACE": names.POWERTOOLS_METRICS_NAMESPACE,
+        "TABLE_NAME": names.TABLE, "PYTHONDONTWRITEBYTECODE": "1",
+    }
 
 
 class HostArtifact:

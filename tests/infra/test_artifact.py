@@ -1,0 +1,301 @@
+"""The artifact is the thing tested: the code asset and the layer that `infra/bundling.py` builds (here for this
+machine's platform, from the same `requirements.lock` and the same build code), run by python3.13 the way
+Lambda runs them: isolated, `sys.path` = the code asset + the layer + boto3 as the runtime ships it, and
+nothing else. A dependency missing from the layer fails here, not in AWS.
+
+First every module of the code asset is imported; then each function's handler is invoked, in a fresh
+interpreter each, with a real event against moto's server, and gives a real answer.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import boto3
+import pytest
+from moto.server import ThreadedMotoServer
+
+from infra import names
+from infra.artifact import HostArtifact, lambda_environment, target_python
+
+REGION = "eu-west-1"
+HOTEL = "artifact-hotel"
+AGENT_EMAIL = "agent@artifact.example"
+AGENT_PASSWORD = "Artifact-Test-2026!"
+METHOD_ARN = f"arn:aws:execute-api:{REGION}:123456789012:abc123/prod/GET/v1/hotels/{HOTEL}"
+
+# Imports every module of the code asset (sys.path[0]); writes {module: error} and sys.path to the file given.
+IMPORT_ALL = """
+import importlib, json, pathlib, sys
+root = pathlib.Path(sys.path[0])
+modules = sorted(".".join(p.relative_to(root).with_suffix("").parts).removesuffix(".__init__")
+                 for p in root.rglob("*.py"))
+failures = {}
+for module in modules:
+    try:
+        importlib.import_module(module)
+    except BaseException as error:
+        failures[module] = f"{type(error).__name__}: {error}"
+pathlib.Path(OUT).write_text(json.dumps({"modules": modules, "failures": failures, "sys_path": sys.path}))
+"""
+
+# Invokes one handler as Lambda would: a cold import, then handler(event, context); writes the answer or the error.
+INVOKE = """
+import importlib, json, pathlib, sys
+request = json.loads(pathlib.Path(REQUEST).read_text())
+
+class Context:
+    function_name = request["function_name"]
+    memory_limit_in_mb = 256
+    invoked_function_arn = f"arn:aws:lambda:eu-west-1:123456789012:function:{function_name}"
+    aws_request_id = request["request_id"]
+    def get_remaining_time_in_millis(self):
+        return 10_000
+
+module = importlib.import_module(request["module"])
+try:
+    answer = {"result": module.handler(request["event"], Context())}
+except Exception as error:
+    answer = {"error": type(error).__name__, "message": str(error)}
+pathlib.Path(REQUEST).write_text(json.dumps(answer, default=str))
+"""
+
+
+@pytest.fixture(scope="module")
+def artifact(tmp_path_factory) -> tuple[HostArtifact, list[Path]]:
+    python = target_python()
+    assert python is not None, "python3.13 (the Lambda runtime's Python) is needed to build and run the artifact"
+    host = HostArtifact(python)
+    code = host.code(tmp_path_factory.mktemp("artifact") / "code")
+    return host, [code, host.layer(), host.runtime_boto3()]
+
+
+def _run(host: HostArtifact, paths: list[Path], script: str, tmp_path: Path, env: dict[str, str],
+         payload: dict | None = None) -> dict:
+    exchange = tmp_path / f"exchange-{uuid.uuid4().hex}.json"
+    exchange.write_text(json.dumps(payload or {}))
+    code = f"OUT = REQUEST = {str(exchange)!r}\n" + script
+    result = subprocess.run(host.command(paths, code), env=env, cwd=paths[0], capture_output=True, text=True)
+    assert result.returncode == 0, f"the Lambda-like interpreter failed:\n{result.stderr[-4000:]}"
+    return json.loads(exchange.read_text())
+
+
+def import_everything(host: HostArtifact, paths: list[Path], tmp_path: Path) -> dict:
+    return _run(host, paths, IMPORT_ALL, tmp_path, lambda_environment(paths[0], names.API_FUNCTION))
+
+
+def test_every_module_of_the_code_asset_imports_from_the_layer_and_the_runtime_boto3_alone(artifact, tmp_path):
+    host, paths = artifact
+    report = import_everything(host, paths, tmp_path)
+    assert {"api.handler", "authorizer.handler", "expedia.client", "auth.tokens", "store.dynamo"} <= set(report["modules"])
+    assert report["failures"] == {}, "modules of the code asset that do not import in Lambda: " + json.dumps(
+        report["failures"], indent=1)
+
+
+def test_the_interpreter_sees_only_the_asset_the_layer_the_runtime_boto3_and_the_standard_library(artifact, tmp_path):
+    """Otherwise the import test could pass on packages of this machine that Lambda does not have."""
+    host, paths = artifact
+    report = import_everything(host, paths, tmp_path)
+    stdlib = str(Path(host.python).resolve().parent.parent)
+    others = [p for p in report["sys_path"][len(paths):] if not p.startswith(stdlib) or "site-packages" in p]
+    assert report["sys_path"][:len(paths)] == [str(p) for p in paths] and others == []
+    assert not any(p.startswith(sys.prefix) for p in report["sys_path"])  # not this venv
+
+
+def test_a_dependency_missing_from_the_layer_is_reported_with_the_module_that_needs_it(artifact, tmp_path):
+    """The proof that the import test can fail: the built layer without `requests` (as it shipped before
+    issue 10) names expedia.client."""
+    host, (code, layer, boto3_dir) = artifact
+    without = tmp_path / "layer-without-requests"
+    without.mkdir()
+    for entry in layer.iterdir():
+        if entry.name != "requests" and not entry.name.startswith("requests-"):
+            (without / entry.name).symlink_to(entry)
+    report = import_everything(host, [code, without, boto3_dir], tmp_path)
+    assert "expedia.client" in report["failures"]
+    assert "No module named 'requests'" in report["failures"]["expedia.client"]
+    assert "api.handler" not in report["failures"]  # only what needs requests fails
+
+
+# -- every handler, with a real event, against moto's server ------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def aws(artifact):
+    """moto's server with the stack's resources (local.resources, the local stack's own), a hotel and an agent."""
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    endpoint = f"http://{host}:{port}"
+    credentials = {"client_id": "lobby-artifact", "client_secret": "s3cret", "callback_secret": "callback-s3cret"}
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in {"AWS_ENDPOINT_URL": endpoint, "AWS_REGION": REGION, "AWS_DEFAULT_REGION": REGION,
+                            "AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+                            "AWS_SESSION_TOKEN": "testing"}.items():
+            patch.setenv(name, value)
+        patch.delenv("AWS_PROFILE", raising=False)
+        from admin import create_agent
+        from auth.tokens import issuer, jwks_url
+        from inbox.ports import Hotel
+        from local.resources import create_resources
+        from store.dynamo import DynamoStore
+
+        session = boto3.Session(region_name=REGION)
+        resources = create_resources(session, REGION, credentials)
+        DynamoStore(resources.table_name, REGION, endpoint).put_hotel(Hotel(HOTEL, "Artifact Hotel"))
+        cognito = session.client("cognito-idp")
+        create_agent(cognito, resources.user_pool_id, AGENT_EMAIL, "Ana", AGENT_PASSWORD, [HOTEL])
+        token = cognito.initiate_auth(ClientId=resources.console_client_id, AuthFlow="USER_PASSWORD_AUTH",
+                                      AuthParameters={"USERNAME": AGENT_EMAIL, "PASSWORD": AGENT_PASSWORD}
+                                      )["AuthenticationResult"]["IdToken"]
+        settings = {
+            "AWS_ENDPOINT_URL": endpoint, "TABLE_NAME": resources.table_name,
+            "OUTBOUND_QUEUE_URL": resources.queue_urls[names.OUTBOUND_QUEUE],
+            "OUTBOUND_DLQ_URL": resources.queue_urls[names.OUTBOUND_DLQ],
+            "EXPEDIA_EVENTS_QUEUE_URL": resources.queue_urls[names.EXPEDIA_EVENTS_QUEUE],
+            "EXPEDIA_SECRET_ARN": resources.expedia_secret_arn,
+            "SCHEDULE_GROUP": resources.schedule_group, "SCHEDULER_ROLE_ARN": resources.scheduler_role_arn,
+            "WAKE_UP_FUNCTION_ARN": resources.function_arn(names.WAKE_UP_FUNCTION),
+            "SCHEDULER_DLQ_ARN": resources.queue_arns[names.SCHEDULER_DLQ],
+            "JWKS_URL": jwks_url(REGION, resources.user_pool_id, endpoint),
+            "TOKEN_ISSUER": issuer(REGION, resources.user_pool_id), "TOKEN_AUDIENCE": resources.console_client_id,
+            "CONSOLE_USAGE_KEY": "LobbyConsoleUsageArtifact",
+            "EXPEDIA_GRAPHQL_URL": f"{endpoint}/no-expedia/graphql", "EXPEDIA_TOKEN_URL": f"{endpoint}/no-expedia/token",
+        }
+        yield {"settings": settings, "token": token, "credentials": credentials, "session": session,
+               "events_queue": settings["EXPEDIA_EVENTS_QUEUE_URL"]}
+    server.stop()
+
+
+def invoke(artifact, aws, tmp_path, module: str, function_name: str, event: dict) -> dict:
+    host, paths = artifact
+    env = {**lambda_environment(paths[0], function_name), **aws["settings"],
+           "_X_AMZN_TRACE_ID": "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=0"}
+    payload = {"module": module, "function_name": function_name, "request_id": str(uuid.uuid4()), "event": event}
+    return _run(host, paths, INVOKE, tmp_path, env, payload)
+
+
+def rest_event(method: str, path: str, resource: str, *, headers: dict | None = None, body: str | None = None,
+               path_parameters: dict | None = None, authorizer: dict | None = None) -> dict:
+    """An API Gateway REST proxy event, as the stage `prod` delivers it."""
+    headers = headers or {}
+    return {
+        "resource": resource, "path": path, "httpMethod": method, "headers": headers,
+        "multiValueHeaders": {k: [v] for k, v in headers.items()}, "queryStringParameters": None,
+        "multiValueQueryStringParameters": None, "pathParameters": path_parameters, "stageVariables": None,
+        "requestContext": {"resourcePath": resource, "httpMethod": method, "path": f"/prod{path}", "stage": "prod",
+                           "requestId": str(uuid.uuid4()), "accountId": "123456789012", "apiId": "abc123",
+                           "identity": {"sourceIp": "127.0.0.1", "userAgent": "artifact-test"},
+                           "authorizer": authorizer},
+        "body": body, "isBase64Encoded": False,
+    }
+
+
+def sqs_event(body: str) -> tuple[dict, str]:
+    message_id = str(uuid.uuid4())
+    return {"Records": [{
+        "messageId": message_id, "receiptHandle": "handle", "body": body,
+        "attributes": {"ApproximateReceiveCount": "1", "SentTimestamp": "1764600000000",
+                       "SenderId": "AIDA", "ApproximateFirstReceiveTimestamp": "1764600000000"},
+        "messageAttributes": {}, "md5OfBody": "", "eventSource": "aws:sqs",
+        "eventSourceARN": f"arn:aws:sqs:{REGION}:123456789012:queue", "awsRegion": REGION}]}, message_id
+
+
+def test_the_api_function_serves_its_openapi_document(artifact, aws, tmp_path):
+    answer = invoke(artifact, aws, tmp_path, "api.handler", names.API_FUNCTION,
+                    rest_event("GET", "/v1/openapi.json", "/v1/openapi.json"))
+    result = answer.get("result") or answer
+    assert result["statusCode"] == 200, answer
+    document = json.loads(result["body"])
+    assert document["openapi"].startswith("3.") and "/v1/hotels/{hotel_id}" in document["paths"]
+
+
+def test_the_api_function_reads_the_hotel_from_dynamodb_for_its_agent(artifact, aws, tmp_path):
+    from auth.principal import Principal
+    from inbox.model import Actor, ActorType
+
+    context = Principal(Actor(ActorType.AGENT, "agent-1", "Ana"), frozenset({HOTEL})).to_context()
+    answer = invoke(artifact, aws, tmp_path, "api.handler", names.API_FUNCTION,
+                    rest_event("GET", f"/v1/hotels/{HOTEL}", "/v1/hotels/{hotel_id}",
+                               path_parameters={"hotel_id": HOTEL}, authorizer=context))
+    result = answer.get("result") or answer
+    assert result["statusCode"] == 200, answer
+    assert json.loads(result["body"])["name"] == "Artifact Hotel"
+
+
+def test_the_authorizer_allows_an_agent_with_a_real_cognito_id_token(artifact, aws, tmp_path):
+    """The first agent token is what failed in AWS without `requests` (and PyJWT's crypto) in the layer."""
+    answer = invoke(artifact, aws, tmp_path, "authorizer.handler", names.AUTHORIZER_FUNCTION,
+                    {"type": "REQUEST", "methodArn": METHOD_ARN,
+                     "headers": {"Authorization": f"Bearer {aws['token']}"}})
+    assert "result" in answer, answer
+    statement = answer["result"]["policyDocument"]["Statement"][0]
+    assert statement["Effect"] == "Allow" and statement["Resource"].endswith("abc123/prod/*/*")
+    assert answer["result"]["context"]["hotel_ids"] == HOTEL
+
+
+def test_the_authorizer_answers_unauthorized_to_an_unknown_partner_key(artifact, aws, tmp_path):
+    answer = invoke(artifact, aws, tmp_path, "authorizer.handler", names.AUTHORIZER_FUNCTION,
+                    {"type": "REQUEST", "methodArn": METHOD_ARN, "headers": {"x-api-key": "lby_" + "a" * 40}})
+    assert answer == {"error": "Exception", "message": "Unauthorized"}
+
+
+def test_the_wake_up_function_ignores_a_conversation_that_does_not_exist(artifact, aws, tmp_path):
+    answer = invoke(artifact, aws, tmp_path, "wake_up.handler", names.WAKE_UP_FUNCTION,
+                    {"hotel_id": HOTEL, "conversation_id": "conv_unknown", "hold_token": "hold-1"})
+    assert answer == {"result": {"woken": False, "reason": "conversation not found"}}
+
+
+def _callback_event(body: bytes, signature: str | None) -> dict:
+    headers = {"Content-Type": "application/json", **({"x-expedia-signature": signature} if signature else {})}
+    path = "/v1/channels/expedia/notifications"
+    event = rest_event("POST", path, path, headers=headers, body=base64.b64encode(body).decode())
+    return event | {"isBase64Encoded": True}
+
+
+def test_the_expedia_callback_refuses_a_bad_signature_and_queues_a_signed_notification(artifact, aws, tmp_path):
+    from expedia.signature import sign
+
+    body = json.dumps({"notificationId": "n-artifact", "eventType": "MESSAGE_CREATED"}).encode()
+    refused = invoke(artifact, aws, tmp_path, "expedia_callback.handler", names.EXPEDIA_CALLBACK_FUNCTION,
+                     _callback_event(body, "0" * 64))
+    assert refused["result"]["statusCode"] == 401, refused
+    taken = invoke(artifact, aws, tmp_path, "expedia_callback.handler", names.EXPEDIA_CALLBACK_FUNCTION,
+                   _callback_event(body, sign(aws["credentials"]["callback_secret"], body)))
+    assert taken["result"]["statusCode"] == 202, taken
+    sqs = aws["session"].client("sqs", endpoint_url=aws["settings"]["AWS_ENDPOINT_URL"])
+    received = sqs.receive_message(QueueUrl=aws["events_queue"], MaxNumberOfMessages=10).get("Messages", [])
+    assert [m["Body"] for m in received] == [body.decode()]
+
+
+def test_the_expedia_ingest_fails_a_batch_of_one_poison_record_with_its_reason(artifact, aws, tmp_path):
+    """Powertools raises when every record failed (SQS then retries the batch, and the DLQ keeps it)."""
+    event, _ = sqs_event("this is not a notification")
+    answer = invoke(artifact, aws, tmp_path, "expedia_ingest.handler", names.EXPEDIA_INGEST_FUNCTION, event)
+    assert answer["error"] == "BatchProcessingError", answer
+    assert "not a notification Lobby knows" in answer["message"]
+
+
+def test_the_outbound_sender_fails_a_batch_of_one_poison_job_with_its_reason(artifact, aws, tmp_path):
+    job = {"type": "spam_status", "hotel_id": HOTEL, "conversation_id": "conv_1", "channel": "carrier-pigeon",
+           "external_conversation_id": "thr-1", "message_id": None, "message_sent_at": None, "spam": True}
+    event, _ = sqs_event(json.dumps(job))
+    answer = invoke(artifact, aws, tmp_path, "outbound_sender.handler", names.OUTBOUND_SENDER_FUNCTION, event)
+    assert answer["error"] == "BatchProcessingError", answer
+    assert "no sender for channel 'carrier-pigeon'" in answer["message"]
+
+
+def test_the_handlers_ran_from_the_built_assets_not_from_the_source_tree(artifact):
+    """What ran above is the bundled copy: compiled for 3.13, and without the source tree's tests."""
+    _, (code, layer, _) = artifact
+    assert (code / "api" / "__pycache__" / "handler.cpython-313.pyc").is_file()
+    assert (layer / "requests" / "__pycache__").is_dir()
+    assert code.resolve() != (Path(__file__).resolve().parents[2] / "functions")
+    assert not list(code.rglob("test_*.py")) and not list(code.rglob("*.cpython-311.pyc"))
