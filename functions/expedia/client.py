@@ -38,6 +38,7 @@ from expedia.errors import (
     ExpediaRejected,
     ExpediaUnavailable,
 )
+from inbox.times import parse_time
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +54,7 @@ MESSAGE_QUERY = """\
 query LobbyMessage($id: ID!) {
   message(id: $id) {
     id
+    messageThread { id property { id } }
     creationDateTimeUtc
     body { value }
     fromRole
@@ -114,12 +116,21 @@ class ExpediaMessage(_Model):
     """``message(id)``: one message of a thread."""
 
     id: str
+    # Expedia's own word on where the message belongs (the schema makes both non-null).
+    thread_id: str = Field(validation_alias=AliasPath("messageThread", "id"))
+    property_id: str = Field(validation_alias=AliasPath("messageThread", "property", "id"))
     creation_date_time_utc: datetime | None = Field(None, validation_alias="creationDateTimeUtc")
     body: str | None = Field(None, validation_alias=AliasPath("body", "value"))
     from_role: Literal["TRAVELER", "SUPPLIER"] | None = Field(None, validation_alias="fromRole")
     review_status: Literal["IN_REVIEW", "ACCEPTED", "BLOCKED"] | None = Field(
         None, validation_alias="reviewStatus")
     attachments: tuple[ExpediaAttachment, ...] = ()
+
+    @field_validator("creation_date_time_utc", mode="before")
+    @classmethod
+    def _rfc3339(cls, value: Any) -> Any:
+        """Strict RFC 3339 (four-digit year, a zone), as every time crossing into Lobby."""
+        return value if value is None or isinstance(value, datetime) else parse_time(value)
 
 
 class ExpediaTraveler(_Model):

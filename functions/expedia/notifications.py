@@ -4,9 +4,11 @@ the payload fields are Lobby's choice, see docs/expedia.md)."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from inbox.times import parse_time
 
 EventType = Literal["MessageThreadCreated", "MessageReceived", "MessageAttributesUpdated"]
 Id = str
@@ -27,6 +29,12 @@ class ExpediaNotification(BaseModel):
     creation_date_time: datetime = Field(alias="creationDateTime")
     notification_id: Id = Field(alias="notificationId", min_length=1, max_length=128)
     payload: NotificationPayload
+
+    @field_validator("creation_date_time", mode="before")
+    @classmethod
+    def rfc3339(cls, value: Any) -> Any:
+        """Strict RFC 3339 (four-digit year, a zone); whether the time is plausible is the ingest's check."""
+        return value if isinstance(value, datetime) else parse_time(value)  # a number is no time here
 
     @model_validator(mode="after")
     def message_events_name_their_message(self) -> ExpediaNotification:

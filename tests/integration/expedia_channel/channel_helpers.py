@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 
 from local.lambda_runtime import LambdaContext, SqsPoller
 
@@ -84,9 +85,22 @@ class Channel:
 
 
 def notification(event_type="MessageReceived", ntf_id="ntf-x", property_id="12345678", thread="thr-1",
-                 message="msg-1") -> bytes:
+                 message="msg-1", created=None) -> bytes:
+    """A notification as Expedia would send it; ``created`` (its creationDateTime) defaults to a minute ago."""
     payload = {"propertyId": property_id, "messageThreadId": thread}
     if message:
         payload["messageId"] = message
-    return json.dumps({"eventType": event_type, "creationDateTime": "2026-11-24T09:15:02Z",
+    if created is None:
+        created = (datetime.now(UTC) - timedelta(minutes=1)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return json.dumps({"eventType": event_type, "creationDateTime": created,
                        "notificationId": ntf_id, "payload": payload}, separators=(",", ":")).encode()
+
+
+class Clock:
+    """The stand-in's clock: real time, unless a test sets ``at`` (Expedia's times are then that moment)."""
+
+    def __init__(self):
+        self.at: datetime | None = None
+
+    def __call__(self) -> datetime:
+        return self.at or datetime.now(UTC)

@@ -7,7 +7,7 @@ import json
 
 import boto3
 import pytest
-from channel_helpers import Channel
+from channel_helpers import Channel, Clock
 
 import local  # noqa: F401
 from bot.samples import sample_knowledge_base
@@ -30,9 +30,15 @@ def events_queue(aws, region):
 
 
 @pytest.fixture
-def standin():
+def expedia_clock() -> Clock:
+    """The stand-in's clock (set ``expedia_clock.at`` to stamp Expedia's messages with another time)."""
+    return Clock()
+
+
+@pytest.fixture
+def standin(expedia_clock):
     with ExpediaStandIn(callback_secret=CREDENTIALS["callback_secret"], client_id=CREDENTIALS["client_id"],
-                        client_secret=CREDENTIALS["client_secret"], id_prefix="") as running:
+                        client_secret=CREDENTIALS["client_secret"], id_prefix="", now=expedia_clock) as running:
         yield running
 
 
