@@ -1541,16 +1541,22 @@ class KeywordBot:
             return SpamVerdict(score=spam.score, reasons=spam.reasons)
 
         analysis = analyse(text)
-        language = analysis.language(_language_code(message.language), knowledge.default_language)
+        hint = _language_code(message.language)
+        language = analysis.language(hint, knowledge.default_language)
+        # The guest's own language, for their profile: what the text shows, else the channel's
+        # hint; never the hotel's default (that is only the language to answer in).
+        guest = language if max(analysis.language_scores.values(), default=0.0) > 0 else hint
 
         if message.wants_human:
-            return HandOff(HandoffReason.HUMAN_REQUESTED, {"language": language, "trigger": "wants_human"})
+            return HandOff(HandoffReason.HUMAN_REQUESTED, {"language": language, "trigger": "wants_human"},
+                           guest_language=guest)
         asked = human_request(text)
         if asked:
-            return HandOff(HandoffReason.HUMAN_REQUESTED, {"language": language, "trigger": "text", "words": asked})
+            return HandOff(HandoffReason.HUMAN_REQUESTED, {"language": language, "trigger": "text", "words": asked},
+                           guest_language=guest)
 
         if not knowledge.enabled:
-            return HandOff(HandoffReason.BOT_DISABLED, {"language": language})
+            return HandOff(HandoffReason.BOT_DISABLED, {"language": language}, guest_language=guest)
 
         match = best_match(analysis, knowledge, self._indexes.get(knowledge))
         score = round(match.score, 3)
@@ -1559,7 +1565,7 @@ class KeywordBot:
         if veto:
             # A breakdown or a lost item: the bot can't solve it, whatever the topic.
             details["reported"] = sorted(c.lstrip("_") for c in veto)
-            return HandOff(HandoffReason.BOT_UNANSWERED, details)
+            return HandOff(HandoffReason.BOT_UNANSWERED, details, guest_language=guest)
         if match.entry is not None and match.score >= self.answer_threshold:
             role = mentions_a_role(text)
             if role:
@@ -1569,7 +1575,9 @@ class KeywordBot:
                 return HandOff(
                     HandoffReason.HUMAN_REQUESTED,
                     {"language": language, "trigger": "person_mentioned", "words": role, **details},
+                    guest_language=guest,
                 )
             answer, answer_language = _answer_language(match.entry, language, knowledge.default_language)
-            return Answer(text=answer, entry_id=match.entry.id, score=score, language=answer_language)
-        return HandOff(HandoffReason.BOT_UNANSWERED, details)
+            return Answer(text=answer, entry_id=match.entry.id, score=score, language=answer_language,
+                          guest_language=guest)
+        return HandOff(HandoffReason.BOT_UNANSWERED, details, guest_language=guest)

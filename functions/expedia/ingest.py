@@ -88,7 +88,7 @@ class ExpediaIngest:
         hotel_id = self.hotel_for(payload.property_id)
         conversation_id = conversation_id_for(hotel_id, CHANNEL, payload.message_thread_id)
         ntf_guard = notification_guard(CHANNEL, notification.notification_id)
-        msg_guard = message_guard(CHANNEL, payload.message_id) if payload.message_id else None
+        msg_guard = message_guard(conversation_id, payload.message_id) if payload.message_id else None
         guards = [ntf_guard] + ([msg_guard] if msg_guard else [])
         conversation, taken = self.store.find_conversation(hotel_id, conversation_id, guards)
         if ntf_guard in taken:

@@ -55,5 +55,5 @@ class ExpediaSender:
             if last_attempt:
                 self.store.update_delivery(message, Delivery.FAILED, error="expedia_unavailable")
             raise
-        self.store.mark_delivered(message, expedia_id, message_guard(CHANNEL, expedia_id))
+        self.store.mark_delivered(message, expedia_id, message_guard(message.conversation_id, expedia_id))
         return Sent("delivered", expedia_id)

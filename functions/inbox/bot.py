@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Protocol, Union
+from typing import Protocol
 
 
 class HandoffReason(StrEnum):
@@ -64,7 +64,8 @@ class Answer:
     text: str
     entry_id: str
     score: float
-    language: str
+    language: str  # the answer's language (the hotel's default when the entry lacks the guest's)
+    guest_language: str | None = None  # the language the bot read in the guest's text
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,8 @@ class HandOff:
     """The bot hands the conversation to the agents (it goes to Open)."""
 
     reason: HandoffReason
-    details: dict = field(default_factory=dict)
+    details: dict[str, object] = field(default_factory=dict)
+    guest_language: str | None = None  # the language the bot read in the guest's text
 
 
 @dataclass(frozen=True)
@@ -81,9 +83,10 @@ class SpamVerdict:
 
     score: float
     reasons: tuple[str, ...]
+    guest_language: str | None = None
 
 
-BotDecision = Union[Answer, HandOff, SpamVerdict]
+BotDecision = Answer | HandOff | SpamVerdict
 
 
 class Bot(Protocol):

@@ -57,18 +57,22 @@ def conversation_id_for(hotel_id: str, channel: str, external_conversation_id: s
     return f"cv_{_digest(hotel_id, channel, external_conversation_id)}"
 
 
-def message_id_for(channel: str, external_message_id: str) -> str:
-    """The same external message always gets the same id (so it is stored once)."""
-    return f"msg_{_digest(channel, external_message_id)}"
+def message_id_for(conversation_id: str, external_message_id: str) -> str:
+    """The same external message of a conversation always gets the same id (so it is stored once).
+
+    ``conversation_id`` (from ``conversation_id_for``: hotel, channel and thread) scopes it: a
+    partner that numbers messages per chat (``m-1`` in every chat) loses none of them.
+    """
+    return f"msg_{_digest(conversation_id, external_message_id)}"
 
 
 def contact_id_for(channel: str, external_id: str) -> str:
     return f"ct_{_digest(channel, external_id)}"
 
 
-def message_guard(channel: str, external_message_id: str) -> str:
-    """The key that marks an external message as handled."""
-    return f"msg:{_digest(channel, external_message_id)}"
+def message_guard(conversation_id: str, external_message_id: str) -> str:
+    """The key that marks an external message as handled: a repeat only within its conversation."""
+    return f"msg:{_digest(conversation_id, external_message_id)}"
 
 
 def notification_guard(channel: str, notification_id: str) -> str:

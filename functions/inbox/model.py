@@ -6,6 +6,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from enum import StrEnum
 
+from inbox.errors import InvalidInput
 from inbox.times import iso as iso  # the one way Lobby writes a time (re-exported for the store and the API)
 
 PREVIEW_LENGTH = 140
@@ -74,6 +75,18 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
+def check_moment(name: str, moment: datetime | None) -> None:
+    """A defensive check in the core: every time Lobby keeps is aware and has a UTC form (the
+    real check is at the boundary, ``inbox.times``)."""
+    if moment is None:
+        return
+    if not isinstance(moment, datetime) or moment.utcoffset() is None:
+        raise InvalidInput(f"{name} must be an aware datetime, not {moment!r}")
+    try:
+        moment.astimezone(UTC)
+    except OverflowError:
+        raise InvalidInput(f"{name} lies outside the years Lobby can store") from None
+
 
 
 def text_digest(text: str) -> str:
@@ -119,6 +132,13 @@ class Conversation:
     guest_text_digest: str | None = None
     guest_text_repeats: int = 0
     version: int = 0  # optimistic lock, owned by the store
+    # Set by the store when a field could not be read back and shows a placeholder; the next
+    # write of the conversation rewrites every field, which repairs the item.
+    degraded: bool = False
+
+    def __post_init__(self) -> None:
+        for name in ("created_at", "updated_at", "last_message_at", "hold_until"):
+            check_moment(name, getattr(self, name))
 
     @property
     def tabs(self) -> frozenset[Tab]:
@@ -161,6 +181,9 @@ class Message:
     delivery: Delivery | None = None
     delivery_error: str | None = None
 
+    def __post_init__(self) -> None:
+        check_moment("sent_at", self.sent_at)
+
 
 @dataclass(frozen=True)
 class Activity:
@@ -176,6 +199,9 @@ class Activity:
     at: datetime
     reason: str | None = None
     details: dict = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        check_moment("at", self.at)
 
 
 @dataclass(frozen=True)

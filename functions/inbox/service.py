@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from typing import Literal, Protocol
 
-from inbox.bot import Answer, Bot, GuestText
+from inbox.bot import Bot, BotDecision, GuestText
 from inbox.errors import Conflict, DomainError, Duplicate, NotFound
 from inbox.inbound import (
     InboundMessage,
@@ -184,8 +184,8 @@ class Inbox:
 
     def _receive_once(self, m: InboundMessage, extra_guards: tuple[str, ...], known) -> Received:
         conversation_id = conversation_id_for(m.hotel_id, m.channel, m.external_conversation_id)
-        message_id = message_id_for(m.channel, m.external_message_id)
-        guard = message_guard(m.channel, m.external_message_id)
+        message_id = message_id_for(conversation_id, m.external_message_id)
+        guard = message_guard(conversation_id, m.external_message_id)
         if known is not None:
             before = known[0]
         else:
@@ -241,7 +241,7 @@ class Inbox:
         """A reply the hotel wrote on the channel's own site, not through Lobby: stored as a
         delivered outbound message; the conversation keeps its status."""
         conversation_id = conversation_id_for(m.hotel_id, m.channel, m.external_conversation_id)
-        message_id = message_id_for(m.channel, m.external_message_id)
+        message_id = message_id_for(conversation_id, m.external_message_id)
         before = known[0] if known is not None else self.store.get_conversation(m.hotel_id, conversation_id)
         activities = []
         current = before
@@ -256,7 +256,7 @@ class Inbox:
                           external_message_id=m.external_message_id, delivery=Delivery.DELIVERED)
         try:
             after = self.store.commit(before, note_message(current, m.text, m.sent_at), activities, [message],
-                                      guards=[message_guard(m.channel, m.external_message_id), *guards])
+                                      guards=[message_guard(conversation_id, m.external_message_id), *guards])
         except Duplicate:
             return Received(conversation_id, message_id, duplicate=True)
         return Received(conversation_id, message_id, conversation=after)
@@ -344,7 +344,6 @@ class Inbox:
         )
 
 
-def _language_of(decision) -> str | None:
-    if isinstance(decision, Answer):
-        return decision.language
-    return (getattr(decision, "details", None) or {}).get("language")
+def _language_of(decision: BotDecision) -> str | None:
+    """The language the bot read in the guest's text (not the language it answered in)."""
+    return decision.guest_language

@@ -10,34 +10,32 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import logging
 import random
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
+from typing import Any
 
 from pynamodb.connection import Connection
 from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
+from pynamodb.settings import get_settings_value as pynamodb_setting
 from pynamodb.transactions import TransactWrite
 from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_random_exponential
 
-from inbox.bot import KnowledgeBase, KnowledgeEntry
+from inbox.bot import KnowledgeBase
 from inbox.errors import Conflict, Duplicate, InvalidInput, NotFound
 from inbox.model import (
     Activity,
-    Actor,
-    ActorType,
     Contact,
     Conversation,
     Delivery,
-    Direction,
     Message,
-    Reservation,
-    Sender,
-    Status,
     Tab,
     iso,
 )
 from inbox.ports import Guard, Hotel, Page, PartnerKey
-from store import keys
+from store import keys, reading
+from store.knowledge import pack_knowledge
 from store.models import (
     ALL_MODELS,
     ActivityItem,
@@ -54,22 +52,42 @@ from store.models import (
 )
 from store.schema import COUNTER_SHARDS, PARTITION_KEY, SORT_KEY, TAB_INDEXES
 
+_log = logging.getLogger(__name__)
+
+# Called with an item's key and why it could not be read (the composition root logs it and counts a metric).
+OnUnreadable = Callable[[str, Exception], None]
+
+
+def _log_unreadable(key: str, error: Exception) -> None:
+    _log.warning("unreadable item %s: %s", key, error)
+
 
 class _TransactionConflict(Exception):
     """Another transaction touched one of our items at the same moment: safe to try again."""
 
 
-def parse_time(value: str | None) -> datetime | None:
-    return datetime.fromisoformat(value.replace("Z", "+00:00")) if value else None
-
-
 class DynamoStore:
-    """The single-table store. Build one per process (the composition root does)."""
+    """The single-table store. Build one per process (the composition root does).
 
-    def __init__(self, table_name: str, region: str, endpoint_url: str | None = None, *, conflict_attempts: int = 5):
+    Reads tolerate items they cannot read: a list skips them (or shows a conversation with
+    placeholders), a reader shows what it can, and each is reported to ``on_unreadable``.
+    """
+
+    def __init__(self, table_name: str, region: str, endpoint_url: str | None = None, *, conflict_attempts: int = 5,
+                 connect_timeout_seconds: float | None = None, read_timeout_seconds: float | None = None,
+                 max_retry_attempts: int | None = None, on_unreadable: OnUnreadable = _log_unreadable):
         bind(table_name, region, endpoint_url)
         self.table_name = table_name
-        self._tx_connection = Connection(region=region, host=endpoint_url)
+        self.on_unreadable = on_unreadable
+        # How long one request may take, retries included (None: pynamodb's defaults, 15 s and 30 s,
+        # longer than API Gateway's 29 s; the composition root passes Lobby's settings).
+        limits = {"connect_timeout_seconds": connect_timeout_seconds, "read_timeout_seconds": read_timeout_seconds,
+                  "max_retry_attempts": max_retry_attempts}
+        limits = {name: pynamodb_setting(name) if value is None else value for name, value in limits.items()}
+        for model in ALL_MODELS:  # pynamodb builds each model's connection from its Meta, on first use
+            for name, value in limits.items():
+                setattr(model.Meta, name, value)
+        self._tx_connection = Connection(region=region, host=endpoint_url, **limits)
         self._commit_with_retry = retry(
             retry=retry_if_exception_type(_TransactionConflict),
             wait=wait_random_exponential(multiplier=0.02, max=0.5),
@@ -83,28 +101,55 @@ class DynamoStore:
         for model in ALL_MODELS:
             yield model._get_connection().connection.client
 
+    # --- raw reads: every item is turned into a domain object on its own --------------------
+
+    @property
+    def _client(self) -> Any:
+        return self._tx_connection.client
+
+    def _get_raw(self, pk: str, sk: str) -> dict[str, Any] | None:
+        item: dict[str, Any] | None = self._client.get_item(
+            TableName=self.table_name, Key={PARTITION_KEY: {"S": pk}, SORT_KEY: {"S": sk}}).get("Item")
+        return item
+
+    def _read(self, reader: Callable[[dict[str, Any]], Any], raw: dict[str, Any]) -> Any:
+        """``reader(raw)``, or None when the item cannot be read; either way problems are reported."""
+        try:
+            result = reader(raw)
+        except (reading.UnreadableItem, ValueError, TypeError, KeyError, AttributeError) as error:
+            self.on_unreadable(reading.item_key(raw), error)
+            return None
+        if isinstance(result, tuple):  # (object, problems): readable, maybe with placeholders
+            result, problems = result
+            if problems:
+                self.on_unreadable(reading.item_key(raw), reading.UnreadableItem("; ".join(problems)))
+        return result
+
     # --- hotels and contacts ----------------------------------------------------------
 
     def put_hotel(self, hotel: Hotel) -> None:
         HotelItem(
             keys.hotel_pk(hotel.id), keys.HOTEL_SK, hotel_id=hotel.id, name=hotel.name, timezone=hotel.timezone,
             bot_enabled=hotel.bot_enabled, expedia_property_id=hotel.expedia_property_id,
-            knowledge=_knowledge_json(hotel.knowledge),
+            knowledge_z=pack_knowledge(hotel.knowledge),
         ).save()
 
     def get_hotel(self, hotel_id: str) -> Hotel | None:
-        try:
-            item = HotelItem.get(keys.hotel_pk(hotel_id), keys.HOTEL_SK)
-        except DoesNotExist:
-            return None
-        return Hotel(item.hotel_id, item.name, item.timezone, item.bot_enabled, item.expedia_property_id,
-                     _knowledge(item.knowledge))
+        """The hotel (one GetItem), its knowledge base included."""
+        raw = self._get_raw(keys.hotel_pk(hotel_id), keys.HOTEL_SK)
+        hotel: Hotel | None = self._read(reading.hotel, raw) if raw else None
+        return hotel
 
     def set_bot(self, hotel_id: str, enabled: bool, knowledge: KnowledgeBase) -> None:
-        """Switch the hotel's bot and replace its knowledge base (the hotel must exist)."""
+        """Switch the hotel's bot and replace its knowledge base (the hotel must exist).
+
+        ``TooLarge`` (nothing written) when the knowledge base cannot fit on the hotel's item.
+        """
+        packed = pack_knowledge(knowledge)
         item = HotelItem(keys.hotel_pk(hotel_id), keys.HOTEL_SK)
         try:
-            item.update(actions=[HotelItem.bot_enabled.set(enabled), HotelItem.knowledge.set(_knowledge_json(knowledge))],
+            item.update(actions=[HotelItem.bot_enabled.set(enabled), HotelItem.knowledge_z.set(packed),
+                                 HotelItem.knowledge.remove()],
                         condition=HotelItem.pk.exists())
         except UpdateError as error:
             if error.cause_response_code == "ConditionalCheckFailedException":
@@ -120,15 +165,9 @@ class DynamoStore:
         ).save()
 
     def get_contact(self, hotel_id: str, contact_id: str) -> Contact | None:
-        try:
-            item = ContactItem.get(keys.hotel_pk(hotel_id), keys.contact_sk(contact_id))
-        except DoesNotExist:
-            return None
-        return Contact(
-            id=item.contact_id, hotel_id=item.hotel_id, channel=item.channel, external_id=item.external_id,
-            name=item.name, email=item.email, phone=item.phone, language=item.language,
-            reservations=tuple(Reservation(**r) for r in item.reservations or ()),
-        )
+        raw = self._get_raw(keys.hotel_pk(hotel_id), keys.contact_sk(contact_id))
+        contact: Contact | None = self._read(reading.contact, raw) if raw else None
+        return contact
 
     def put_partner_key(self, key_hash: str, partner: PartnerKey) -> None:
         PartnerKeyItem(keys.partner_key_pk(key_hash), keys.PARTNER_KEY_SK, partner_id=partner.partner_id,
@@ -150,79 +189,103 @@ class DynamoStore:
         """The conversation (or None) and which of ``guards`` are already taken, in one BatchGetItem."""
         wanted = [(keys.conversation_pk(hotel_id, conversation_id), keys.CONVERSATION_SK)]
         wanted += [(keys.guard_pk(hotel_id, g), keys.GUARD_SK) for g in guards]
-        response = self._tx_connection.client.batch_get_item(RequestItems={self.table_name: {
+        response = self._client.batch_get_item(RequestItems={self.table_name: {
             "Keys": [{PARTITION_KEY: {"S": pk}, SORT_KEY: {"S": sk}} for pk, sk in wanted]}})
         conversation, taken = None, {}
         for raw in response.get("Responses", {}).get(self.table_name, []):
             pk = raw[PARTITION_KEY]["S"]
             if pk == wanted[0][0]:
-                conversation = _conversation(ConversationItem.from_raw_data(raw))
-            else:
-                guard = GuardItem.from_raw_data(raw)
-                taken[pk.removeprefix(keys.guard_pk(hotel_id, ""))] = Guard(
-                    guard.conversation_id, guard.message_id, parse_time(guard.message_sent_at))
+                conversation = self._read(reading.conversation, raw)
+            else:  # a guard counts as taken even when what it points to cannot be read
+                taken[pk.removeprefix(keys.guard_pk(hotel_id, ""))] = self._read(reading.guard, raw) or Guard()
         if response.get("UnprocessedKeys"):  # throttled: a caller retries the whole message
             raise RuntimeError("DynamoDB left keys unprocessed; try again")
         return conversation, taken
 
     def get_conversation(self, hotel_id: str, conversation_id: str) -> Conversation:
-        try:
-            item = ConversationItem.get(keys.conversation_pk(hotel_id, conversation_id), keys.CONVERSATION_SK)
-        except DoesNotExist:
-            raise NotFound(f"conversation {conversation_id} not found") from None
-        return _conversation(item)
+        """The conversation; one whose fields cannot all be read shows placeholders (``degraded``),
+        one that cannot be read at all is reported and not found."""
+        raw = self._get_raw(keys.conversation_pk(hotel_id, conversation_id), keys.CONVERSATION_SK)
+        conversation: Conversation | None = self._read(reading.conversation, raw) if raw else None
+        if conversation is None:
+            raise NotFound(f"conversation {conversation_id} not found")
+        return conversation
 
     def list_tab(self, hotel_id: str, tab: Tab, limit: int, cursor: str | None = None) -> Page[Conversation]:
         spec = TAB_INDEXES[Tab(tab).value]
-        index = getattr(ConversationItem, f"{spec.tab}_index")
         start = _decode_cursor(cursor, {PARTITION_KEY, SORT_KEY, spec.partition_key, spec.sort_key})
         if start is not None and (
             start[spec.partition_key]["S"] != hotel_id
             or not start[PARTITION_KEY]["S"].startswith(keys.conversation_pk(hotel_id, ""))
         ):
             raise InvalidInput("invalid cursor")
-        items = list(index.query(
-            hotel_id, scan_index_forward=False, limit=limit + 1, page_size=limit + 1, last_evaluated_key=start,
-        ))
+        items = self._query(limit + 1, start, IndexName=spec.name, KeyConditionExpression="#p = :p",
+                            ExpressionAttributeNames={"#p": spec.partition_key},
+                            ExpressionAttributeValues={":p": {"S": hotel_id}})
         page, more = items[:limit], len(items) > limit
+        # The cursor is the last item's key, read or not, so a bad item never stops the paging.
         next_cursor = _encode_cursor(page[-1], (PARTITION_KEY, SORT_KEY, spec.partition_key, spec.sort_key)) if more else None
-        return Page([_conversation(i) for i in page], next_cursor)
+        conversations = [self._read(reading.conversation, raw) for raw in page]
+        return Page([c for c in conversations if c is not None], next_cursor)
 
     def tab_counts(self, hotel_id: str) -> dict[Tab, int]:
         counts = {tab: 0 for tab in Tab}
-        for shard in CounterItem.query(keys.hotel_pk(hotel_id), CounterItem.sk.startswith(keys.COUNTER_PREFIX)):
+        shards = self._query(None, None, KeyConditionExpression="#p = :p AND begins_with(#s, :c)",
+                             ExpressionAttributeNames={"#p": PARTITION_KEY, "#s": SORT_KEY},
+                             ExpressionAttributeValues={":p": {"S": keys.hotel_pk(hotel_id)},
+                                                        ":c": {"S": keys.COUNTER_PREFIX}})
+        for raw in shards:
             for tab in Tab:
-                counts[tab] += int(getattr(shard, tab.value) or 0)
+                try:
+                    counts[tab] += int(raw[tab.value]["N"]) if tab.value in raw else 0
+                except (KeyError, TypeError, ValueError) as error:
+                    self.on_unreadable(reading.item_key(raw), reading.UnreadableItem(f"{tab.value}: {error!r}"))
         return counts
+
+    def _query(self, limit: int | None, start: dict[str, Any] | None, **params: Any) -> list[dict[str, Any]]:
+        """One Query (newest first), its raw items."""
+        params.update(TableName=self.table_name, ScanIndexForward=False)
+        if limit is not None:
+            params["Limit"] = limit
+        if start is not None:
+            params["ExclusiveStartKey"] = start
+        items: list[dict[str, Any]] = self._client.query(**params)["Items"]
+        return items
 
     # --- messages and activity ----------------------------------------------------------
 
     def list_messages(self, hotel_id: str, conversation_id: str, limit: int, cursor: str | None = None) -> Page[Message]:
         # sk >= "CONVERSATION" reads the messages ("MSG#...") newest first and then the
         # conversation item itself: one Query that also tells "no such conversation".
-        items, next_cursor = self._children(MessageItem, hotel_id, conversation_id, keys.MESSAGE_PREFIX,
-                                            MessageItem.sk >= keys.CONVERSATION_SK, limit, cursor)
-        return Page([_message(i) for i in items], next_cursor)
+        items, next_cursor = self._children(hotel_id, conversation_id, keys.MESSAGE_PREFIX,
+                                            "#s >= :c", limit, cursor)
+        messages = [self._read(reading.message, raw) for raw in items]
+        return Page([m for m in messages if m is not None], next_cursor)
 
     def list_activity(self, hotel_id: str, conversation_id: str, limit: int, cursor: str | None = None) -> Page[Activity]:
         # Descending from "CONVERSATION" down to "ACT#": the conversation item, then its entries newest first.
-        items, next_cursor = self._children(ActivityItem, hotel_id, conversation_id, keys.ACTIVITY_PREFIX,
-                                            ActivityItem.sk.between(keys.ACTIVITY_PREFIX, keys.CONVERSATION_SK),
-                                            limit, cursor)
-        return Page([_activity(i) for i in items], next_cursor)
+        items, next_cursor = self._children(hotel_id, conversation_id, keys.ACTIVITY_PREFIX,
+                                            "#s BETWEEN :a AND :c", limit, cursor)
+        entries = [self._read(reading.activity, raw) for raw in items]
+        return Page([a for a in entries if a is not None], next_cursor)
 
-    def _children(self, model, hotel_id, conversation_id, prefix, key_condition, limit, cursor):
-        """One page of a conversation's messages or entries, in one Query that also proves the
-        conversation exists (its own item sits next to them in the key range)."""
+    def _children(self, hotel_id: str, conversation_id: str, prefix: str, sort_condition: str, limit: int,
+                  cursor: str | None) -> tuple[list[dict[str, Any]], str | None]:
+        """One page of a conversation's messages or entries (raw), in one Query that also proves
+        the conversation exists (its own item sits next to them in the key range)."""
         pk = keys.conversation_pk(hotel_id, conversation_id)
         start = _decode_cursor(cursor, {PARTITION_KEY, SORT_KEY})
         if start is not None and (start[PARTITION_KEY]["S"] != pk or not start[SORT_KEY]["S"].startswith(prefix)):
             raise InvalidInput("invalid cursor")
-        found = list(model.query(pk, key_condition, scan_index_forward=False, limit=limit + 2, page_size=limit + 2,
-                                 last_evaluated_key=start))
+        values = {":p": {"S": pk}, ":c": {"S": keys.CONVERSATION_SK}}
+        if ":a" in sort_condition:
+            values[":a"] = {"S": keys.ACTIVITY_PREFIX}
+        found = self._query(limit + 2, start, KeyConditionExpression=f"#p = :p AND {sort_condition}",
+                            ExpressionAttributeNames={"#p": PARTITION_KEY, "#s": SORT_KEY},
+                            ExpressionAttributeValues=values)
         if start is None and not found:  # not even the conversation's own item
             raise NotFound(f"conversation {conversation_id} not found")
-        children = [i for i in found if i.sk != keys.CONVERSATION_SK]
+        children = [i for i in found if i[SORT_KEY]["S"] != keys.CONVERSATION_SK]
         page, more = children[:limit], len(children) > limit
         return page, (_encode_cursor(page[-1], (PARTITION_KEY, SORT_KEY)) if more else None)
 
@@ -277,7 +340,7 @@ class DynamoStore:
         except TransactWriteError as error:
             self._raise_for(error, before, after, puts, messages)
             raise
-        return after.evolve(version=(before.version if before else 0) + 1)
+        return after.evolve(version=(before.version if before else 0) + 1, degraded=False)
 
     def _raise_for(self, error: TransactWriteError, before, after, puts: list[str], messages) -> None:
         reasons = error.cancellation_reasons or []
@@ -333,11 +396,9 @@ class DynamoStore:
                 batch.save(_guard_item(hotel_id, guard))
 
     def get_message(self, hotel_id: str, conversation_id: str, sent_at: datetime, message_id: str) -> Message | None:
-        try:
-            return _message(MessageItem.get(keys.conversation_pk(hotel_id, conversation_id),
-                                            keys.message_sk(sent_at, message_id)))
-        except DoesNotExist:
-            return None
+        raw = self._get_raw(keys.conversation_pk(hotel_id, conversation_id), keys.message_sk(sent_at, message_id))
+        message: Message | None = self._read(reading.message, raw) if raw else None
+        return message
 
     def mark_delivered(self, message: Message, external_message_id: str, guard: str) -> None:
         """The channel has the message: store its id there, and guard that id so the channel's
@@ -385,26 +446,6 @@ def _contact_actions(contact: Contact) -> list:
     return actions
 
 
-def _knowledge_json(knowledge: KnowledgeBase) -> dict:
-    return {
-        "default_language": knowledge.default_language,
-        "trusted_domains": list(knowledge.trusted_domains),
-        "entries": [{"id": e.id, "topic": e.topic, "questions": list(e.questions), "answers": dict(e.answers)}
-                    for e in knowledge.entries],
-    }
-
-
-def _knowledge(data: dict | None) -> KnowledgeBase:
-    if not data:
-        return KnowledgeBase()
-    return KnowledgeBase(
-        default_language=data.get("default_language", "en"),
-        trusted_domains=tuple(data.get("trusted_domains", ())),
-        entries=tuple(KnowledgeEntry(e["id"], e["topic"], tuple(e["questions"]), dict(e["answers"]))
-                      for e in data.get("entries", ())),
-    )
-
-
 def _tab_keys(conversation: Conversation) -> dict[str, str]:
     sort = keys.tab_sort_key(conversation.last_message_at, conversation.id)
     out: dict[str, str] = {}
@@ -439,6 +480,11 @@ def _conversation_actions(before: Conversation, after: Conversation) -> list:
     """
     values = {**_conversation_fields(after), **_tab_keys(after)}
     old = {**_conversation_fields(before), **_tab_keys(before)}
+    if before.degraded:
+        # What is stored differs from what was read (placeholders): rewrite every field, and
+        # remove every tab key the conversation no longer has, whatever the item holds.
+        every_tab_key = {a for spec in TAB_INDEXES.values() for a in (spec.partition_key, spec.sort_key)}
+        old = {name: object() for name in (*values, *every_tab_key)}
     actions = []
     for name, value in values.items():
         attribute = getattr(ConversationItem, name)
@@ -451,33 +497,12 @@ def _conversation_actions(before: Conversation, after: Conversation) -> list:
     return actions
 
 
-def _conversation(item) -> Conversation:
-    return Conversation(
-        id=item.conversation_id, hotel_id=item.hotel_id, channel=item.channel, status=Status(item.status),
-        created_at=parse_time(item.created_at), updated_at=parse_time(item.updated_at),
-        last_message_at=parse_time(item.last_message_at), contact_id=item.contact_id, contact_name=item.contact_name,
-        external_conversation_id=item.external_conversation_id, last_message_preview=item.last_message_preview or "",
-        automated=item.automated, hold_until=parse_time(item.hold_until), hold_token=item.hold_token,
-        guest_text_digest=item.guest_text_digest, guest_text_repeats=int(item.guest_text_repeats or 0),
-        version=item.version or 0,
-    )
-
-
 def _message_item(m: Message) -> MessageItem:
     return MessageItem(
         keys.conversation_pk(m.hotel_id, m.conversation_id), keys.message_sk(m.sent_at, m.id), message_id=m.id,
         conversation_id=m.conversation_id, hotel_id=m.hotel_id, direction=m.direction.value, sender=m.sender.value,
         text=m.text, sent_at=iso(m.sent_at), agent_id=m.agent_id, external_message_id=m.external_message_id,
         delivery=m.delivery.value if m.delivery else None, delivery_error=m.delivery_error,
-    )
-
-
-def _message(item: MessageItem) -> Message:
-    return Message(
-        id=item.message_id, conversation_id=item.conversation_id, hotel_id=item.hotel_id,
-        direction=Direction(item.direction), sender=Sender(item.sender), text=item.text,
-        sent_at=parse_time(item.sent_at), agent_id=item.agent_id, external_message_id=item.external_message_id,
-        delivery=Delivery(item.delivery) if item.delivery else None, delivery_error=item.delivery_error,
     )
 
 
@@ -491,21 +516,11 @@ def _activity_item(a: Activity) -> ActivityItem:
     )
 
 
-def _activity(item: ActivityItem) -> Activity:
-    return Activity(
-        id=item.activity_id, conversation_id=item.conversation_id, hotel_id=item.hotel_id, type=item.type,
-        actor=Actor(ActorType(item.actor.type), item.actor.id, item.actor.name),
-        from_status=Status(item.from_status) if item.from_status else None, to_status=Status(item.to_status),
-        at=parse_time(item.at), reason=item.reason, details=item.details or {},
-    )
-
-
 # --- cursors -----------------------------------------------------------------------------------
 
 
-def _encode_cursor(item, names: Sequence[str]) -> str:
-    attrs = item.serialize()
-    key = {name: attrs[name] for name in names}
+def _encode_cursor(raw: dict[str, Any], names: Sequence[str]) -> str:
+    key = {name: raw[name] for name in names}
     return base64.urlsafe_b64encode(json.dumps(key, separators=(",", ":")).encode()).decode().rstrip("=")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pynamodb.attributes import (
+    BinaryAttribute,
     BooleanAttribute,
     JSONAttribute,
     MapAttribute,
@@ -47,9 +48,10 @@ class HotelItem(_Item):
     timezone = UnicodeAttribute(default="UTC")
     bot_enabled = BooleanAttribute(default=True)
     expedia_property_id = UnicodeAttribute(null=True)
-    # The bot's knowledge base lives on the hotel's item: one read gives a warm function
-    # everything it needs to answer for the hotel.
-    knowledge = JSONAttribute(null=True)
+    # The bot's knowledge base lives on the hotel's item, zlib-compressed (store/knowledge.py):
+    # one read gives a warm function everything it needs to answer for the hotel.
+    knowledge_z = BinaryAttribute(null=True, legacy_encoding=False)
+    knowledge = JSONAttribute(null=True)  # written before compression: read, never written
 
 
 class GuardItem(_Item):

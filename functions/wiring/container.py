@@ -34,7 +34,17 @@ def store():
     from store.dynamo import DynamoStore
 
     config = settings()
-    return DynamoStore(config.table_name, config.region, config.aws_endpoint_url)
+    return DynamoStore(config.table_name, config.region, config.aws_endpoint_url, on_unreadable=_report_unreadable)
+
+
+def _report_unreadable(key: str, error: Exception) -> None:
+    """An item the store could not read (skipped, or shown with placeholders): logged with its key, counted."""
+    from aws_lambda_powertools.metrics import MetricUnit
+
+    from wiring.observability import logger, metrics
+
+    logger.warning("unreadable item", extra={"item_key": key, "error": str(error)})
+    metrics.add_metric(name="Store.unreadable_item", unit=MetricUnit.Count, value=1)
 
 
 def _scheduler():

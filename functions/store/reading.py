@@ -1,0 +1,190 @@
+"""Reading raw DynamoDB items back into domain objects, one attribute at a time.
+
+An item the current code cannot read (an old time written with an unpadded year, a missing
+attribute, a wrong type) must never fail a whole page: each reader here either returns the
+object with what it could read (``problems`` says what it could not) or raises
+``UnreadableItem``; the store reports both through its ``on_unreadable`` callback.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from types import SimpleNamespace
+from typing import Any
+
+from inbox.bot import KnowledgeBase
+from inbox.model import (
+    Activity,
+    Actor,
+    ActorType,
+    Contact,
+    Conversation,
+    Delivery,
+    Direction,
+    Message,
+    Reservation,
+    Sender,
+    Status,
+)
+from inbox.ports import Guard, Hotel
+from inbox.times import SENT_AT_EARLIEST, parse_time
+from store.knowledge import unpack_knowledge
+from store.models import ActivityItem, ContactItem, ConversationItem, GuardItem, HotelItem, MessageItem
+from store.schema import PARTITION_KEY, SORT_KEY
+
+# A conversation time that cannot be read shows as this (the earliest time Lobby accepts), so the
+# conversation still lists, opens, closes and goes to spam; the next write stores real values.
+PLACEHOLDER_TIME = SENT_AT_EARLIEST
+
+
+class UnreadableItem(Exception):
+    """An item the store cannot turn into a domain object, with the reasons."""
+
+
+def item_key(raw: dict[str, Any]) -> str:
+    """The item's key as one string, for logs."""
+    return f"{raw.get(PARTITION_KEY, {}).get('S')} | {raw.get(SORT_KEY, {}).get('S')}"
+
+
+def fields(model: Any, raw: dict[str, Any]) -> tuple[SimpleNamespace, list[str]]:
+    """Every attribute of ``model`` read from ``raw`` on its own: None when missing or unreadable."""
+    values: dict[str, Any] = {}
+    problems: list[str] = []
+    for name, attribute in model.get_attributes().items():
+        stored = raw.get(attribute.attr_name)
+        values[name] = None
+        if stored is None or stored.get("NULL"):
+            continue
+        try:
+            values[name] = attribute.deserialize(attribute.get_value(stored))
+        except Exception as error:  # any way a value can be wrong: type, JSON, shape
+            problems.append(f"{name}: {error}")
+    return SimpleNamespace(**values), problems
+
+
+def _required(f: SimpleNamespace, problems: list[str], *names: str) -> None:
+    missing = [n for n in names if getattr(f, n) in (None, "")]
+    if missing or problems:
+        raise UnreadableItem("; ".join([*problems, *(f"{n}: missing" for n in missing)]))
+
+
+def stored_time(value: Any) -> datetime:
+    """A time as the store writes it (``iso``); ``ValueError`` for anything else."""
+    if not isinstance(value, str):
+        raise ValueError(f"not a time: {value!r}")
+    return parse_time(value)
+
+
+def _time(f: SimpleNamespace, name: str, problems: list[str]) -> datetime | None:
+    value = getattr(f, name)
+    if value is None:
+        return None
+    try:
+        return stored_time(value)
+    except ValueError:
+        problems.append(f"{name}: unreadable time {value!r}")
+        return None
+
+
+def _enum(kind: Any, value: Any, name: str, problems: list[str]) -> Any:
+    try:
+        return kind(value)
+    except ValueError:
+        problems.append(f"{name}: unknown value {value!r}")
+        return None
+
+
+def conversation(raw: dict[str, Any]) -> tuple[Conversation, list[str]]:
+    """The conversation, degraded where a field cannot be read (``degraded`` is set then)."""
+    f, problems = fields(ConversationItem, raw)
+    status = _enum(Status, f.status, "status", problems)
+    if not (f.conversation_id and f.hotel_id and f.channel) or status is None:
+        raise UnreadableItem("; ".join([*problems, "conversation_id, hotel_id, channel or status missing"]))
+    times = {name: _time(f, name, problems) for name in ("created_at", "updated_at", "last_message_at")}
+    for name, value in times.items():
+        if value is None and not any(p.startswith(f"{name}:") for p in problems):
+            problems.append(f"{name}: missing")
+    fallback = next((t for t in times.values() if t is not None), PLACEHOLDER_TIME)
+    created, updated, last = (times[n] or fallback for n in ("created_at", "updated_at", "last_message_at"))
+    repeats = f.guest_text_repeats
+    return Conversation(
+        id=f.conversation_id, hotel_id=f.hotel_id, channel=f.channel, status=status,
+        created_at=created, updated_at=updated, last_message_at=last,
+        contact_id=f.contact_id, contact_name=f.contact_name, external_conversation_id=f.external_conversation_id,
+        last_message_preview=f.last_message_preview or "",
+        automated=f.automated if isinstance(f.automated, bool) else False,
+        hold_until=_time(f, "hold_until", problems), hold_token=f.hold_token,
+        guest_text_digest=f.guest_text_digest,
+        guest_text_repeats=int(repeats) if isinstance(repeats, (int, float)) else 0,
+        version=int(f.version or 0), degraded=bool(problems),
+    ), problems
+
+
+def message(raw: dict[str, Any]) -> Message:
+    f, problems = fields(MessageItem, raw)
+    direction = _enum(Direction, f.direction, "direction", problems)
+    sender = _enum(Sender, f.sender, "sender", problems)
+    sent_at = _time(f, "sent_at", problems)
+    delivery = _enum(Delivery, f.delivery, "delivery", problems) if f.delivery else None
+    _required(f, problems, "message_id", "conversation_id", "hotel_id", "text", "sent_at")
+    assert sent_at is not None and direction is not None and sender is not None  # checked just above
+    return Message(
+        id=f.message_id, conversation_id=f.conversation_id, hotel_id=f.hotel_id, direction=direction,
+        sender=sender, text=f.text, sent_at=sent_at, agent_id=f.agent_id,
+        external_message_id=f.external_message_id, delivery=delivery, delivery_error=f.delivery_error,
+    )
+
+
+def activity(raw: dict[str, Any]) -> Activity:
+    f, problems = fields(ActivityItem, raw)
+    to_status = _enum(Status, f.to_status, "to_status", problems)
+    from_status = _enum(Status, f.from_status, "from_status", problems) if f.from_status else None
+    at = _time(f, "at", problems)
+    actor_type = _enum(ActorType, f.actor.type, "actor.type", problems) if f.actor is not None else None
+    _required(f, problems, "activity_id", "conversation_id", "hotel_id", "type", "actor", "to_status", "at")
+    assert at is not None and to_status is not None and actor_type is not None
+    details = f.details if isinstance(f.details, dict) else {}
+    return Activity(
+        id=f.activity_id, conversation_id=f.conversation_id, hotel_id=f.hotel_id, type=f.type,
+        actor=Actor(actor_type, f.actor.id, f.actor.name), from_status=from_status, to_status=to_status,
+        at=at, reason=f.reason, details=details,
+    )
+
+
+def contact(raw: dict[str, Any]) -> tuple[Contact, list[str]]:
+    """The guest's profile; reservations that cannot be read are left out (and reported)."""
+    f, problems = fields(ContactItem, raw)
+    if not (f.contact_id and f.hotel_id and f.channel):
+        raise UnreadableItem("; ".join([*problems, "contact_id, hotel_id or channel missing"]))
+    reservations = []
+    for stored in f.reservations if isinstance(f.reservations, list) else ():
+        try:
+            reservations.append(Reservation(**stored))
+        except TypeError as error:
+            problems.append(f"reservations: {error}")
+    return Contact(
+        id=f.contact_id, hotel_id=f.hotel_id, channel=f.channel, external_id=f.external_id, name=f.name,
+        email=f.email, phone=f.phone, language=f.language, reservations=tuple(reservations),
+    ), problems
+
+
+def hotel(raw: dict[str, Any]) -> tuple[Hotel, list[str]]:
+    """The hotel; a knowledge base that cannot be read leaves the bot with none (it hands off)."""
+    f, problems = fields(HotelItem, raw)
+    if not f.hotel_id:
+        raise UnreadableItem("; ".join([*problems, "hotel_id missing"]))
+    knowledge = KnowledgeBase()
+    try:
+        knowledge = unpack_knowledge(f.knowledge_z, f.knowledge)
+    except (ValueError, KeyError, TypeError) as error:
+        problems.append(f"knowledge: {error}")
+    return Hotel(
+        f.hotel_id, f.name or f.hotel_id, f.timezone or "UTC",
+        f.bot_enabled if isinstance(f.bot_enabled, bool) else True, f.expedia_property_id, knowledge,
+    ), problems
+
+
+def guard(raw: dict[str, Any]) -> tuple[Guard, list[str]]:
+    """A taken guard: it counts as taken even when what it points to cannot be read."""
+    f, problems = fields(GuardItem, raw)
+    return Guard(f.conversation_id, f.message_id, _time(f, "message_sent_at", problems)), problems
