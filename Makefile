@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: test unit integration infra e2e install clean synth run expedia-message bench
+.PHONY: test unit integration infra e2e install clean synth run expedia-message bench lint lock
 
 install: $(STAMP)
 
@@ -17,8 +17,18 @@ $(STAMP): requirements.txt requirements-dev.txt
 
 # Two workers (one per core); each test file stays on one worker, so the fixtures it
 # shares (moto, the local stack) are built once per worker.
-test: install chromium
+test: install chromium lint
 	$(PY) -m pytest -n 2 --dist loadfile
+
+# Static checks, in `make test` too. deptry: every import of functions/ (the code asset) is declared in
+# requirements.txt, and every requirement is used ([tool.deptry] in pyproject.toml).
+lint: install
+	$(VENV)/bin/deptry functions
+
+# The layer's whole dependency tree, pinned with every file's hash for Lambda (Python 3.13, arm64);
+# run after changing requirements.txt (README: The Lambda artifact).
+lock: install
+	$(PY) -m infra.artifact lock
 
 unit: install
 	$(PY) -m pytest tests/unit

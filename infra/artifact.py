@@ -15,6 +15,7 @@ import platform
 import re
 import shutil
 import subprocess
+import sys
 from functools import lru_cache
 from pathlib import Path
 
@@ -238,3 +239,16 @@ class HostArtifact:
         finally:
             shutil.rmtree(work, ignore_errors=True)
         return done
+
+
+def main(argv: list[str]) -> int:
+    """`python -m infra.artifact lock`: regenerate requirements.lock (what `make lock` runs)."""
+    if argv != ["lock"]:
+        print("usage: python -m infra.artifact lock", file=sys.stderr)
+        return 2
+    uv = shutil.which("uv", path=str(Path(sys.executable).parent)) or shutil.which("uv") or "uv"
+    return subprocess.run(lock_command(uv), cwd=ROOT).returncode
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

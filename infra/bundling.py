@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import hashlib
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
@@ -44,7 +43,6 @@ from infra.artifact import (
     build_layer,
     compile_command,
     layer_requirements,
-    lock_command,
     pip_command,
     prune,
     target_python,
@@ -161,16 +159,3 @@ class FunctionCode(Construct):
                 ),
             ),
         )
-
-
-def main(argv: list[str]) -> int:
-    """`python -m infra.bundling lock`: regenerate requirements.lock (what `make lock` runs)."""
-    if argv != ["lock"]:
-        print("usage: python -m infra.bundling lock", file=sys.stderr)
-        return 2
-    uv = shutil.which("uv", path=str(Path(sys.executable).parent)) or shutil.which("uv") or "uv"
-    return subprocess.run(lock_command(uv), cwd=ROOT).returncode
-
-
-if __name__ == "__main__":
-    raise SystemExit(main(sys.argv[1:]))

@@ -249,3 +249,13 @@ def test_the_layer_lock_covers_what_the_functions_import(name):
     """A cheap guard beside the artifact test: the distributions behind the imports are locked."""
     distribution = {"jwt": "pyjwt"}.get(name, name)
     assert distribution in pins(LOCK.read_text())
+
+
+def test_deptry_knows_every_folder_of_functions_as_first_party():
+    """deptry checks functions/ against requirements.txt; a package it took for a third-party one would be
+    reported as undeclared (or hide a real missing requirement of the same name)."""
+    import tomllib
+
+    configured = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["deptry"]["known_first_party"]
+    packages = {p.parent.name for p in artifact.FUNCTIONS.glob("*/__init__.py")}
+    assert set(configured) == packages
