@@ -49,7 +49,6 @@ from inbox.model import (
     Direction,
     Message,
     Sender,
-    Status,
     Tab,
     repeats_of,
     utc_now,
@@ -264,15 +263,29 @@ class Inbox:
     # --- the system ------------------------------------------------------------------------
 
     def wake_up(self, hotel_id: str, conversation_id: str, hold_token: str) -> Outcome:
-        """The end of a hold: back to Open, unless the hold is stale (then nothing changes)."""
-        before = self.store.get_conversation(hotel_id, conversation_id)
-        outcome = apply(before, WakeUp(hold_token, self.clock()))
-        if not outcome.changed:
-            self.log("wake-up ignored", reason=outcome.ignored, hotel_id=hotel_id, conversation_id=conversation_id)
-            return outcome
-        after = self.store.commit(before, outcome.conversation, [outcome.activity])
-        self.on_transition(outcome.trigger)
-        return Outcome(after, outcome.activity, outcome.effects, outcome.trigger)
+        """The end of a hold: back to Open, unless the hold is stale (then nothing changes).
+
+        A change that wins the race against the wake-up (a new hold, a reply) is read again:
+        the fresh state decides, usually that this wake-up is now stale.
+        """
+        for attempt in range(self.WAKE_UP_ATTEMPTS):
+            before = self.store.get_conversation(hotel_id, conversation_id)
+            outcome = apply(before, WakeUp(hold_token, self.clock()))
+            if not outcome.changed:
+                self.log("wake-up ignored", reason=outcome.ignored, hotel_id=hotel_id,
+                         conversation_id=conversation_id)
+                return outcome
+            try:
+                after = self.store.commit(before, outcome.conversation, [outcome.activity])
+            except Conflict:
+                if attempt == self.WAKE_UP_ATTEMPTS - 1:
+                    raise
+                continue
+            self.on_transition(outcome.trigger)
+            return Outcome(after, outcome.activity, outcome.effects, outcome.trigger)
+        raise AssertionError("unreachable")
+
+    WAKE_UP_ATTEMPTS = 3
 
     # --- the one write path ------------------------------------------------------------------
 
@@ -282,16 +295,21 @@ class Inbox:
         messages = [self._outbound_message(before, outcome, effect)
                     for effect in outcome.effects if isinstance(effect, DeliverReply)]
         # The wake-up is scheduled before the hold is stored: if scheduling fails, nothing
-        # changes and the caller hears of it, so no conversation sleeps forever.
+        # changes and the caller hears of it, so no conversation sleeps forever. Each hold has
+        # its own schedule (named after its token), so concurrent requests never touch
+        # another's: the loser deletes only its own, the winner the hold it replaced.
         hold = next((e for e in outcome.effects if isinstance(e, ScheduleWakeUp)), None)
         if hold is not None:
             self._schedule(hotel_id, conversation_id, hold)
         try:
             after = self.store.commit(before, outcome.conversation, [outcome.activity] if outcome.activity else [],
                                       messages)
-        except Exception:
+        except DomainError:
+            # Refused for sure (another change came first): this hold was never stored.
+            # Any other failure may hide a stored commit: the schedule stays, since a stale
+            # wake-up changes nothing and a missing one would leave the hold for good.
             if hold is not None:
-                self._restore_schedule(before)
+                self._cancel(hotel_id, conversation_id, hold.hold_token)
             raise
         self.on_transition(outcome.trigger)
         self._after_commit(before, after, outcome, messages)
@@ -303,19 +321,15 @@ class Inbox:
         except Exception as error:
             raise SchedulingFailed("the wake-up could not be scheduled, so the conversation was not put on hold") from error
 
-    def _restore_schedule(self, before: Conversation) -> None:
-        """The hold was scheduled but not stored: put back the schedule the stored state expects."""
-        if before.status is Status.ON_HOLD and before.hold_until and before.hold_token:
-            self.scheduler.schedule(before.hotel_id, before.id, before.hold_until, before.hold_token)
-        else:
-            self.scheduler.cancel(before.hotel_id, before.id)
+    def _cancel(self, hotel_id: str, conversation_id: str, hold_token: str) -> None:
+        try:
+            self.scheduler.cancel(hotel_id, conversation_id, hold_token)
+        except Exception as error:  # a stale wake-up changes nothing, so this is safe to leave
+            self.log("could not cancel a wake-up", error=str(error), conversation_id=conversation_id)
 
     def _after_commit(self, before: Conversation, after: Conversation, outcome: Outcome, messages: list[Message]) -> None:
-        if any(isinstance(e, CancelWakeUp) for e in outcome.effects):
-            try:
-                self.scheduler.cancel(after.hotel_id, after.id)
-            except Exception as error:  # a stale wake-up changes nothing, so this is safe to leave
-                self.log("could not cancel a wake-up", error=str(error), conversation_id=after.id)
+        for cancel in (e for e in outcome.effects if isinstance(e, CancelWakeUp)):
+            self._cancel(after.hotel_id, after.id, cancel.hold_token)
         if after.channel not in self.channels_that_deliver or self.outbox is None:
             return
         for message in messages:
