@@ -146,7 +146,7 @@ _SIMPLE_TRIGGERS = {Close: "close", Reopen: "reopen", MarkSpam: "spam", MarkNotS
 
 @dataclass(frozen=True)
 class ScheduleWakeUp:
-    """Schedule the one-off wake-up of this hold (replacing any earlier one)."""
+    """Schedule the one-off wake-up of this hold (its own schedule, named after its token)."""
 
     until: datetime
     hold_token: str
@@ -154,7 +154,10 @@ class ScheduleWakeUp:
 
 @dataclass(frozen=True)
 class CancelWakeUp:
-    """Cancel the pending wake-up: the conversation left On hold before it fired."""
+    """Cancel the wake-up of the hold ``hold_token``: the conversation left On hold before it
+    fired, or a new hold replaced it."""
+
+    hold_token: str
 
 
 @dataclass(frozen=True)
@@ -282,8 +285,10 @@ def apply(conversation: Conversation, event: Event) -> Outcome:
     if isinstance(event, AgentReply):
         effects.append(DeliverReply(event.text, Sender.AGENT, event.actor))
 
-    if status is Status.ON_HOLD and row.to is not Status.ON_HOLD and trigger != "wake_up":
-        effects.append(CancelWakeUp())
+    # A fired wake-up deletes its own schedule; any other way out of a hold (or a new hold)
+    # cancels the old hold's wake-up, and only that one.
+    if status is Status.ON_HOLD and trigger != "wake_up" and conversation.hold_token:
+        effects.append(CancelWakeUp(conversation.hold_token))
     if isinstance(event, Hold):
         effects.append(ScheduleWakeUp(event.until, event.token))
     if (status in BOT_STATUSES) != (row.to in BOT_STATUSES):

@@ -87,8 +87,13 @@ class ConversationStore(Protocol):
 
 
 class WakeUpScheduler(Protocol):
-    """Wakes a held conversation at the end of its hold (one schedule per conversation)."""
+    """Wakes a held conversation at the end of its hold: one schedule per hold, named after
+    its token, so that concurrent holds of one conversation never replace each other's."""
 
-    def schedule(self, hotel_id: str, conversation_id: str, until: datetime, hold_token: str) -> None: ...
+    def schedule(self, hotel_id: str, conversation_id: str, until: datetime, hold_token: str) -> None:
+        """Create the hold's wake-up; doing it again for the same hold is fine."""
+        ...
 
-    def cancel(self, hotel_id: str, conversation_id: str) -> None: ...
+    def cancel(self, hotel_id: str, conversation_id: str, hold_token: str) -> None:
+        """Delete the hold's wake-up, and only that one; one already gone is fine."""
+        ...

@@ -1,4 +1,9 @@
-"""``EventBridgeWakeUpScheduler``: one one-off EventBridge Scheduler schedule per held conversation."""
+"""``EventBridgeWakeUpScheduler``: one one-off EventBridge Scheduler schedule per hold.
+
+Each hold has its own schedule, named after its token: two requests that hold one
+conversation at the same moment create two schedules, and the one whose hold is not stored
+deletes its own without touching the winner's.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +15,9 @@ from datetime import UTC, datetime, timedelta
 RETRY_POLICY = {"MaximumEventAgeInSeconds": 24 * 3600, "MaximumRetryAttempts": 185}
 
 
-def schedule_name(hotel_id: str, conversation_id: str) -> str:
-    """One name per conversation (so a new hold replaces the old): 1-64 of [A-Za-z0-9-_.]."""
-    digest = hashlib.sha256(f"{hotel_id}\x00{conversation_id}".encode()).hexdigest()[:48]
+def schedule_name(hotel_id: str, conversation_id: str, hold_token: str) -> str:
+    """One name per hold, the same each time it is asked for: 1-64 of [A-Za-z0-9-_.]."""
+    digest = hashlib.sha256(f"{hotel_id}\x00{conversation_id}\x00{hold_token}".encode()).hexdigest()[:48]
     return f"wake-{digest}"
 
 
@@ -33,26 +38,27 @@ class EventBridgeWakeUpScheduler:
             self._target["DeadLetterConfig"] = {"Arn": dead_letter_arn}
 
     def schedule(self, hotel_id: str, conversation_id: str, until: datetime, hold_token: str) -> None:
-        """Create the conversation's schedule, or replace it whole (AWS replaces every field)."""
-        request = {
-            "Name": schedule_name(hotel_id, conversation_id),
-            "GroupName": self._group,
-            "ScheduleExpression": at_expression(until),
-            "ScheduleExpressionTimezone": "UTC",
-            "FlexibleTimeWindow": {"Mode": "OFF"},
-            "ActionAfterCompletion": "DELETE",
-            "State": "ENABLED",
-            "Target": {**self._target, "Input": json.dumps(
-                {"hotel_id": hotel_id, "conversation_id": conversation_id, "hold_token": hold_token})},
-        }
+        """Create the hold's schedule. It exists already only when this very call was sent
+        before (a retried request): the same hold, so that is fine."""
         try:
-            self._client.create_schedule(**request)
+            self._client.create_schedule(
+                Name=schedule_name(hotel_id, conversation_id, hold_token),
+                GroupName=self._group,
+                ScheduleExpression=at_expression(until),
+                ScheduleExpressionTimezone="UTC",
+                FlexibleTimeWindow={"Mode": "OFF"},
+                ActionAfterCompletion="DELETE",
+                State="ENABLED",
+                Target={**self._target, "Input": json.dumps(
+                    {"hotel_id": hotel_id, "conversation_id": conversation_id, "hold_token": hold_token})},
+            )
         except self._client.exceptions.ConflictException:
-            self._client.update_schedule(**request)
+            pass
 
-    def cancel(self, hotel_id: str, conversation_id: str) -> None:
-        """Delete the conversation's schedule; one that already fired or never existed is fine."""
+    def cancel(self, hotel_id: str, conversation_id: str, hold_token: str) -> None:
+        """Delete the hold's schedule; one that already fired or never existed is fine."""
         try:
-            self._client.delete_schedule(Name=schedule_name(hotel_id, conversation_id), GroupName=self._group)
+            self._client.delete_schedule(Name=schedule_name(hotel_id, conversation_id, hold_token),
+                                         GroupName=self._group)
         except self._client.exceptions.ResourceNotFoundException:
             pass

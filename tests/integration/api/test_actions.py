@@ -50,7 +50,8 @@ def test_hold_schedules_a_one_off_wake_up(api, opened, region, store):
     assert reply.status == 200
     assert reply.json["status"] == "on_hold" and reply.json["hold_until"] == until.replace("Z", ".000Z")
     (schedule,) = schedules(region)
-    assert schedule["Name"] == schedule_name("h1", "c1")
+    token = store.get_conversation("h1", "c1").hold_token
+    assert schedule["Name"] == schedule_name("h1", "c1", token)
     assert schedule["ScheduleExpression"] == f"at({until[:-1]})"
     assert schedule["ScheduleExpressionTimezone"] == "UTC"
     assert schedule["FlexibleTimeWindow"] == {"Mode": "OFF"}
@@ -58,7 +59,6 @@ def test_hold_schedules_a_one_off_wake_up(api, opened, region, store):
     assert schedule["Target"]["Arn"] == WAKE_UP_ARN
     assert schedule["Target"]["RetryPolicy"]["MaximumRetryAttempts"] > 0
     assert schedule["Target"]["DeadLetterConfig"]["Arn"].endswith("lobby-scheduler-dlq")
-    token = store.get_conversation("h1", "c1").hold_token
     assert json.loads(schedule["Target"]["Input"]) == {"hotel_id": "h1", "conversation_id": "c1", "hold_token": token}
 
 

@@ -66,7 +66,7 @@ class InboxMachine(RuleBasedStateMachine):
             if isinstance(effect, ScheduleWakeUp):
                 self.scheduled_token = effect.hold_token
             if isinstance(effect, CancelWakeUp):
-                assert before.status is Status.ON_HOLD
+                assert before.status is Status.ON_HOLD and effect.hold_token == before.hold_token
                 self.scheduled_token = None
         if before.status is Status.ON_HOLD and self.conversation.status is not Status.ON_HOLD:
             self.scheduled_token = None

@@ -120,7 +120,7 @@ def test_wake_up_of_the_current_hold_opens_with_a_system_entry():
     assert outcome.conversation.status is O
     assert outcome.conversation.hold_until is None and outcome.conversation.hold_token is None
     assert outcome.activity.actor.type is ActorType.SYSTEM and outcome.activity.reason == "hold_expired"
-    assert CancelWakeUp() not in outcome.effects  # the schedule deletes itself once fired
+    assert not any(isinstance(e, CancelWakeUp) for e in outcome.effects)  # the schedule deletes itself once fired
 
 
 def test_hold_sets_until_and_a_fresh_token_and_schedules_it():
@@ -150,8 +150,13 @@ def test_hold_of_exactly_30_days_is_allowed():
 ])
 def test_leaving_on_hold_cancels_the_wake_up(event):
     outcome = apply(in_status(H), event)
-    assert CancelWakeUp() in outcome.effects
+    assert CancelWakeUp("tok-1") in outcome.effects
     assert outcome.conversation.hold_until is None
+
+
+def test_a_new_hold_cancels_the_wake_up_of_the_hold_it_replaces():
+    outcome = apply(in_status(H), Hold(AGENT, LATER + timedelta(hours=3), LATER, token="tok-2"))
+    assert outcome.effects[:2] == (CancelWakeUp("tok-1"), ScheduleWakeUp(LATER + timedelta(hours=3), "tok-2"))
 
 
 def test_agent_reply_on_hold_returns_to_open_and_delivers():
