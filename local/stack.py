@@ -334,14 +334,9 @@ class LocalStack:
     @staticmethod
     def _reset_functions() -> None:
         """Forget the settings and clients the functions built (they read os.environ once)."""
-        import sys
-
         from wiring import container
 
         container.reset()
-        authorizer = sys.modules.get("authorizer.handler")
-        if authorizer is not None:
-            authorizer.configure()
 
     def _remove_state(self) -> None:
         """Removes stack.json if this stack wrote it (another stack may have taken the folder since)."""

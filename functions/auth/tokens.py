@@ -3,32 +3,32 @@
 A token passes when its RS256 signature verifies with the pool's key named by its ``kid``,
 ``iss`` is the pool, ``aud`` is the console's app client, ``token_use`` is ``id`` and it has
 not expired (a small leeway absorbs clock skew). The agent's hotels come from the claim
-``custom:hotel_ids``.
+``custom:hotel_ids``, its role from ``custom:role`` (``admin`` or ``agent``; none is ``agent``).
 
-The key set is fetched with ``requests`` once per warm process. A token naming a key the
-set does not hold triggers one refetch (Cognito rotated its keys); when that refetch does
-not hold the key either, further unknown keys are refused without fetching for a while, so
-tokens with made-up ``kid``s cannot make every request fetch the key set.
+The key set is fetched by PyJWT's ``PyJWKClient`` and kept for ``lifespan`` seconds (then
+fetched again). A ``kid`` the cached set lacks makes one refetch (Cognito rotated its keys),
+but at most one per ``cooldown`` seconds after a successful fetch: tokens with made-up
+``kid``s cannot make every request fetch the key set. (PyJWKClient starts the cooldown at
+every successful fetch and not at a failed one, so while the key set is unreachable each
+unknown ``kid`` makes one attempt, bounded by ``timeout``.)
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from typing import Any
 
 import jwt
-import requests
+from jwt import PyJWKClient, PyJWKClientConnectionError, PyJWKClientError, PyJWKSetError
 
 from auth.principal import Principal
 from inbox.model import Actor, ActorType
 
 ALGORITHM = "RS256"
 HOTELS_CLAIM = "custom:hotel_ids"
+ROLE_CLAIM = "custom:role"
+ROLES = frozenset({"admin", "agent"})
+DEFAULT_ROLE = "agent"
 REQUIRED_CLAIMS = ["exp", "iat", "iss", "aud", "sub", "token_use"]
-DEFAULT_LEEWAY_SECONDS = 30
-DEFAULT_TIMEOUT_SECONDS = 3.0
-DEFAULT_REFETCH_COOLDOWN_SECONDS = 10.0
 
 
 class InvalidToken(Exception):
@@ -51,66 +51,29 @@ def issuer(region: str, user_pool_id: str) -> str:
     return f"https://cognito-idp.{region}.amazonaws.com/{user_pool_id}"
 
 
-class KeySet:
-    """A user pool's signing keys, fetched lazily and kept for the life of the process."""
-
-    def __init__(
-        self,
-        url: str,
-        *,
-        timeout: float = DEFAULT_TIMEOUT_SECONDS,
-        refetch_cooldown: float = DEFAULT_REFETCH_COOLDOWN_SECONDS,
-        session: requests.Session | None = None,
-        clock: Callable[[], float] = time.monotonic,
-    ):
-        if not url:
-            raise ValueError("the key set URL (setting jwks_url) is empty")
-        self.url = url
-        self._timeout = timeout
-        self._cooldown = refetch_cooldown
-        self._session = session
-        self._clock = clock
-        self._keys: jwt.PyJWKSet | None = None
-        self._fruitless_fetch_at: float | None = None  # when a fetch last lacked the kid asked for
-
-    def key(self, kid: str) -> jwt.PyJWK | None:
-        """The key with this id, or None. An id the cached set lacks makes one refetch,
-        unless a fetch lacked the id asked for less than ``refetch_cooldown`` seconds ago."""
-        if self._keys is not None:
-            found = _find(self._keys, kid)
-            if found is not None:
-                return found
-            if self._fruitless_fetch_at is not None and self._clock() - self._fruitless_fetch_at < self._cooldown:
-                return None
-        self._fruitless_fetch_at = self._clock()  # also when the fetch fails: no retry storm
-        self._keys = self._fetch()
-        found = _find(self._keys, kid)
-        if found is not None:
-            self._fruitless_fetch_at = None
-        return found
-
-    def _fetch(self) -> jwt.PyJWKSet:
-        if self._session is None:
-            self._session = requests.Session()
-        try:
-            response = self._session.get(self.url, timeout=self._timeout)
-            response.raise_for_status()
-            document: Any = response.json()
-        except (requests.RequestException, ValueError) as error:
-            raise KeySetUnavailable(f"cannot fetch the key set: {type(error).__name__}") from error
-        if not isinstance(document, dict):
-            raise KeySetUnavailable("the key set is not a JSON object")
-        try:
-            return jwt.PyJWKSet.from_dict(document)
-        except jwt.PyJWTError as error:
-            raise KeySetUnavailable(f"the key set holds no usable key: {error}") from error
+def key_set(url: str, *, lifespan: float, cooldown: float, timeout: float) -> PyJWKClient:
+    """The user pool's key set client (built once per warm process by the composition root)."""
+    if not url:
+        raise ValueError("the key set URL (setting jwks_url) is empty")
+    return PyJWKClient(url, cache_jwk_set=True, lifespan=lifespan, cooldown_duration=cooldown, timeout=timeout)
 
 
-def _find(keys: jwt.PyJWKSet, kid: str) -> jwt.PyJWK | None:
+def signing_key(keys: PyJWKClient, kid: str) -> jwt.PyJWK:
+    """The key named ``kid``: ``InvalidToken`` when the key set does not hold it,
+    ``KeySetUnavailable`` when the key set cannot be fetched or read."""
     try:
-        return keys[kid]
-    except KeyError:
-        return None
+        known = keys.get_signing_keys()  # the cached set, or a fetch once its lifespan is over
+    except (PyJWKClientError, PyJWKSetError) as error:  # unreachable, not JSON, or no usable key
+        raise KeySetUnavailable(f"cannot fetch the key set: {type(error).__name__}: {error}") from error
+    found = keys.match_kid(known, kid)
+    if found is not None:
+        return found
+    try:
+        return keys.get_signing_key(kid)  # one refetch for the unknown kid, unless within the cooldown
+    except (PyJWKClientConnectionError, PyJWKSetError) as error:
+        raise KeySetUnavailable(f"cannot fetch the key set: {type(error).__name__}: {error}") from error
+    except PyJWKClientError:
+        raise InvalidToken(f"no key with kid {kid!r} in the user pool's key set") from None
 
 
 def hotel_ids_from_claim(value: Any) -> frozenset[str]:
@@ -122,10 +85,16 @@ def hotel_ids_from_claim(value: Any) -> frozenset[str]:
     return frozenset(part.strip() for part in value.split(",") if part.strip())
 
 
+def role_from_claim(value: Any) -> str:
+    """``admin`` or ``agent``; no claim is ``agent``, and so is a value Lobby does not know
+    (least privilege: a mistyped role never grants more)."""
+    return value if isinstance(value, str) and value in ROLES else DEFAULT_ROLE
+
+
 class TokenVerifier:
     """Turns a console agent's ID token into a ``Principal``, or raises ``InvalidToken``."""
 
-    def __init__(self, keys: KeySet, issuer: str, audience: str, *, leeway: float = DEFAULT_LEEWAY_SECONDS):
+    def __init__(self, keys: PyJWKClient, issuer: str, audience: str, *, leeway: float = 30.0):
         if not issuer or not audience:
             raise ValueError("the token issuer and audience (settings token_issuer, token_audience) must be set")
         self.keys = keys
@@ -134,9 +103,12 @@ class TokenVerifier:
         self.leeway = leeway
 
     @classmethod
-    def from_settings(cls, settings, **options) -> TokenVerifier:
-        """A verifier for ``settings.jwks_url``, ``token_issuer`` and ``token_audience``."""
-        return cls(KeySet(settings.jwks_url), settings.token_issuer, settings.token_audience, **options)
+    def from_settings(cls, settings) -> TokenVerifier:
+        """A verifier for ``settings.jwks_url``, ``token_issuer`` and ``token_audience``, with the
+        key set's lifespan, refetch cooldown and timeout and the clock leeway from ``settings``."""
+        keys = key_set(settings.jwks_url, lifespan=settings.jwks_lifespan_seconds,
+                       cooldown=settings.jwks_refresh_cooldown_seconds, timeout=settings.jwks_timeout_seconds)
+        return cls(keys, settings.token_issuer, settings.token_audience, leeway=settings.token_leeway_seconds)
 
     def verify(self, token: str) -> Principal:
         try:
@@ -146,9 +118,7 @@ class TokenVerifier:
         kid = header.get("kid")
         if header.get("alg") != ALGORITHM or not isinstance(kid, str) or not kid:
             raise InvalidToken(f"unexpected token header (alg {header.get('alg')!r})")
-        key = self.keys.key(kid)
-        if key is None:
-            raise InvalidToken(f"no key with kid {kid!r} in the user pool's key set")
+        key = signing_key(self.keys, kid)
         try:
             claims = jwt.decode(
                 token, key, algorithms=[ALGORITHM], audience=self.audience, issuer=self.issuer,
@@ -166,6 +136,7 @@ class TokenVerifier:
             return Principal(
                 Actor(ActorType.AGENT, subject, name if isinstance(name, str) else None),
                 hotel_ids_from_claim(claims.get(HOTELS_CLAIM)),
+                role=role_from_claim(claims.get(ROLE_CLAIM)),
             )
         except ValueError as error:
             raise InvalidToken(str(error)) from None

@@ -15,7 +15,11 @@ Missing or invalid credentials raise ``Exception("Unauthorized")``, which API Ga
 answers with 401. A key set that cannot be fetched, or a failing table, raises anything
 else, which API Gateway answers with 500: an outage must not look like a bad password.
 
-Cold start: PyJWT and cryptography load on the first token, pynamodb on the first key.
+Its token verifier, partner key store and settings come from the composition root
+(``wiring.container``), built on first use and kept while the process is warm.
+
+Cold start: importing this module loads the logger only (no Tracer, no Metrics, no pydantic);
+PyJWT and cryptography load on the first token, pynamodb and boto3 on the first key.
 """
 
 from __future__ import annotations
@@ -28,49 +32,13 @@ from aws_lambda_powertools.logging import correlation_paths
 from auth.principal import Principal
 from inbox.model import Actor, ActorType
 from wiring.observability import logger
+from wiring.settings import settings
 
 UNAUTHORIZED = "Unauthorized"  # the exact message API Gateway turns into 401
-
-# Built on first use and kept while the process is warm (see ``configure``).
-_services: dict[str, Any] = {}
 
 
 class _Denied(Exception):
     """Why a request gets 401 (logged; never holds the token or the key)."""
-
-
-def configure(settings=None, *, verifier=None, store=None) -> None:
-    """Replace the services this process has built: the settings, the token verifier and
-    the partner key store. Anything not given is built from the settings on first use.
-    For tests and the local stack; in Lambda everything comes from the environment."""
-    _services.clear()
-    given = {"settings": settings, "verifier": verifier, "store": store}
-    _services.update({name: service for name, service in given.items() if service is not None})
-
-
-def _settings():
-    if "settings" not in _services:
-        from wiring.settings import settings
-
-        _services["settings"] = settings()
-    return _services["settings"]
-
-
-def _verifier():
-    if "verifier" not in _services:
-        from auth.tokens import TokenVerifier
-
-        _services["verifier"] = TokenVerifier.from_settings(_settings())
-    return _services["verifier"]
-
-
-def _store():
-    if "store" not in _services:
-        from store.dynamo import DynamoStore
-
-        settings = _settings()
-        _services["store"] = DynamoStore(settings.table_name, settings.region, settings.aws_endpoint_url)
-    return _services["store"]
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST, clear_state=True)
@@ -93,16 +61,17 @@ def _authorize(event: Mapping[str, Any]) -> dict:
     if authorization is not None:
         principal = _agent(_bearer_token(authorization))
         answer = _allow(principal, resource)
-        if _settings().console_usage_key:
+        usage_key = settings().console_usage_key
+        if usage_key:
             # The API's key source is AUTHORIZER: agents are metered by the console's usage plan.
-            answer["usageIdentifierKey"] = _settings().console_usage_key
+            answer["usageIdentifierKey"] = usage_key
     elif api_key is not None:
         principal = _partner(api_key)
         answer = _allow(principal, resource)
         answer["usageIdentifierKey"] = api_key
     else:
         raise _Denied("no credentials")
-    logger.info("Request allowed", extra={"actor_type": principal.actor.type.value,
+    logger.info("Request allowed", extra={"actor_type": principal.actor.type.value, "role": principal.role,
                                            "actor_id": principal.actor.id, "hotel_count": len(principal.hotel_ids)})
     return answer
 
@@ -125,9 +94,10 @@ def _bearer_token(authorization: str) -> str:
 
 def _agent(token: str) -> Principal:
     from auth.tokens import InvalidToken, KeySetUnavailable
+    from wiring.container import token_verifier
 
     try:
-        return _verifier().verify(token)
+        return token_verifier().verify(token)
     except InvalidToken as error:
         raise _Denied(f"invalid ID token: {error}") from None
     except KeySetUnavailable:
@@ -137,10 +107,11 @@ def _agent(token: str) -> Principal:
 
 def _partner(api_key: str) -> Principal:
     from auth.keys import hash_api_key, looks_like_api_key
+    from wiring.container import store
 
     if not looks_like_api_key(api_key):
         raise _Denied("malformed API key")
-    found = _store().find_partner_key(hash_api_key(api_key))
+    found = store().find_partner_key(hash_api_key(api_key))
     if found is None:
         raise _Denied("unknown API key")
     return Principal(Actor(ActorType.PARTNER, found.partner_id, found.name), found.hotel_ids)

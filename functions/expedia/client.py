@@ -217,6 +217,7 @@ class ExpediaClient:
         timeout: float = 5.0,
         session: requests.Session | None = None,
         *,
+        connect_timeout: float | None = None,
         retries: int = 3,
         graphql_retries: int = 2,
         backoff_factor: float = 0.5,
@@ -230,7 +231,8 @@ class ExpediaClient:
         self.token_url = token_url
         self._client_id = client_id
         self._client_secret = client_secret
-        self.timeout = timeout
+        self.timeout = timeout  # seconds to wait for each read of an answer
+        self.connect_timeout = timeout if connect_timeout is None else connect_timeout
         self._token_leeway = token_leeway
         self._clock = clock
         self._token: str | None = None
@@ -346,7 +348,7 @@ class ExpediaClient:
                 self.graphql_url,
                 json=body,
                 headers={"Authorization": f"Bearer {token}", "Accept": "application/json"},
-                timeout=(self.timeout, self.timeout),
+                timeout=(self.connect_timeout, self.timeout),
             )
         except requests.RequestException as exc:
             raise ExpediaUnavailable(f"Expedia GraphQL unreachable: {exc.__class__.__name__}") from exc
@@ -413,7 +415,7 @@ class ExpediaClient:
                 data={"grant_type": "client_credentials"},
                 auth=(self._client_id, self._client_secret),
                 headers={"Accept": "application/json"},
-                timeout=(self.timeout, self.timeout),
+                timeout=(self.connect_timeout, self.timeout),
             )
         except requests.RequestException as exc:
             raise ExpediaUnavailable(f"Expedia token endpoint unreachable: {exc.__class__.__name__}") from exc

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import cache, lru_cache
+from typing import Any
 
 from wiring.settings import settings
 
@@ -20,13 +22,34 @@ class _Lazy:
         return getattr(self._target, name)
 
 
+class _Current:
+    """Asks ``factory`` for the adapter at every use: it answers from its own cache, and a new
+    adapter once what it depends on changed (the Expedia client after a rotated secret)."""
+
+    def __init__(self, factory: Callable[[], Any]):
+        self._factory = factory
+
+    def __getattr__(self, name):
+        return getattr(self._factory(), name)
+
+
+def aws_client_config():
+    """The botocore ``Config`` of every boto3 client: Lobby's timeouts and retries."""
+    from botocore.config import Config
+
+    config = settings()
+    return Config(connect_timeout=config.aws_connect_timeout_seconds, read_timeout=config.aws_read_timeout_seconds,
+                  retries={"mode": "standard", "total_max_attempts": config.aws_max_attempts})
+
+
 @cache
 def client(service: str):
     """One boto3 client per service for the warm function's life."""
     import boto3
 
     config = settings()
-    return boto3.client(service, region_name=config.region, endpoint_url=config.aws_endpoint_url)
+    return boto3.client(service, region_name=config.region, endpoint_url=config.aws_endpoint_url,
+                        config=aws_client_config())
 
 
 @lru_cache(maxsize=1)
@@ -34,7 +57,11 @@ def store():
     from store.dynamo import DynamoStore
 
     config = settings()
-    return DynamoStore(config.table_name, config.region, config.aws_endpoint_url, on_unreadable=_report_unreadable)
+    return DynamoStore(config.table_name, config.region, config.aws_endpoint_url,
+                       connect_timeout_seconds=config.aws_connect_timeout_seconds,
+                       read_timeout_seconds=config.aws_read_timeout_seconds,
+                       max_retry_attempts=config.aws_max_attempts - 1,  # pynamodb counts the retries only
+                       on_unreadable=_report_unreadable)
 
 
 def _report_unreadable(key: str, error: Exception) -> None:
@@ -45,6 +72,14 @@ def _report_unreadable(key: str, error: Exception) -> None:
 
     logger.warning("unreadable item", extra={"item_key": key, "error": str(error)})
     metrics.add_metric(name="Store.unreadable_item", unit=MetricUnit.Count, value=1)
+
+
+@lru_cache(maxsize=1)
+def token_verifier():
+    """The console agents' ID token verifier (the authorizer's token path)."""
+    from auth.tokens import TokenVerifier
+
+    return TokenVerifier.from_settings(settings())
 
 
 def _scheduler():
@@ -82,20 +117,39 @@ def inbox():
 
 
 @lru_cache(maxsize=1)
+def secrets():
+    """Powertools' Secrets Manager provider on our client; it caches each value for ``max_age``."""
+    from aws_lambda_powertools.utilities.parameters import SecretsProvider
+
+    return SecretsProvider(boto3_client=client("secretsmanager"))
+
+
 def expedia_credentials():
+    """Lobby's Expedia credentials, read again once ``expedia_secret_max_age_seconds`` have passed,
+    so a rotated secret is in use within that time, without a redeploy."""
     from expedia.credentials import ExpediaCredentials
 
-    return ExpediaCredentials.from_secret(client("secretsmanager"), settings().expedia_secret_arn)
+    config = settings()
+    value = secrets().get(config.expedia_secret_arn, max_age=config.expedia_secret_max_age_seconds, transform="json")
+    return ExpediaCredentials.from_value(value)
 
 
 @lru_cache(maxsize=1)
-def expedia_client():
+def _expedia_client_for(credentials):
     from expedia.client import ExpediaClient
 
-    config, credentials = settings(), expedia_credentials()
+    config = settings()
     return ExpediaClient(config.expedia_graphql_url, config.expedia_token_url, credentials.client_id,
-                         credentials.client_secret, backoff_factor=config.expedia_backoff_seconds,
+                         credentials.client_secret, timeout=config.expedia_read_timeout_seconds,
+                         connect_timeout=config.expedia_connect_timeout_seconds,
+                         backoff_factor=config.expedia_backoff_seconds,
                          backoff_jitter=config.expedia_backoff_seconds / 2)
+
+
+def expedia_client():
+    """The Expedia client for the current credentials: the same one (its session, its token)
+    until the secret changes, then a new one with the new credentials."""
+    return _expedia_client_for(expedia_credentials())
 
 
 @lru_cache(maxsize=1)
@@ -103,7 +157,7 @@ def expedia_ingest():
     from expedia.ingest import ExpediaIngest
     from wiring.observability import logger
 
-    return ExpediaIngest(inbox(), store(), _Lazy(expedia_client),
+    return ExpediaIngest(inbox(), store(), _Current(expedia_client),
                          log=lambda message, **fields: logger.info(message, extra=fields))
 
 
@@ -111,10 +165,11 @@ def expedia_ingest():
 def expedia_sender():
     from expedia.sender import ExpediaSender
 
-    return ExpediaSender(store(), _Lazy(expedia_client))
+    return ExpediaSender(store(), _Current(expedia_client))
 
 
 def reset() -> None:
     """Forget everything built so far (tests and the local stack change settings between runs)."""
-    for cached in (settings, client, store, inbox, expedia_credentials, expedia_client, expedia_ingest, expedia_sender):
+    for cached in (settings, client, store, token_verifier, inbox, secrets, _expedia_client_for, expedia_ingest,
+                   expedia_sender):
         cached.cache_clear()

@@ -251,7 +251,7 @@ def test_environment_names_are_settings_the_functions_read():
     """Every variable the stack sets for these functions is a field of wiring.settings.Settings."""
     from wiring.settings import Settings
 
-    fields = {name.upper() for name in Settings.model_fields}
+    fields = {name.upper() for name in Settings.names()}
     for name in ("TABLE_NAME", "EXPEDIA_EVENTS_QUEUE_URL", "EXPEDIA_SECRET_ARN", "EXPEDIA_GRAPHQL_URL",
                  "EXPEDIA_TOKEN_URL", "OUTBOUND_QUEUE_URL", "SCHEDULE_GROUP", "OUTBOUND_DLQ_URL",
                  "OUTBOUND_MAX_RECEIVES", "CONSOLE_ORIGIN"):

@@ -1,14 +1,17 @@
 """Helpers for the authorizer tests: API Gateway's REQUEST authorizer events, a Lambda
-context, Cognito logins, and tokens signed with moto's own key (to change one claim)."""
+context, Cognito logins, tokens signed with moto's own key (to change one claim), and key set
+endpoints served over loopback."""
 
 from __future__ import annotations
 
 import json
+import threading
+import time
 import uuid
 from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import jwt
-import requests
 from moto.utilities.utils import load_resource
 
 from authorizer import handler as authorizer
@@ -32,7 +35,8 @@ def make_pool(cognito, name: str) -> Pool:
     """A user pool like the console's: custom attribute hotel_ids, a password-auth client."""
     pool_id = cognito.create_user_pool(
         PoolName=name,
-        Schema=[{"Name": "hotel_ids", "AttributeDataType": "String", "Mutable": True}],
+        Schema=[{"Name": "hotel_ids", "AttributeDataType": "String", "Mutable": True},
+                {"Name": "role", "AttributeDataType": "String", "Mutable": True}],
     )["UserPool"]["Id"]
     return Pool(pool_id, make_client(cognito, pool_id, "console"))
 
@@ -41,7 +45,7 @@ def make_client(cognito, pool_id: str, name: str) -> str:
     return cognito.create_user_pool_client(
         UserPoolId=pool_id, ClientName=name,
         ExplicitAuthFlows=["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
-        ReadAttributes=["email", "name", "custom:hotel_ids"],
+        ReadAttributes=["email", "name", "custom:hotel_ids", "custom:role"],
     )["UserPoolClient"]["ClientId"]
 
 
@@ -115,43 +119,64 @@ def resign(token: str, **changes) -> str:
     return jwt.encode(claims, moto_signing_key(), algorithm="RS256", headers={"kid": kid})
 
 
-class Response:
-    def __init__(self, document):
-        self._document = document
-
-    def raise_for_status(self) -> None:
-        pass
-
-    def json(self):
-        return self._document
-
-
-class CountingSession(requests.Session):
-    """A real session (moto answers it inside mock_aws) that counts the key set fetches."""
-
-    def __init__(self):
-        super().__init__()
-        self.fetches: list[str] = []
-
-    def get(self, url, **kwargs):
-        self.fetches.append(url)
-        return super().get(url, **kwargs)
-
-
-class ScriptedSession:
-    """Answers the key set fetches in turn with the given documents or exceptions."""
+class KeySetServer:
+    """A key set endpoint on loopback that answers in turn with the given answers (the last one
+    repeats) and counts its fetches: a JWKS document (dict or list, sent as JSON), an HTTP status
+    (int), or ``("slow", seconds, document)``. PyJWKClient fetches with urllib, which moto does
+    not intercept, so scripted key sets are served over real HTTP, as Cognito serves them."""
 
     def __init__(self, *answers):
         self.answers = list(answers)
         self.fetches = 0
+        server = self
 
-    def get(self, url, timeout=None):
-        assert timeout is not None and timeout <= 10, "the key set fetch must time out quickly"
-        answer = self.answers[min(self.fetches, len(self.answers) - 1)]
-        self.fetches += 1
-        if isinstance(answer, Exception):
-            raise answer
-        return Response(json.loads(json.dumps(answer)))
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self):
+                answer = server.answers[min(server.fetches, len(server.answers) - 1)]
+                server.fetches += 1
+                if isinstance(answer, tuple) and answer[0] == "slow":
+                    time.sleep(answer[1])
+                    answer = answer[2]
+                if isinstance(answer, int):
+                    self.send_response(answer)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                body = json.dumps(answer).encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                try:
+                    self.wfile.write(body)
+                except OSError:
+                    pass  # the client gave up waiting (a "slow" answer)
+
+            def log_message(self, *args):
+                pass
+
+        self._http = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self._http.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self._http.server_address[1]}/pool/.well-known/jwks.json"
+        self._thread = threading.Thread(target=self._http.serve_forever, daemon=True)
+        self._thread.start()
+
+    def close(self) -> None:
+        self._http.shutdown()
+        self._http.server_close()
+
+
+class Clock:
+    """Stands in for ``time.monotonic`` in PyJWT's key set cache, so tests move time forward."""
+
+    def __init__(self, now: float = 1000.0):
+        self.now = now
+
+    def monotonic(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
 
 
 class Authorizer:

@@ -15,15 +15,11 @@ from pathlib import Path
 import boto3
 import jwt
 import pytest
-import requests
 from auth_helpers import (
     AGENT_EMAIL,
     AGENT_NAME,
     PASSWORD,
-    Authorizer,
-    CountingSession,
     LambdaContext,
-    ScriptedSession,
     bearer,
     claims_of,
     login,
@@ -32,19 +28,23 @@ from auth_helpers import (
     resign,
     stage_arn,
 )
+from conversations_helpers import RequestCounter
 from cryptography.hazmat.primitives.asymmetric import rsa
 
 from admin import create_partner_key
 from admin.__main__ import main as admin_main
 from auth.keys import hash_api_key, new_api_key
 from auth.principal import Principal
-from auth.tokens import KeySet, KeySetUnavailable, TokenVerifier
+from auth.tokens import KeySetUnavailable
 from authorizer import handler as authorizer
 from inbox.ports import Hotel, PartnerKey
 from store import keys as store_keys
+from wiring import container
+from wiring.settings import Settings
 
 REPO = Path(__file__).resolve().parents[3]
 KEY_SHAPE = re.compile(r"lby_[A-Za-z0-9_-]{40}")
+AUTHORIZER_TIMEOUT_SECONDS = 10  # infra/api.py
 
 
 def allowed_everywhere_on_the_stage(answer: dict, region: str, stage: str = "prod") -> bool:
@@ -63,7 +63,7 @@ def test_a_valid_id_token_is_allowed_on_the_whole_stage_with_the_agents_hotels(a
 
     assert allowed_everywhere_on_the_stage(answer, region)
     assert answer["context"] == {"actor_type": "agent", "actor_id": agent_sub, "actor_name": AGENT_NAME,
-                                 "hotel_ids": "h-lumiere,h-rivage"}
+                                 "hotel_ids": "h-lumiere,h-rivage", "role": "agent"}
     assert answer["principalId"] == f"agent:{agent_sub}"
     assert "usageIdentifierKey" not in answer
     principal = Principal.from_context(answer["context"])
@@ -220,12 +220,7 @@ def test_a_request_without_a_method_arn_is_refused(authorize, agent_tokens, regi
         authorizer.handler(event, LambdaContext())
 
 
-# --- the key set: fetched once, refetched for an unknown kid, an outage is not a 401 --------------------
-
-
-def verifier_with(settings, session, **options) -> TokenVerifier:
-    return TokenVerifier(KeySet(settings.jwks_url, session=session, **options), settings.token_issuer,
-                         settings.token_audience)
+# --- the key set: PyJWKClient's cache, one refetch per cooldown for unknown kids, an outage is not a 401 --
 
 
 def token_signed_by_a_stranger(agent_tokens, kid: str = "rotated-key-2") -> tuple[str, dict]:
@@ -237,83 +232,145 @@ def token_signed_by_a_stranger(agent_tokens, kid: str = "rotated-key-2") -> tupl
     return token, public_jwk
 
 
-def test_the_key_set_is_fetched_once_per_warm_process(settings, authorize, agent_tokens):
-    session = CountingSession()
-    authorizer.configure(settings, verifier=verifier_with(settings, session))
+def test_moto_tokens_verify_against_moto_servers_key_set_over_http(settings, authorize, agent_tokens, moto_endpoint):
+    """Control for the scripted endpoints below: the verifier fetches the real endpoint with urllib."""
+    assert settings.jwks_url.startswith(moto_endpoint)
 
-    for _ in range(3):
-        authorize(bearer(agent_tokens["IdToken"]))
-
-    assert session.fetches == [settings.jwks_url]
-
-
-def test_a_token_with_an_unknown_kid_makes_one_refetch_then_is_refused(settings, authorize, agent_tokens):
-    session = CountingSession()
-    authorizer.configure(settings, verifier=verifier_with(settings, session))
-    authorize(bearer(agent_tokens["IdToken"]))
-    stranger, _ = token_signed_by_a_stranger(agent_tokens)
-
-    assert authorize.denies(bearer(stranger))
-    assert len(session.fetches) == 2  # the cached set, then one refetch looking for the key
-    assert authorize.denies(bearer(token_signed_by_a_stranger(agent_tokens, kid="made-up")[0]))
-    assert len(session.fetches) == 2  # another unknown kid right after does not fetch again
     assert authorize(bearer(agent_tokens["IdToken"]))["context"]["actor_type"] == "agent"
 
 
-def test_unknown_kids_may_trigger_a_refetch_again_after_the_cooldown(settings, authorize, agent_tokens):
-    session, clock = CountingSession(), [1000.0]
-    authorizer.configure(settings, verifier=verifier_with(settings, session, refetch_cooldown=10,
-                                                           clock=lambda: clock[0]))
-    stranger, _ = token_signed_by_a_stranger(agent_tokens)
-    assert authorize.denies(bearer(stranger))  # the first fetch lacks the kid
-    clock[0] += 9
-    assert authorize.denies(bearer(stranger))
-    assert len(session.fetches) == 1  # within the cooldown: no fetch
-    clock[0] += 2
+def test_the_key_set_is_fetched_once_while_its_lifespan_lasts(configure, key_set_server, moto_keys, clock,
+                                                               authorize, agent_tokens):
+    endpoint = key_set_server(moto_keys)
+    configure(jwks_url=endpoint.url, jwks_lifespan_seconds=300)
 
-    assert authorize.denies(bearer(stranger))
-    assert len(session.fetches) == 2
+    for _ in range(3):
+        authorize(bearer(agent_tokens["IdToken"]))
+        clock.advance(99)
 
-
-def test_a_rotated_key_is_picked_up_without_a_cold_start(settings, authorize, agent_tokens):
-    moto_keys = requests.get(settings.jwks_url, timeout=2).json()
-    rotated_token, rotated_jwk = token_signed_by_a_stranger(agent_tokens)
-    session = ScriptedSession(moto_keys, {"keys": moto_keys["keys"] + [rotated_jwk]})
-    authorizer.configure(settings, verifier=verifier_with(settings, session))
+    assert endpoint.fetches == 1
+    clock.advance(10)  # 307 s after the fetch
     authorize(bearer(agent_tokens["IdToken"]))
+    assert endpoint.fetches == 2
+
+
+def test_unknown_kids_make_at_most_one_refetch_per_cooldown(configure, key_set_server, moto_keys, clock, authorize,
+                                                            agent_tokens):
+    endpoint = key_set_server(moto_keys)
+    configure(jwks_url=endpoint.url, jwks_refresh_cooldown_seconds=10)
+    authorize(bearer(agent_tokens["IdToken"]))
+    stranger, _ = token_signed_by_a_stranger(agent_tokens)
+
+    assert authorize.denies(bearer(stranger))
+    assert endpoint.fetches == 1  # within the cooldown that the first fetch started: no fetch
+    clock.advance(11)
+    assert authorize.denies(bearer(stranger))
+    assert endpoint.fetches == 2  # one refetch looking for the key
+    for kid in ("made-up-1", "made-up-2", "made-up-3"):
+        assert authorize.denies(bearer(token_signed_by_a_stranger(agent_tokens, kid=kid)[0]))
+    assert endpoint.fetches == 2  # a flood of made-up kids right after fetches nothing
+    assert authorize(bearer(agent_tokens["IdToken"]))["context"]["actor_type"] == "agent"
+
+
+def test_a_rotated_key_is_picked_up_without_a_cold_start(configure, key_set_server, moto_keys, clock, authorize,
+                                                         agent_tokens):
+    rotated_token, rotated_jwk = token_signed_by_a_stranger(agent_tokens)
+    endpoint = key_set_server(moto_keys, {"keys": [*moto_keys["keys"], rotated_jwk]})
+    configure(jwks_url=endpoint.url, jwks_refresh_cooldown_seconds=10)
+    authorize(bearer(agent_tokens["IdToken"]))
+    clock.advance(11)
 
     answer = authorize(bearer(rotated_token))
 
     assert answer["context"]["actor_type"] == "agent"
-    assert session.fetches == 2
+    assert endpoint.fetches == 2
+    assert authorize(bearer(agent_tokens["IdToken"]))["context"]["actor_type"] == "agent"
+    assert endpoint.fetches == 2
 
 
-@pytest.mark.parametrize("failure", [
-    requests.ConnectionError("unreachable"),
-    requests.Timeout("too slow"),
+@pytest.mark.parametrize("answer", [
+    503,
+    ("slow", 1.0, None),  # slower than the key set timeout below
     ["not", "a", "key", "set"],
     {"keys": []},
-])
-def test_an_unavailable_key_set_is_a_server_error_not_a_401(settings, authorize, agent_tokens, failure):
-    authorizer.configure(settings, verifier=verifier_with(settings, ScriptedSession(failure)))
+    {"keys": [{"kty": "RSA", "kid": "broken"}]},
+], ids=["unavailable", "too-slow", "not-an-object", "no-keys", "unusable-key"])
+def test_an_unavailable_key_set_is_a_server_error_not_a_401(configure, key_set_server, authorize, agent_tokens,
+                                                            answer):
+    configure(jwks_url=key_set_server(answer).url, jwks_timeout_seconds=0.2)
 
     with pytest.raises(KeySetUnavailable):
         authorize(bearer(agent_tokens["IdToken"]))
 
 
-def test_during_an_outage_known_keys_still_verify_and_unknown_kids_do_not_hammer_the_key_set(
-        settings, authorize, agent_tokens):
-    moto_keys = requests.get(settings.jwks_url, timeout=2).json()
-    session = ScriptedSession(moto_keys, requests.ConnectionError("key set down"))
-    authorizer.configure(settings, verifier=verifier_with(settings, session))
+def test_an_unreachable_key_set_is_a_server_error_not_a_401(configure, key_set_server, authorize, agent_tokens):
+    endpoint = key_set_server({"keys": []})
+    endpoint.close()  # nothing listens there any more
+    configure(jwks_url=endpoint.url)
+
+    with pytest.raises(KeySetUnavailable):
+        authorize(bearer(agent_tokens["IdToken"]))
+
+
+def test_during_an_outage_known_keys_still_verify_and_unknown_kids_within_the_cooldown_fetch_nothing(
+        configure, key_set_server, moto_keys, clock, authorize, agent_tokens):
+    endpoint = key_set_server(moto_keys, 503)
+    configure(jwks_url=endpoint.url, jwks_refresh_cooldown_seconds=10)
     authorize(bearer(agent_tokens["IdToken"]))
     stranger, _ = token_signed_by_a_stranger(agent_tokens)
 
-    with pytest.raises(KeySetUnavailable):
-        authorize(bearer(stranger))
     assert authorize.denies(bearer(stranger))  # within the cooldown: refused without fetching
-    assert session.fetches == 2
-    assert authorize(bearer(agent_tokens["IdToken"]))["context"]["actor_type"] == "agent"
+    assert endpoint.fetches == 1
+    clock.advance(11)
+    with pytest.raises(KeySetUnavailable):  # the refetch fails: a server error, not a 401
+        authorize(bearer(stranger))
+    assert endpoint.fetches == 2
+    assert authorize(bearer(agent_tokens["IdToken"]))["context"]["actor_type"] == "agent"  # the cached set
+    assert endpoint.fetches == 2
+
+
+def test_the_key_set_client_gets_its_lifespan_cooldown_and_timeout_from_the_settings(configure, settings):
+    settings = configure(jwks_lifespan_seconds=120, jwks_refresh_cooldown_seconds=7, jwks_timeout_seconds=1.5,
+                         token_leeway_seconds=12)
+
+    verifier = container.token_verifier()
+
+    assert verifier.keys.uri == settings.jwks_url
+    assert verifier.keys.jwk_set_cache.lifespan == 120
+    assert verifier.keys.cooldown_duration == 7
+    assert verifier.keys.timeout == 1.5
+    assert verifier.leeway == 12
+    assert container.token_verifier() is verifier  # built once per warm process
+
+
+def test_the_production_key_set_settings_bound_refetches_and_end_well_within_the_authorizers_timeout():
+    defaults = Settings()
+
+    assert defaults.jwks_lifespan_seconds == 300  # a removed key stops verifying within 5 minutes
+    assert 0 < defaults.jwks_refresh_cooldown_seconds <= 30
+    assert defaults.jwks_timeout_seconds < AUTHORIZER_TIMEOUT_SECONDS
+
+
+# --- the agent's role ---------------------------------------------------------------------------------
+
+
+def test_an_agents_role_comes_from_the_custom_role_claim(authorize, cognito, pool, agent_sub):
+    cognito.admin_update_user_attributes(UserPoolId=pool.id, Username=AGENT_EMAIL,
+                                         UserAttributes=[{"Name": "custom:role", "Value": "admin"}])
+    token = login(cognito, pool.client_id, AGENT_EMAIL)["IdToken"]
+
+    answer = authorize(bearer(token))
+
+    assert answer["context"]["role"] == "admin"
+    assert Principal.from_context(answer["context"]).is_admin
+
+
+@pytest.mark.parametrize("claim, role", [(None, "agent"), ("agent", "agent"), ("owner", "agent"), ("ADMIN", "agent"),
+                                         (["admin"], "agent")])
+def test_a_missing_or_unknown_role_is_the_least_privileged_one(authorize, agent_tokens, claim, role):
+    token = resign(agent_tokens["IdToken"], **{"custom:role": claim})
+
+    assert authorize(bearer(token))["context"]["role"] == role
 
 
 # --- partners -----------------------------------------------------------------------------------------
@@ -324,7 +381,7 @@ def test_a_partner_key_is_allowed_with_the_partner_context_and_its_usage_key(aut
 
     assert allowed_everywhere_on_the_stage(answer, region)
     assert answer["context"] == {"actor_type": "partner", "actor_id": "acme", "actor_name": "Acme Channel Manager",
-                                 "hotel_ids": "h-lumiere"}
+                                 "hotel_ids": "h-lumiere", "role": ""}
     assert answer["principalId"] == "partner:acme"
     assert answer["usageIdentifierKey"] == partner_key
 
@@ -334,20 +391,17 @@ def test_the_api_key_header_is_found_whatever_its_case(authorize, partner_key, n
     assert authorize({name: partner_key})["context"]["actor_id"] == "acme"
 
 
-def test_a_partner_key_costs_one_get_item_and_a_malformed_one_none(settings, store, requests_sent, partner_key,
-                                                                     region):
-    authorizer.configure(settings, store=store)
-    try:
-        requests_sent.calls.clear()
-        Authorizer(region)({"x-api-key": partner_key})
-        assert requests_sent.counts == {"GetItem": 1}
+def test_a_partner_key_costs_one_get_item_and_a_malformed_one_none(authorize, partner_key):
+    requests_sent = RequestCounter()
+    requests_sent.attach(container.store())  # the store the authorizer gets from the composition root
 
-        requests_sent.calls.clear()
-        assert Authorizer(region).denies({"x-api-key": "lby_short"})
-        assert Authorizer(region).denies({"x-api-key": partner_key + "x"})
-        assert requests_sent.counts == {}
-    finally:
-        authorizer.configure()
+    authorize({"x-api-key": partner_key})
+    assert requests_sent.counts == {"GetItem": 1}
+
+    requests_sent.calls.clear()
+    assert authorize.denies({"x-api-key": "lby_short"})
+    assert authorize.denies({"x-api-key": partner_key + "x"})
+    assert requests_sent.counts == {}
 
 
 def test_an_unknown_key_is_refused(authorize, partner_key):
@@ -390,13 +444,17 @@ def test_logs_say_why_but_never_hold_the_token_or_the_key(authorize, agent_token
 # --- cold start ---------------------------------------------------------------------------------------
 
 
-def test_importing_the_authorizer_loads_neither_pyjwt_nor_pynamodb():
-    code = ("import sys, authorizer.handler; "
-            "print(','.join(m for m in ('jwt', 'cryptography', 'pynamodb', 'requests', 'boto3') if m in sys.modules))")
-    env = {**os.environ, "PYTHONPATH": str(REPO / "functions")}
+def test_importing_the_authorizer_builds_no_tracer_or_metrics_and_loads_no_pydantic_pyjwt_or_pynamodb():
+    heavy = ("jwt", "cryptography", "pynamodb", "requests", "boto3", "pydantic", "aws_xray_sdk")
+    code = ("import sys, authorizer.handler, wiring.observability as o; "
+            f"print(','.join(m for m in {heavy!r} if m in sys.modules)); "
+            "print(o._tracer.cache_info().currsize, o._metrics.cache_info().currsize)")
+    # As in Lambda, where tracing is on: a Tracer built anywhere on the import path would load the X-Ray SDK.
+    env = {**os.environ, "PYTHONPATH": str(REPO / "functions"), "AWS_LAMBDA_FUNCTION_NAME": "lobby-authorizer",
+           "LAMBDA_TASK_ROOT": str(REPO / "functions"), "POWERTOOLS_TRACE_DISABLED": "false"}
     loaded = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
 
-    assert loaded.stdout.strip() == ""
+    assert loaded.stdout.splitlines() == ["", "0 0"]
 
 
 # --- the admin command ---------------------------------------------------------------------------------
@@ -519,15 +577,12 @@ def test_admin_runs_as_a_module_from_the_repository_root():
     assert "create-partner-key" in shown.stdout and "create-agent" in shown.stdout
 
 
-def test_agents_are_metered_by_the_console_usage_plan_when_one_is_set(settings, region, agent_tokens):
+def test_agents_are_metered_by_the_console_usage_plan_when_one_is_set(settings, configure, authorize, agent_tokens):
     """With the API's key source AUTHORIZER, a request without usageIdentifierKey is refused (403)
     on methods that need a key: agents get the console plan's key."""
-    from authorizer import handler as authorizer
+    configure(console_usage_key="LobbyConsoleUsageKey")
 
-    authorizer.configure(settings.model_copy(update={"console_usage_key": "LobbyConsoleUsageKey"}))
-    try:
-        answer = Authorizer(region)(headers={"Authorization": f"Bearer {agent_tokens['IdToken']}"})
-    finally:
-        authorizer.configure()
+    answer = authorize(headers={"Authorization": f"Bearer {agent_tokens['IdToken']}"})
+
     assert answer["usageIdentifierKey"] == "LobbyConsoleUsageKey"
     assert answer["context"]["actor_type"] == "agent"
