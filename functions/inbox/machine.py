@@ -11,7 +11,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Union
+from typing import Any
 
 from inbox.bot import Answer, BotDecision, HandOff, SpamVerdict
 from inbox.errors import InvalidInput, TransitionNotAllowed
@@ -33,7 +33,7 @@ from inbox.model import (
 
 MAX_HOLD = timedelta(days=30)
 
-B, O, H, C, S = Status.BOT, Status.OPEN, Status.ON_HOLD, Status.CLOSED, Status.SPAM
+B, O, H, C, S = Status.BOT, Status.OPEN, Status.ON_HOLD, Status.CLOSED, Status.SPAM  # noqa: E741 (the table's letters)
 
 
 @dataclass(frozen=True)
@@ -135,7 +135,7 @@ class MarkNotSpam:
     at: datetime
 
 
-Event = Union[GuestMessage, AgentReply, Hold, WakeUp, Close, Reopen, MarkSpam, MarkNotSpam]
+Event = GuestMessage | AgentReply | Hold | WakeUp | Close | Reopen | MarkSpam | MarkNotSpam
 
 _SIMPLE_TRIGGERS = {Close: "close", Reopen: "reopen", MarkSpam: "spam", MarkNotSpam: "not_spam", AgentReply: "agent_reply",
                     Hold: "hold", WakeUp: "wake_up"}
@@ -176,7 +176,7 @@ class BotSwitched:
     on: bool
 
 
-Effect = Union[ScheduleWakeUp, CancelWakeUp, DeliverReply, BotSwitched]
+Effect = ScheduleWakeUp | CancelWakeUp | DeliverReply | BotSwitched
 
 
 @dataclass(frozen=True)
@@ -264,10 +264,11 @@ def apply(conversation: Conversation, event: Event) -> Outcome:
 
     # A message is placed by the time it was written; the change it causes happens when it arrives.
     changed_at = getattr(event, "received_at", None) or event.at
-    changes: dict = {"status": row.to, "updated_at": max(conversation.updated_at, changed_at)}
+    changes: dict[str, Any] = {"status": row.to, "updated_at": max(conversation.updated_at, changed_at)}
     if trigger in _TOUCHED_BY_A_PERSON:
         changes["automated"] = False
     if row.to is Status.ON_HOLD:
+        assert isinstance(event, Hold)  # only a hold leads to On hold (the table says so)
         changes["hold_until"], changes["hold_token"] = event.until, event.token
     else:
         changes["hold_until"] = changes["hold_token"] = None
@@ -280,6 +281,7 @@ def apply(conversation: Conversation, event: Event) -> Outcome:
         changes["guest_text_repeats"] = repeats_of(conversation, event.text)
         changes["guest_text_digest"] = text_digest(event.text)
     if trigger == "bot_answered":
+        assert isinstance(event, GuestMessage) and isinstance(event.decision, Answer)  # what trigger_of read
         _note_message(conversation, changes, event.decision.text, event.at)
         effects.append(DeliverReply(event.decision.text, Sender.BOT, BOT))
     if isinstance(event, AgentReply):
@@ -307,12 +309,12 @@ def apply(conversation: Conversation, event: Event) -> Outcome:
 
 def note_message(conversation: Conversation, text: str, at: datetime) -> Conversation:
     """A message that moves nothing (a reply the hotel wrote on the channel's own site)."""
-    changes: dict = {}
+    changes: dict[str, Any] = {}
     _note_message(conversation, changes, text, at)
     return conversation.evolve(**changes) if changes else conversation
 
 
-def _note_message(conversation: Conversation, changes: dict, text: str, at: datetime) -> None:
+def _note_message(conversation: Conversation, changes: dict[str, Any], text: str, at: datetime) -> None:
     # A late message (older than the last one) is kept but never moves the list order back.
     if at >= changes.get("last_message_at", conversation.last_message_at):
         changes["last_message_at"] = at
@@ -327,7 +329,7 @@ def _reason(trigger: str, event: Event) -> str | None:
     return {"agent_reply": "agent_reply", "guest_message": "guest_message", "wake_up": "hold_expired"}.get(trigger)
 
 
-def _details(event: Event) -> dict:
+def _details(event: Event) -> dict[str, Any]:
     if isinstance(event, Hold):
         return {"until": iso(event.until)}
     if isinstance(event, GuestMessage) and isinstance(event.decision, SpamVerdict):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import Any
 
 from inbox.errors import InvalidInput
 from inbox.times import iso as iso  # the one way Lobby writes a time (re-exported for the store and the API)
@@ -144,7 +145,7 @@ class Conversation:
     def tabs(self) -> frozenset[Tab]:
         return tabs_of(self.status)
 
-    def evolve(self, **changes) -> Conversation:
+    def evolve(self, **changes: Any) -> Conversation:
         return replace(self, **changes)
 
 
@@ -198,7 +199,7 @@ class Activity:
     to_status: Status
     at: datetime
     reason: str | None = None
-    details: dict = field(default_factory=dict)
+    details: dict[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         check_moment("at", self.at)

@@ -41,6 +41,7 @@ from inbox.machine import (
 )
 from inbox.model import (
     BOT_STATUSES,
+    Activity,
     Actor,
     ActorType,
     Contact,
@@ -54,6 +55,9 @@ from inbox.model import (
     utc_now,
 )
 from inbox.ports import ConversationStore, Hotel, Page, WakeUpScheduler
+
+# What a channel that already read the conversation hands in: (the conversation or None,), or None.
+Known = tuple[Conversation | None] | None
 
 
 class SchedulingFailed(DomainError):
@@ -135,7 +139,7 @@ class Inbox:
     def messages(self, hotel_id: str, conversation_id: str, limit: int, cursor: str | None) -> Page[Message]:
         return self.store.list_messages(hotel_id, conversation_id, limit, cursor)
 
-    def activity(self, hotel_id: str, conversation_id: str, limit: int, cursor: str | None):
+    def activity(self, hotel_id: str, conversation_id: str, limit: int, cursor: str | None) -> Page[Activity]:
         return self.store.list_activity(hotel_id, conversation_id, limit, cursor)
 
     # --- agent and partner actions --------------------------------------------------------
@@ -161,7 +165,7 @@ class Inbox:
 
     # --- guests -------------------------------------------------------------------------------
 
-    def receive(self, inbound: InboundMessage, *, guards: tuple[str, ...] = (), known=None) -> Received:
+    def receive(self, inbound: InboundMessage, *, guards: tuple[str, ...] = (), known: Known = None) -> Received:
         """Run one guest message through the pipeline: find or create the conversation,
         store the message once, ask the bot, move the conversation, send the bot's reply.
 
@@ -181,7 +185,7 @@ class Inbox:
 
     INBOUND_ATTEMPTS = 3
 
-    def _receive_once(self, m: InboundMessage, extra_guards: tuple[str, ...], known) -> Received:
+    def _receive_once(self, m: InboundMessage, extra_guards: tuple[str, ...], known: Known) -> Received:
         conversation_id = conversation_id_for(m.hotel_id, m.channel, m.external_conversation_id)
         message_id = message_id_for(conversation_id, m.external_message_id)
         guard = message_guard(conversation_id, m.external_message_id)
@@ -196,20 +200,24 @@ class Inbox:
             raise NotFound(f"hotel {m.hotel_id} not found")
 
         guest = Actor(ActorType.GUEST, m.sender.external_id, m.sender.name)
-        activities, contact, current = [], None, before
+        activities: list[Activity] = []
+        contact: Contact | None = None
+        current = before
         if before is None:
             contact_id = contact_id_for(m.channel, m.sender.external_id)
             start = start_conversation(conversation_id=conversation_id, hotel_id=m.hotel_id, channel=m.channel,
                                        at=m.sent_at, actor=guest, contact_id=contact_id,
                                        external_conversation_id=m.external_conversation_id,
                                        contact_name=m.sender.name)
-            current, activities = start.conversation, [start.activity]
+            current, activities = start.conversation, [start.activity] if start.activity else []
             contact = Contact(id=contact_id, hotel_id=m.hotel_id, channel=m.channel, external_id=m.sender.external_id,
                               name=m.sender.name, email=m.sender.email, phone=m.sender.phone,
                               language=m.sender.language, reservations=m.sender.reservations)
 
-        decision = None
+        assert current is not None  # found, or started just above
+        decision: BotDecision | None = None
         if current.status in BOT_STATUSES:
+            assert self.bot is not None, "an inbox that takes guest messages needs a bot"
             decision = self.bot.decide(GuestText(
                 text=m.text, wants_human=m.wants_human, sender_is_new=current.automated,
                 repeat_count=repeats_of(before, m.text), language=m.sender.language), hotel.bot)
@@ -236,20 +244,22 @@ class Inbox:
         self._after_commit(current, after, outcome, messages[1:])
         return Received(conversation_id, message_id, conversation=after, decision=decision, trigger=outcome.trigger)
 
-    def record_channel_reply(self, m: InboundMessage, *, guards: tuple[str, ...] = (), known=None) -> Received:
+    def record_channel_reply(self, m: InboundMessage, *, guards: tuple[str, ...] = (), known: Known = None
+                             ) -> Received:
         """A reply the hotel wrote on the channel's own site, not through Lobby: stored as a
         delivered outbound message; the conversation keeps its status."""
         conversation_id = conversation_id_for(m.hotel_id, m.channel, m.external_conversation_id)
         message_id = message_id_for(conversation_id, m.external_message_id)
         before = known[0] if known is not None else self.store.get_conversation(m.hotel_id, conversation_id)
-        activities = []
+        activities: list[Activity] = []
         current = before
         if before is None:
             start = start_conversation(conversation_id=conversation_id, hotel_id=m.hotel_id, channel=m.channel,
                                        at=m.sent_at, actor=Actor(ActorType.AGENT, None, "the hotel"),
                                        contact_id=contact_id_for(m.channel, m.sender.external_id),
                                        external_conversation_id=m.external_conversation_id)
-            current, activities = start.conversation, [start.activity]
+            current, activities = start.conversation, [start.activity] if start.activity else []
+        assert current is not None  # found, or started just above
         message = Message(id=message_id, conversation_id=conversation_id, hotel_id=m.hotel_id,
                           direction=Direction.OUTBOUND, sender=Sender.AGENT, text=m.text, sent_at=m.sent_at,
                           external_message_id=m.external_message_id, delivery=Delivery.DELIVERED)
@@ -276,7 +286,7 @@ class Inbox:
                          conversation_id=conversation_id)
                 return outcome
             try:
-                after = self.store.commit(before, outcome.conversation, [outcome.activity])
+                after = self.store.commit(before, outcome.conversation, [outcome.activity] if outcome.activity else [])
             except Conflict:
                 if attempt == self.WAKE_UP_ATTEMPTS - 1:
                     raise
@@ -289,7 +299,8 @@ class Inbox:
 
     # --- the one write path ------------------------------------------------------------------
 
-    def _change(self, hotel_id: str, conversation_id: str, make_event: Callable[[datetime], Event]):
+    def _change(self, hotel_id: str, conversation_id: str, make_event: Callable[[datetime], Event]
+                ) -> tuple[Conversation, list[Message]]:
         before = self.store.get_conversation(hotel_id, conversation_id)
         outcome = apply(before, make_event(self.clock()))
         messages = [self._outbound_message(before, outcome, effect)
@@ -317,12 +328,14 @@ class Inbox:
 
     def _schedule(self, hotel_id: str, conversation_id: str, hold: ScheduleWakeUp) -> None:
         try:
+            assert self.scheduler is not None, "an inbox that holds conversations needs a scheduler"
             self.scheduler.schedule(hotel_id, conversation_id, hold.until, hold.hold_token)
         except Exception as error:
             raise SchedulingFailed("the wake-up could not be scheduled, so the conversation was not put on hold") from error
 
     def _cancel(self, hotel_id: str, conversation_id: str, hold_token: str) -> None:
         try:
+            assert self.scheduler is not None, "an inbox that holds conversations needs a scheduler"
             self.scheduler.cancel(hotel_id, conversation_id, hold_token)
         except Exception as error:  # a stale wake-up changes nothing, so this is safe to leave
             self.log("could not cancel a wake-up", error=str(error), conversation_id=conversation_id)
@@ -342,6 +355,7 @@ class Inbox:
 
     def _enqueue(self, conversation: Conversation, job: DeliveryJob, message: Message | None = None) -> None:
         try:
+            assert self.outbox is not None  # checked by the caller
             self.outbox.enqueue(job)
         except Exception as error:
             # The agent's change is stored; a reply that cannot be queued shows as failed.
