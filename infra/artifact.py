@@ -55,7 +55,6 @@ CODE_EXCLUDES = [
     "*.egg-info",
 ]
 
-_NAME = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)")
 _PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)(?:\[[^\]]*\])?==([^\s;\\]+)")
 
 
@@ -65,21 +64,6 @@ class BuildFailed(Exception):
 
 def canonical(name: str) -> str:
     return re.sub(r"[-_.]+", "-", name).lower()
-
-
-def layer_requirements(text: str) -> str:
-    """`requirements.txt` without comments and without what the Lambda runtime provides."""
-    kept = []
-    for line in text.splitlines():
-        line = line.split("#", 1)[0].strip()
-        if not line:
-            continue
-        match = _NAME.match(line)
-        name = canonical(match.group(1)) if match else ""
-        if name in RUNTIME_PROVIDED:
-            continue
-        kept.append(line)
-    return "\n".join(kept) + "\n"
 
 
 def pins(text: str) -> dict[str, str]:
@@ -190,7 +174,7 @@ def lambda_environment(code: Path, function_name: str) -> dict[str, str]:
 
 class HostArtifact:
     """The assets built for this machine's platform by the code above, plus boto3 as the runtime ships it,
-    cached under `.build/` (the layer by the lock and this file, boto3 by its pins), for tests and the bench."""
+    cached under `.build/` (the layer by the lock and the build steps, boto3 by its pins), for tests and the bench."""
 
     def __init__(self, python: str, build_dir: Path = BUILD, machine: str | None = None):
         self.python = python
@@ -198,7 +182,8 @@ class HostArtifact:
         self.build_dir = Path(build_dir)
 
     def layer(self) -> Path:
-        key = hashlib.sha256(LOCK.read_bytes() + Path(__file__).read_bytes() + self.machine.encode()).hexdigest()[:16]
+        recipe = [*pip_command("lock", "target", "python", self.machine), *compile_command("python", "target"), *PRUNED]
+        key = hashlib.sha256(LOCK.read_bytes() + "\0".join(recipe).encode()).hexdigest()[:16]
         return self._cached(f"layer-{self.machine}-{key}", lambda out: build_layer(out, self.python, self.machine)) / "python"
 
     def runtime_boto3(self) -> Path:

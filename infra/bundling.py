@@ -42,14 +42,13 @@ from infra.artifact import (
     build_code,
     build_layer,
     compile_command,
-    layer_requirements,
     pip_command,
     prune,
     target_python,
 )
 
 __all__ = ["CODE_EXCLUDES", "ROOT", "FunctionCode", "PipLocalBundling", "CodeLocalBundling", "docker_command",
-           "code_docker_command", "layer_requirements", "pip_command", "prune"]
+           "code_docker_command", "pip_command", "prune"]
 
 RUNTIME = lambda_.Runtime.PYTHON_3_13
 ARCHITECTURE = lambda_.Architecture.ARM_64
