@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig, Response, content_types
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
+from aws_lambda_powertools.event_handler.openapi.models import APIKey, APIKeyIn, HTTPBearer
 from aws_lambda_powertools.logging import correlation_paths
 
+from api import body
+from api.body import BodyRefused
 from api.routes import conversations, hotels, inbox
-from api.scope import hotel_scope
-from inbox.errors import Conflict, DomainError, InvalidInput, NotFound, TransitionNotAllowed
+from api.scope import Forbidden, hotel_scope
+from inbox.errors import Conflict, DomainError, InvalidInput, NotFound, TooLarge, TransitionNotAllowed
 from inbox.service import SchedulingFailed
 from wiring.observability import logger, metrics, tracer
 
@@ -21,18 +24,28 @@ def _cors() -> CORSConfig:
 
 
 app = APIGatewayRestResolver(enable_validation=True, cors=_cors())
+body.install(app)
 app.use(middlewares=[hotel_scope])
 app.include_router(inbox.router, prefix="/v1")
 app.include_router(conversations.router, prefix="/v1")
 app.include_router(hotels.router, prefix="/v1")
 
-OPENAPI = {"title": "Lobby API", "version": "1.0.0",
-           "description": "The HTTP contract of Lobby, the guest-messaging inbox for hotels."}
+# Every documented route takes either credential (PUT .../bot narrows it to agents); the
+# document itself is public and the Expedia callback is another function, signed with HMAC.
+app.configure_openapi(
+    title="Lobby API", version="1.0.0",
+    description="The HTTP contract of Lobby, the guest-messaging inbox for hotels.",
+    security_schemes={
+        "cognito": HTTPBearer(bearerFormat="JWT", description="A console agent's Cognito ID token"),
+        "partnerKey": APIKey(in_=APIKeyIn.header, name="x-api-key", description="A partner's API key"),
+    },
+    security=[{"cognito": []}, {"partnerKey": []}],
+)
 
 
 @app.get("/v1/openapi.json", include_in_schema=False)
 def openapi_document():
-    return Response(200, content_types.APPLICATION_JSON, app.get_openapi_json_schema(**OPENAPI))
+    return Response(200, content_types.APPLICATION_JSON, app.get_openapi_json_schema())
 
 
 def _error(http_status: int, message: str, **extra) -> Response:
@@ -47,9 +60,21 @@ def invalid_request(error: RequestValidationError) -> Response:
     return _error(422, f"invalid request: {readable}", details=details)
 
 
+@app.exception_handler(BodyRefused)
+def body_refused(error: BodyRefused) -> Response:
+    return _error(error.status, str(error), **error.details)
+
+
+@app.exception_handler(Forbidden)
+def forbidden(error: Forbidden) -> Response:
+    return _error(403, str(error))
+
+
 @app.exception_handler(DomainError)
 def domain_error(error: DomainError) -> Response:
     """Domain errors map to HTTP here and only here."""
+    if isinstance(error, TooLarge):
+        return _error(413, str(error))
     if isinstance(error, NotFound):
         return _error(404, str(error))
     if isinstance(error, (TransitionNotAllowed, Conflict)):

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import datetime
 from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, PlainSerializer, field_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, field_validator
 
-from inbox.model import Activity, Contact, Conversation, Message, iso
+from inbox.model import Activity, Contact, Conversation, Message, iso, utc_now
+from inbox.times import check_sent_at, parse_time
 
 UtcTime = Annotated[datetime, PlainSerializer(iso, return_type=str, when_used="json")]
 StatusName = Literal["bot", "open", "on_hold", "closed", "spam"]
@@ -147,14 +149,45 @@ class ActivityPage(_Out):
     next_cursor: str | None
 
 
+# Code points that show nothing: controls, format characters (zero-width spaces and joiners,
+# BOM), separators, and the fillers and selectors Unicode lists as default-ignorable.
+_INVISIBLE_CATEGORIES = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp"})
+_INVISIBLE = frozenset("\u034f\u115f\u1160\u17b4\u17b5\u3164\uffa0\u2800") | {chr(c) for c in range(0xFE00, 0xFE10)}
+# Controls a text may hold (line breaks, tabs); any other C0/C1 control, and DEL, is refused.
+_ALLOWED_CONTROLS = frozenset("\t\n\r")
+
+
+def _visible(ch: str) -> bool:
+    return ch not in _INVISIBLE and unicodedata.category(ch) not in _INVISIBLE_CATEGORIES
+
+
 def _not_blank(value: str) -> str:
-    if not value.strip():
-        raise ValueError("text must not be blank")
+    """A text must show something, and holds no control characters but tab and line breaks.
+
+    Controls are refused (422), not stripped: a partner learns its text is broken, and Lobby
+    never stores a guest's words other than as they were sent."""
+    if not any(_visible(ch) for ch in value):
+        raise ValueError("text must not be blank (only spaces or invisible characters)")
+    control = next((ch for ch in value if unicodedata.category(ch) == "Cc" and ch not in _ALLOWED_CONTROLS), None)
+    if control is not None:
+        raise ValueError(f"text must not hold the control character U+{ord(control):04X}")
     return value
 
 
-MessageText = Annotated[str, Field(min_length=1, max_length=5000, description="Plain text, 1 to 5,000 characters"),
+MessageText = Annotated[str, Field(min_length=1, max_length=5000,
+                                   description="Plain text, 1 to 5,000 characters; at least one visible character, "
+                                               "no control characters but tab, line feed and carriage return"),
                         AfterValidator(_not_blank)]
+
+RFC3339 = (r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$")
+# A time handed in: only what inbox.times.parse_time reads (RFC 3339, four-digit year, seconds, a
+# zone); a number or an ISO 8601 variant pydantic would take on its own is refused.
+TimeIn = Annotated[datetime, BeforeValidator(parse_time),
+                   Field(json_schema_extra={"pattern": RFC3339})]
+
+
+def _sane_sent_at(value: datetime) -> datetime:
+    return check_sent_at(value, utc_now())
 
 
 class ReplyIn(BaseModel):
@@ -164,28 +197,52 @@ class ReplyIn(BaseModel):
 
 class HoldIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    until: datetime = Field(description="When the conversation returns to Open by itself (UTC, in the future, "
-                                        "at most 30 days ahead)", examples=["2026-11-24T10:00:00Z"])
+    until: TimeIn = Field(description="When the conversation returns to Open by itself: RFC 3339 with a zone, "
+                                      "in the future, at most 30 days ahead", examples=["2026-11-24T10:00:00Z"])
 
 
 class ErrorOut(BaseModel):
     message: str
     status: StatusName | None = Field(default=None, description="The conversation's current status, on 409")
-    details: list[dict[str, Any]] | None = None
+    details: list[dict[str, Any]] | None = Field(default=None, description="What failed validation, on 422")
+    limit_bytes: int | None = Field(default=None, description="The route's body limit, on 413")
+
+
+# Body limits (bytes of the request body, as sent). Messages are at most 5,000 characters
+# (20 KB of UTF-8 at worst) plus their envelope; the bot's settings carry the knowledge base
+# (200 entries, up to 50 questions and an answer per language each: a realistic one in six
+# languages is about 600 KB), which the store keeps in its own items.
+BODY_LIMIT = 64 * 1024
+BOT_BODY_LIMIT = 1024 * 1024
 
 
 def error_response(description: str) -> dict:
     return {"description": description, "content": {"application/json": {"model": ErrorOut}}}
 
 
-# Answers every route may give, described once so the OpenAPI document tells the truth about them.
-COMMON_RESPONSES = {
-    401: error_response("Missing or invalid credentials"),
-    403: error_response("The hotel is not one of the caller's"),
-    422: error_response("The request failed validation; the message says what is wrong"),
+# What each error status means, said once; a route lists the ones it can answer.
+ERRORS = {
+    400: "The body is not UTF-8 JSON (invalid JSON, bytes that are not UTF-8, nesting deeper than 32 levels)",
+    401: "Missing or invalid credentials",
+    403: "The hotel is not one of the caller's",
+    404: "No such conversation in this hotel",
+    409: "Not allowed from the current status (given in `status`), or lost a race",
+    413: f"The body is larger than the route's limit ({BODY_LIMIT // 1024} KB unless the route says otherwise)",
+    415: "The body is not JSON: send Content-Type: application/json (charset utf-8 if any)",
+    422: "The request failed validation; the message says what is wrong",
+    503: "A service Lobby depends on failed; nothing was changed, try again",
 }
-NOT_FOUND = {**COMMON_RESPONSES, 404: error_response("No such conversation in this hotel")}
-REFUSED = {**NOT_FOUND, 409: error_response("Not allowed from the current status (given in `status`), or lost a race")}
+READ_ERRORS = (401, 403, 422)
+WRITE_ERRORS = (400, 401, 403, 413, 415, 422)
+ACTION_ERRORS = (*WRITE_ERRORS, 404, 409)
+
+
+def responses(status: int, description: str, *errors: int, **descriptions: str) -> dict:
+    """The OpenAPI responses of a route: its success (schema from the return annotation) and
+    the errors it can answer, each with the ErrorOut body. ``descriptions`` override the
+    description of one error (``e404="No such hotel"``)."""
+    return {status: {"description": description},
+            **{code: error_response(descriptions.get(f"e{code}", ERRORS[code])) for code in sorted(set(errors))}}
 
 
 Channel = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]{1,31}$", description="The channel's name, e.g. webchat")]
@@ -210,7 +267,9 @@ class InboundIn(BaseModel):
     external_message_id: ShortText = Field(description="The same id handed in twice is stored once")
     sender: SenderIn
     text: MessageText
-    sent_at: datetime
+    sent_at: Annotated[TimeIn, AfterValidator(_sane_sent_at)] = Field(
+        description="When the guest sent it: RFC 3339 with a zone, not before 2000-01-01 and at most a day ahead",
+        examples=["2026-11-24T09:15:02Z"])
     wants_human: bool = False
 
     @field_validator("channel")
@@ -218,13 +277,6 @@ class InboundIn(BaseModel):
     def not_expedia(cls, value: str) -> str:
         if value == "expedia":
             raise ValueError("Expedia messages arrive through the Expedia channel, not from partners")
-        return value
-
-    @field_validator("sent_at")
-    @classmethod
-    def with_time_zone(cls, value: datetime) -> datetime:
-        if value.tzinfo is None:
-            raise ValueError("sent_at must carry a time zone (use a Z suffix for UTC)")
         return value
 
 

@@ -1,4 +1,5 @@
-"""The hotel scope, enforced in one place for every route: 401 without a principal, 403 for another hotel."""
+"""The hotel scope, enforced in one place for every route: 401 without a principal, 403 for another hotel;
+and the admin check of admin routes (403 to agents who are not admins, and to partners)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,17 @@ from aws_lambda_powertools.event_handler import Response, content_types
 from auth.principal import Principal
 
 PUBLIC_PATHS = frozenset({"/v1/openapi.json"})
+
+
+class Forbidden(Exception):
+    """The caller may not do this (403); the message says why."""
+
+
+def require_admin(principal: Principal) -> None:
+    """Admin routes: the hotel's admins only, never a partner key."""
+    if not principal.is_admin:
+        who = "a partner key" if principal.role is None else f"an agent with role {principal.role}"
+        raise Forbidden(f"only the hotel's admins may do this, not {who}")
 
 
 def hotel_scope(app, next_middleware) -> Response:

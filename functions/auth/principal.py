@@ -2,13 +2,16 @@
 
 API Gateway passes a Lambda authorizer's ``context`` to the integration as
 ``event["requestContext"]["authorizer"]``, and only flat values survive; so a principal
-travels as four strings:
+travels as five strings:
 
 =============  ================================================================
 ``actor_type``  ``agent`` (a console user) or ``partner`` (an API key holder)
 ``actor_id``    the agent's Cognito ``sub`` or the partner's id
 ``actor_name``  the label shown in activity entries (``""`` when unknown)
 ``hotel_ids``   the hotels the caller may act on, comma-separated, sorted
+``role``        an agent's role, ``admin`` or ``agent`` (from the claim ``custom:role``);
+                ``""`` for partners. Missing (an authorizer answer cached before roles
+                existed) reads as ``agent``: the least an agent may do.
 =============  ================================================================
 
 API Gateway adds keys of its own (``principalId``, ``integrationLatency``): they are ignored.
@@ -24,20 +27,30 @@ from inbox.model import Actor, ActorType
 
 # The only kinds of actor that call the API with credentials.
 CALLER_TYPES = frozenset({ActorType.AGENT, ActorType.PARTNER})
-CONTEXT_KEYS = ("actor_type", "actor_id", "actor_name", "hotel_ids")
+CONTEXT_KEYS = ("actor_type", "actor_id", "actor_name", "hotel_ids")  # required; ``role`` is optional
+ADMIN, AGENT_ROLE = "admin", "agent"
+ROLES = frozenset({ADMIN, AGENT_ROLE})
 
 
 @dataclass(frozen=True)
 class Principal:
-    """An authenticated caller and the hotels it may act on."""
+    """An authenticated caller, the hotels it may act on and, for an agent, its role."""
 
     actor: Actor
     hotel_ids: frozenset[str]
+    role: str | None = None  # an agent's custom:role (admin or agent; None means agent); None for partners
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "hotel_ids", _hotel_set(self.hotel_ids))
         if self.actor.type not in CALLER_TYPES:
             raise ValueError(f"a caller is an agent or a partner, not {self.actor.type!r}")
+        if self.actor.type is ActorType.PARTNER:
+            if self.role is not None:
+                raise ValueError("partners have no role")
+        elif self.role is None:
+            object.__setattr__(self, "role", AGENT_ROLE)
+        elif self.role not in ROLES:
+            raise ValueError(f"an agent's role is admin or agent, not {self.role!r}")
         if not isinstance(self.actor.id, str) or not self.actor.id:
             raise ValueError("a caller needs an id")
         if self.actor.name is not None and not isinstance(self.actor.name, str):
@@ -47,6 +60,11 @@ class Principal:
         """Whether the caller may act on this hotel."""
         return isinstance(hotel_id, str) and hotel_id in self.hotel_ids
 
+    @property
+    def is_admin(self) -> bool:
+        """Whether the caller is one of the hotels' admins (never a partner)."""
+        return self.role == ADMIN
+
     def to_context(self) -> dict[str, str]:
         """The authorizer context (strings only) that ``from_context`` reads back."""
         return {
@@ -54,6 +72,7 @@ class Principal:
             "actor_id": self.actor.id,
             "actor_name": self.actor.name or "",
             "hotel_ids": ",".join(sorted(self.hotel_ids)),
+            "role": self.role or "",
         }
 
     @classmethod
@@ -73,7 +92,10 @@ class Principal:
             raise ValueError(f"unknown actor_type {ctx['actor_type']!r}") from None
         raw_hotels = ctx["hotel_ids"]
         hotels = raw_hotels.split(",") if raw_hotels else []
-        return cls(Actor(actor_type, ctx["actor_id"], ctx["actor_name"] or None), frozenset(hotels))
+        role = ctx.get("role", "")
+        if not isinstance(role, str):
+            raise ValueError("the authorizer context has a non-string role")
+        return cls(Actor(actor_type, ctx["actor_id"], ctx["actor_name"] or None), frozenset(hotels), role or None)
 
 
 def _hotel_set(hotel_ids: Iterable[str]) -> frozenset[str]:

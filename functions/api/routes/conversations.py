@@ -9,8 +9,8 @@ from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from api.context import inbox, principal
 from api.schemas import (
-    NOT_FOUND,
-    REFUSED,
+    ACTION_ERRORS,
+    READ_ERRORS,
     ActivityOut,
     ActivityPage,
     ContactOut,
@@ -20,6 +20,7 @@ from api.schemas import (
     MessageOut,
     MessagePage,
     ReplyIn,
+    responses,
 )
 
 router = Router()
@@ -27,13 +28,15 @@ BASE = "/hotels/<hotel_id>/conversations/<conversation_id>"
 
 Limit = Annotated[int, Query(ge=1, le=100, description="Page size, 1 to 100")]
 Cursor = Annotated[str | None, Query(description="next_cursor of the previous page")]
+READ = responses(200, "Found", *READ_ERRORS, 404)
+CHANGED = responses(200, "The conversation after the change", *ACTION_ERRORS)
 
 
 def _out(hotel_id: str, conversation) -> ConversationOut:
     return ConversationOut.of(conversation, hotel_bot_on=inbox().hotel_bot_on(hotel_id))
 
 
-@router.get(BASE, summary="A conversation with the guest's profile", tags=["conversations"], responses=NOT_FOUND)
+@router.get(BASE, summary="A conversation with the guest's profile", tags=["conversations"], responses=READ)
 def get_conversation(hotel_id: str, conversation_id: str) -> ConversationWithContact:
     service = inbox()
     conversation = service.conversation(hotel_id, conversation_id)
@@ -42,13 +45,13 @@ def get_conversation(hotel_id: str, conversation_id: str) -> ConversationWithCon
                                    contact=ContactOut.of(contact) if contact else None)
 
 
-@router.get(f"{BASE}/messages", summary="Messages, newest first", tags=["conversations"], responses=NOT_FOUND)
+@router.get(f"{BASE}/messages", summary="Messages, newest first", tags=["conversations"], responses=READ)
 def list_messages(hotel_id: str, conversation_id: str, limit: Limit = 25, cursor: Cursor = None) -> MessagePage:
     page = inbox().messages(hotel_id, conversation_id, limit, cursor)
     return MessagePage(items=[MessageOut.of(m) for m in page.items], next_cursor=page.next_cursor)
 
 
-@router.get(f"{BASE}/activity", summary="Activity entries, newest first", tags=["conversations"], responses=NOT_FOUND)
+@router.get(f"{BASE}/activity", summary="Activity entries, newest first", tags=["conversations"], responses=READ)
 def list_activity(hotel_id: str, conversation_id: str, limit: Limit = 25, cursor: Cursor = None) -> ActivityPage:
     page = inbox().activity(hotel_id, conversation_id, limit, cursor)
     return ActivityPage(items=[ActivityOut.of(a) for a in page.items], next_cursor=page.next_cursor)
@@ -56,33 +59,33 @@ def list_activity(hotel_id: str, conversation_id: str, limit: Limit = 25, cursor
 
 @router.post(f"{BASE}/messages", summary="Reply to the guest (an agent takes over; a held conversation reopens)",
              tags=["actions"], status_code=201,
-             responses={**REFUSED, 201: {"description": "The reply, stored and on its way to the guest",
-                                         "content": {"application/json": {"model": MessageOut}}}})
+             responses=responses(201, "The reply, stored and on its way to the guest", *ACTION_ERRORS))
 def reply(hotel_id: str, conversation_id: str, body: ReplyIn) -> MessageOut:
     return MessageOut.of(inbox().reply(hotel_id, conversation_id, principal(router).actor, body.text))
 
 
 @router.post(f"{BASE}/hold", summary="Put on hold until a time; it returns to Open by itself", tags=["actions"],
-             responses=REFUSED)
+             responses=responses(200, "The conversation, on hold", *ACTION_ERRORS, 503,
+                                 e503="The wake-up could not be scheduled, so the conversation was not put on hold"))
 def hold(hotel_id: str, conversation_id: str, body: HoldIn) -> ConversationOut:
     return _out(hotel_id, inbox().hold(hotel_id, conversation_id, principal(router).actor, body.until))
 
 
-@router.post(f"{BASE}/close", summary="Close (the bot takes over again)", tags=["actions"], responses=REFUSED)
+@router.post(f"{BASE}/close", summary="Close (the bot takes over again)", tags=["actions"], responses=CHANGED)
 def close(hotel_id: str, conversation_id: str) -> ConversationOut:
     return _out(hotel_id, inbox().close(hotel_id, conversation_id, principal(router).actor))
 
 
-@router.post(f"{BASE}/reopen", summary="Reopen a closed conversation", tags=["actions"], responses=REFUSED)
+@router.post(f"{BASE}/reopen", summary="Reopen a closed conversation", tags=["actions"], responses=CHANGED)
 def reopen(hotel_id: str, conversation_id: str) -> ConversationOut:
     return _out(hotel_id, inbox().reopen(hotel_id, conversation_id, principal(router).actor))
 
 
-@router.post(f"{BASE}/spam", summary="Mark as spam", tags=["actions"], responses=REFUSED)
+@router.post(f"{BASE}/spam", summary="Mark as spam", tags=["actions"], responses=CHANGED)
 def mark_spam(hotel_id: str, conversation_id: str) -> ConversationOut:
     return _out(hotel_id, inbox().mark_spam(hotel_id, conversation_id, principal(router).actor))
 
 
-@router.post(f"{BASE}/not-spam", summary="Not spam after all: back to Open", tags=["actions"], responses=REFUSED)
+@router.post(f"{BASE}/not-spam", summary="Not spam after all: back to Open", tags=["actions"], responses=CHANGED)
 def mark_not_spam(hotel_id: str, conversation_id: str) -> ConversationOut:
     return _out(hotel_id, inbox().mark_not_spam(hotel_id, conversation_id, principal(router).actor))

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
-from api.context import inbox
+from api.body import LIMIT_EXTENSION
+from api.context import inbox, principal
 from api.schemas import (
-    COMMON_RESPONSES,
+    BOT_BODY_LIMIT,
+    READ_ERRORS,
+    WRITE_ERRORS,
     BotSettings,
     HotelOut,
     InboundAccepted,
     InboundIn,
     KnowledgeEntryIO,
-    error_response,
+    responses,
 )
+from api.scope import require_admin
 from inbox.bot import KnowledgeBase, KnowledgeEntry
 from inbox.inbound import GuestProfile, InboundMessage
 
@@ -22,10 +26,9 @@ router = Router()
 
 @router.post("/hotels/<hotel_id>/inbound", summary="Hand in a guest message from another channel", tags=["partners"],
              status_code=202,
-             responses={**COMMON_RESPONSES, 202: {"description": "Accepted (the same external_message_id again: "
-                                                                 "the same ids, nothing stored twice)",
-                                                  "content": {"application/json": {"model": InboundAccepted}}},
-                        404: error_response("No such hotel")})
+             responses=responses(202, "Accepted (the same external_message_id again: the same ids, nothing stored "
+                                      "twice)", *WRITE_ERRORS, 404, 409, e404="No such hotel",
+                                 e409="Other messages kept changing the conversation; send it again"))
 def hand_in(hotel_id: str, body: InboundIn) -> InboundAccepted:
     sender = body.sender
     received = inbox().receive(InboundMessage(
@@ -47,7 +50,7 @@ def _hotel(hotel_id: str):
 
 
 @router.get("/hotels/<hotel_id>", summary="The hotel: name, time zone, channels", tags=["hotels"],
-            responses={**COMMON_RESPONSES, 404: error_response("No such hotel")})
+            responses=responses(200, "The hotel", *READ_ERRORS, 404, e404="No such hotel"))
 def get_hotel(hotel_id: str) -> HotelOut:
     hotel = _hotel(hotel_id)
     return HotelOut(id=hotel.id, name=hotel.name, timezone=hotel.timezone, bot_enabled=hotel.bot_enabled,
@@ -64,14 +67,19 @@ def _settings(hotel_id: str) -> BotSettings:
 
 
 @router.get("/hotels/<hotel_id>/bot", summary="The hotel's bot: switch and knowledge base", tags=["bot"],
-            responses={**COMMON_RESPONSES, 404: error_response("No such hotel")})
+            responses=responses(200, "The bot's settings", *READ_ERRORS, 404, e404="No such hotel"))
 def get_bot(hotel_id: str) -> BotSettings:
     return _settings(hotel_id)
 
 
-@router.put("/hotels/<hotel_id>/bot", summary="Replace the hotel's bot settings (applies within 30 s)",
-            tags=["bot"], responses={**COMMON_RESPONSES, 404: error_response("No such hotel")})
+@router.put("/hotels/<hotel_id>/bot", summary="Replace the hotel's bot settings (applies within 30 s; admins only)",
+            tags=["bot"], security=[{"cognito": []}], openapi_extensions={LIMIT_EXTENSION: BOT_BODY_LIMIT},
+            responses=responses(200, "The bot's settings, as stored", *WRITE_ERRORS, 404, e404="No such hotel",
+                                e403="The hotel is not one of the caller's, or the caller is not one of its admins",
+                                e413=f"The body is larger than {BOT_BODY_LIMIT // 1024} KB, or the knowledge base "
+                                     "does not fit in storage; the message says which"))
 def put_bot(hotel_id: str, body: BotSettings) -> BotSettings:
+    require_admin(principal(router))  # a partner key once wiped a hotel's knowledge base
     knowledge = KnowledgeBase(
         default_language=body.default_language, trusted_domains=tuple(body.trusted_domains),
         entries=tuple(KnowledgeEntry(e.id, e.topic, tuple(e.questions), dict(e.answers)) for e in body.entries))

@@ -8,21 +8,21 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from api.context import inbox
-from api.schemas import COMMON_RESPONSES, ConversationOut, ConversationPage, InboxOut, TabCounts, TabName
+from api.schemas import READ_ERRORS, ConversationOut, ConversationPage, InboxOut, TabCounts, TabName, responses
 from inbox.model import Tab
 
 router = Router()
 
 
 @router.get("/hotels/<hotel_id>/inbox", summary="Tab counts of the hotel's inbox", tags=["inbox"],
-            responses=COMMON_RESPONSES)
+            responses=responses(200, "The count of each tab", *READ_ERRORS))
 def get_inbox(hotel_id: str) -> InboxOut:
     counts = inbox().tab_counts(hotel_id)
     return InboxOut(tabs=TabCounts(**{tab.value: n for tab, n in counts.items()}))
 
 
 @router.get("/hotels/<hotel_id>/conversations", summary="One page of a tab, newest last message first",
-            tags=["inbox"], responses=COMMON_RESPONSES)
+            tags=["inbox"], responses=responses(200, "One page of the tab", *READ_ERRORS))
 def list_conversations(
     hotel_id: str,
     tab: Annotated[TabName, Query(description="Which tab to list")] = "all",

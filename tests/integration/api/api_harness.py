@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import uuid
 from dataclasses import dataclass
@@ -25,13 +26,18 @@ class LambdaContext:
 
 
 def rest_event(method: str, target: str, *, authorizer: dict | None = None, body=None, headers: dict | None = None,
-               raw_body: str | None = None) -> dict:
-    """An API Gateway REST proxy event for ``target`` ("/v1/...?..."), with the authorizer's context."""
+               raw_body: str | bytes | None = None) -> dict:
+    """An API Gateway REST proxy event for ``target`` ("/v1/...?..."), with the authorizer's context.
+    A ``raw_body`` of bytes travels base64-encoded, as API Gateway passes binary bodies."""
     split = urlsplit(target)
     query = {k: v for k, v in parse_qs(split.query, keep_blank_values=True).items()}
-    headers = {"Content-Type": "application/json", "Host": "api.lobby.test", **(headers or {})}
+    headers = {k: v for k, v in {"Content-Type": "application/json", "Host": "api.lobby.test", **(headers or {})}.items()
+               if v is not None}  # a header given as None is left out
     request_id = str(uuid.uuid4())
+    binary = isinstance(raw_body, bytes)
     text = raw_body if raw_body is not None else (json.dumps(body) if body is not None else None)
+    if binary:
+        text = base64.b64encode(raw_body).decode("ascii")
     return {
         "resource": "/v1/{proxy+}",
         "path": split.path,
@@ -50,7 +56,7 @@ def rest_event(method: str, target: str, *, authorizer: dict | None = None, body
             **({"authorizer": authorizer} if authorizer is not None else {}),
         },
         "body": text,
-        "isBase64Encoded": False,
+        "isBase64Encoded": binary,
     }
 
 
@@ -91,3 +97,6 @@ class Api:
 
     def post(self, target, **kw) -> Reply:
         return self.call("POST", target, **kw)
+
+    def put(self, target, **kw) -> Reply:
+        return self.call("PUT", target, **kw)

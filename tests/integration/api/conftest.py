@@ -9,6 +9,8 @@ from api_harness import Api
 from conversations_helpers import GUEST, open_one
 from lobby_env import AGENT
 
+from auth.principal import Principal
+from inbox.model import Actor, ActorType
 from inbox.ports import Hotel
 
 
@@ -17,6 +19,12 @@ def api(api_settings) -> Api:
     from api.handler import handler
 
     return Api(handler, default_principal=AGENT)
+
+
+@pytest.fixture
+def admin() -> Principal:
+    """An agent of h1 whose ID token says custom:role admin."""
+    return Principal(Actor(ActorType.AGENT, "agent-adele", "Adèle"), frozenset({"h1"}), role="admin")
 
 
 @pytest.fixture

@@ -65,3 +65,53 @@ def test_reply_answers_201_and_errors_are_described(api):
     assert error == {"$ref": "#/components/schemas/ErrorOut"}
     limit = next(p for p in paths["/v1/hotels/{hotel_id}/conversations"]["get"]["parameters"] if p["name"] == "limit")
     assert limit["schema"]["minimum"] == 1 and limit["schema"]["maximum"] == 100
+
+
+READS_NEED = {"401", "403", "422"}
+WRITES_NEED = READS_NEED | {"400", "413", "415"}
+
+
+def operations(api):
+    for path, item in document(api)["paths"].items():
+        for method, operation in item.items():
+            yield method, path, operation
+
+
+def test_every_route_documents_its_success_with_a_schema(api):
+    for method, path, operation in operations(api):
+        success = [code for code in operation["responses"] if code.startswith("2")]
+        assert len(success) == 1, (method, path, success)
+        schema = operation["responses"][success[0]]["content"]["application/json"]["schema"]
+        assert schema.get("$ref", "").startswith("#/components/schemas/"), (method, path, schema)
+
+
+def test_every_route_documents_the_errors_it_can_answer_with_the_error_body(api):
+    for method, path, operation in operations(api):
+        codes = set(operation["responses"])
+        assert (WRITES_NEED if method in ("post", "put") else READS_NEED) <= codes, (method, path, codes)
+        if "{conversation_id}" in path:
+            assert "404" in codes
+        if method == "post" and "{conversation_id}" in path:
+            assert "409" in codes
+        for code in codes - {"200", "201", "202"}:
+            schema = operation["responses"][code]["content"]["application/json"]["schema"]
+            assert schema == {"$ref": "#/components/schemas/ErrorOut"}, (method, path, code)
+
+
+def test_only_hold_can_answer_503_when_the_wake_up_cannot_be_scheduled(api):
+    with_503 = {(method, path) for method, path, operation in operations(api) if "503" in operation["responses"]}
+    assert with_503 == {("post", "/v1/hotels/{hotel_id}/conversations/{conversation_id}/hold")}
+
+
+def test_the_security_schemes_are_the_cognito_bearer_token_and_the_partner_key(api):
+    doc = document(api)
+    assert doc["components"]["securitySchemes"] == {
+        "cognito": {"type": "http", "scheme": "bearer", "bearerFormat": "JWT",
+                    "description": "A console agent's Cognito ID token"},
+        "partnerKey": {"type": "apiKey", "in": "header", "name": "x-api-key", "description": "A partner's API key"},
+    }
+    assert doc["security"] == [{"cognito": []}, {"partnerKey": []}]  # every route but PUT .../bot: either one
+    put_bot = doc["paths"]["/v1/hotels/{hotel_id}/bot"]["put"]
+    assert put_bot["security"] == [{"cognito": []}] and put_bot["x-max-body-bytes"] == 1024 * 1024
+    assert "/v1/openapi.json" not in doc["paths"]  # public, and not part of the API it describes
+    assert not any(path.startswith("/v1/channels") for path in doc["paths"])  # the Expedia callback: HMAC, own function

@@ -81,11 +81,11 @@ def test_an_unknown_hotel_is_404(api):
     assert api.post("/v1/hotels/h3/inbound", body=message(), as_=partner_of_h3).status == 404
 
 
-def test_the_bot_settings_round_trip_and_switch_the_bot_off(api, lumiere):
+def test_the_bot_settings_round_trip_and_switch_the_bot_off(api, lumiere, admin):
     settings = api.get("/v1/hotels/h1/bot").json
     assert settings["enabled"] is True and len(settings["entries"]) >= 12
     settings["enabled"] = False
-    assert api.call("PUT", "/v1/hotels/h1/bot", body=settings).json["enabled"] is False
+    assert api.call("PUT", "/v1/hotels/h1/bot", body=settings, as_=admin).json["enabled"] is False
     from wiring.container import inbox
 
     inbox()._hotels.clear()  # the switch reaches warm functions within 30 s; this one now
@@ -95,10 +95,42 @@ def test_the_bot_settings_round_trip_and_switch_the_bot_off(api, lumiere):
     assert entry["reason"] == "bot_disabled"
 
 
-def test_bad_bot_settings_are_422_and_another_hotel_403(api, lumiere):
-    assert api.call("PUT", "/v1/hotels/h1/bot", body={"enabled": "maybe"}).status == 422
-    assert api.call("PUT", "/v1/hotels/h1/bot", body={"enabled": True, "entries": [{"id": "x"}]}).status == 422
+def test_bad_bot_settings_are_422_and_another_hotel_403(api, lumiere, admin):
+    assert api.call("PUT", "/v1/hotels/h1/bot", body={"enabled": "maybe"}, as_=admin).status == 422
+    assert api.call("PUT", "/v1/hotels/h1/bot", body={"enabled": True, "entries": [{"id": "x"}]},
+                    as_=admin).status == 422
     assert api.get("/v1/hotels/h2/bot", as_=AGENT).status == 403
+    assert api.call("PUT", "/v1/hotels/h2/bot", body={"enabled": False}, as_=admin).status == 403
+
+
+@pytest.mark.parametrize("caller", ["partner", "agent"])
+def test_only_admins_may_replace_the_bot_so_a_partner_key_cannot_wipe_the_knowledge_base(api, lumiere, caller):
+    before = api.get("/v1/hotels/h1/bot").json
+
+    reply = api.call("PUT", "/v1/hotels/h1/bot", body={"enabled": False}, as_=PARTNER if caller == "partner" else AGENT)
+
+    assert reply.status == 403 and "admins" in reply.json["message"]
+    assert api.get("/v1/hotels/h1/bot").json == before  # switch and knowledge base untouched
+
+
+def test_an_admin_may_replace_the_bot(api, lumiere, admin):
+    reply = api.call("PUT", "/v1/hotels/h1/bot", body={"enabled": True, "entries": []}, as_=admin)
+
+    assert reply.status == 200 and reply.json["entries"] == []
+    assert api.get("/v1/hotels/h1/bot").json["entries"] == []
+
+
+def test_the_knowledge_base_the_store_cannot_keep_is_413_with_its_message(api, lumiere, admin, monkeypatch):
+    from inbox.errors import TooLarge
+    from wiring.container import inbox
+
+    def refuse(*_args, **_kwargs):
+        raise TooLarge("the knowledge base is 900 KB compressed; at most 350 KB can be stored")
+
+    monkeypatch.setattr(inbox().store, "set_bot", refuse)
+    reply = api.call("PUT", "/v1/hotels/h1/bot", body={"enabled": True, "entries": []}, as_=admin)
+
+    assert reply.status == 413 and "at most 350 KB" in reply.json["message"]
 
 
 def test_the_hotel_profile_gives_its_time_zone(api, lumiere):

@@ -20,15 +20,17 @@ def context(**overrides) -> dict:
     return {k: v for k, v in ctx.items() if v is not ...}
 
 
-def test_context_holds_only_strings_under_the_four_agreed_keys():
-    ctx = Principal(ANA, frozenset({"h-rivage", "h-lumiere"})).to_context()
+def test_context_holds_only_strings_under_the_five_agreed_keys():
+    ctx = Principal(ANA, frozenset({"h-rivage", "h-lumiere"}), role="admin").to_context()
 
     assert ctx == {"actor_type": "agent", "actor_id": "5f1c-sub", "actor_name": "Ana Martin",
-                   "hotel_ids": "h-lumiere,h-rivage"}
+                   "hotel_ids": "h-lumiere,h-rivage", "role": "admin"}
+    assert Principal(ACME, frozenset({"h-lumiere"})).to_context()["role"] == ""
 
 
 @pytest.mark.parametrize("principal", [
     Principal(ANA, frozenset({"h-lumiere", "h-rivage"})),
+    Principal(ANA, frozenset({"h-lumiere"}), role="admin"),
     Principal(ACME, frozenset({"h-lumiere"})),
     Principal(Actor(ActorType.AGENT, "sub-2", None), frozenset()),
     Principal(Actor(ActorType.PARTNER, "p:1", "Ünïcode & Co, Ltd"), frozenset({"h 1", "h/2"})),
@@ -46,9 +48,10 @@ _hotel_id = st.text(st.characters(blacklist_characters=",", blacklist_categories
     actor_id=st.text(st.characters(blacklist_categories=("Cs",)), min_size=1),
     name=st.none() | st.text(st.characters(blacklist_categories=("Cs",)), min_size=1),
     hotels=st.frozensets(_hotel_id, max_size=6),
+    role=st.sampled_from([None, "admin", "agent"]),
 )
-def test_any_principal_survives_the_round_trip(actor_type, actor_id, name, hotels):
-    principal = Principal(Actor(actor_type, actor_id, name), hotels)
+def test_any_principal_survives_the_round_trip(actor_type, actor_id, name, hotels, role):
+    principal = Principal(Actor(actor_type, actor_id, name), hotels, role if actor_type is ActorType.AGENT else None)
 
     ctx = principal.to_context()
 
@@ -83,6 +86,9 @@ def test_an_empty_name_in_the_context_means_no_name():
     context(hotel_ids="h-lumiere,"),
     context(hotel_ids=" h-lumiere"),
     context(actor_id=42),
+    context(role="root"),
+    context(role=1),
+    context(actor_type="partner", role="admin"),  # a partner key never carries a role
 ], ids=repr)
 def test_a_malformed_context_is_refused(ctx):
     with pytest.raises(ValueError):
@@ -112,3 +118,23 @@ def test_a_caller_without_hotels_may_access_none():
 def test_a_principal_that_could_not_travel_in_a_context_cannot_be_built(hotel_ids):
     with pytest.raises(ValueError):
         Principal(ANA, hotel_ids)
+
+
+def test_an_agent_without_a_role_is_an_agent_and_not_an_admin():
+    assert Principal(ANA, frozenset()).role == "agent"
+    assert Principal.from_context(context()).role == "agent"  # an answer cached before roles existed
+    assert Principal.from_context(context(role="")).role == "agent"
+    assert not Principal.from_context(context()).is_admin
+
+
+def test_only_an_agent_with_role_admin_is_admin():
+    assert Principal.from_context(context(role="admin")).is_admin
+    assert not Principal.from_context(context(role="agent")).is_admin
+    partner = Principal.from_context(context(actor_type="partner", role=""))
+    assert partner.role is None and not partner.is_admin
+
+
+@pytest.mark.parametrize(("actor", "role"), [(ANA, "root"), (ANA, "Admin"), (ACME, "admin"), (ACME, "agent")])
+def test_a_role_that_could_not_be_true_cannot_be_built(actor, role):
+    with pytest.raises(ValueError):
+        Principal(actor, frozenset({"h-lumiere"}), role)
