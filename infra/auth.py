@@ -1,8 +1,9 @@
 """The auth construct: the console agents' Cognito user pool and the console's app client.
 
 Agents sign in with their email; administrators create them (no self sign-up) and set
-`custom:hotel_ids`, the comma-separated hotels an agent works for. The console client reads
-that claim but cannot write it: an agent must never grant herself a hotel.
+`custom:hotel_ids`, the comma-separated hotels an agent works for, and `custom:role` (admin or
+agent). The console client reads both claims but can write neither (`names.CONSOLE_*_ATTRIBUTES`):
+an agent must never grant herself a hotel or a role.
 
 Feature plan: Plus, with threat protection enforced. It is billed per monthly active user
 with no free tier (about two cents a user at list price), so a hotel's handful of agents
@@ -30,6 +31,8 @@ _CDK_AUTH_FLOWS = {
     "ALLOW_USER_AUTH": "user",
 }
 _REFRESH_FLOW = "ALLOW_REFRESH_TOKEN_AUTH"
+# Cognito's names of standard attributes -> CDK's StandardAttributesMask flags.
+_CDK_STANDARD_ATTRIBUTES = {"email": "email", "email_verified": "email_verified", "name": "fullname"}
 
 
 def console_auth_flows() -> cognito.AuthFlow:
@@ -38,6 +41,14 @@ def console_auth_flows() -> cognito.AuthFlow:
         raise ValueError(f"CDK always allows refresh tokens: keep {_REFRESH_FLOW} in names.CONSOLE_AUTH_FLOWS")
     return cognito.AuthFlow(**{_CDK_AUTH_FLOWS[flow]: True for flow in names.CONSOLE_AUTH_FLOWS
                                if flow != _REFRESH_FLOW})
+
+
+def client_attributes(attributes: tuple[str, ...]) -> cognito.ClientAttributes:
+    """Cognito attribute names (``names.CONSOLE_READ_ATTRIBUTES``...) as CDK's ClientAttributes."""
+    custom = [name.removeprefix("custom:") for name in attributes if name.startswith("custom:")]
+    standard = {_CDK_STANDARD_ATTRIBUTES[name]: True for name in attributes if not name.startswith("custom:")}
+    mask = cognito.ClientAttributes().with_standard_attributes(**standard)
+    return mask.with_custom_attributes(*custom) if custom else mask
 
 
 class Auth(Construct):
@@ -57,6 +68,7 @@ class Auth(Construct):
             custom_attributes={
                 names.HOTEL_IDS_ATTRIBUTE: cognito.StringAttribute(
                     min_len=0, max_len=names.HOTEL_IDS_MAX_LENGTH, mutable=True),
+                names.ROLE_ATTRIBUTE: cognito.StringAttribute(min_len=0, max_len=names.ROLE_MAX_LENGTH, mutable=True),
             },
             password_policy=cognito.PasswordPolicy(
                 min_length=names.PASSWORD_MIN_LENGTH,
@@ -81,11 +93,6 @@ class Auth(Construct):
                    "second factor or blocks them, which covers the accounts that have no TOTP yet.",
         ))
 
-        readable = (
-            cognito.ClientAttributes()
-            .with_standard_attributes(email=True, email_verified=True, fullname=True)
-            .with_custom_attributes(names.HOTEL_IDS_ATTRIBUTE)
-        )
         self.console_client = self.user_pool.add_client(
             "Console",
             user_pool_client_name=names.CONSOLE_CLIENT,
@@ -97,8 +104,8 @@ class Auth(Construct):
             refresh_token_validity=Duration.days(names.CONSOLE_REFRESH_TOKEN_VALIDITY_DAYS),
             prevent_user_existence_errors=True,
             enable_token_revocation=True,
-            read_attributes=readable,
-            write_attributes=cognito.ClientAttributes().with_standard_attributes(fullname=True),
+            read_attributes=client_attributes(names.CONSOLE_READ_ATTRIBUTES),
+            write_attributes=client_attributes(names.CONSOLE_WRITE_ATTRIBUTES),
         )
 
     @property

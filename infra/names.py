@@ -125,6 +125,14 @@ USER_POOL = "lobby-agents"
 CONSOLE_CLIENT = "lobby-console"
 HOTEL_IDS_ATTRIBUTE = "hotel_ids"  # the token claim is custom:hotel_ids
 HOTEL_IDS_MAX_LENGTH = 2048
+ROLE_ATTRIBUTE = "role"  # the token claim is custom:role: one of ROLES (the admin command writes it)
+ROLES = ("admin", "agent")
+ROLE_MAX_LENGTH = 16
+# What the console's app client may read and write, in Cognito's attribute names. It writes
+# neither custom attribute: an agent must never grant herself a hotel or a role.
+CONSOLE_READ_ATTRIBUTES = ("email", "email_verified", "name", f"custom:{HOTEL_IDS_ATTRIBUTE}",
+                           f"custom:{ROLE_ATTRIBUTE}")
+CONSOLE_WRITE_ATTRIBUTES = ("name",)
 SIGN_IN_ATTRIBUTE = "email"  # agents sign in with their email (the pool's username attribute)
 SIGN_IN_CASE_SENSITIVE = False
 PASSWORD_MIN_LENGTH = 12  # and lowercase, uppercase, digits and symbols are all required

@@ -31,6 +31,7 @@ from typing import Any
 from werkzeug.wrappers import Request, Response
 
 from infra import names
+from local.execution import Environments
 from local.lambda_runtime import LambdaContext, request_id
 
 log = logging.getLogger("local.gateway")
@@ -45,19 +46,24 @@ RESOURCES = frozenset({"/v1", names.OPENAPI_PATH, "/v1/hotels", "/v1/channels", 
 
 
 class Function:
-    """One Lambda function: its handler, resolved on first use, run one invocation at a time.
+    """One Lambda function: its handler, run the way Lambda runs it.
 
-    In Lambda every concurrent invocation has its own execution environment; here all run
-    in one process, and a handler's module-level state (Powertools' resolver, its batch
-    processor) is not made for threads, so each function takes one invocation at a time.
+    With ``concurrency`` (the functions API Gateway invokes), each concurrent invocation has
+    an execution environment of its own, a process that imported the handler
+    (``local.execution``): requests are served at the same moment, as API Gateway does, so
+    races between them happen locally too. Without it (the functions an event source mapping
+    or the scheduler invokes, from one thread each), the handler runs in this process, one
+    invocation at a time.
     """
 
-    def __init__(self, name: str, handler_path: str, region: str, account_id: str):
+    def __init__(self, name: str, handler_path: str, region: str, account_id: str, *, concurrency: int = 0):
         self.name = name
         self.handler_path = handler_path
         self.arn = f"arn:aws:lambda:{region}:{account_id}:function:{name}"
         self._handler: Handler | None = None
         self._lock = threading.Lock()
+        self.environments = (Environments(handler_path, name, self.arn, concurrency=concurrency)
+                             if concurrency else None)
 
     def handler(self) -> Handler:
         if self._handler is None:
@@ -68,9 +74,20 @@ class Function:
         return self._handler
 
     def __call__(self, event: dict, context: Any = None) -> Any:
+        if self.environments is not None:
+            return self.environments.invoke(event, getattr(context, "aws_request_id", None) or request_id())
         handler = self.handler()
         with self._lock:
             return handler(event, context or LambdaContext(function_name=self.name, invoked_function_arn=self.arn))
+
+    def warm(self) -> None:
+        """Start an execution environment now, so the first request finds the handler imported."""
+        if self.environments is not None:
+            self.environments.warm()
+
+    def stop(self) -> None:
+        if self.environments is not None:
+            self.environments.stop()
 
 
 class RestApiGateway:

@@ -64,6 +64,8 @@ def user_pool_arguments() -> dict:
             _SIGN_IN_SCHEMA[names.SIGN_IN_ATTRIBUTE],
             {"Name": names.HOTEL_IDS_ATTRIBUTE, "AttributeDataType": "String", "Mutable": True,
              "StringAttributeConstraints": {"MinLength": "0", "MaxLength": str(names.HOTEL_IDS_MAX_LENGTH)}},
+            {"Name": names.ROLE_ATTRIBUTE, "AttributeDataType": "String", "Mutable": True,
+             "StringAttributeConstraints": {"MinLength": "0", "MaxLength": str(names.ROLE_MAX_LENGTH)}},
         ],
     }
 
@@ -81,6 +83,8 @@ def console_client_arguments(user_pool_id: str) -> dict:
         "TokenValidityUnits": {"IdToken": "minutes", "AccessToken": "minutes", "RefreshToken": "days"},
         "PreventUserExistenceErrors": "ENABLED",
         "EnableTokenRevocation": True,
+        "ReadAttributes": list(names.CONSOLE_READ_ATTRIBUTES),
+        "WriteAttributes": list(names.CONSOLE_WRITE_ATTRIBUTES),
     }
 
 

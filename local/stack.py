@@ -12,6 +12,11 @@ functions, serves the API, Cognito, the Expedia stand-in and the console on one 
 mappings and EventBridge Scheduler), seeds the demo hotel (``local.seed``) and waits until
 the queues are drained. moto keeps its state in memory: every start begins from nothing.
 
+The functions API Gateway invokes run in execution environments of their own (processes,
+``local.execution``), up to ``GATEWAY_CONCURRENCY`` each, so concurrent requests are served at
+the same moment, as in AWS; they reach moto's server over HTTP like every other client. The
+functions an SQS poller or the scheduler invokes (one thread each) run in this process.
+
 The functions read their settings from ``os.environ``; ``start()`` sets them and ``stop()``
 puts the environment back as it was, so one process (a test session) can start and stop
 stacks in turn, but not run two at once.
@@ -38,6 +43,9 @@ CONSOLE_DIR = ROOT / "console"
 DEFAULT_REGION = "us-east-1"  # moto answers unsigned Cognito calls (InitiateAuth) from us-east-1
 STACK_FILE = "stack.json"
 READY_BUDGET_SECONDS = 15.0
+# Execution environments (processes) each function API Gateway invokes may have at once: enough
+# for the console's polling, a few agents and the race tests; Lambda's default is far above.
+GATEWAY_CONCURRENCY = 4
 
 _running = threading.Lock()  # one stack per process: the functions read one os.environ
 
@@ -64,6 +72,7 @@ class LocalStack:
         self._server = None
         self._server_thread: threading.Thread | None = None
         self._workers: list = []
+        self._functions: list = []  # the gateway's functions, each with its execution environments
         self._saved_environ: dict[str, str | None] | None = None
         self._owns_lock = False
         self._standin = None
@@ -101,6 +110,9 @@ class LocalStack:
             self._server.server_close()
         if self._server_thread is not None:
             self._server_thread.join(timeout=10)
+        for function in self._functions:
+            function.stop()
+        self._functions = []
         if self._moto is not None:
             self._moto.stop()
         threads = [w.thread for w in self._workers] + [t for t in (self._server_thread,) if t is not None]
@@ -154,13 +166,22 @@ class LocalStack:
         standin = ExpediaStandIn(callback_url=info["expedia_callback_url"],
                                  callback_secret=expedia["callback_secret"], client_id=expedia["client_id"],
                                  client_secret=expedia["client_secret"])
+
+        def gateway_function(name: str, handler: str) -> Function:
+            # API Gateway invokes these at the same moment for concurrent requests: one
+            # process per concurrent invocation, started now so their imports overlap the seeding.
+            made = Function(name, handler, self.region, resources.account_id, concurrency=GATEWAY_CONCURRENCY)
+            self._functions.append(made)
+            made.warm()
+            return made
+
         web.expedia = standin.wsgi_app
-        web.gateway = RestApiGateway(api=function(names.API_FUNCTION, names.API_HANDLER),
-                                     authorizer=function(names.AUTHORIZER_FUNCTION, names.AUTHORIZER_HANDLER),
-                                     expedia_callback=function(names.EXPEDIA_CALLBACK_FUNCTION,
-                                                               names.EXPEDIA_CALLBACK_HANDLER),
+        web.gateway = RestApiGateway(api=gateway_function(names.API_FUNCTION, names.API_HANDLER),
+                                     authorizer=gateway_function(names.AUTHORIZER_FUNCTION, names.AUTHORIZER_HANDLER),
+                                     expedia_callback=gateway_function(names.EXPEDIA_CALLBACK_FUNCTION,
+                                                                       names.EXPEDIA_CALLBACK_HANDLER),
                                      region=self.region, account_id=resources.account_id)
-        web.cognito = CognitoProxy(endpoint)
+        web.cognito = CognitoProxy(endpoint, resources.console_client_id)
         web.config = {"api_url": info["api_url"], "region": self.region, "cognito_endpoint": info["cognito_endpoint"],
                       "cognito_client_id": resources.console_client_id,
                       "cognito_user_pool_id": resources.user_pool_id}

@@ -1,8 +1,9 @@
 """The local stack's one HTTP server: what each path prefix stands for in AWS.
 
 - ``/v1/...``: the REST API (``local.gateway``);
-- ``/cognito/``: Cognito's endpoint (``https://cognito-idp.{region}.amazonaws.com/``), passed
-  through to moto, so the console signs in on its own origin;
+- ``/cognito/``: Cognito's endpoint (``https://cognito-idp.{region}.amazonaws.com/``) for the
+  console's sign-in, refresh and sign-out only, passed to moto, so the console signs in on its
+  own origin;
 - ``/expedia/...``: the Expedia stand-in (token, GraphQL, simulator);
 - ``/config.json``: where the console finds the API and the user pool;
 - everything else: the console's static files from ``console/`` (the CDN in AWS).
@@ -90,29 +91,64 @@ class StaticFiles:
 
 
 class CognitoProxy:
-    """``POST /cognito/`` -> moto's Cognito IDP endpoint, as the browser would call AWS's."""
+    """``POST /cognito/`` -> moto's Cognito IDP endpoint, for what the console calls and nothing more.
 
-    def __init__(self, moto_endpoint: str):
+    moto enforces neither the app client's write attributes nor ``AllowAdminCreateUserOnly``:
+    passed whole, it would let a signed-in agent write ``custom:hotel_ids`` (UpdateUserAttributes)
+    and anyone sign up for any hotel. So only the console's own calls go through: sign-in
+    (``InitiateAuth`` with ``USER_PASSWORD_AUTH``), refresh (``REFRESH_TOKEN_AUTH``) and sign-out
+    (``GlobalSignOut``), on the console's client; the rest gets Cognito's 400.
+    """
+
+    OPERATIONS = frozenset({"InitiateAuth", "GlobalSignOut"})
+    AUTH_FLOWS = frozenset({"USER_PASSWORD_AUTH", "REFRESH_TOKEN_AUTH", "REFRESH_TOKEN"})
+    CORS = {"Access-Control-Allow-Origin": "*",
+            "Access-Control-Allow-Headers": "Content-Type,X-Amz-Target,X-Amz-User-Agent",
+            "Access-Control-Allow-Methods": "POST,OPTIONS", "Access-Control-Max-Age": "3600"}
+
+    def __init__(self, moto_endpoint: str, client_id: str):
         self.moto_endpoint = moto_endpoint.rstrip("/") + "/"
+        self.client_id = client_id
 
     def __call__(self, request: Request) -> Response:
-        cors = {"Access-Control-Allow-Origin": "*",
-                "Access-Control-Allow-Headers": "Content-Type,X-Amz-Target,X-Amz-User-Agent",
-                "Access-Control-Allow-Methods": "POST,OPTIONS", "Access-Control-Max-Age": "3600"}
         if request.method == "OPTIONS":
-            response = Response(status=204, headers=cors)
+            response = Response(status=204, headers=self.CORS)
             response.headers.remove("Content-Type")
             return response
         target = request.headers.get("X-Amz-Target", "")
         if request.method != "POST" or not target.startswith(COGNITO_TARGET_PREFIX):
-            return Response(json.dumps({"__type": "UnknownOperationException",
-                                        "message": "POST a Cognito user pools operation (X-Amz-Target)"}),
-                            status=400, headers=cors, content_type="application/x-amz-json-1.1")
+            return self._error("UnknownOperationException", "POST a Cognito user pools operation (X-Amz-Target)")
+        refused = self._refusal(target.removeprefix(COGNITO_TARGET_PREFIX), request.get_data())
+        if refused is not None:
+            return refused
         forwarded = {name: value for name, value in request.headers.items()
                      if name.lower() in ("content-type", "x-amz-target", "x-amz-user-agent")}
         answer = requests.post(self.moto_endpoint, data=request.get_data(), headers=forwarded, timeout=30)
-        return Response(answer.content, status=answer.status_code, headers=cors,
+        return Response(answer.content, status=answer.status_code, headers=self.CORS,
                         content_type=answer.headers.get("Content-Type", "application/x-amz-json-1.1"))
+
+    def _refusal(self, operation: str, body: bytes) -> Response | None:
+        if operation not in self.OPERATIONS:
+            return self._error("NotAuthorizedException",
+                               f"{operation} is not allowed here: the local Cognito endpoint passes only the "
+                               "console's sign-in, refresh and sign-out")
+        if operation != "InitiateAuth":
+            return None
+        try:
+            call = json.loads(body or b"{}")
+        except ValueError:
+            return self._error("SerializationException", "the body is not JSON")
+        if not isinstance(call, dict) or call.get("ClientId") != self.client_id:
+            return self._error("NotAuthorizedException", "only the console's app client signs in here")
+        if call.get("AuthFlow") not in self.AUTH_FLOWS:
+            return self._error("InvalidParameterException",
+                               f"AuthFlow must be one of {', '.join(sorted(self.AUTH_FLOWS))}")
+        return None
+
+    def _error(self, kind: str, message: str) -> Response:
+        """Cognito's error shape: 400 with ``__type`` and ``message``."""
+        return Response(json.dumps({"__type": kind, "message": message}), status=400, headers=self.CORS,
+                        content_type="application/x-amz-json-1.1")
 
 
 class LocalWeb:

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import os
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import requests
@@ -63,16 +65,35 @@ def queue_is_empty(aws, url: str) -> bool:
     return all(int(value) == 0 for value in attributes.values())
 
 
-def schedule_exists(aws, info: dict, conversation: str) -> bool:
-    from scheduling.eventbridge import schedule_name
-
+def pending_wake_ups(aws, info: dict, conversation: str) -> list[str]:
+    """The hold tokens of the conversation's pending schedules (one per hold), read from moto."""
     scheduler = aws.client("scheduler")
-    try:
-        scheduler.get_schedule(Name=schedule_name(info["demo"]["hotel_id"], conversation),
-                               GroupName=info["schedule_group"])
-    except scheduler.exceptions.ResourceNotFoundException:
-        return False
-    return True
+    tokens = []
+    for page in scheduler.get_paginator("list_schedules").paginate(GroupName=info["schedule_group"]):
+        for summary in page["Schedules"]:
+            try:
+                schedule = scheduler.get_schedule(Name=summary["Name"], GroupName=info["schedule_group"])
+            except scheduler.exceptions.ResourceNotFoundException:
+                continue  # fired and deleted meanwhile
+            wake = json.loads(schedule["Target"]["Input"])
+            if wake["conversation_id"] == conversation:
+                tokens.append(wake["hold_token"])
+    return tokens
+
+
+def schedule_exists(aws, info: dict, conversation: str) -> bool:
+    return bool(pending_wake_ups(aws, info, conversation))
+
+
+def stored_hold_token(aws, info: dict, conversation: str) -> str | None:
+    """The conversation's hold token as the table holds it (the API does not show it)."""
+    from store.keys import CONVERSATION_SK, conversation_pk
+    from store.schema import PARTITION_KEY, SORT_KEY
+
+    item = aws.client("dynamodb").get_item(TableName=info["table_name"], ConsistentRead=True, Key={
+        PARTITION_KEY: {"S": conversation_pk(info["demo"]["hotel_id"], conversation)},
+        SORT_KEY: {"S": CONVERSATION_SK}})["Item"]
+    return item.get("hold_token", {}).get("S")
 
 
 # -- the stack itself -------------------------------------------------------------------------
@@ -238,10 +259,96 @@ def test_a_notification_lobby_cannot_take_ends_in_the_events_dlq(local_stack, aw
     assert [m["Body"] for m in parked] == [body.decode()]
 
 
+def test_two_holds_at_the_same_moment_end_with_one_wake_up_matching_the_hold(local_stack, agent, expedia, aws):
+    _, conversation = traveler_opens(agent, expedia, local_stack, "I would like to speak to a person please")
+    # Two agents' consoles, each on its own connection; warm two environments of each function first.
+    consoles = [StackClient(local_stack, dict(agent.http.headers)) for _ in range(2)]
+    with ThreadPoolExecutor(4) as pool:
+        assert all(r.status_code == 200 for r in pool.map(lambda _: agent.get(f"/hotels/{agent.hotel}/inbox"),
+                                                          range(4)))
+    start = threading.Barrier(2)
+
+    def hold(pair):
+        console, hours = pair
+        start.wait()
+        return console.act(conversation, "hold", {"until": in_seconds(hours * 3600)})
+
+    with ThreadPoolExecutor(2) as pool:
+        answers = list(pool.map(hold, zip(consoles, (1, 2), strict=True)))
+    assert sorted(a.status_code for a in answers) in ([200, 200], [200, 409]), [a.text for a in answers]
+    assert agent.conversation(conversation)["status"] == "on_hold"
+    assert pending_wake_ups(aws, local_stack, conversation) == [stored_hold_token(aws, local_stack, conversation)]
+
+
 def test_a_wrong_signature_queues_nothing(local_stack):
     answer = requests.post(f"{local_stack['api_url']}/v1/channels/expedia/notifications", data=b"{}", timeout=10,
                            headers={"x-expedia-signature": "00" * 32})
     assert answer.status_code == 401
+
+
+# -- the console's Cognito endpoint ------------------------------------------------------------
+
+def cognito_call(info: dict, operation: str, body: dict) -> requests.Response:
+    """A call to Cognito's user pools API on the console's origin, as the browser sends it."""
+    return requests.post(info["cognito_endpoint"], data=json.dumps(body), timeout=30, headers={
+        "Content-Type": "application/x-amz-json-1.1",
+        "X-Amz-Target": f"AWSCognitoIdentityProviderService.{operation}"})
+
+
+def demo_sign_in(info: dict) -> dict:
+    demo = info["demo"]
+    answer = cognito_call(info, "InitiateAuth", {
+        "AuthFlow": "USER_PASSWORD_AUTH", "ClientId": info["cognito_client_id"],
+        "AuthParameters": {"USERNAME": demo["agent_username"], "PASSWORD": demo["agent_password"]}})
+    assert answer.status_code == 200, answer.text
+    return answer.json()["AuthenticationResult"]
+
+
+def hotel_ids_of(aws, info: dict, username: str) -> str:
+    user = aws.client("cognito-idp").admin_get_user(UserPoolId=info["cognito_user_pool_id"], Username=username)
+    return {a["Name"]: a["Value"] for a in user["UserAttributes"]}["custom:hotel_ids"]
+
+
+def test_a_signed_in_agent_cannot_grant_herself_another_hotel_through_the_cognito_endpoint(local_stack, aws):
+    username = local_stack["demo"]["agent_username"]
+    before = hotel_ids_of(aws, local_stack, username)
+    tokens = demo_sign_in(local_stack)
+    answer = cognito_call(local_stack, "UpdateUserAttributes", {
+        "AccessToken": tokens["AccessToken"],
+        "UserAttributes": [{"Name": "custom:hotel_ids", "Value": f"{before},another-hotel"}]})
+    assert answer.status_code == 400
+    assert answer.json()["__type"] == "NotAuthorizedException" and answer.json()["message"]
+    assert hotel_ids_of(aws, local_stack, username) == before
+
+
+def test_nobody_can_sign_up_for_a_hotel_through_the_cognito_endpoint(local_stack, aws):
+    email = f"{new_id('intruder')}@example.com"
+    answer = cognito_call(local_stack, "SignUp", {
+        "ClientId": local_stack["cognito_client_id"], "Username": email, "Password": "Intruder-Pass-2026!",
+        "UserAttributes": [{"Name": "email", "Value": email},
+                           {"Name": "custom:hotel_ids", "Value": local_stack["demo"]["hotel_id"]}]})
+    assert answer.status_code == 400 and answer.json()["__type"] == "NotAuthorizedException"
+    users = aws.client("cognito-idp").list_users(UserPoolId=local_stack["cognito_user_pool_id"])["Users"]
+    assert email not in {a["Value"] for u in users for a in u["Attributes"] if a["Name"] == "email"}
+
+
+def test_sign_in_refresh_and_sign_out_still_pass_and_the_refreshed_token_opens_the_inbox(local_stack):
+    tokens = demo_sign_in(local_stack)
+    refreshed = cognito_call(local_stack, "InitiateAuth", {
+        "AuthFlow": "REFRESH_TOKEN_AUTH", "ClientId": local_stack["cognito_client_id"],
+        "AuthParameters": {"REFRESH_TOKEN": tokens["RefreshToken"]}})
+    assert refreshed.status_code == 200, refreshed.text
+    agent = StackClient(local_stack, {"Authorization": f"Bearer {refreshed.json()['AuthenticationResult']['IdToken']}"})
+    assert agent.get(f"/hotels/{local_stack['demo']['hotel_id']}/inbox").status_code == 200
+    signed_out = cognito_call(local_stack, "GlobalSignOut", {"AccessToken": tokens["AccessToken"]})
+    assert signed_out.status_code == 200, signed_out.text
+
+
+@pytest.mark.parametrize("auth_flow", ["ADMIN_USER_PASSWORD_AUTH", "CUSTOM_AUTH"])
+def test_only_the_consoles_auth_flows_pass_the_cognito_endpoint(local_stack, auth_flow):
+    answer = cognito_call(local_stack, "InitiateAuth", {
+        "AuthFlow": auth_flow, "ClientId": local_stack["cognito_client_id"], "AuthParameters": {}})
+    assert answer.status_code == 400 and answer.json()["__type"] == "InvalidParameterException"
 
 
 # -- scope ------------------------------------------------------------------------------------

@@ -54,9 +54,35 @@ def test_console_id_tokens_last_one_hour(cfn):
     assert (properties["IdTokenValidity"], properties["TokenValidityUnits"]["IdToken"]) == (60, "minutes")
 
 
-def test_console_reads_hotel_ids_name_and_email_but_cannot_write_hotel_ids(cfn):
+def test_role_is_a_mutable_custom_string_attribute_long_enough_for_every_role(cfn):
+    _, pool = cfn.one("AWS::Cognito::UserPool", UserPoolName=names.USER_POOL)
+    (attribute,) = [a for a in pool["Properties"]["Schema"] if a["Name"] == "role"]
+    assert attribute["AttributeDataType"] == "String" and attribute["Mutable"] is True  # admins change roles
+    assert int(attribute["StringAttributeConstraints"]["MaxLength"]) >= max(len(r) for r in names.ROLES)
+    assert set(names.ROLES) == {"admin", "agent"}
+
+
+def test_console_reads_hotel_ids_role_name_and_email_but_writes_only_the_name(cfn):
     _, client = cfn.one("AWS::Cognito::UserPoolClient", ClientName=names.CONSOLE_CLIENT)
     properties = client["Properties"]
-    assert {"custom:hotel_ids", "name", "email"} <= set(properties["ReadAttributes"])
-    # An agent must not grant herself hotels through UpdateUserAttributes.
-    assert "custom:hotel_ids" not in properties["WriteAttributes"]
+    assert {"custom:hotel_ids", "custom:role", "name", "email"} <= set(properties["ReadAttributes"])
+    # An agent must not grant herself hotels or a role through UpdateUserAttributes.
+    assert properties["WriteAttributes"] == ["name"]
+
+
+def test_the_local_pool_and_console_client_have_the_stacks_attributes_and_limits(cfn):
+    from local.resources import console_client_arguments, user_pool_arguments
+
+    _, client = cfn.one("AWS::Cognito::UserPoolClient", ClientName=names.CONSOLE_CLIENT)
+    local_client = console_client_arguments("local-pool")
+    assert sorted(local_client["ReadAttributes"]) == sorted(client["Properties"]["ReadAttributes"])
+    assert sorted(local_client["WriteAttributes"]) == sorted(client["Properties"]["WriteAttributes"])
+
+    _, pool = cfn.one("AWS::Cognito::UserPool", UserPoolName=names.USER_POOL)
+    custom = {a["Name"]: a for a in pool["Properties"]["Schema"] if a["Name"] in ("hotel_ids", "role")}
+    local_custom = {a["Name"]: a for a in user_pool_arguments()["Schema"] if a["Name"] in custom}
+    for name, attribute in custom.items():
+        assert local_custom[name]["Mutable"] == attribute["Mutable"]
+        assert (int(local_custom[name]["StringAttributeConstraints"]["MaxLength"])
+                == int(attribute["StringAttributeConstraints"]["MaxLength"]))
+    assert user_pool_arguments()["AdminCreateUserConfig"]["AllowAdminCreateUserOnly"] is True
