@@ -7,6 +7,7 @@ given store and clients point at, moto or AWS alike.
 
 from __future__ import annotations
 
+import re
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -18,41 +19,62 @@ if _FUNCTIONS not in sys.path:
     sys.path.insert(0, _FUNCTIONS)
 
 from auth.keys import hash_api_key, new_api_key  # noqa: E402
+from inbox.ids import HOTEL_ID_PATTERN, HOTEL_ID_RULE, is_hotel_id  # noqa: E402
 from inbox.ports import Hotel, PartnerKey  # noqa: E402
 
 DEFAULT_TIMEZONE = "Europe/Paris"
 HOTELS_ATTRIBUTE = "custom:hotel_ids"
+ROLE_ATTRIBUTE = "custom:role"  # what an agent may do in the console: "admin" (bot settings too) or "agent"
+ROLES = ("admin", "agent")
+DEFAULT_ROLE = "agent"
+_PROPERTY_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")  # Expedia's are digits; the key needs no more than this
 
-__all__ = ["AdminError", "create_agent", "create_hotel", "create_partner_key", "parse_hotel_ids"]
+__all__ = ["ROLES", "AdminError", "connect_expedia", "create_agent", "create_hotel", "create_partner_key",
+           "load_knowledge", "parse_hotel_ids", "require_hotels"]
 
 
 class AdminError(Exception):
     """An admin request that cannot be carried out as asked."""
 
 
+def check_hotel_id(hotel_id: str) -> str:
+    """The hotel id trimmed, or ``AdminError`` unless it matches ``inbox.ids.HOTEL_ID_PATTERN``."""
+    hotel_id = hotel_id.strip() if isinstance(hotel_id, str) else hotel_id
+    if not is_hotel_id(hotel_id):
+        raise AdminError(f"invalid hotel id {hotel_id!r}: use {HOTEL_ID_RULE} ({HOTEL_ID_PATTERN})")
+    return hotel_id
+
+
 def parse_hotel_ids(hotel_ids: str | Iterable[str]) -> list[str]:
-    """``"h1, h2,,h1"`` (or a list) -> ``["h1", "h2"]``: trimmed, deduplicated, at least one."""
+    """``"h1, h2,,h1"`` (or a list) -> ``["h1", "h2"]``: trimmed, deduplicated, at least one, each valid."""
     parts = hotel_ids.split(",") if isinstance(hotel_ids, str) else list(hotel_ids)
-    hotels = list(dict.fromkeys(part.strip() for part in parts if part and part.strip()))
+    hotels = list(dict.fromkeys(check_hotel_id(part) for part in parts if part and part.strip()))
     if not hotels:
         raise AdminError("give at least one hotel id")
-    if any("," in hotel for hotel in hotels):
-        raise AdminError("a hotel id cannot contain a comma")
     return hotels
+
+
+def require_hotels(store, hotel_ids: Iterable[str]) -> None:
+    """``AdminError`` naming every one of these hotels that does not exist."""
+    missing = [hotel for hotel in hotel_ids if store.get_hotel(hotel) is None]
+    if missing:
+        raise AdminError(f"no such hotel: {', '.join(missing)} (create it first with create-hotel)")
 
 
 def create_hotel(store, hotel_id: str, name: str, timezone: str = DEFAULT_TIMEZONE,
                  expedia_property_id: str | None = None, *, bot_enabled: bool = True) -> Hotel:
     """Store a new hotel; refuses to overwrite one that exists."""
-    hotel_id, name = hotel_id.strip(), name.strip()
-    if not hotel_id or "," in hotel_id or not name:
-        raise AdminError("a hotel needs an id (without commas) and a name")
+    hotel_id, name = check_hotel_id(hotel_id), name.strip()
+    if not name:
+        raise AdminError("a hotel needs a name")
     try:
         ZoneInfo(timezone)
     except (ZoneInfoNotFoundError, ValueError):
         raise AdminError(f"unknown time zone {timezone!r} (use an IANA name such as Europe/Paris)") from None
     if store.get_hotel(hotel_id) is not None:
         raise AdminError(f"hotel {hotel_id} already exists")
+    if expedia_property_id:  # refused before the hotel is stored
+        expedia_property_id = _free_property(store, hotel_id, expedia_property_id)
     hotel = Hotel(id=hotel_id, name=name, timezone=timezone, bot_enabled=bot_enabled)
     store.put_hotel(hotel)
     if expedia_property_id:
@@ -61,54 +83,97 @@ def create_hotel(store, hotel_id: str, name: str, timezone: str = DEFAULT_TIMEZO
     return hotel
 
 
-def connect_expedia(store, hotel_id: str, property_id: str) -> None:
-    """Connect a hotel to its Expedia property: Expedia's notifications for it reach this hotel."""
+def _free_property(store, hotel_id: str, property_id: str) -> str:
+    """The property id trimmed, refused when odd or connected to another hotel."""
     property_id = property_id.strip()
-    if not property_id:
-        raise AdminError("an Expedia property id is needed")
-    if store.get_hotel(hotel_id) is None:
-        raise AdminError(f"hotel {hotel_id} does not exist")
+    if not _PROPERTY_ID.fullmatch(property_id):
+        raise AdminError(f"invalid Expedia property id {property_id!r}: use 1 to 64 letters, digits, '-' or '_'")
     owner = store.hotel_for_expedia_property(property_id)
     if owner not in (None, hotel_id):
         raise AdminError(f"Expedia property {property_id} already belongs to hotel {owner}")
-    store.set_expedia_property(hotel_id, property_id)
+    return property_id
+
+
+def connect_expedia(store, hotel_id: str, property_id: str) -> None:
+    """Connect a hotel to its Expedia property: Expedia's notifications for it reach this hotel, and no
+    longer those of the property it had before (one transaction). A property of another hotel is refused."""
+    from inbox.errors import Conflict
+
+    hotel_id = check_hotel_id(hotel_id)
+    if store.get_hotel(hotel_id) is None:
+        raise AdminError(f"hotel {hotel_id} does not exist")
+    property_id = _free_property(store, hotel_id, property_id)
+    try:
+        store.set_expedia_property(hotel_id, property_id)
+    except Conflict as error:  # another admin got there between the check and the write
+        raise AdminError(str(error)) from None
 
 
 def load_knowledge(store, hotel_id: str, path: str | None = None, *, enabled: bool = True) -> int:
     """Replace the hotel's bot knowledge base from a JSON file (the shape of ``GET /v1/hotels/{h}/bot``),
     or with the sample knowledge base when no file is given; returns the number of entries."""
-    import json
-
-    from inbox.bot import KnowledgeBase, KnowledgeEntry
-
+    hotel_id = check_hotel_id(hotel_id)
+    read = _read_knowledge(path) if path is not None else None  # a bad file is refused before any call to AWS
     hotel = store.get_hotel(hotel_id)
     if hotel is None:
         raise AdminError(f"hotel {hotel_id} does not exist")
-    if path is None:
+    if read is None:
         from bot.samples import sample_knowledge_base
 
         knowledge = sample_knowledge_base(hotel.name)
     else:
-        with open(path, encoding="utf-8") as f:
-            data = json.load(f)
-        enabled = data.get("enabled", enabled)
-        knowledge = KnowledgeBase(
-            default_language=data.get("default_language", "en"),
-            trusted_domains=tuple(data.get("trusted_domains", ())),
-            entries=tuple(KnowledgeEntry(e["id"], e["topic"], tuple(e["questions"]), dict(e["answers"]))
-                          for e in data.get("entries", ())))
-    store.set_bot(hotel_id, enabled, knowledge)
+        file_enabled, knowledge = read
+        enabled = enabled and file_enabled  # --off wins over the file
+    store.set_bot(hotel_id, enabled, knowledge)  # TooLarge (a DomainError) when it cannot be stored
     return len(knowledge.entries)
 
 
+def _read_knowledge(path: str):
+    """``(enabled, KnowledgeBase)`` from the file, checked as ``PUT /v1/hotels/{h}/bot`` checks its body."""
+    import json
+
+    from pydantic import ValidationError
+
+    from api.schemas import BotSettings
+    from inbox.bot import KnowledgeBase, KnowledgeEntry
+
+    try:
+        with open(path, encoding="utf-8") as f:
+            data = json.load(f)
+    except OSError as error:
+        raise AdminError(f"cannot read {path}: {error.strerror or error}") from None
+    except UnicodeDecodeError:
+        raise AdminError(f"{path} is not UTF-8 text") from None
+    except json.JSONDecodeError as error:
+        raise AdminError(f"{path} is not JSON: {error.msg} at line {error.lineno}, column {error.colno}") from None
+    if not isinstance(data, dict):
+        raise AdminError(f"{path} must hold a JSON object shaped like GET /v1/hotels/{{h}}/bot")
+    try:
+        settings = BotSettings.model_validate({"enabled": True, **data})
+    except ValidationError as error:
+        problems = [f"{'.'.join(str(p) for p in e['loc']) or 'file'}: {e['msg']}" for e in error.errors()]
+        more = f" (and {len(problems) - 3} more)" if len(problems) > 3 else ""
+        raise AdminError(f"{path} is not a valid knowledge base: {'; '.join(problems[:3])}{more}") from None
+    knowledge = KnowledgeBase(
+        default_language=settings.default_language, trusted_domains=tuple(settings.trusted_domains),
+        entries=tuple(KnowledgeEntry(e.id, e.topic, tuple(e.questions), dict(e.answers)) for e in settings.entries))
+    return settings.enabled, knowledge
+
+
 def create_agent(cognito, user_pool_id: str, email: str, name: str, password: str,
-                 hotel_ids: str | Iterable[str]) -> str:
+                 hotel_ids: str | Iterable[str], *, store=None, role: str = DEFAULT_ROLE) -> str:
     """Create a console agent in the user pool with a permanent password; returns its ``sub``.
 
     ``cognito`` is a boto3 ``cognito-idp`` client. No invitation is sent (the password is
-    set here); the agent's hotels go into ``custom:hotel_ids``, which its ID tokens carry.
+    set here); the agent's hotels go into ``custom:hotel_ids`` and its role (``admin`` or
+    ``agent``) into ``custom:role``, which its ID tokens carry. With ``store`` (the command
+    always gives it), hotels that do not exist are refused before anything is created.
     """
     hotels = parse_hotel_ids(hotel_ids)
+    if role not in ROLES:
+        raise AdminError(f"unknown role {role!r}: one of {', '.join(ROLES)}")
+    if store is not None:
+        require_hotels(store, hotels)
     response = cognito.admin_create_user(
         UserPoolId=user_pool_id,
         Username=email,
@@ -117,6 +182,7 @@ def create_agent(cognito, user_pool_id: str, email: str, name: str, password: st
             {"Name": "email_verified", "Value": "true"},
             {"Name": "name", "Value": name},
             {"Name": HOTELS_ATTRIBUTE, "Value": ",".join(hotels)},
+            {"Name": ROLE_ATTRIBUTE, "Value": role},
         ],
         MessageAction="SUPPRESS",
     )
@@ -127,8 +193,8 @@ def create_agent(cognito, user_pool_id: str, email: str, name: str, password: st
 
 def create_partner_key(store, partner_id: str, name: str, hotel_ids: str | Iterable[str], *,
                        apigateway=None, usage_plan_id: str | None = None) -> str:
-    """Issue a partner key for these hotels and return it: it cannot be shown again, since
-    only its hash is stored.
+    """Issue a partner key for these hotels (each must exist) and return it: it cannot be shown
+    again, since only its hash is stored.
 
     With ``usage_plan_id`` (and ``apigateway``, a boto3 ``apigateway`` client) the key is
     also registered as an API Gateway API key in that usage plan, which is what makes the
@@ -138,6 +204,7 @@ def create_partner_key(store, partner_id: str, name: str, hotel_ids: str | Itera
     if not partner_id or not name:
         raise AdminError("a partner needs an id and a name")
     hotels = parse_hotel_ids(hotel_ids)
+    require_hotels(store, hotels)
     if usage_plan_id and apigateway is None:
         raise AdminError("registering the key in a usage plan needs an API Gateway client")
     key = new_api_key()

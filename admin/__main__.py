@@ -3,8 +3,16 @@
     python -m admin [--table lobby] [--region R] [--endpoint-url URL] COMMAND ...
 
     create-hotel --hotel-id h1 --name "Hôtel Lumière" [--timezone Europe/Paris] [--expedia-property-id 123]
-    create-agent --user-pool-id POOL --email ana@example.com --name Ana --password ... --hotel-ids h1,h2
+    connect-expedia --hotel-id h1 --property-id 123
+    set-bot --hotel-id h1 [--file bot.json] [--off]
+    create-agent --user-pool-id POOL --email ana@example.com --name Ana [--password ...] --hotel-ids h1,h2
+                 [--role admin|agent]
     create-partner-key --partner-id acme --name "Acme" --hotel-ids h1,h2 [--usage-plan-id ID]
+
+Hotel ids: 1 to 63 lower-case letters, digits, ``-`` or ``_``, starting with a letter or digit
+(``inbox.ids.HOTEL_ID_PATTERN``); agents and partner keys only for hotels that exist.
+Exit status: 0 done; 2 refused as asked (a bad option, id or file, a hotel that does not exist:
+one line on stderr, nothing changed); 1 refused by AWS (a user that exists, a bad password, ...).
 
 ``--endpoint-url`` (default: ``$AWS_ENDPOINT_URL``) points every client at moto's server;
 without it the commands talk to AWS with the usual credentials. ``--region`` defaults to
@@ -20,7 +28,9 @@ import sys
 from collections.abc import Sequence
 
 from admin import (
+    DEFAULT_ROLE,
     DEFAULT_TIMEZONE,
+    ROLES,
     AdminError,
     connect_expedia,
     create_agent,
@@ -28,6 +38,7 @@ from admin import (
     create_partner_key,
     load_knowledge,
     parse_hotel_ids,
+    require_hotels,
 )
 
 __all__ = ["build_parser", "create_agent", "create_hotel", "create_partner_key", "main"]
@@ -82,6 +93,8 @@ def build_parser() -> argparse.ArgumentParser:
     agent.add_argument("--name", required=True)
     agent.add_argument("--password", help="the agent's permanent password (asked for when left out)")
     agent.add_argument("--hotel-ids", required=True, help="comma-separated, e.g. h1,h2")
+    agent.add_argument("--role", choices=ROLES, default=DEFAULT_ROLE,
+                       help=f"admin: also the hotel's bot settings; agent: the inbox (default: {DEFAULT_ROLE})")
 
     partner = commands.add_parser("create-partner-key", help="issue a partner API key (shown once)")
     _add_global_options(partner, None)
@@ -97,19 +110,25 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if not args.region:
         parser.error("no region: pass --region or set AWS_REGION")
+    from inbox.errors import DomainError
+
     try:
         return _run(args)
-    except AdminError as error:
-        print(f"error: {error}", file=sys.stderr)
-        return 1
+    except (AdminError, DomainError) as error:  # refused as asked (a knowledge base too large, ...)
+        print(f"error: {_one_line(error)}", file=sys.stderr)
+        return 2
     except Exception as error:  # a refusal from AWS (exists already, bad password, ...)
         from botocore.exceptions import BotoCoreError, ClientError
         from pynamodb.exceptions import PynamoDBException
 
         if isinstance(error, (ClientError, BotoCoreError, PynamoDBException)):
-            print(f"error: {error}", file=sys.stderr)
+            print(f"error: {_one_line(error)}", file=sys.stderr)
             return 1
         raise
+
+
+def _one_line(error: Exception) -> str:
+    return " ".join(str(error).split())
 
 
 def _store(args):
@@ -132,13 +151,17 @@ def _run(args) -> int:
         connect_expedia(_store(args), args.hotel_id, args.property_id)
         print(f"Hotel {args.hotel_id} now receives Expedia property {args.property_id.strip()}'s messages.")
     elif args.command == "set-bot":
-        count = load_knowledge(_store(args), args.hotel_id, args.file, enabled=not args.off)
-        print(f"Hotel {args.hotel_id}: bot {'off' if args.off else 'on'}, {count} knowledge-base entries.")
+        store = _store(args)
+        count = load_knowledge(store, args.hotel_id, args.file, enabled=not args.off)
+        on = store.get_hotel(args.hotel_id.strip()).bot_enabled  # the file may switch it off too
+        print(f"Hotel {args.hotel_id.strip()}: bot {'on' if on else 'off'}, {count} knowledge-base entries.")
     elif args.command == "create-agent":
-        hotels = parse_hotel_ids(args.hotel_ids)
+        hotels, store = parse_hotel_ids(args.hotel_ids), _store(args)
+        require_hotels(store, hotels)  # before asking for a password
         password = args.password or getpass.getpass(f"Password for {args.email}: ")
-        sub = create_agent(_client("cognito-idp", args), args.user_pool_id, args.email, args.name, password, hotels)
-        print(f"Created agent {args.email} (sub {sub}) for hotels {', '.join(hotels)}.")
+        sub = create_agent(_client("cognito-idp", args), args.user_pool_id, args.email, args.name, password, hotels,
+                           store=store, role=args.role)
+        print(f"Created {args.role} {args.email} (sub {sub}) for hotels {', '.join(hotels)}.")
     elif args.command == "create-partner-key":
         hotels = parse_hotel_ids(args.hotel_ids)
         apigateway = _client("apigateway", args) if args.usage_plan_id else None

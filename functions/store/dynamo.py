@@ -364,11 +364,33 @@ class DynamoStore:
     # --- channels ------------------------------------------------------------------------
 
     def set_expedia_property(self, hotel_id: str, property_id: str) -> None:
-        """Connect the hotel to its Expedia property (both directions, in one transaction)."""
-        with TransactWrite(connection=self._tx_connection) as tx:
-            tx.save(PropertyItem(keys.expedia_property_pk(property_id), keys.PROPERTY_SK, hotel_id=hotel_id))
-            tx.update(HotelItem(keys.hotel_pk(hotel_id), keys.HOTEL_SK),
-                      actions=[HotelItem.expedia_property_id.set(property_id)], condition=HotelItem.pk.exists())
+        """Connect the hotel to its Expedia property, in one transaction: the property's mapping (``Conflict``
+        when another hotel holds it), the hotel's ``expedia_property_id``, and the removal of the mapping of
+        the property it had before (``Conflict`` too when the hotel was reconnected meanwhile)."""
+        try:
+            previous = HotelItem.get(keys.hotel_pk(hotel_id), keys.HOTEL_SK, consistent_read=True,
+                                     attributes_to_get=[HotelItem.pk.attr_name,  # an item with no key reads as absent
+                                                        HotelItem.expedia_property_id.attr_name]).expedia_property_id
+        except DoesNotExist:
+            raise NotFound(f"hotel {hotel_id} not found") from None
+        unchanged = (HotelItem.expedia_property_id == previous if previous
+                     else HotelItem.expedia_property_id.does_not_exist())
+        try:
+            with TransactWrite(connection=self._tx_connection) as tx:
+                tx.save(PropertyItem(keys.expedia_property_pk(property_id), keys.PROPERTY_SK, hotel_id=hotel_id),
+                        condition=PropertyItem.pk.does_not_exist() | (PropertyItem.hotel_id == hotel_id))
+                tx.update(HotelItem(keys.hotel_pk(hotel_id), keys.HOTEL_SK),
+                          actions=[HotelItem.expedia_property_id.set(property_id)],
+                          condition=HotelItem.pk.exists() & unchanged)
+                if previous and previous != property_id:
+                    tx.delete(PropertyItem(keys.expedia_property_pk(previous), keys.PROPERTY_SK),
+                              condition=PropertyItem.pk.does_not_exist() | (PropertyItem.hotel_id == hotel_id))
+        except TransactWriteError as error:
+            if "ConditionalCheckFailed" not in [r.code if r else None for r in error.cancellation_reasons or []]:
+                raise
+            if self.hotel_for_expedia_property(property_id) not in (None, hotel_id):
+                raise Conflict(None, f"Expedia property {property_id} is connected to another hotel") from error
+            raise Conflict(None, f"hotel {hotel_id} was changed meanwhile: try again") from error
 
     def hotel_for_expedia_property(self, property_id: str) -> str | None:
         try:

@@ -25,7 +25,7 @@ def test_create_a_hotel_with_its_expedia_property_and_the_sample_bot(store, tabl
 def test_a_property_cannot_belong_to_two_hotels(store, table, region, capsys):
     run("create-hotel", "--hotel-id", "h1", "--name", "One", "--expedia-property-id", "777", table=table, region=region)
     run("create-hotel", "--hotel-id", "h2", "--name", "Two", table=table, region=region)
-    assert run("connect-expedia", "--hotel-id", "h2", "--property-id", "777", table=table, region=region) == 1
+    assert run("connect-expedia", "--hotel-id", "h2", "--property-id", "777", table=table, region=region) == 2
     assert "already belongs to hotel h1" in capsys.readouterr().err
     assert store.hotel_for_expedia_property("777") == "h1"
 

@@ -466,7 +466,9 @@ def run_admin(capsys, *argv) -> tuple[int, str, str]:
     return code, out, err
 
 
-def test_create_partner_key_prints_the_key_once_and_stores_only_its_hash(capsys, store, table, region, authorize):
+def test_create_partner_key_prints_the_key_once_and_stores_only_its_hash(capsys, store, hotel, table, region,
+                                                                        authorize):
+    store.put_hotel(Hotel("h-rivage", "Rivage"))
     code, out, err = run_admin(capsys, "--table", table, "--region", region, "create-partner-key",
                                "--partner-id", "acme", "--name", "Acme Channel Manager",
                                "--hotel-ids", "h-lumiere, h-rivage")
@@ -483,14 +485,14 @@ def test_create_partner_key_prints_the_key_once_and_stores_only_its_hash(capsys,
     assert authorize({"x-api-key": key})["context"]["hotel_ids"] == "h-lumiere,h-rivage"
 
 
-def test_each_partner_key_is_new(store):
+def test_each_partner_key_is_new(store, hotel):
     first, second = (create_partner_key(store, "acme", "Acme", "h-lumiere") for _ in range(2))
 
     assert first != second
     assert KEY_SHAPE.fullmatch(first) and KEY_SHAPE.fullmatch(second)
 
 
-def test_create_partner_key_can_register_the_key_in_a_usage_plan(capsys, store, table, region):
+def test_create_partner_key_can_register_the_key_in_a_usage_plan(capsys, store, hotel, table, region):
     apigateway = boto3.client("apigateway", region_name=region)
     plan = apigateway.create_usage_plan(name="lobby-partners")["id"]
 
@@ -519,13 +521,15 @@ def test_create_hotel_refuses_to_overwrite_or_an_unknown_time_zone(capsys, store
     bad_zone = run_admin(capsys, "--table", table, "--region", region, "create-hotel", "--hotel-id", "h-rivage",
                          "--name", "Rivage", "--timezone", "Mars/Olympus")
 
-    assert again[0] == 1 and "already exists" in again[2]
-    assert bad_zone[0] == 1 and "time zone" in bad_zone[2]
+    assert again[0] == 2 and "already exists" in again[2]
+    assert bad_zone[0] == 2 and "time zone" in bad_zone[2]
     assert store.get_hotel("h-lumiere").name == "Lumière"
     assert store.get_hotel("h-rivage") is None
 
 
-def test_create_agent_makes_a_user_who_can_log_in_and_is_authorized(capsys, cognito, pool, region, table, authorize):
+def test_create_agent_makes_a_user_who_can_log_in_and_is_authorized(capsys, cognito, pool, region, store, table,
+                                                                    authorize):
+    store.put_hotel(Hotel("h-rivage", "Rivage"))
     code, out, _ = run_admin(capsys, "--region", region, "--table", table, "create-agent", "--user-pool-id", pool.id,
                              "--email", "zoe@rivage.example", "--name", "Zoé", "--password", PASSWORD,
                              "--hotel-ids", "h-rivage")
@@ -541,8 +545,8 @@ def test_create_agent_makes_a_user_who_can_log_in_and_is_authorized(capsys, cogn
                                                    "actor_name": "Zoé", "hotel_ids": "h-rivage"}
 
 
-def test_create_agent_reports_an_existing_user_as_an_error(capsys, cognito, pool, region, agent_sub):
-    code, _, err = run_admin(capsys, "--region", region, "create-agent", "--user-pool-id", pool.id,
+def test_create_agent_reports_an_existing_user_as_an_error(capsys, cognito, pool, region, table, hotel, agent_sub):
+    code, _, err = run_admin(capsys, "--region", region, "--table", table, "create-agent", "--user-pool-id", pool.id,
                              "--email", AGENT_EMAIL, "--name", "Ana", "--password", PASSWORD,
                              "--hotel-ids", "h-lumiere")
 
@@ -565,7 +569,7 @@ def test_blank_hotel_ids_issue_no_key(capsys, store, table, region):
     code, out, err = run_admin(capsys, "--table", table, "--region", region, "create-partner-key",
                                "--partner-id", "acme", "--name", "Acme", "--hotel-ids", " , ")
 
-    assert code == 1 and "hotel" in err
+    assert code == 2 and "hotel" in err
     assert not KEY_SHAPE.search(out + err)
 
 
