@@ -7,7 +7,7 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from lobby_env import PARTNER
 
@@ -209,9 +209,12 @@ def _rfc3339(moment: datetime, offset_minutes: int, fraction: bool) -> str:
             f"{moment.second:02d}{frac}{zone}")
 
 
-_near_now = st.datetimes(min_value=datetime(1999, 12, 1), max_value=datetime.now() + timedelta(days=3))
+_near_now = st.datetimes(min_value=datetime(2000, 1, 1), max_value=datetime.now() + timedelta(days=2))
+_offset = st.integers(-14 * 60, 14 * 60)
+_near = st.builds(_rfc3339, _near_now, _offset, st.booleans())  # mostly within the sent_at window
 SENT_AT = st.one_of(
-    st.builds(_rfc3339, st.one_of(st.datetimes(), _near_now), st.integers(-14 * 60, 14 * 60), st.booleans()),
+    _near, _near, _near,
+    st.builds(_rfc3339, st.datetimes(), _offset, st.booleans()),  # any year 0001 to 9999, any offset
     st.from_regex(r"\A\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{1,9})?(Z|[+-]\d{2}:\d{2})\Z"),
     st.text(max_size=40), st.integers(), st.floats(allow_nan=False), st.none(),
 )
@@ -236,6 +239,7 @@ def test_inbound_never_answers_5xx_and_what_it_accepts_reads_back_in_every_tab(a
                                            external_message_id=f"m-{n}"), as_=PARTNER)
 
     assert reply.status in (202, 422), (reply.status, reply.json)
+    event(f"answered {reply.status}" + (f" {reply.json['message'][:60]}" if reply.status == 422 else ""))
     listed = {tab: _listed(api, tab) for tab in TABS}  # every tab lists, whatever was refused or taken
     if reply.status == 202:
         conversation = api.get(f"/v1/hotels/h1/conversations/{reply.json['conversation_id']}")

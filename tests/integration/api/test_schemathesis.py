@@ -167,3 +167,15 @@ def _run(strategy, credential: dict[str, str], label: str, cases: Counter, statu
                             f"body={str(getattr(case, 'body', None))[:200]!r}\n{str(failure)[:800]}")
 
     run()
+
+
+def test_through_the_gateway_the_admin_token_may_replace_the_bot_and_the_partner_key_may_not(gateway, credentials):
+    client = Client(gateway)
+    before = client.get(f"/v1/hotels/{HOTEL}/bot", headers=credentials["partner"]).json
+
+    refused = client.put(f"/v1/hotels/{HOTEL}/bot", json={"enabled": False}, headers=credentials["partner"])
+    assert refused.status_code == 403 and "admins" in refused.json["message"]
+    assert client.get(f"/v1/hotels/{HOTEL}/bot", headers=credentials["partner"]).json == before
+
+    taken = client.put(f"/v1/hotels/{HOTEL}/bot", json={**before, "enabled": False}, headers=credentials["admin"])
+    assert taken.status_code == 200 and taken.json["enabled"] is False
