@@ -59,7 +59,7 @@ expedia-message: install
 	$(PY) -m local.message --text "$$TEXT" $${THREAD:+--thread "$$THREAD"}
 
 clean:
-	rm -rf $(VENV) cdk.out .pytest_cache .hypothesis .local
+	rm -rf $(VENV) cdk.out .pytest_cache .hypothesis .local .build
 
 # Debian's Chromium for the console's browser tests (Playwright cannot download a browser here).
 .PHONY: chromium
