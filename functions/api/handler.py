@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from functools import cache
+
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, CORSConfig, Response, content_types
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
-from aws_lambda_powertools.event_handler.openapi.models import APIKey, APIKeyIn, HTTPBearer
 from aws_lambda_powertools.logging import correlation_paths
 
 from api import body
@@ -13,7 +14,7 @@ from api.routes import conversations, hotels, inbox
 from api.scope import Forbidden, hotel_scope
 from inbox.errors import Conflict, DomainError, InvalidInput, NotFound, TooLarge, TransitionNotAllowed
 from inbox.service import SchedulingFailed
-from wiring.observability import logger, metrics, tracer
+from wiring.observability import logger, metrics
 
 
 def _cors() -> CORSConfig:
@@ -30,21 +31,28 @@ app.include_router(inbox.router, prefix="/v1")
 app.include_router(conversations.router, prefix="/v1")
 app.include_router(hotels.router, prefix="/v1")
 
-# Every documented route takes either credential (PUT .../bot narrows it to agents); the
-# document itself is public and the Expedia callback is another function, signed with HMAC.
-app.configure_openapi(
-    title="Lobby API", version="1.0.0",
-    description="The HTTP contract of Lobby, the guest-messaging inbox for hotels.",
-    security_schemes={
-        "cognito": HTTPBearer(bearerFormat="JWT", description="A console agent's Cognito ID token"),
-        "partnerKey": APIKey(in_=APIKeyIn.header, name="x-api-key", description="A partner's API key"),
-    },
-    security=[{"cognito": []}, {"partnerKey": []}],
-)
+@cache
+def _configure_openapi() -> None:
+    """Built when the document is first asked for: Powertools' OpenAPI models are pydantic models
+    that cost every cold start about a third of a bare ``import boto3``, and only this route needs them."""
+    from aws_lambda_powertools.event_handler.openapi.models import APIKey, APIKeyIn, HTTPBearer
+
+    # Every documented route takes either credential (PUT .../bot narrows it to agents); the
+    # document itself is public and the Expedia callback is another function, signed with HMAC.
+    app.configure_openapi(
+        title="Lobby API", version="1.0.0",
+        description="The HTTP contract of Lobby, the guest-messaging inbox for hotels.",
+        security_schemes={
+            "cognito": HTTPBearer(bearerFormat="JWT", description="A console agent's Cognito ID token"),
+            "partnerKey": APIKey(in_=APIKeyIn.header, name="x-api-key", description="A partner's API key"),
+        },
+        security=[{"cognito": []}, {"partnerKey": []}],
+    )
 
 
 @app.get("/v1/openapi.json", include_in_schema=False)
 def openapi_document():
+    _configure_openapi()
     return Response(200, content_types.APPLICATION_JSON, app.get_openapi_json_schema())
 
 
@@ -93,8 +101,10 @@ def not_utf8(_: UnicodeDecodeError) -> Response:
     return _error(400, "the body must be UTF-8 JSON")
 
 
+# No Tracer: its X-Ray SDK alone would cost every cold start of this user-facing function about
+# 0.6x a bare `import boto3` (bench/RESULTS.md); API Gateway's and Lambda's active tracing still
+# trace each request end to end, without the per-call DynamoDB/Scheduler/SQS subsegments.
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
-@tracer.capture_lambda_handler
 @metrics.log_metrics
 def handler(event, context):
     return app.resolve(event, context)
