@@ -39,7 +39,7 @@ class Scheduling(Construct):
             schedule_group_name=names.SCHEDULE_GROUP,
             removal_policy=cdk.RemovalPolicy.DESTROY,
         )
-        # Every schedule of the group, whatever its (per-conversation) name.
+        # Every schedule of the group, whatever its name (one per hold, from its token).
         self.schedules_arn = stack.format_arn(
             service="scheduler", resource="schedule", resource_name=f"{names.SCHEDULE_GROUP}/*",
         )
@@ -92,14 +92,14 @@ class Scheduling(Construct):
         ))
 
     def grant_schedules(self, function: LobbyFunction, actions: tuple[str, ...], why: str) -> None:
-        """Let ``function`` manage the group's schedules (named per conversation at run time, so a
+        """Let ``function`` manage the group's schedules (named per hold at run time, so a
         wildcard that stops at the group), with cdk-nag's finding acknowledged on its policy."""
         function.add_to_policy(iam.PolicyStatement(sid="WakeUpSchedules", actions=list(actions),
                                                    resources=[self.schedules_arn]))
         cdk.Validations.of(function.role.node.find_child("DefaultPolicy")).acknowledge(cdk.Acknowledgment(
             id=f"AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:"
                f"schedule/{names.SCHEDULE_GROUP}/*]",
-            reason=f"{why} Schedules are named per conversation at run time; the wildcard stops at the "
+            reason=f"{why} Schedules are named per hold at run time; the wildcard stops at the "
                    f"`{names.SCHEDULE_GROUP}` group, and only {', '.join(a.split(':')[1] for a in actions)} "
                    "are allowed there.",
         ))

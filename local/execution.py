@@ -175,12 +175,18 @@ class Environments:
     def idle(self) -> int:
         return self._idle.qsize()
 
-    def stop(self) -> None:
+    def close(self) -> None:
+        """Take no more invocations and end every environment's input (each then exits)."""
         with self._lock:
             self._stopped = True
-            environments, self._all = list(self._all), []
+            environments = list(self._all)
         for environment in environments:
-            environment.close()  # all at once: each ends at the end of its input
+            environment.close()
+
+    def stop(self) -> None:
+        self.close()
+        with self._lock:
+            environments, self._all = self._all, []
         for environment in environments:
             environment.stop()
 

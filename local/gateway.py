@@ -85,6 +85,11 @@ class Function:
         if self.environments is not None:
             self.environments.warm()
 
+    def close(self) -> None:
+        """Let the execution environments end (``stop()`` waits for them)."""
+        if self.environments is not None:
+            self.environments.close()
+
     def stop(self) -> None:
         if self.environments is not None:
             self.environments.stop()

@@ -111,6 +111,8 @@ class LocalStack:
         if self._server_thread is not None:
             self._server_thread.join(timeout=10)
         for function in self._functions:
+            function.close()  # every environment at once, then wait for each
+        for function in self._functions:
             function.stop()
         self._functions = []
         if self._moto is not None:
