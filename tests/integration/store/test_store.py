@@ -57,7 +57,7 @@ def test_leaving_a_tab_removes_its_keys_and_never_sends_null(store, requests_sen
     removed = {names[token.strip(",")] for token in expression.split("REMOVE", 1)[1].split() if token.startswith("#")}
     assert {"open_pk", "open_sk"} <= removed
     index_keys = {a for spec in TAB_INDEXES.values() for a in (spec.partition_key, spec.sort_key)}
-    for call, call_params in requests_sent.calls:
+    for _call, call_params in requests_sent.calls:
         assert "NULL" not in str(call_params), "an index key (or anything) was written as NULL"
     raw = boto3.client("dynamodb").get_item(TableName=store.table_name,
                                             Key={"pk": {"S": "HOTEL#h1#CONV#c1"}, "sk": {"S": "CONVERSATION"}})["Item"]

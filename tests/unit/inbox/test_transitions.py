@@ -27,7 +27,7 @@ from inbox.machine import (
 )
 from inbox.model import ActorType, Sender, Status, Tab, bot_enabled, preview, tabs_of
 
-B, O, H, C, S = Status.BOT, Status.OPEN, Status.ON_HOLD, Status.CLOSED, Status.SPAM
+B, O, H, C, S = Status.BOT, Status.OPEN, Status.ON_HOLD, Status.CLOSED, Status.SPAM  # noqa: E741 (the table's letters)
 LATER = T0 + timedelta(minutes=5)
 
 
