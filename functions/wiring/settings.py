@@ -45,7 +45,7 @@ class Settings:
     token_audience: str = ""  # the user pool app client id
     console_usage_key: str = ""  # the API key of the console's usage plan, handed out for agents
     jwks_lifespan_seconds: float = 300.0  # the key set is fetched again after this long
-    jwks_refresh_cooldown_seconds: float = 30.0  # at most one refetch for unknown key ids in this window
+    jwks_refresh_cooldown_seconds: float = 10.0  # at most one refetch for unknown key ids in this window
     jwks_timeout_seconds: float = 2.0  # one fetch of the key set (the authorizer has 10 s)
     token_leeway_seconds: float = 30.0  # clock skew allowed on exp/iat
 
