@@ -61,13 +61,18 @@ class ExecutionEnvironment:
         self._replies = os.fdopen(read, "rb")
         self._ready = False
 
+    def wait_ready(self) -> None:
+        """Until the child has imported its handler (the cold start); ``EnvironmentGone`` if it cannot."""
+        if self._ready:
+            return
+        try:
+            self._read()
+        except InvocationError as error:  # the import failed: the child has ended
+            raise EnvironmentGone(f"{self.function_name}: {error.error_type}: {error}") from error
+        self._ready = True
+
     def invoke(self, event: Any, request_id: str) -> Any:
-        if not self._ready:
-            try:
-                self._read()  # the cold start: the child says when its handler is imported
-            except InvocationError as error:  # the import failed: the child has ended
-                raise EnvironmentGone(f"{self.function_name}: {error.error_type}: {error}") from error
-            self._ready = True
+        self.wait_ready()
         try:
             self._process.stdin.write(json.dumps({"event": event, "request_id": request_id}).encode() + b"\n")
             self._process.stdin.flush()
@@ -112,23 +117,27 @@ class ExecutionEnvironment:
 
 
 class Environments:
-    """A function's execution environments: an idle one serves the next invocation; when all
-    are busy a new one starts (a cold start), up to ``concurrency``; beyond that invocations
-    wait for one to be free."""
+    """A function's execution environments. An idle one serves the next invocation; when all
+    are busy, one more starts (up to ``concurrency``) and the invocation takes whichever is
+    free first, that new one once its handler is imported or a busy one that finishes: bursts
+    are served at the same moment without each request paying a cold start on this small
+    machine. A handler that cannot be imported fails the invocations, as Lambda's
+    Runtime.ImportModuleError does."""
 
     def __init__(self, handler_path: str, function_name: str, function_arn: str, *, concurrency: int):
         self.handler_path = handler_path
         self.function_name = function_name
         self.function_arn = function_arn
         self.concurrency = concurrency
-        self._idle: queue.LifoQueue[ExecutionEnvironment] = queue.LifoQueue()  # the warmest first
+        # Ready environments, the warmest first; an EnvironmentGone stands for one that failed to start.
+        self._idle: queue.LifoQueue[ExecutionEnvironment | EnvironmentGone] = queue.LifoQueue()
         self._all: list[ExecutionEnvironment] = []
         self._lock = threading.Lock()
         self._stopped = False
 
     def warm(self) -> None:
         """Start one environment now (its import runs while the stack does other things)."""
-        self._idle.put(self._start())
+        self._grow()
 
     def invoke(self, event: Any, request_id: str) -> Any:
         environment = self._take()
@@ -143,22 +152,40 @@ class Environments:
 
     def _take(self) -> ExecutionEnvironment:
         try:
-            return self._idle.get_nowait()
+            ready = self._idle.get_nowait()
         except queue.Empty:
-            pass
-        with self._lock:
-            if len(self._all) < self.concurrency and not self._stopped:
-                return self._start_locked()
-        return self._idle.get()
+            self._grow()
+            ready = None
+        while ready is None:
+            if self._stopped:
+                raise EnvironmentGone(f"{self.function_name}: the stack is stopping")
+            try:
+                ready = self._idle.get(timeout=0.5)
+            except queue.Empty:
+                continue
+        if isinstance(ready, EnvironmentGone):
+            raise ready
+        return ready
 
-    def _start(self) -> ExecutionEnvironment:
+    def _grow(self) -> None:
         with self._lock:
-            return self._start_locked()
+            if self._stopped or len(self._all) >= self.concurrency:
+                return
+            environment = ExecutionEnvironment(self.handler_path, self.function_name, self.function_arn)
+            self._all.append(environment)
+        threading.Thread(target=self._when_ready, args=(environment,), name=f"environment-{self.function_name}",
+                         daemon=True).start()
 
-    def _start_locked(self) -> ExecutionEnvironment:
-        environment = ExecutionEnvironment(self.handler_path, self.function_name, self.function_arn)
-        self._all.append(environment)
-        return environment
+    def _when_ready(self, environment: ExecutionEnvironment) -> None:
+        try:
+            environment.wait_ready()
+        except EnvironmentGone as gone:
+            self._forget(environment)
+            if not self._stopped:
+                log.error("%s", gone)
+                self._idle.put(gone)  # the invocation waiting for it fails, and the next one tries again
+            return
+        self._idle.put(environment)
 
     def _forget(self, environment: ExecutionEnvironment) -> None:
         with self._lock:

@@ -68,3 +68,16 @@ def test_a_handler_that_raises_keeps_its_environment_and_says_why(rendezvous):
         function({"body": "not json"})
     assert raised.value.error_type == "JSONDecodeError"
     assert function.environments.size == 1 and function.environments.idle == 1
+
+
+def test_a_handler_that_cannot_be_imported_fails_each_invocation_instead_of_hanging(rendezvous):
+    from local.execution import EnvironmentGone
+
+    function = Function("lobby-missing", "stack_rendezvous_missing.handler", "us-east-1", "000000000000",
+                        concurrency=2)
+    try:
+        for _ in range(2):  # the next invocation tries a new environment, and fails the same way
+            with pytest.raises(EnvironmentGone, match="ModuleNotFoundError"):
+                function({"body": "{}"})
+    finally:
+        function.stop()
