@@ -179,7 +179,7 @@ MessageText = Annotated[str, Field(min_length=1, max_length=5000,
                                                "no control characters but tab, line feed and carriage return"),
                         AfterValidator(_not_blank)]
 
-RFC3339 = (r"^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d{1,9})?([Zz]|[+-]\d{2}:\d{2})$")
+RFC3339 = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?([Zz]|[+-][0-9]{2}:[0-9]{2})$"
 # A time handed in: only what inbox.times.parse_time reads (RFC 3339, four-digit year, seconds, a
 # zone); a number or an ISO 8601 variant pydantic would take on its own is refused.
 TimeIn = Annotated[datetime, BeforeValidator(parse_time),
