@@ -13,8 +13,8 @@ from datetime import UTC, datetime, timedelta
 
 # 2026-11-24T09:15:02Z, 2026-11-24T09:15:02.123456+01:00 (a space or a lower-case t/z is RFC 3339 too).
 _RFC3339 = re.compile(
-    r"^(?P<date>\d{4}-\d{2}-\d{2})[Tt ](?P<time>\d{2}:\d{2}:\d{2})(?P<fraction>\.\d{1,9})?"
-    r"(?P<zone>[Zz]|[+-]\d{2}:\d{2})$"
+    r"^(?P<date>[0-9]{4}-[0-9]{2}-[0-9]{2})[Tt ](?P<time>[0-9]{2}:[0-9]{2}:[0-9]{2})(?P<fraction>\.[0-9]{1,9})?"
+    r"(?P<zone>[Zz]|[+-][0-9]{2}:[0-9]{2})\Z"
 )
 
 # A guest message's channel time: not before this, and not more than SENT_AT_AHEAD past Lobby's
