@@ -48,7 +48,7 @@ API_TABLE_ACTIONS = (
     "dynamodb:ConditionCheckItem",
 )
 API_INDEX_ACTIONS = ("dynamodb:Query",)
-API_SCHEDULE_ACTIONS = ("scheduler:CreateSchedule", "scheduler:UpdateSchedule", "scheduler:DeleteSchedule")
+API_SCHEDULE_ACTIONS = ("scheduler:CreateSchedule", "scheduler:DeleteSchedule")  # one schedule per hold: never updated
 
 # Stage defaults for every method; usage plans narrow them per caller.
 STAGE_RATE, STAGE_BURST = 50, 100
