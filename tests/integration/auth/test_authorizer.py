@@ -542,7 +542,7 @@ def test_create_agent_makes_a_user_who_can_log_in_and_is_authorized(capsys, cogn
     assert attributes["sub"] in out
     token = login(cognito, pool.client_id, "zoe@rivage.example")["IdToken"]
     assert authorize(bearer(token))["context"] == {"actor_type": "agent", "actor_id": attributes["sub"],
-                                                   "actor_name": "Zoé", "hotel_ids": "h-rivage"}
+                                                   "actor_name": "Zoé", "hotel_ids": "h-rivage", "role": "agent"}
 
 
 def test_create_agent_reports_an_existing_user_as_an_error(capsys, cognito, pool, region, table, hotel, agent_sub):
