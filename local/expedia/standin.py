@@ -179,6 +179,7 @@ class ExpediaStandIn:
         if self._server is not None:
             raise RuntimeError("the stand-in is already running")
         self._stopping.clear()
+        load_schema()  # built once before serving: Expedia answers its first query as fast as the next
         handler = WSGIRequestHandler if log_requests else _QuietHandler
         self._server = make_server(host, port, self.wsgi_app, threaded=True, request_handler=handler)
         self.url = f"http://{host}:{self._server.server_port}"
