@@ -21,6 +21,7 @@ from infra import names
 from infra.bundling import ARCHITECTURE, RUNTIME, FunctionCode
 
 LOG_RETENTION = logs.RetentionDays.ONE_MONTH
+DEFAULT_TIMEOUT = Duration.seconds(10)
 
 
 class LobbyFunction(Construct):
@@ -35,7 +36,7 @@ class LobbyFunction(Construct):
         table_name: str,
         description: str,
         memory_size: int = 256,
-        timeout: Duration = Duration.seconds(10),
+        timeout: Duration = DEFAULT_TIMEOUT,
         environment: Mapping[str, str] | None = None,
     ):
         super().__init__(scope, id)

@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 import pytest
-from stack_support import ROOT, SPAWN_TIMEOUT_SECONDS, STOP_TIMEOUT_SECONDS, port_is_free  # noqa: F401
+from stack_support import ROOT, SPAWN_TIMEOUT_SECONDS, STOP_TIMEOUT_SECONDS, port_is_free
 
 
 def _tail(path: Path, lines: int = 60) -> str:

@@ -52,7 +52,7 @@ def test_every_tab_lists_what_the_api_lists_and_a_switch_costs_one_call(signed_i
         expect(signed_in.locator("#tabpanel")).to_have_attribute("aria-labelledby", f"tab-{tab}")
         signed_in.resume_refresh()
 
-        def same_rows():
+        def same_rows(tab=tab):  # bound now: the check belongs to this tab
             shown, api = signed_in.listed_ids(), [c["id"] for c in agent.page(tab)["items"]]
             assert shown == api, (tab, shown, api)
             return True
@@ -109,7 +109,7 @@ def test_a_conversation_shows_messages_profile_and_activity(signed_in, agent):
     # Messages: oldest first, guest / bot / agent told apart, delivery shown on the reply.
     messages = list(reversed(agent.messages(conversation["id"])))
     expect(signed_in.locator("#messages .message")).to_have_count(len(messages))
-    for row, message in zip(signed_in.locator("#messages .message").all(), messages):
+    for row, message in zip(signed_in.locator("#messages .message").all(), messages, strict=True):
         expect(row).to_have_class(f"message from-{message['sender']} {message['direction']}")
         expect(row.locator(".text")).to_have_text(message["text"])
     assert {m["sender"] for m in messages} >= {"guest", "agent"}
