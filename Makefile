@@ -21,9 +21,12 @@ test: install chromium lint
 	$(PY) -m pytest -n 2 --dist loadfile
 
 # Static checks, in `make test` too. deptry: every import of functions/ (the code asset) is declared in
-# requirements.txt, and every requirement is used ([tool.deptry] in pyproject.toml).
+# requirements.txt, and every requirement is used ([tool.deptry] in pyproject.toml). ruff: the whole tree
+# ([tool.ruff]); mypy: functions/, the core inbox/ strictly ([tool.mypy]; incremental, cached in .mypy_cache).
 lint: install
 	$(VENV)/bin/deptry functions
+	$(PY) -m ruff check .
+	$(PY) -m mypy
 
 # The layer's whole dependency tree, pinned with every file's hash for Lambda (Python 3.13, arm64);
 # run after changing requirements.txt (README: The Lambda artifact).

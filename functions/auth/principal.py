@@ -67,6 +67,7 @@ class Principal:
 
     def to_context(self) -> dict[str, str]:
         """The authorizer context (strings only) that ``from_context`` reads back."""
+        assert self.actor.id is not None  # __post_init__ refuses a caller without an id
         return {
             "actor_type": self.actor.type.value,
             "actor_id": self.actor.id,

@@ -608,7 +608,11 @@ _FUZZY_MIN_FORM = 8
 _FUZZY_MAX_TOKEN = 20
 
 
-def _build_lexicon():
+_Phrases = dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]]  # first token -> (phrase, concepts), longest first
+
+
+def _build_lexicon() -> tuple[_Phrases, list[tuple[str, tuple[str, ...]]], dict[str, tuple[str, ...]],
+                              dict[str, set[str]], dict[tuple[str, ...], set[str]]]:
     phrases: dict[tuple[str, ...], set[str]] = {}
     prefixes: dict[str, set[str]] = {}
     form_langs: dict[tuple[str, ...], set[str]] = {}
@@ -618,6 +622,7 @@ def _build_lexicon():
                 form = form.strip()
                 if not form:
                     continue
+                key: tuple[str, ...]
                 if form.endswith("*"):
                     prefixes.setdefault(form[:-1], set()).add(concept)
                     key = (form[:-1],)
@@ -626,13 +631,13 @@ def _build_lexicon():
                     phrases.setdefault(key, set()).add(concept)
                 if lang != "*":
                     form_langs.setdefault(key, set()).add(lang)
-    by_first: dict[str, list[tuple[tuple[str, ...], tuple[str, ...]]]] = {}
+    by_first: _Phrases = {}
     for key, concepts in phrases.items():
         by_first.setdefault(key[0], []).append((key, tuple(sorted(concepts))))
     for options in by_first.values():
         options.sort(key=lambda item: (-len(item[0]), item[0]))  # longest phrase first
     prefix_list = sorted(((p, tuple(sorted(c))) for p, c in prefixes.items()), key=lambda pc: (-len(pc[0]), pc[0]))
-    singles = {key[0]: concepts for key, concepts in phrases.items() if len(key) == 1}
+    singles = {key[0]: tuple(sorted(concepts)) for key, concepts in phrases.items() if len(key) == 1}
     deletes: dict[str, set[str]] = {}
     for word in singles:
         if len(word) >= _FUZZY_MIN_FORM:
@@ -767,17 +772,17 @@ def analyse(text: str) -> Analysis:
                 matched = (matched[0], tuple(sorted(set(matched[1]) | set(extra))))
         if matched:
             key, key_concepts = matched
-            langs = _FORM_LANGS.get(key)
-            if langs:
-                for lang in langs:
-                    scores[lang] += 1.0 / len(langs)
+            form_langs = _FORM_LANGS.get(key)
+            if form_langs:
+                for lang in form_langs:
+                    scores[lang] += 1.0 / len(form_langs)
             concepts.update(key_concepts)
             i += len(key)
             continue
         i += 1
-        lang = _UNIQUE_STOP.get(token)
-        if lang:
-            scores[lang] += 1.0
+        stop_lang = _UNIQUE_STOP.get(token)
+        if stop_lang:
+            scores[stop_lang] += 1.0
         if token in _ALL_STOP or _DIGIT_RE.search(token) or len(token) < 2:
             # Numbers (times, prices, room numbers) say nothing about the topic.
             continue
@@ -1086,9 +1091,9 @@ def human_request(text: str) -> str | None:
     tokens = tokenize(folded)
     joined = " ".join(tokens)
     for _lang, pattern in _HUMAN_RE:
-        found = pattern.search(joined)
-        if found:
-            return found.group(0)
+        phrase = pattern.search(joined)
+        if phrase:
+            return phrase.group(0)
     for clause in re.split(r"[.!?;:\n¿¡…]+|,\s", folded):
         found = _clause_asks_for_a_person(tokenize(clause))
         if found:
@@ -1427,14 +1432,14 @@ def _build_index(entries: tuple[tuple[str, str, tuple[str, ...]], ...]) -> _Inde
         for feature in set().union(*features_list) if features_list else ():
             df[feature] = df.get(feature, 0) + 1
     weights = {f: _feature_weight(f, 1.0 + math.log(n / count)) for f, count in df.items()}
-    questions = []
+    vectors: list[tuple[int, dict[str, float], float]] = []
     for position, features_list in enumerate(per_entry):
         for features in features_list:
             vector = {f: weights[f] for f in features}
             norm = math.sqrt(sum(w * w for w in vector.values()))
             if norm > 0:
-                questions.append((position, vector, norm))
-    return _Index(tuple(questions), weights, 1.0 + math.log(n))
+                vectors.append((position, vector, norm))
+    return _Index(tuple(vectors), weights, 1.0 + math.log(n))
 
 
 class _IndexCache:
@@ -1560,7 +1565,7 @@ class KeywordBot:
 
         match = best_match(analysis, knowledge, self._indexes.get(knowledge))
         score = round(match.score, 3)
-        details = {"best_score": score, "best_entry": match.entry.id if match.entry else None, "language": language}
+        details: dict[str, object] = {"best_score": score, "best_entry": match.entry.id if match.entry else None, "language": language}
         veto = analysis.concepts & _VETO_CONCEPTS
         if veto:
             # A breakdown or a lost item: the bot can't solve it, whatever the topic.

@@ -91,10 +91,11 @@ def evaluate(corpus_path: str | Path, knowledge: KnowledgeBase | None = None, bo
             # conversation (an unanswered hand-off still reaches an agent).
             human_kept += not isinstance(decision, HandOff)
         elif label == "kb":
-            ok = isinstance(decision, Answer) and decision.entry_id == row["entry"]
-            kb_ok += ok
-            if ok and decision.language == row.get("language"):
-                kb_lang_ok += 1
+            if isinstance(decision, Answer) and decision.entry_id == row["entry"]:
+                ok = True
+                kb_ok += 1
+                if decision.language == row.get("language"):
+                    kb_lang_ok += 1
         elif label == "unanswerable":
             ok = isinstance(decision, HandOff) and decision.reason == HandoffReason.BOT_UNANSWERED
             unans_ok += ok
@@ -133,7 +134,8 @@ def _decision_language(decision) -> str | None:
     if isinstance(decision, Answer):
         return decision.language
     if isinstance(decision, HandOff):
-        return decision.details.get("language")
+        language = decision.details.get("language")  # details are free-form; the engine puts a str here
+        return language if isinstance(language, str) else None
     return None
 
 

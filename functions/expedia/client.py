@@ -257,7 +257,7 @@ class ExpediaClient:
                 backoff_jitter=backoff_jitter,
                 backoff_max=backoff_max,
                 respect_retry_after_header=True,
-                retry_after_max=max_retry_after,  # type: ignore[arg-type]  (a float works)
+                retry_after_max=max_retry_after,  # type: ignore[arg-type]  # urllib3 annotates int; it only compares and sleeps it
                 raise_on_status=False,  # the last 429/5xx answer comes back; mapped below
             )
             adapter = HTTPAdapter(max_retries=retry)
@@ -366,7 +366,8 @@ class ExpediaClient:
             if status >= 400:
                 raise ExpediaRejected(f"Expedia answered HTTP {status}", status=status)
             raise ExpediaUnavailable(f"Expedia answered HTTP {status} without a JSON object", status=status)
-        data = answer.get("data") if isinstance(answer.get("data"), dict) else {}
+        raw_data = answer.get("data")
+        data: dict[str, Any] = raw_data if isinstance(raw_data, dict) else {}
         errors = answer.get("errors") or []
         if not isinstance(errors, list):
             errors = [errors]

@@ -188,7 +188,7 @@ class ExpediaIngest:
                 f"notification {notification.notification_id} names property {payload.property_id}, but Expedia "
                 f"gives thread {thread_id} to property {thread.property_id}")
         reservation = thread.reservation_summary
-        reservations = ()
+        reservations: tuple[Reservation, ...] = ()
         if reservation is not None:
             reservations = (Reservation(reservation.reservation_id, reservation.check_in_date.isoformat(),
                                         reservation.check_out_date.isoformat(), None, reservation.guests),)

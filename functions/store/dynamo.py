@@ -18,6 +18,7 @@ from typing import Any
 
 from pynamodb.connection import Connection
 from pynamodb.exceptions import DoesNotExist, TransactWriteError, UpdateError
+from pynamodb.expressions.update import Action
 from pynamodb.settings import get_settings_value as pynamodb_setting
 from pynamodb.transactions import TransactWrite
 from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_random_exponential
@@ -48,6 +49,7 @@ from store.models import (
     MessageItem,
     PartnerKeyItem,
     PropertyItem,
+    _ConversationAttributes,
     bind,
 )
 from store.schema import COUNTER_SHARDS, PARTITION_KEY, SORT_KEY, TAB_INDEXES
@@ -81,13 +83,16 @@ class DynamoStore:
         self.on_unreadable = on_unreadable
         # How long one request may take, retries included (None: pynamodb's defaults, 15 s and 30 s,
         # longer than API Gateway's 29 s; the composition root passes Lobby's settings).
-        limits = {"connect_timeout_seconds": connect_timeout_seconds, "read_timeout_seconds": read_timeout_seconds,
-                  "max_retry_attempts": max_retry_attempts}
-        limits = {name: pynamodb_setting(name) if value is None else value for name, value in limits.items()}
+        connect: float = (pynamodb_setting("connect_timeout_seconds") if connect_timeout_seconds is None
+                          else connect_timeout_seconds)
+        read: float = pynamodb_setting("read_timeout_seconds") if read_timeout_seconds is None else read_timeout_seconds
+        attempts: int = pynamodb_setting("max_retry_attempts") if max_retry_attempts is None else max_retry_attempts
+        limits = {"connect_timeout_seconds": connect, "read_timeout_seconds": read, "max_retry_attempts": attempts}
         for model in ALL_MODELS:  # pynamodb builds each model's connection from its Meta, on first use
             for name, value in limits.items():
                 setattr(model.Meta, name, value)
-        self._tx_connection = Connection(region=region, host=endpoint_url, **limits)
+        self._tx_connection = Connection(region=region, host=endpoint_url, connect_timeout_seconds=connect,
+                                         read_timeout_seconds=read, max_retry_attempts=attempts)
         self._commit_with_retry = retry(
             retry=retry_if_exception_type(_TransactionConflict),
             wait=wait_random_exponential(multiplier=0.02, max=0.5),
@@ -438,7 +443,7 @@ class DynamoStore:
         """Record the outcome of sending an outbound message."""
         item = MessageItem(keys.conversation_pk(message.hotel_id, message.conversation_id),
                            keys.message_sk(message.sent_at, message.id))
-        actions = [MessageItem.delivery.set(delivery.value)]
+        actions: list[Action] = [MessageItem.delivery.set(delivery.value)]
         if external_message_id:
             actions.append(MessageItem.external_message_id.set(external_message_id))
         actions.append(MessageItem.delivery_error.set(error) if error else MessageItem.delivery_error.remove())
@@ -477,7 +482,7 @@ def _tab_keys(conversation: Conversation) -> dict[str, str]:
     return out
 
 
-def _conversation_fields(c: Conversation) -> dict:
+def _conversation_fields(c: Conversation) -> dict[str, Any]:
     return {
         "conversation_id": c.id, "hotel_id": c.hotel_id, "channel": c.channel, "status": c.status.value,
         "created_at": iso(c.created_at), "updated_at": iso(c.updated_at), "last_message_at": iso(c.last_message_at),
@@ -489,9 +494,9 @@ def _conversation_fields(c: Conversation) -> dict:
     }
 
 
-def _conversation_item(c: Conversation) -> ConversationItem:
-    return ConversationItem(keys.conversation_pk(c.hotel_id, c.id), keys.CONVERSATION_SK,
-                            **_conversation_fields(c), **_tab_keys(c))
+def _conversation_item(c: Conversation) -> _ConversationAttributes:  # ConversationItem's static type
+    attributes = {**_conversation_fields(c), **_tab_keys(c)}  # disjoint: the fields, then the tab index keys
+    return ConversationItem(keys.conversation_pk(c.hotel_id, c.id), keys.CONVERSATION_SK, **attributes)
 
 
 def _conversation_actions(before: Conversation, after: Conversation) -> list:

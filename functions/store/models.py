@@ -24,6 +24,7 @@ class _Item(Model):
     class Meta:
         table_name = "lobby"  # replaced by bind()
         region = "us-east-1"
+        host: str | None  # declared only: pynamodb's metaclass fills it from its settings; bind() sets it
 
     pk = UnicodeAttribute(hash_key=True, attr_name=PARTITION_KEY)
     sk = UnicodeAttribute(range_key=True, attr_name=SORT_KEY)
