@@ -97,7 +97,7 @@ class _TouchedItemsBackup:
         return getattr(copy, name)
 
 
-class _TransactionBackups:
+class TransactionBackups:
     """Patches ``DynamoDBBackend.transact_write_items`` while the server runs."""
 
     def __init__(self):
@@ -153,7 +153,7 @@ class LocalMotoServer(ThreadedMotoServer):
 
     def __init__(self, ip_address: str = "127.0.0.1", port: int = 0):
         super().__init__(ip_address=ip_address, port=port, verbose=False)
-        self._patches = (_TransactionBackups(), _ModuleList())
+        self._patches = (TransactionBackups(), _ModuleList())
 
     def _server_entry(self) -> None:  # ThreadedMotoServer's, with the app wrapped
         app = _OneDynamoDBRequestAtATime(DomainDispatcherApplication(create_backend_app))

@@ -102,37 +102,15 @@ def lobby_logs():
 
 
 @pytest.fixture(autouse=True, scope="session")
-def moto_copies_a_table_once_per_transaction():
+def moto_backs_up_only_what_a_transaction_touches():
     """moto backs up the whole table before a TransactWriteItems, once per item of the
-    transaction (so a 6-item transaction deep-copies the table 6 times): on thousands of
-    items that makes the load tests quadratic. Copying each table once per transaction keeps
-    exactly the same semantics (the backup is only read to roll back)."""
-    import copy
+    transaction: on thousands of items that makes the load tests quadratic. The local stack's
+    backup (``local/moto_server.py``: the table's item maps copied, deep copies of the items the
+    transaction names only) rolls back to exactly the same state, for the cost of what it touches;
+    its rollback is tested in ``tests/e2e/test_local_moto_server.py``."""
+    from local.moto_server import TransactionBackups
 
-    import moto.dynamodb.models as dynamodb_models
-
-    backend = dynamodb_models.DynamoDBBackend
-    original = backend.transact_write_items
-
-    class CopyOnce:
-        def __init__(self):
-            self.copies: dict[int, object] = {}
-
-        def deepcopy(self, value):
-            if id(value) not in self.copies:
-                self.copies[id(value)] = copy.deepcopy(value)
-            return self.copies[id(value)]
-
-        def __getattr__(self, name):
-            return getattr(copy, name)
-
-    def transact_write_items(self, transact_items):
-        dynamodb_models.copy = CopyOnce()
-        try:
-            return original(self, transact_items)
-        finally:
-            dynamodb_models.copy = copy
-
-    backend.transact_write_items = transact_write_items
+    backups = TransactionBackups()
+    backups.install()
     yield
-    backend.transact_write_items = original
+    backups.uninstall()

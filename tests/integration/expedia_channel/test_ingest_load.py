@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import random
 
+import pytest
+
 from channel_helpers import call_callback
 
 from inbox.model import Direction, Status, Tab
@@ -13,6 +15,10 @@ ANSWERABLE = ["What time is check-in?", "Is there parking at the hotel?", "À qu
 PERSON = "I need to speak to a person at reception please"
 
 
+# A hang guard above pytest.ini's 600 s, not a speed limit: on moto this test does about
+# 5,000 DynamoDB requests and drains a 1,430-message queue (moto scans the queue per receive),
+# several minutes on a loaded 2-core machine. How fast the pipeline is goes in bench/.
+@pytest.mark.timeout(1800)
 def test_a_thousand_messages_redelivered_and_shuffled(channel):
     rng = random.Random(20261125)
     channel.hold_notifications()
