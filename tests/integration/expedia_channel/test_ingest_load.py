@@ -6,7 +6,6 @@ from __future__ import annotations
 import random
 
 import pytest
-
 from channel_helpers import call_callback
 
 from inbox.model import Direction, Status, Tab
