@@ -19,13 +19,14 @@ if _FUNCTIONS not in sys.path:
     sys.path.insert(0, _FUNCTIONS)
 
 from auth.keys import hash_api_key, new_api_key  # noqa: E402
+from auth.principal import ROLES as principal_roles  # noqa: E402
 from inbox.ids import HOTEL_ID_PATTERN, HOTEL_ID_RULE, is_hotel_id  # noqa: E402
 from inbox.ports import Hotel, PartnerKey  # noqa: E402
 
 DEFAULT_TIMEZONE = "Europe/Paris"
 HOTELS_ATTRIBUTE = "custom:hotel_ids"
 ROLE_ATTRIBUTE = "custom:role"  # what an agent may do in the console: "admin" (bot settings too) or "agent"
-ROLES = ("admin", "agent")
+ROLES = tuple(sorted(principal_roles))
 DEFAULT_ROLE = "agent"
 _PROPERTY_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")  # Expedia's are digits; the key needs no more than this
 

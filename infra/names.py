@@ -125,8 +125,7 @@ USER_POOL = "lobby-agents"
 CONSOLE_CLIENT = "lobby-console"
 HOTEL_IDS_ATTRIBUTE = "hotel_ids"  # the token claim is custom:hotel_ids
 HOTEL_IDS_MAX_LENGTH = 2048
-ROLE_ATTRIBUTE = "role"  # the token claim is custom:role: one of ROLES (the admin command writes it)
-ROLES = ("admin", "agent")
+ROLE_ATTRIBUTE = "role"  # the token claim is custom:role: one of auth.principal.ROLES (the admin command writes it)
 ROLE_MAX_LENGTH = 16
 # What the console's app client may read and write, in Cognito's attribute names. It writes
 # neither custom attribute: an agent must never grant herself a hotel or a role.

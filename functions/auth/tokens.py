@@ -20,14 +20,13 @@ from typing import Any
 import jwt
 from jwt import PyJWKClient, PyJWKClientConnectionError, PyJWKClientError, PyJWKSetError
 
-from auth.principal import Principal
+from auth.principal import AGENT_ROLE, ROLES, Principal
 from inbox.model import Actor, ActorType
 
 ALGORITHM = "RS256"
 HOTELS_CLAIM = "custom:hotel_ids"
 ROLE_CLAIM = "custom:role"
-ROLES = frozenset({"admin", "agent"})
-DEFAULT_ROLE = "agent"
+DEFAULT_ROLE = AGENT_ROLE
 REQUIRED_CLAIMS = ["exp", "iat", "iss", "aud", "sub", "token_use"]
 
 

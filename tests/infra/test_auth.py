@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from auth.principal import ROLES
 from infra import names
 
 
@@ -58,8 +59,8 @@ def test_role_is_a_mutable_custom_string_attribute_long_enough_for_every_role(cf
     _, pool = cfn.one("AWS::Cognito::UserPool", UserPoolName=names.USER_POOL)
     (attribute,) = [a for a in pool["Properties"]["Schema"] if a["Name"] == "role"]
     assert attribute["AttributeDataType"] == "String" and attribute["Mutable"] is True  # admins change roles
-    assert int(attribute["StringAttributeConstraints"]["MaxLength"]) >= max(len(r) for r in names.ROLES)
-    assert set(names.ROLES) == {"admin", "agent"}
+    assert int(attribute["StringAttributeConstraints"]["MaxLength"]) >= max(len(r) for r in ROLES)
+    assert ROLES == {"admin", "agent"}
 
 
 def test_console_reads_hotel_ids_role_name_and_email_but_writes_only_the_name(cfn):
