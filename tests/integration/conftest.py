@@ -114,3 +114,19 @@ def moto_backs_up_only_what_a_transaction_touches():
     backups.install()
     yield
     backups.uninstall()
+
+
+@pytest.fixture
+def configure(monkeypatch):
+    """Sets the functions' environment (settings by name) and has the composition root build
+    everything again from it; returns the settings the functions now read."""
+    from wiring import container
+
+    def apply(**values):
+        for name, value in values.items():
+            monkeypatch.setenv(name.upper(), str(value))
+        container.reset()
+        return container.settings()
+
+    yield apply
+    container.reset()

@@ -31,7 +31,6 @@ from moto.moto_server.threaded_moto_server import ThreadedMotoServer
 
 from admin import create_agent, create_partner_key
 from auth.tokens import issuer, jwks_url
-from wiring import container
 from wiring.observability import logger as powertools_logger
 from wiring.settings import Settings
 
@@ -55,21 +54,6 @@ def cognito(aws, region):
 @pytest.fixture
 def pool(cognito) -> Pool:
     return make_pool(cognito, "lobby-agents")
-
-
-@pytest.fixture
-def configure(monkeypatch):
-    """Sets the functions' environment (settings by name) and has the composition root build
-    everything again from it; returns the settings the functions now read."""
-
-    def apply(**values) -> Settings:
-        for name, value in values.items():
-            monkeypatch.setenv(name.upper(), str(value))
-        container.reset()
-        return container.settings()
-
-    yield apply
-    container.reset()
 
 
 @pytest.fixture

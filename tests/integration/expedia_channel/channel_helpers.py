@@ -6,20 +6,9 @@ import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from lambda_events import callback_event
+
 from local.lambda_runtime import LambdaContext, SqsPoller
-
-
-def callback_event(raw_body: bytes, headers: dict) -> dict:
-    """API Gateway's REST proxy event for Expedia's POST to the callback route."""
-    return {
-        "resource": "/v1/channels/expedia/notifications", "path": "/v1/channels/expedia/notifications",
-        "httpMethod": "POST", "headers": headers, "multiValueHeaders": {k: [v] for k, v in headers.items()},
-        "queryStringParameters": None, "multiValueQueryStringParameters": None, "pathParameters": None,
-        "stageVariables": None, "isBase64Encoded": False, "body": raw_body.decode("utf-8"),
-        "requestContext": {"resourcePath": "/v1/channels/expedia/notifications", "httpMethod": "POST",
-                           "path": "/prod/v1/channels/expedia/notifications", "stage": "prod",
-                           "requestId": "req-1", "identity": {"sourceIp": "198.51.100.7"}},
-    }
 
 
 def call_callback(raw_body: bytes, headers: dict) -> dict:

@@ -27,18 +27,6 @@ def silent():
     endpoint.close()
 
 
-@pytest.fixture
-def configure(monkeypatch):
-    def apply(**values) -> Settings:
-        for name, value in values.items():
-            monkeypatch.setenv(name.upper(), str(value))
-        container.reset()
-        return container.settings()
-
-    yield apply
-    container.reset()
-
-
 def test_a_boto3_client_gives_up_after_the_set_attempts_of_the_set_read_timeout(configure, silent):
     settings = configure(aws_endpoint_url=silent.url, aws_read_timeout_seconds=0.2, aws_max_attempts=2)
     sqs = container.client("sqs")

@@ -8,10 +8,11 @@ from datetime import datetime, timedelta
 
 import boto3
 import pytest
-from wiring_helpers import LambdaContext, callback_event
+from lambda_events import callback_event
 
 from expedia.credentials import ExpediaCredentials, MalformedSecret
 from expedia.signature import sign
+from local.lambda_runtime import LambdaContext
 from wiring import container
 from wiring.settings import Settings
 

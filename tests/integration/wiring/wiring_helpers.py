@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import socket
 import threading
-import uuid
-from dataclasses import dataclass, field
 
 
 class SilentEndpoint:
@@ -37,22 +35,3 @@ class SilentEndpoint:
         self._socket.close()
 
 
-@dataclass
-class LambdaContext:
-    function_name: str = "lobby-expedia-callback"
-    memory_limit_in_mb: int = 256
-    invoked_function_arn: str = "arn:aws:lambda:eu-west-1:123456789012:function:lobby-expedia-callback"
-    aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
-
-
-def callback_event(raw_body: bytes, headers: dict) -> dict:
-    """API Gateway's REST proxy event for Expedia's POST to the callback route."""
-    return {
-        "resource": "/v1/channels/expedia/notifications", "path": "/v1/channels/expedia/notifications",
-        "httpMethod": "POST", "headers": headers, "multiValueHeaders": {k: [v] for k, v in headers.items()},
-        "queryStringParameters": None, "multiValueQueryStringParameters": None, "pathParameters": None,
-        "stageVariables": None, "isBase64Encoded": False, "body": raw_body.decode("utf-8"),
-        "requestContext": {"resourcePath": "/v1/channels/expedia/notifications", "httpMethod": "POST",
-                           "path": "/prod/v1/channels/expedia/notifications", "stage": "prod",
-                           "requestId": "req-1", "identity": {"sourceIp": "198.51.100.7"}},
-    }
