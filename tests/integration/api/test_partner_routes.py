@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import random
+import string
+
 import pytest
 from lobby_env import AGENT, PARTNER
 
@@ -120,17 +123,22 @@ def test_an_admin_may_replace_the_bot(api, lumiere, admin):
     assert api.get("/v1/hotels/h1/bot").json["entries"] == []
 
 
-def test_the_knowledge_base_the_store_cannot_keep_is_413_with_its_message(api, lumiere, admin, monkeypatch):
-    from inbox.errors import TooLarge
-    from wiring.container import inbox
+def test_the_knowledge_base_the_store_cannot_keep_is_413_with_its_message(api, lumiere, admin):
+    # Within the route's 1 MiB but beyond what the hotel item can hold once compressed:
+    # random letters barely compress (about 4.7 bits a character), so ~800 KB stays ~470 KB.
+    rng = random.Random(10)
 
-    def refuse(*_args, **_kwargs):
-        raise TooLarge("the knowledge base is 900 KB compressed; at most 350 KB can be stored")
+    def words() -> str:
+        return "".join(rng.choice(string.ascii_lowercase) for _ in range(2000))
 
-    monkeypatch.setattr(inbox().store, "set_bot", refuse)
-    reply = api.call("PUT", "/v1/hotels/h1/bot", body={"enabled": True, "entries": []}, as_=admin)
+    entries = [{"id": f"e{i}", "topic": "t", "questions": ["q"], "answers": {"en": words(), "fr": words()}}
+               for i in range(200)]
+    before = api.get("/v1/hotels/h1/bot").json
+
+    reply = api.call("PUT", "/v1/hotels/h1/bot", body={"enabled": True, "entries": entries}, as_=admin)
 
     assert reply.status == 413 and "at most 350 KB" in reply.json["message"]
+    assert api.get("/v1/hotels/h1/bot").json == before  # nothing half-written
 
 
 def test_the_hotel_profile_gives_its_time_zone(api, lumiere):
