@@ -19,15 +19,17 @@ if _FUNCTIONS not in sys.path:
     sys.path.insert(0, _FUNCTIONS)
 
 from auth.keys import hash_api_key, new_api_key  # noqa: E402
+from auth.principal import AGENT_ROLE  # noqa: E402
 from auth.principal import ROLES as principal_roles  # noqa: E402
+from auth.tokens import HOTELS_CLAIM, ROLE_CLAIM  # noqa: E402
 from inbox.ids import HOTEL_ID_PATTERN, HOTEL_ID_RULE, is_hotel_id  # noqa: E402
 from inbox.ports import Hotel, PartnerKey  # noqa: E402
 
 DEFAULT_TIMEZONE = "Europe/Paris"
-HOTELS_ATTRIBUTE = "custom:hotel_ids"
-ROLE_ATTRIBUTE = "custom:role"  # what an agent may do in the console: "admin" (bot settings too) or "agent"
+HOTELS_ATTRIBUTE = HOTELS_CLAIM  # the Cognito attribute is the ID token's claim
+ROLE_ATTRIBUTE = ROLE_CLAIM  # what an agent may do in the console: "admin" (bot settings too) or "agent"
 ROLES = tuple(sorted(principal_roles))
-DEFAULT_ROLE = "agent"
+DEFAULT_ROLE = AGENT_ROLE
 _PROPERTY_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")  # Expedia's are digits; the key needs no more than this
 
 __all__ = ["ROLES", "AdminError", "connect_expedia", "create_agent", "create_hotel", "create_partner_key",
