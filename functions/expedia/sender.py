@@ -14,7 +14,7 @@ from typing import Literal
 from expedia.errors import ExpediaRejected, ExpediaUnavailable
 from inbox.inbound import message_guard
 from inbox.model import Delivery
-from inbox.service import DeliveryJob
+from inbox.ports import DeliveryJob
 
 CHANNEL = "expedia"
 

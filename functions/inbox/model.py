@@ -167,6 +167,24 @@ class Delivery(StrEnum):
 
 
 @dataclass(frozen=True)
+class Attachment:
+    """A file of a message. Its bytes live in Lobby's attachment storage under ``key``; a file
+    Lobby refused (type or size, see ``inbox.attachments``) has no key and says why."""
+
+    id: str
+    name: str
+    content_type: str
+    size: int
+    key: str | None = None
+    unavailable_reason: str | None = None  # e.g. "type_refused", "too_large"; None when the file is kept
+    external_id: str | None = None  # the channel's id of the file (Expedia's attachment id), when it has one
+
+    @property
+    def available(self) -> bool:
+        return self.key is not None and self.unavailable_reason is None
+
+
+@dataclass(frozen=True)
 class Message:
     """One message of a conversation, inbound from the guest or outbound to them."""
 
@@ -181,6 +199,7 @@ class Message:
     external_message_id: str | None = None
     delivery: Delivery | None = None
     delivery_error: str | None = None
+    attachments: tuple[Attachment, ...] = ()
 
     def __post_init__(self) -> None:
         check_moment("sent_at", self.sent_at)

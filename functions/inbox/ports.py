@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
-from typing import Generic, Protocol, TypeVar
+from typing import Generic, Literal, Protocol, TypeVar
 
+from inbox.attachments import StoredFile, Upload, UploadGrant
 from inbox.bot import KnowledgeBase
 from inbox.model import Activity, Contact, Conversation, Delivery, Message, Tab
 
@@ -54,6 +55,47 @@ class PartnerKey:
     hotel_ids: frozenset[str]
 
 
+@dataclass(frozen=True)
+class DeliveryJob:
+    """A job on the outbound queue, for the sender of the conversation's channel.
+
+    ``type`` is ``reply`` (deliver ``message_id``) or ``spam_status`` (tell the channel
+    the thread is spam, or not, per ``spam``).
+    """
+
+    type: Literal["reply", "spam_status"]
+    hotel_id: str
+    conversation_id: str
+    channel: str
+    external_conversation_id: str | None
+    message_id: str | None = None
+    message_sent_at: datetime | None = None  # with message_id, the message's key
+    spam: bool | None = None
+
+
+@dataclass(frozen=True)
+class ChannelHealthRecord:
+    """What Lobby noted of a hotel's channel: its last notification, the last reconciliation, blocked replies."""
+
+    last_notification_at: datetime | None = None
+    last_reconciled_at: datetime | None = None
+    undelivered: int = 0  # notifications the channel could not deliver, as the last reconciliation found them
+    last_error: str | None = None  # the channel's error code and message of the last undelivered notification
+    blocked_by_day: dict[str, int] = field(default_factory=dict)  # "YYYY-MM-DD" (UTC) -> replies blocked that day
+
+
+@dataclass(frozen=True)
+class ChannelStatus:
+    """A hotel's channel as ``GET /v1/hotels/{h}/channels`` shows it."""
+
+    channel: str
+    connected: bool
+    last_notification_at: datetime | None
+    undelivered: int
+    blocked_replies_7d: int
+    last_reconciled_at: datetime | None
+
+
 class ConversationStore(Protocol):
     """Where conversations, their messages and activity live."""
 
@@ -84,6 +126,86 @@ class ConversationStore(Protocol):
         activities: Sequence[Activity] = (), messages: Sequence[Message] = (), *,
         guards: Sequence[str] = (), contact: Contact | None = None,
     ) -> Conversation: ...
+
+    # --- channels --------------------------------------------------------------------------
+
+    def hotel_for_expedia_property(self, property_id: str) -> str | None: ...
+
+    def save_profile(self, contact: Contact, guards: Sequence[str] = ()) -> None:
+        """Fill in a guest's profile; with guards, only once (``Duplicate`` when a guard is taken)."""
+        ...
+
+    def take_guards(self, hotel_id: str, guards: Sequence[str]) -> None:
+        """Mark keys as handled when nothing else is written with them."""
+        ...
+
+    def get_message(self, hotel_id: str, conversation_id: str, sent_at: datetime, message_id: str
+                    ) -> Message | None: ...
+
+    def mark_delivered(self, message: Message, external_message_id: str, guard: str) -> None:
+        """The channel has the message: its id there, and a guard on that id (so the channel's echo
+        of our own message is known as ours); the delivery claim is released."""
+        ...
+
+    def claim_delivery(self, message: Message, claim: str, until: datetime, now: datetime) -> bool:
+        """Take the right to send ``message`` until ``until``: True only if it is still pending and
+        nobody else holds an unexpired claim (one conditional write), so two copies of a job send once."""
+        ...
+
+    def release_delivery(self, message: Message, claim: str) -> None:
+        """Give the claim back (the send failed and will be retried); only the holder's claim is removed."""
+        ...
+
+    # --- attachments ------------------------------------------------------------------------
+
+    def save_upload(self, upload: Upload) -> None:
+        """Remember an upload the API granted (so a reply can name it by id)."""
+        ...
+
+    def get_uploads(self, hotel_id: str, conversation_id: str, upload_ids: Sequence[str]) -> list[Upload]:
+        """The granted uploads of this conversation among ``upload_ids`` (one batch read); others are absent."""
+        ...
+
+
+class ChannelHealthStore(Protocol):
+    """What Lobby notes of each hotel's channels (one item per hotel and channel)."""
+
+    def note_notification(self, hotel_id: str, channel: str, at: datetime) -> None:
+        """The channel reached Lobby at ``at`` (kept only if later than what is noted)."""
+        ...
+
+    def note_blocked_reply(self, hotel_id: str, channel: str, at: datetime) -> None: ...
+
+    def note_reconciled(self, hotel_id: str, channel: str, at: datetime, undelivered: int,
+                        error: str | None) -> None: ...
+
+    def channel_health(self, hotel_id: str, channel: str) -> ChannelHealthRecord | None: ...
+
+
+class AttachmentStorage(Protocol):
+    """Where the bytes of attachments live (S3 in AWS, moto's S3 locally)."""
+
+    def grant_upload(self, key: str, content_type: str, size: int, expires_seconds: int) -> UploadGrant:
+        """A presigned POST for exactly this key, whose policy enforces the type and at most ``size`` bytes."""
+        ...
+
+    def stored(self, key: str) -> StoredFile | None:
+        """What is stored under ``key`` (size and type), or None when nothing was uploaded there."""
+        ...
+
+    def put(self, key: str, data: bytes, content_type: str) -> None: ...
+
+    def read(self, key: str) -> bytes: ...
+
+    def link(self, key: str, name: str, content_type: str, expires_seconds: int) -> str:
+        """A presigned GET of the file, served with its type and name, valid ``expires_seconds``."""
+        ...
+
+
+class Outbox(Protocol):
+    """The outbound queue: jobs for the channels' senders."""
+
+    def enqueue(self, job: DeliveryJob) -> None: ...
 
 
 class WakeUpScheduler(Protocol):

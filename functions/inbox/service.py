@@ -6,9 +6,8 @@ Plain Python over the ports: the store, the wake-up scheduler and the outbox are
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Literal, Protocol
 
 from inbox.bot import Bot, BotDecision, GuestText
 from inbox.errors import Conflict, DomainError, Duplicate, NotFound
@@ -54,7 +53,7 @@ from inbox.model import (
     repeats_of,
     utc_now,
 )
-from inbox.ports import ConversationStore, Hotel, Page, WakeUpScheduler
+from inbox.ports import ConversationStore, DeliveryJob, Hotel, Outbox, Page, WakeUpScheduler
 
 # What a channel that already read the conversation hands in: (the conversation or None,), or None.
 Known = tuple[Conversation | None] | None
@@ -62,28 +61,6 @@ Known = tuple[Conversation | None] | None
 
 class SchedulingFailed(DomainError):
     """The wake-up could not be scheduled, so the hold did not happen."""
-
-
-@dataclass(frozen=True)
-class DeliveryJob:
-    """A job on the outbound queue, for the sender of the conversation's channel.
-
-    ``type`` is ``reply`` (deliver ``message_id``) or ``spam_status`` (tell the channel
-    the thread is spam, or not, per ``spam``).
-    """
-
-    type: Literal["reply", "spam_status"]
-    hotel_id: str
-    conversation_id: str
-    channel: str
-    external_conversation_id: str | None
-    message_id: str | None = None
-    message_sent_at: datetime | None = None  # with message_id, the message's key
-    spam: bool | None = None
-
-
-class Outbox(Protocol):
-    def enqueue(self, job: DeliveryJob) -> None: ...
 
 
 class Inbox:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pydantic import TypeAdapter
 
-from inbox.service import DeliveryJob
+from inbox.ports import DeliveryJob
 
 _JOBS = TypeAdapter(DeliveryJob)
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from inbox.service import DeliveryJob
+from inbox.ports import DeliveryJob
 from outbox.jobs import encode
 
 
