@@ -116,6 +116,10 @@ OUTBOUND_SENDER_SOURCE = EventSourceSpec(OUTBOUND_QUEUE, OUTBOUND_SENDER_FUNCTIO
                                          batch_size=10)
 EVENT_SOURCES = (EXPEDIA_INGEST_SOURCE, OUTBOUND_SENDER_SOURCE)
 
+# Attachments: one bucket. In AWS its name is this prefix + "-{account}-{region}" (bucket names are
+# global); locally, and as the setting's default, this fixed name.
+ATTACHMENTS_BUCKET = "lobby-attachments"
+
 # Monitoring: every alarm notifies this topic; alarm names start with the prefix.
 ALARM_TOPIC = "lobby-alarms"
 ALARM_PREFIX = "lobby-"

@@ -53,6 +53,29 @@ def client(service: str):
 
 
 @lru_cache(maxsize=1)
+def s3_client():
+    """The S3 client: SigV4 (presigned POSTs and GETs need it) on the region's own endpoint; path-style
+    when an endpoint is set (moto's server), virtual-hosted in AWS."""
+    import boto3
+    from botocore.config import Config
+
+    config = settings()
+    s3 = Config(signature_version="s3v4", s3={
+        "addressing_style": "path" if config.aws_endpoint_url else "virtual",
+        "us_east_1_regional_endpoint": "regional"})
+    return boto3.client("s3", region_name=config.region, endpoint_url=config.aws_endpoint_url,
+                        config=aws_client_config().merge(s3))
+
+
+@lru_cache(maxsize=1)
+def files():
+    """Where attachment bytes live (``inbox.ports.AttachmentStorage``)."""
+    from storage.s3 import S3AttachmentStorage
+
+    return S3AttachmentStorage(s3_client(), settings().attachments_bucket)
+
+
+@lru_cache(maxsize=1)
 def store():
     from store.dynamo import DynamoStore
 
@@ -170,6 +193,6 @@ def expedia_sender():
 
 def reset() -> None:
     """Forget everything built so far (tests and the local stack change settings between runs)."""
-    for cached in (settings, client, store, token_verifier, inbox, secrets, _expedia_client_for, expedia_ingest,
+    for cached in (settings, client, s3_client, files, store, token_verifier, inbox, secrets, _expedia_client_for, expedia_ingest,
                    expedia_sender):
         cached.cache_clear()

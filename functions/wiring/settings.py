@@ -53,6 +53,7 @@ class Settings:
     # credentials and callback signing secret.
     expedia_graphql_url: str = "https://api.expediagroup.com/supply/lodging/graphql"
     expedia_token_url: str = "https://api.expediagroup.com/identity/oauth2/v3/token"
+    expedia_files_url: str = "https://api.expediagroup.com/supply-lodging/v1/files"  # the attachment service
     expedia_secret_arn: str = "lobby/expedia"
     expedia_secret_max_age_seconds: int = 300  # a rotated secret is read within 5 minutes, no redeploy
     expedia_connect_timeout_seconds: float = 2.0  # per HTTP request to Expedia (over the internet)
@@ -61,6 +62,9 @@ class Settings:
     expedia_events_queue_url: str = ""
     outbound_dlq_url: str = ""
     outbound_max_receives: int = 5  # the outbound queue's maxReceiveCount (set by the stack from infra/names.py)
+
+    # Attachments: one S3 bucket (infra/names.py ATTACHMENTS_BUCKET; account and region in AWS).
+    attachments_bucket: str = "lobby-attachments"
 
     # Where the console is served from: the API's CORS header (the stack's consoleOrigin).
     console_origin: str = "*"

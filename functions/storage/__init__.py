@@ -1,0 +1,1 @@
+"""Adapters that keep attachment bytes (S3)."""
