@@ -31,6 +31,14 @@ EXPEDIA_INGEST_FUNCTION = "lobby-expedia-ingest"
 EXPEDIA_INGEST_HANDLER = "expedia_ingest.handler.handler"
 OUTBOUND_SENDER_FUNCTION = "lobby-outbound-sender"
 OUTBOUND_SENDER_HANDLER = "outbound_sender.handler.handler"
+# Pages Expedia's undelivered notifications onto the events queue: hourly (an EventBridge Scheduler
+# rate schedule) in AWS, every EXPEDIA_RECONCILE_LOCAL_PERIOD_SECONDS in the local stack.
+EXPEDIA_RECONCILE_FUNCTION = "lobby-expedia-reconcile"
+EXPEDIA_RECONCILE_HANDLER = "expedia_reconcile.handler.handler"
+EXPEDIA_RECONCILE_RATE = "rate(1 hour)"
+EXPEDIA_RECONCILE_LOCAL_PERIOD_SECONDS = 60
+EXPEDIA_RECONCILE_FUNCTION = "lobby-expedia-reconcile"
+EXPEDIA_RECONCILE_HANDLER = "expedia_reconcile.handler.handler"
 DEPENDENCIES_LAYER = "lobby-dependencies"
 
 # Powertools settings common to every function.
@@ -58,6 +66,21 @@ EXPEDIA_INGEST_TIMEOUT_SECONDS = 60  # up to 10 notifications, each one or two G
 # The secret's JSON fields (read by functions/expedia/credentials.py).
 EXPEDIA_SECRET_FIELDS = ("client_id", "client_secret", "callback_secret")
 EXPEDIA_SECRET_GENERATED_FIELD = "callback_secret"  # CDK generates it until Expedia's is pasted in
+# Expedia's attachment service (REST, same bearer token as GraphQL): the ingest downloads travelers' files,
+# the sender uploads agents' files (expedia.md, Attachments and reconciliation).
+EXPEDIA_FILES_URL = "https://api.expediagroup.com/supply-lodging/v1/files"
+
+# Reconciliation: Expedia retries a messaging notification hourly for one day, then never again. Every hour
+# the reconciler pages what Expedia could not deliver and puts it on the events queue (the same idempotent
+# ingest). A recurring EventBridge Scheduler schedule in the default group: not in the wake-ups group, on
+# whose schedules the api function may create and delete.
+EXPEDIA_RECONCILE_SCHEDULE = "lobby-expedia-reconcile"
+EXPEDIA_RECONCILE_RATE = "rate(1 hour)"
+EXPEDIA_RECONCILE_DLQ = "lobby-expedia-reconcile-dlq"  # runs Scheduler could not start
+EXPEDIA_RECONCILE_TIMEOUT_SECONDS = 300  # 26 hours of notifications, page by page; far under the hour
+# A run not started within the hour is dropped: the next run pages the same 26 hours.
+EXPEDIA_RECONCILE_MAX_EVENT_AGE_SECONDS = 3600
+EXPEDIA_RECONCILE_RETRY_ATTEMPTS = 3
 
 
 # Queues and the event source mappings that feed them to functions.
@@ -91,6 +114,9 @@ class EventSourceSpec:
     handler: str
     batch_size: int
     batching_window_seconds: int = 0  # 0: none
+    # At most this many concurrent invocations (2..1000; None: no cap). Beyond it Lambda stops polling
+    # and messages wait in the queue: no throttling, no receive counted, nothing reserved.
+    max_concurrency: int | None = None
 
 
 OUTBOUND_DLQ_SPEC = QueueSpec(OUTBOUND_DLQ, DLQ_RETENTION_SECONDS)
@@ -110,15 +136,35 @@ SCHEDULER_DLQ_SPEC = QueueSpec(SCHEDULER_DLQ, DLQ_RETENTION_SECONDS)
 QUEUES = (OUTBOUND_DLQ_SPEC, OUTBOUND_QUEUE_SPEC, EXPEDIA_EVENTS_DLQ_SPEC, EXPEDIA_EVENTS_QUEUE_SPEC,
           SCHEDULER_DLQ_SPEC)
 
+EXPEDIA_RECONCILE_DLQ_SPEC = QueueSpec(EXPEDIA_RECONCILE_DLQ, DLQ_RETENTION_SECONDS)
+QUEUES = (*QUEUES, EXPEDIA_RECONCILE_DLQ_SPEC)
+
+# The Expedia consumers' caps. Without one, a burst (a reconciliation after an outage puts a day of
+# notifications on the queue at once) scales the ingest up to 1,000 concurrent invocations, the account's
+# whole default Lambda concurrency: the API and the authorizer would be throttled while agents work. Both
+# consumers call Expedia (GraphQL, the attachment service), which throttles a partner with 429s that only
+# come back as retries and, after five receives, DLQ entries; and a hotel's burst meets on its few counter
+# shards (store.schema.COUNTER_SHARDS = 4), where parallel transactions conflict.
+# 5 ingest invocations of 10 notifications: about 50 notifications in flight, some 5 to 10 a second at
+# 0.5 to 1 s of Expedia per notification, so a day's backlog of a few thousand drains within minutes.
+# 5 senders of 10 jobs: replies leave within seconds, and files (up to 10 of 5 MB a reply) are uploaded
+# by at most 5 invocations at once. Together 10 of the account's 1,000.
+EXPEDIA_INGEST_MAX_CONCURRENCY = 5
+OUTBOUND_SENDER_MAX_CONCURRENCY = 5
 EXPEDIA_INGEST_SOURCE = EventSourceSpec(EXPEDIA_EVENTS_QUEUE, EXPEDIA_INGEST_FUNCTION, EXPEDIA_INGEST_HANDLER,
-                                        batch_size=10, batching_window_seconds=1)
+                                        batch_size=10, batching_window_seconds=1,
+                                        max_concurrency=EXPEDIA_INGEST_MAX_CONCURRENCY)
 OUTBOUND_SENDER_SOURCE = EventSourceSpec(OUTBOUND_QUEUE, OUTBOUND_SENDER_FUNCTION, OUTBOUND_SENDER_HANDLER,
-                                         batch_size=10)
+                                         batch_size=10, max_concurrency=OUTBOUND_SENDER_MAX_CONCURRENCY)
 EVENT_SOURCES = (EXPEDIA_INGEST_SOURCE, OUTBOUND_SENDER_SOURCE)
 
 # Attachments: one bucket. In AWS its name is this prefix + "-{account}-{region}" (bucket names are
 # global); locally, and as the setting's default, this fixed name.
 ATTACHMENTS_BUCKET = "lobby-attachments"
+# The bucket's CORS rule, for the console's origin only: the browser POSTs uploads (presigned) and GETs files.
+ATTACHMENTS_CORS_METHODS = ("POST", "GET", "HEAD")
+ATTACHMENTS_CORS_HEADERS = ("*",)  # a presigned POST is a multipart form; S3 checks the policy, not headers
+ATTACHMENTS_CORS_MAX_AGE_SECONDS = 3600
 
 # Monitoring: every alarm notifies this topic; alarm names start with the prefix.
 ALARM_TOPIC = "lobby-alarms"
