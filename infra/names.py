@@ -37,8 +37,6 @@ EXPEDIA_RECONCILE_FUNCTION = "lobby-expedia-reconcile"
 EXPEDIA_RECONCILE_HANDLER = "expedia_reconcile.handler.handler"
 EXPEDIA_RECONCILE_RATE = "rate(1 hour)"
 EXPEDIA_RECONCILE_LOCAL_PERIOD_SECONDS = 60
-EXPEDIA_RECONCILE_FUNCTION = "lobby-expedia-reconcile"
-EXPEDIA_RECONCILE_HANDLER = "expedia_reconcile.handler.handler"
 DEPENDENCIES_LAYER = "lobby-dependencies"
 
 # Powertools settings common to every function.
@@ -70,12 +68,11 @@ EXPEDIA_SECRET_GENERATED_FIELD = "callback_secret"  # CDK generates it until Exp
 # the sender uploads agents' files (expedia.md, Attachments and reconciliation).
 EXPEDIA_FILES_URL = "https://api.expediagroup.com/supply-lodging/v1/files"
 
-# Reconciliation: Expedia retries a messaging notification hourly for one day, then never again. Every hour
-# the reconciler pages what Expedia could not deliver and puts it on the events queue (the same idempotent
-# ingest). A recurring EventBridge Scheduler schedule in the default group: not in the wake-ups group, on
-# whose schedules the api function may create and delete.
+# Reconciliation (EXPEDIA_RECONCILE_RATE): Expedia retries a messaging notification hourly for one day, then
+# never again, so what it could not deliver is paged back onto the events queue (the same idempotent ingest).
+# The recurring schedule lives in Scheduler's default group: not in the wake-ups group, on whose schedules
+# the api function may create and delete.
 EXPEDIA_RECONCILE_SCHEDULE = "lobby-expedia-reconcile"
-EXPEDIA_RECONCILE_RATE = "rate(1 hour)"
 EXPEDIA_RECONCILE_DLQ = "lobby-expedia-reconcile-dlq"  # runs Scheduler could not start
 EXPEDIA_RECONCILE_TIMEOUT_SECONDS = 300  # 26 hours of notifications, page by page; far under the hour
 # A run not started within the hour is dropped: the next run pages the same 26 hours.
@@ -132,12 +129,10 @@ EXPEDIA_EVENTS_QUEUE_SPEC = QueueSpec(
     dead_letter_queue=EXPEDIA_EVENTS_DLQ, max_receive_count=MAX_RECEIVE_COUNT,
 )
 SCHEDULER_DLQ_SPEC = QueueSpec(SCHEDULER_DLQ, DLQ_RETENTION_SECONDS)
+EXPEDIA_RECONCILE_DLQ_SPEC = QueueSpec(EXPEDIA_RECONCILE_DLQ, DLQ_RETENTION_SECONDS)
 # Every queue of the stack, each DLQ before the queues that redrive into it.
 QUEUES = (OUTBOUND_DLQ_SPEC, OUTBOUND_QUEUE_SPEC, EXPEDIA_EVENTS_DLQ_SPEC, EXPEDIA_EVENTS_QUEUE_SPEC,
-          SCHEDULER_DLQ_SPEC)
-
-EXPEDIA_RECONCILE_DLQ_SPEC = QueueSpec(EXPEDIA_RECONCILE_DLQ, DLQ_RETENTION_SECONDS)
-QUEUES = (*QUEUES, EXPEDIA_RECONCILE_DLQ_SPEC)
+          SCHEDULER_DLQ_SPEC, EXPEDIA_RECONCILE_DLQ_SPEC)
 
 # The Expedia consumers' caps. Without one, a burst (a reconciliation after an outage puts a day of
 # notifications on the queue at once) scales the ingest up to 1,000 concurrent invocations, the account's
