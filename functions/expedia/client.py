@@ -22,23 +22,42 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
-from datetime import date, datetime
-from typing import Any, Literal
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime
+from typing import Any, TypeVar
 
 import requests
-from pydantic import AliasPath, BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ValidationError
 from requests.adapters import HTTPAdapter
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential_jitter
 from urllib3.util import Retry
 
+from expedia.documents import (
+    DOCUMENTS,
+    MESSAGE_QUERY,
+    MESSAGE_THREAD_QUERY,
+    PROPERTY_THREADS_QUERY,
+    SEND_MESSAGE_MUTATION,
+    SET_SPAM_STATUS_MUTATION,
+    THREAD_MESSAGES_QUERY,
+    UNDELIVERED_NOTIFICATIONS_QUERY,
+)
 from expedia.errors import (
     ExpediaAuthFailed,
     ExpediaNotFound,
     ExpediaRejected,
     ExpediaUnavailable,
 )
-from inbox.times import parse_time
+from expedia.files import Downloaded, TooLarge, file_url, read_capped, same_origin
+from expedia.models import (
+    ExpediaAttachment,
+    ExpediaMessage,
+    ExpediaReservation,
+    ExpediaThread,
+    ExpediaTraveler,
+    Page,
+    UndeliveredNotification,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -48,135 +67,15 @@ UNAVAILABLE_CODES = frozenset({
     "THROTTLED", "RATE_LIMITED", "TOO_MANY_REQUESTS", "UNAVAILABLE", "SERVICE_UNAVAILABLE",
 })
 NOT_FOUND_CODES = frozenset({"NOT_FOUND"})
+FILES_URL = "https://api.expediagroup.com/supply-lodging/v1/files"
+MESSAGING_EVENT_TYPES = ("MessageThreadCreated", "MessageReceived", "MessageAttributesUpdated")
 
-# The documents Lobby sends. Fields exactly as docs/expedia.md selects them.
-MESSAGE_QUERY = """\
-query LobbyMessage($id: ID!) {
-  message(id: $id) {
-    id
-    messageThread { id property { id } }
-    creationDateTimeUtc
-    body { value }
-    fromRole
-    reviewStatus
-    attachments { id name url }
-  }
-}"""
+__all__ = [
+    "DOCUMENTS", "MESSAGING_EVENT_TYPES", "Downloaded", "ExpediaAttachment", "ExpediaClient", "ExpediaMessage",
+    "ExpediaReservation", "ExpediaThread", "ExpediaTraveler", "Page", "TooLarge", "UndeliveredNotification",
+]
 
-MESSAGE_THREAD_QUERY = """\
-query LobbyMessageThread($id: ID!) {
-  messageThread(id: $id) {
-    id
-    property { id }
-    primaryTraveler { firstName lastName }
-    reservationSummary {
-      id
-      checkInDate
-      checkOutDate
-      adultCount
-      childCount
-      petCount
-      alternativeIds { supplierId }
-    }
-  }
-}"""
-
-SEND_MESSAGE_MUTATION = """\
-mutation LobbySendMessage($input: SendMessageInput!) {
-  sendMessage(input: $input) {
-    clientMutationId
-    messageId
-  }
-}"""
-
-SET_SPAM_STATUS_MUTATION = """\
-mutation LobbySetMessageThreadSpamStatus($input: SetMessageThreadSpamStatusInput!) {
-  setMessageThreadSpamStatus(input: $input) {
-    clientMutationId
-    id
-  }
-}"""
-
-DOCUMENTS = (MESSAGE_QUERY, MESSAGE_THREAD_QUERY, SEND_MESSAGE_MUTATION, SET_SPAM_STATUS_MUTATION)
-
-
-# --- what Lobby reads from Expedia ---------------------------------------------------------
-
-class _Model(BaseModel):
-    model_config = ConfigDict(frozen=True, validate_by_name=True, validate_by_alias=True)
-
-
-class ExpediaAttachment(_Model):
-    id: str
-    name: str
-    url: str
-
-
-class ExpediaMessage(_Model):
-    """``message(id)``: one message of a thread."""
-
-    id: str
-    # Expedia's own word on where the message belongs (the schema makes both non-null).
-    thread_id: str = Field(validation_alias=AliasPath("messageThread", "id"))
-    property_id: str = Field(validation_alias=AliasPath("messageThread", "property", "id"))
-    creation_date_time_utc: datetime | None = Field(None, validation_alias="creationDateTimeUtc")
-    body: str | None = Field(None, validation_alias=AliasPath("body", "value"))
-    from_role: Literal["TRAVELER", "SUPPLIER"] | None = Field(None, validation_alias="fromRole")
-    review_status: Literal["IN_REVIEW", "ACCEPTED", "BLOCKED"] | None = Field(
-        None, validation_alias="reviewStatus")
-    attachments: tuple[ExpediaAttachment, ...] = ()
-
-    @field_validator("creation_date_time_utc", mode="before")
-    @classmethod
-    def _rfc3339(cls, value: Any) -> Any:
-        """Strict RFC 3339 (four-digit year, a zone), as every time crossing into Lobby."""
-        return value if value is None or isinstance(value, datetime) else parse_time(value)
-
-
-class ExpediaTraveler(_Model):
-    first_name: str | None = Field(None, validation_alias="firstName")
-    last_name: str | None = Field(None, validation_alias="lastName")
-
-    @property
-    def name(self) -> str | None:
-        """First and last name joined, or ``None`` when Expedia gives neither."""
-        parts = [p.strip() for p in (self.first_name, self.last_name) if p and p.strip()]
-        return " ".join(parts) or None
-
-
-class ExpediaReservation(_Model):
-    id: str
-    check_in_date: date = Field(validation_alias="checkInDate")
-    check_out_date: date = Field(validation_alias="checkOutDate")
-    adult_count: int = Field(validation_alias="adultCount")
-    child_count: int = Field(validation_alias="childCount")
-    pet_count: int = Field(validation_alias="petCount")
-    # The schema makes it non-null; an empty (or blank) string is read as "not given".
-    supplier_id: str | None = Field(None, validation_alias=AliasPath("alternativeIds", "supplierId"))
-
-    @field_validator("supplier_id")
-    @classmethod
-    def _blank_is_none(cls, value: str | None) -> str | None:
-        return value.strip() or None if value is not None else None
-
-    @property
-    def reservation_id(self) -> str:
-        """The hotel's own reservation id when Expedia knows it, else Expedia's."""
-        return self.supplier_id or self.id
-
-    @property
-    def guests(self) -> int:
-        return self.adult_count + self.child_count
-
-
-class ExpediaThread(_Model):
-    """``messageThread(id)``: the thread, its property, traveler and reservation."""
-
-    id: str
-    property_id: str = Field(validation_alias=AliasPath("property", "id"))
-    primary_traveler: ExpediaTraveler | None = Field(None, validation_alias="primaryTraveler")
-    reservation_summary: ExpediaReservation | None = Field(None, validation_alias="reservationSummary")
-
+M = TypeVar("M", bound=BaseModel)
 
 # --- the client ----------------------------------------------------------------------------
 
@@ -202,8 +101,9 @@ def _error_message(errors: list) -> str:
 
 
 class ExpediaClient:
-    """Calls Expedia's GraphQL API with a cached OAuth 2.0 client-credentials token.
+    """Calls Expedia's GraphQL API and attachment service with a cached OAuth 2.0 client-credentials token.
 
+    ``files_url``: the attachment service (``Settings.expedia_files_url``).
     ``session``: when given, it is used as is (mount your own retrying adapter);
     by default the client builds one with the retry policy described above.
     """
@@ -226,8 +126,10 @@ class ExpediaClient:
         max_retry_after: float = 10.0,
         token_leeway: float = 60.0,
         clock: Callable[[], float] = time.monotonic,
+        files_url: str = FILES_URL,
     ):
         self.graphql_url = graphql_url
+        self.files_url = files_url.rstrip("/")
         self.token_url = token_url
         self._client_id = client_id
         self._client_secret = client_secret
@@ -251,6 +153,8 @@ class ExpediaClient:
                 status=retries,
                 other=0,
                 redirect=0,
+                # POST too: GraphQL reads, mutations keyed by clientMutationId, and uploads (a retried
+                # upload at worst leaves an unused file at Expedia, never a second message).
                 allowed_methods=frozenset({"POST"}) | Retry.DEFAULT_ALLOWED_METHODS,
                 status_forcelist=RETRY_STATUSES,
                 backoff_factor=backoff_factor,
@@ -265,7 +169,7 @@ class ExpediaClient:
             session.mount("http://", adapter)
         self._session = session
 
-    # -- the four operations ------------------------------------------------------------
+    # -- GraphQL operations -------------------------------------------------------------
 
     def get_message(self, message_id: str) -> ExpediaMessage | None:
         """The message, or ``None`` when Expedia says it does not exist."""
@@ -285,14 +189,19 @@ class ExpediaClient:
         found = data.get("messageThread")
         return None if found is None else self._parse(ExpediaThread, found)
 
-    def send_message(self, thread_id: str, body: str, client_mutation_id: str) -> str:
-        """Sends a plain-text message into the thread; returns Expedia's message id.
+    def send_message(self, thread_id: str, body: str, client_mutation_id: str,
+                     attachment_ids: Sequence[str] = ()) -> str:
+        """Sends a plain-text message (and files uploaded with ``upload_file``); returns Expedia's message id.
 
         ``client_mutation_id`` is the Lobby message id, so a retry is recognisable.
-        Raises ``ExpediaNotFound`` for an unknown thread, ``ExpediaRejected`` for any
-        other refusal, ``ExpediaUnavailable`` when it could not get through.
+        ``attachmentIds`` is sent only when there are some. Raises ``ExpediaNotFound`` for an
+        unknown thread, ``ExpediaRejected`` for any other refusal, ``ExpediaUnavailable`` when
+        it could not get through.
         """
-        payload_input = {"clientMutationId": client_mutation_id, "messageThreadId": thread_id, "body": body}
+        payload_input: dict[str, Any] = {"clientMutationId": client_mutation_id, "messageThreadId": thread_id,
+                                         "body": body}
+        if attachment_ids:
+            payload_input["attachmentIds"] = list(attachment_ids)
         data = self.execute(SEND_MESSAGE_MUTATION, {"input": payload_input}, field="sendMessage")
         payload = data.get("sendMessage")
         if not isinstance(payload, dict) or not payload.get("messageId"):
@@ -310,6 +219,134 @@ class ExpediaClient:
                             field="setMessageThreadSpamStatus")
         if data.get("setMessageThreadSpamStatus") is None:
             raise ExpediaRejected("setMessageThreadSpamStatus answered without a payload")
+
+    # -- pages: the 30-day backfill and reconciliation ----------------------------------
+
+    def property_threads(self, property_id: str, since: datetime, until: datetime, *, limit: int = 50,
+                         cursor: str | None = None) -> Page[ExpediaThread]:
+        """The property's threads created in ``[since, until]``, oldest first; ``ExpediaNotFound`` for
+        a property Expedia does not know (or that is not Lobby's)."""
+        variables = {"propertyId": property_id, "limit": limit, "cursor": cursor,
+                     "filters": {"creationDateTime": _window(since, until)}}
+        data = self.execute(PROPERTY_THREADS_QUERY, variables, field="property")
+        found = data.get("property")
+        if found is None:
+            raise ExpediaNotFound(f"Expedia knows no property {property_id}")
+        return self._page(ExpediaThread, found.get("messageThreads"))
+
+    def thread_messages(self, thread_id: str, *, limit: int = 50, cursor: str | None = None) -> Page[ExpediaMessage]:
+        """The thread's messages, oldest first; ``ExpediaNotFound`` for an unknown thread."""
+        data = self.execute(THREAD_MESSAGES_QUERY, {"id": thread_id, "limit": limit, "cursor": cursor},
+                            field="messageThread")
+        found = data.get("messageThread")
+        if found is None:
+            raise ExpediaNotFound(f"Expedia knows no thread {thread_id}")
+        return self._page(ExpediaMessage, found.get("messages"))
+
+    def undelivered_notifications(self, event_types: str | Sequence[str] | None, since: datetime,
+                                  until: datetime, *, limit: int = 50,
+                                  cursor: str | None = None) -> Page[UndeliveredNotification]:
+        """Notifications Expedia could not deliver, created in ``[since, until]``.
+
+        Expedia filters on one ``eventType``; given several, the client pages through them one
+        after another behind one cursor of its own (``"<index>:<Expedia's cursor>"``), and
+        ``total`` is Expedia's count for the type of that page. ``None``: every event type.
+        """
+        types: tuple[str | None, ...] = ((event_types,) if isinstance(event_types, str) or event_types is None
+                                         else tuple(event_types)) or (None,)
+        index, expedia_cursor = _split_cursor(cursor, len(types))
+        filters: dict[str, Any] = {"creationDateTime": _window(since, until)}
+        if types[index] is not None:
+            filters["eventType"] = types[index]
+        data = self.execute(UNDELIVERED_NOTIFICATIONS_QUERY,
+                            {"filters": filters, "limit": limit, "cursor": expedia_cursor},
+                            field="undeliveredNotifications")
+        page = self._page(UndeliveredNotification, data.get("undeliveredNotifications"))
+        following = page.cursor
+        if len(types) > 1:
+            if following is not None:
+                following = f"{index}:{following}"
+            elif index + 1 < len(types):
+                following = f"{index + 1}:"
+        return Page(page.elements, following, page.total)
+
+    # -- the attachment service -----------------------------------------------------------
+
+    def upload_file(self, thread_id: str, name: str, content_type: str, data: bytes) -> str:
+        """Uploads one file for ``thread_id``; returns the attachment id to give ``send_message``.
+
+        ``ExpediaRejected`` when the service refuses the file (type, size), ``ExpediaUnavailable``
+        when it could not get through.
+        """
+        response = self._authorized("POST", self.files_url, data={"messageThreadId": thread_id},
+                                    files={"file": (name, data, content_type)})
+        with response:
+            self._check_file_answer(response, f"upload of {name!r}")
+            try:
+                attachment_id = response.json()["attachmentId"]
+            except (ValueError, KeyError, TypeError) as exc:
+                raise ExpediaRejected("the attachment service answered without an attachmentId",
+                                      status=response.status_code) from exc
+        if not isinstance(attachment_id, str) or not attachment_id:
+            raise ExpediaRejected("the attachment service answered an empty attachmentId")
+        return attachment_id
+
+    def download_file(self, attachment_id_or_url: str, max_bytes: int) -> Downloaded | TooLarge:
+        """The file's bytes and type, streamed; ``TooLarge`` (never read whole) past ``max_bytes``.
+
+        ``ExpediaNotFound`` for an unknown file; ``ExpediaUnavailable`` for timeouts, 429 and 5xx
+        after the retries, so that the record is retried through SQS. The bearer token is sent only
+        to the attachment service's own origin.
+        """
+        url = file_url(self.files_url, attachment_id_or_url)
+        with_token = same_origin(url, self.files_url)
+        if not with_token and not url.startswith("https://"):
+            raise ExpediaRejected(f"refusing to fetch an attachment over plain HTTP from {url}")
+        response = (self._authorized("GET", url, stream=True) if with_token
+                    else self._request("GET", url, stream=True))
+        with response:
+            self._check_file_answer(response, f"download of {attachment_id_or_url}")
+            return read_capped(response, max_bytes)
+
+    def _check_file_answer(self, response: requests.Response, what: str) -> None:
+        status = response.status_code
+        if status < 400:
+            return
+        if status in RETRY_STATUSES or status >= 500:
+            raise ExpediaUnavailable(f"Expedia's attachment service answered HTTP {status} to the {what}",
+                                     status=status, retry_after=_retry_after(response))
+        detail = _error_text(response)
+        if status == 404:
+            raise ExpediaNotFound(f"Expedia has no such file ({what}): {detail}", status=status)
+        raise ExpediaRejected(f"Expedia refused the {what} (HTTP {status}): {detail}", status=status)
+
+    def _authorized(self, method: str, url: str, **kwargs: Any) -> requests.Response:
+        """One request with the bearer token; a refused token is replaced once, as for GraphQL."""
+        response = self._request(method, url, token=self._get_token(), **kwargs)
+        if response.status_code == 401:
+            response.close()
+            self._forget_token()
+            response = self._request(method, url, token=self._get_token(), **kwargs)
+            if response.status_code == 401:
+                response.close()
+                raise ExpediaAuthFailed("Expedia refused a freshly issued token", status=401)
+        return response
+
+    def _request(self, method: str, url: str, *, token: str | None = None, **kwargs: Any) -> requests.Response:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        try:
+            return self._session.request(method, url, headers=headers,
+                                         timeout=(self.connect_timeout, self.timeout), **kwargs)
+        except requests.RequestException as exc:
+            raise ExpediaUnavailable(f"Expedia's attachment service unreachable: {exc.__class__.__name__}") from exc
+
+    def _page(self, model: type[M], value: Any) -> Page[M]:
+        if not isinstance(value, dict):
+            raise ExpediaRejected("Expedia answered a page without its fields")
+        elements = value.get("elements") or []
+        cursor = value.get("cursor") or None  # "Empty if no more pages available"
+        return Page(tuple(self._parse(model, e) for e in elements if e is not None), cursor,
+                    int(value.get("totalCount") or 0))
 
     # -- GraphQL ------------------------------------------------------------------------
 
@@ -390,7 +427,7 @@ class ExpediaClient:
         return data
 
     @staticmethod
-    def _parse(model: type[_Model], value: Any):
+    def _parse(model: type[M], value: Any) -> M:
         try:
             return model.model_validate(value)
         except ValidationError as exc:
@@ -435,6 +472,39 @@ class ExpediaClient:
                                      status=status) from exc
         leeway = min(self._token_leeway, expires_in / 2)
         return token, asked_at + expires_in - leeway
+
+
+def _window(since: datetime, until: datetime) -> dict:
+    """A ``DateTimeRangeFilterInput`` (inclusive), in UTC with milliseconds."""
+    return {"from": _utc(since), "to": _utc(until)}
+
+
+def _utc(moment: datetime) -> str:
+    if moment.tzinfo is None:
+        raise ValueError("a time for Expedia must carry a zone")
+    moment = moment.astimezone(UTC)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def _split_cursor(cursor: str | None, types: int) -> tuple[int, str | None]:
+    if types == 1:
+        return 0, cursor
+    if not cursor:
+        return 0, None
+    index, _, rest = cursor.partition(":")
+    if not index.isdigit() or int(index) >= types:
+        raise ValueError(f"not a cursor of this listing: {cursor!r}")
+    return int(index), rest or None
+
+
+def _error_text(response: requests.Response) -> str:
+    try:
+        answer = response.json()
+    except ValueError:
+        return response.text[:200]
+    if isinstance(answer, dict):
+        return str(answer.get("error") or answer.get("message") or answer)[:200]
+    return str(answer)[:200]
 
 
 def _retry_after(response: requests.Response) -> float | None:
