@@ -54,7 +54,6 @@ class Settings:
     expedia_graphql_url: str = "https://api.expediagroup.com/supply/lodging/graphql"
     expedia_token_url: str = "https://api.expediagroup.com/identity/oauth2/v3/token"
     expedia_files_url: str = "https://api.expediagroup.com/supply-lodging/v1/files"  # the attachment service
-    expedia_files_url: str = "https://api.expediagroup.com/supply-lodging/v1/files"  # the attachment service
     expedia_secret_arn: str = "lobby/expedia"
     expedia_secret_max_age_seconds: int = 300  # a rotated secret is read within 5 minutes, no redeploy
     expedia_connect_timeout_seconds: float = 2.0  # per HTTP request to Expedia (over the internet)
