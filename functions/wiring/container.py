@@ -191,8 +191,18 @@ def expedia_sender():
     return ExpediaSender(store(), _Current(expedia_client))
 
 
+@lru_cache(maxsize=1)
+def expedia_reconciler():
+    from expedia.reconcile import ExpediaReconciler, SqsNotificationQueue
+    from wiring.observability import logger
+
+    return ExpediaReconciler(_Current(expedia_client), SqsNotificationQueue(client("sqs"),
+                                                                            settings().expedia_events_queue_url),
+                             store(), store(), log=lambda message, **fields: logger.info(message, extra=fields))
+
+
 def reset() -> None:
     """Forget everything built so far (tests and the local stack change settings between runs)."""
-    for cached in (settings, client, s3_client, files, store, token_verifier, inbox, secrets, _expedia_client_for, expedia_ingest,
-                   expedia_sender):
+    for cached in (settings, client, s3_client, files, store, token_verifier, inbox, secrets, _expedia_client_for,
+                   expedia_ingest, expedia_sender, expedia_reconciler):
         cached.cache_clear()

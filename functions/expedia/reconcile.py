@@ -1,0 +1,155 @@
+"""Reconciliation: what Expedia could not deliver to the callback, fed through the same ingest.
+
+Expedia retries a messaging notification every hour for one day, then never again. Every hour
+(a schedule) this pages ``undeliveredNotifications`` for the three messaging event types over the
+last 26 hours (a day of Expedia's retries, plus two runs' margin) and puts each notification, as
+the callback would have queued it, on the ``expedia-events`` queue: the ingest drops repeats, so
+a notification that reaches Lobby twice (the callback got through after all, or two runs saw it)
+changes nothing. Each hotel's channel health notes the run: how many were undelivered and why.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any, Protocol
+
+from inbox.ports import ChannelHealthStore
+
+CHANNEL = "expedia"
+EVENT_TYPES = ("MessageThreadCreated", "MessageReceived", "MessageAttributesUpdated")
+WINDOW = timedelta(hours=26)
+PAGE_SIZE = 50  # notifications per undeliveredNotifications call
+MAX_PAGES = 200  # per event type and run: a cursor that never ends cannot hold the function
+SQS_BATCH = 10  # SendMessageBatch takes at most 10 entries
+
+
+class UndeliveredPages(Protocol):
+    """What the reconciler needs of the Expedia client (``expedia.client.ExpediaClient``)."""
+
+    def undelivered_notifications(self, event_types: str, since: datetime, until: datetime, *,
+                                  limit: int = PAGE_SIZE, cursor: str | None = None) -> Any: ...
+
+
+class PropertyHotels(Protocol):
+    def hotel_for_expedia_property(self, property_id: str) -> str | None: ...
+
+
+class NotificationQueue(Protocol):
+    def put_all(self, bodies: Sequence[str]) -> None:
+        """Queue every body (raise when some could not be queued: the run is retried, the ingest is idempotent)."""
+        ...
+
+
+@dataclass
+class Reconciliation:
+    """What one run found and did."""
+
+    undelivered: int = 0
+    queued: int = 0
+    unknown_property: int = 0  # notifications of a property no hotel is connected to (not queued)
+    unreadable: int = 0  # elements without a notification id or a property (not queued)
+    by_hotel: Counter[str] = field(default_factory=Counter)
+    errors: Counter[str] = field(default_factory=Counter)  # error code -> how many
+
+
+class ExpediaReconciler:
+    def __init__(self, client: UndeliveredPages, queue: NotificationQueue, hotels: PropertyHotels,
+                 health: ChannelHealthStore, *, now: Callable[[], datetime] = lambda: datetime.now(UTC),
+                 log: Callable[..., None] = lambda message, **fields: None, page_size: int = PAGE_SIZE):
+        self._client = client
+        self._queue = queue
+        self._hotels = hotels
+        self._health = health
+        self._now = now
+        self._log = log
+        self._page_size = page_size
+
+    def run(self) -> Reconciliation:
+        now = self._now()
+        since = now - WINDOW
+        result = Reconciliation()
+        seen: set[str] = set()
+        bodies: list[str] = []
+        last_error: dict[str, tuple[str, str]] = {}  # hotel -> (creationDateTime, "CODE: message")
+        hotel_of: dict[str, str | None] = {}
+        for element in self._undelivered(since, now):
+            notification = element.notification
+            notification_id = element.notification_id
+            if notification_id is None or notification_id in seen:
+                result.unreadable += notification_id is None
+                continue
+            seen.add(notification_id)
+            result.undelivered += 1
+            result.errors[element.error_code or "UNKNOWN"] += 1
+            self._log("undelivered notification", notification_id=notification_id,
+                      event_type=element.event_type, error_code=element.error_code,
+                      error_message=element.error_message)
+            property_id = _property_id(notification)
+            if property_id is None:
+                result.unreadable += 1
+                continue
+            if property_id not in hotel_of:
+                hotel_of[property_id] = self._hotels.hotel_for_expedia_property(property_id)
+            hotel_id = hotel_of[property_id]
+            if hotel_id is None:
+                # The ingest would fail it into the DLQ, once an hour for a day: say it once here instead.
+                result.unknown_property += 1
+                self._log("undelivered notification of a property no hotel is connected to",
+                          notification_id=notification_id, property_id=property_id)
+                continue
+            result.by_hotel[hotel_id] += 1
+            created = str(notification.get("creationDateTime") or "")
+            if created >= last_error.get(hotel_id, ("", ""))[0]:  # the newest error speaks for the hotel
+                last_error[hotel_id] = (created, _error_text(element.error_code, element.error_message))
+            bodies.append(json.dumps(notification, separators=(",", ":"), ensure_ascii=False))
+        for start in range(0, len(bodies), SQS_BATCH):
+            self._queue.put_all(bodies[start:start + SQS_BATCH])
+            result.queued += len(bodies[start:start + SQS_BATCH])
+        for hotel_id, count in result.by_hotel.items():
+            self._health.note_reconciled(hotel_id, CHANNEL, now, count, last_error[hotel_id][1])
+        return result
+
+    def _undelivered(self, since: datetime, until: datetime) -> Iterator[Any]:
+        for event_type in EVENT_TYPES:
+            cursor: str | None = None
+            for _ in range(MAX_PAGES):
+                page = self._client.undelivered_notifications(event_type, since, until, cursor=cursor,
+                                                              limit=self._page_size)
+                yield from page.elements
+                cursor = page.cursor or None
+                if cursor is None or not page.elements:
+                    break
+            else:
+                self._log("undelivered notifications: page limit reached", event_type=event_type,
+                          pages=MAX_PAGES)
+
+
+def _error_text(code: str | None, message: str | None) -> str:
+    return ": ".join(part for part in (code or "UNKNOWN", message) if part)
+
+
+def _property_id(notification: dict[str, Any]) -> str | None:
+    payload = notification.get("payload")
+    found = payload.get("propertyId") if isinstance(payload, dict) else None
+    return found if isinstance(found, str) and found else None
+
+
+class SqsNotificationQueue:
+    """The ``expedia-events`` queue: each body as the callback would have queued it, 10 per request."""
+
+    def __init__(self, sqs, queue_url: str):
+        self._sqs = sqs
+        self._queue_url = queue_url
+
+    def put_all(self, bodies: Iterable[str]) -> None:
+        entries = [{"Id": str(i), "MessageBody": body} for i, body in enumerate(bodies)]
+        for start in range(0, len(entries), SQS_BATCH):
+            answer = self._sqs.send_message_batch(QueueUrl=self._queue_url, Entries=entries[start:start + SQS_BATCH])
+            failed = answer.get("Failed") or []
+            if failed:
+                reasons = "; ".join(f"{f.get('Code')}: {f.get('Message')}" for f in failed)
+                raise RuntimeError(f"{len(failed)} notifications could not be queued ({reasons})")
