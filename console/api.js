@@ -51,7 +51,10 @@ export function createApi(baseUrl, token, onUnauthorized) {
     conversation: (h, c) => call('GET', convPath(h, c)),
     messages: (h, c, limit, cursor) => call('GET', `${convPath(h, c)}/messages${query({ limit, cursor })}`),
     activity: (h, c, limit, cursor) => call('GET', `${convPath(h, c)}/activity${query({ limit, cursor })}`),
-    reply: (h, c, text) => call('POST', `${convPath(h, c)}/messages`, { text }),
+    reply: (h, c, text, attachmentIds = []) =>
+      call('POST', `${convPath(h, c)}/messages`, attachmentIds.length ? { text, attachment_ids: attachmentIds } : { text }),
+    grantUpload: (h, c, file) => call('POST', `${convPath(h, c)}/attachments`, file),
+    channels: (h) => call('GET', `${hotelPath(h)}/channels`),
     hold: (h, c, until) => call('POST', `${convPath(h, c)}/hold`, { until }),
     action: (h, c, name) => call('POST', `${convPath(h, c)}/${name}`),
   };

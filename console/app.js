@@ -6,6 +6,8 @@ import { LANGUAGES, has, lang, locale, setLang, t } from './i18n.js';
 import * as auth from './auth.js';
 import { ApiError, createApi } from './api.js';
 import * as time from './time.js';
+import * as files from './files.js';
+import { channelStatus } from './channels.js';
 
 const TABS = ['open', 'on_hold', 'closed', 'spam', 'all'];
 const PAGE = 25;
@@ -13,6 +15,8 @@ const MAX_PAGE = 100;
 const MESSAGE_PAGE = 50;
 const ACTIVITY_PAGE = 20;
 const REFRESH_MS = 4000;
+const CHANNELS_REFRESH_MS = 60e3; // the header's channel health changes slowly: one call a minute
+const LINK_REFRESH_MS = 8 * 60e3; // attachment links live 10 minutes (LINK_SECONDS): fresh ones before that
 const HOTEL_KEY = 'lobby.hotel';
 const NAMES_KEY = 'lobby.names';
 
@@ -38,6 +42,12 @@ document.addEventListener('visibilitychange', () => {
   if (document.hidden) clearTimeout(s.timer);
   else tick();
 });
+// A file dropped beside the composer would make the browser open it, leaving the console (and the drafts).
+for (const type of ['dragover', 'drop']) {
+  document.addEventListener(type, (event) => {
+    if (event.dataTransfer && [...event.dataTransfer.types].includes('Files')) event.preventDefault();
+  });
+}
 document.addEventListener('click', (event) => {
   if (s && s.holdOpen && !event.target.closest('.hold-wrap')) toggleHold(false);
 });
@@ -149,7 +159,7 @@ function startSession(token, claims) {
     tab: 'open', counts: null,
     list: emptyList('open'),
     selected: null, conv: null, messages: null, activity: null, paneFor: null,
-    names: loadNames(), drafts: {},
+    names: loadNames(), drafts: {}, uploads: {}, channels: null, channelsAt: 0, messagesAt: 0,
     timer: null, listSeq: 0, busy: false, holdOpen: false, offline: false,
   };
   renderShell();
@@ -183,7 +193,7 @@ async function loadHotel() {
     s.info = hotel;
     if (hotel && hotel.timezone && time.validTimeZone(hotel.timezone)) s.tz = hotel.timezone;
   }, () => {}); // no hotel route (404) or no access: the browser's time zone, the hotel's id
-  await Promise.all([info, refreshCounts(), loadList()]);
+  await Promise.all([info, refreshCounts(), loadList(), refreshChannels()]);
   if (session !== s) return;
   renderHeader();
   renderList(true);
@@ -200,6 +210,22 @@ async function refreshCounts() {
   } catch (e) {
     if (session === s) handleBackgroundError(e);
   }
+}
+
+/** The channels' health for the header; a hotel without the route or the channel shows nothing. */
+async function refreshChannels() {
+  const session = s;
+  const hotel = s.hotel;
+  s.channelsAt = Date.now();
+  try {
+    const page = await s.api.channels(hotel);
+    if (session !== s || hotel !== s.hotel) return;
+    s.channels = page.items || [];
+  } catch (e) {
+    if (session !== s || !(e instanceof ApiError)) return;
+    if (e.status !== 0) s.channels = null;
+  }
+  renderChannels();
 }
 
 /** The selected tab's first page: the one API call a tab switch costs. */
@@ -271,7 +297,8 @@ async function tick() {
   const session = s;
   clearTimeout(s.timer);
   try {
-    const [inbox, items] = await Promise.all([s.api.inbox(s.hotel), refreshList()]);
+    const channels = Date.now() - s.channelsAt >= CHANNELS_REFRESH_MS ? refreshChannels() : null;
+    const [inbox, items] = await Promise.all([s.api.inbox(s.hotel), refreshList(), channels]);
     if (session !== s) return;
     s.counts = inbox.tabs;
     renderCounts();
@@ -300,7 +327,11 @@ async function refreshSelected(items) {
     changed = conversationChanged(fresh, conv);
   }
   if (changed) await loadConversation(conv.id, { quiet: true });
-  else if (s.messages && s.messages.items.some((m) => m.delivery === 'pending')) await reloadMessages();
+  else if (s.messages && (s.messages.items.some((m) => m.delivery === 'pending') || linksAgeing())) await reloadMessages();
+}
+
+const linksAgeing = () => Date.now() - s.messagesAt > LINK_REFRESH_MS
+  && s.messages.items.some((m) => m.attachments && m.attachments.some((a) => a.url));
 }
 
 function handleBackgroundError(error) {
@@ -343,6 +374,7 @@ async function loadConversation(id, { quiet = false } = {}) {
     if (session !== s || s.selected !== id) return;
     s.conv = conv;
     s.messages = { items: messages.items, next: messages.next_cursor };
+    s.messagesAt = Date.now();
     s.activity = { items: activity.items, next: activity.next_cursor };
     const hadName = s.names[id];
     rememberName(conv);
@@ -367,6 +399,7 @@ async function reloadMessages() {
   const page = await s.api.messages(s.hotel, id, Math.max(MESSAGE_PAGE, s.messages.items.length));
   if (session !== s || !s.conv || s.conv.id !== id) return;
   s.messages = { items: page.items, next: page.next_cursor };
+  s.messagesAt = Date.now();
   renderMessages();
 }
 
@@ -417,22 +450,28 @@ async function act(action, until) {
 async function sendReply(textarea) {
   if (!s || !s.conv || s.busy) return;
   const text = textarea.value;
-  if (!text.trim()) return;
-  const session = s;
   const id = s.conv.id;
+  const attached = s.uploads[id] || [];
+  if (!text.trim() && !attached.length) return;
+  const session = s;
   s.busy = true;
   renderConvHead();
   updateComposer(true);
+  setComposerError('');
   try {
-    await s.api.reply(s.hotel, id, text);
+    if (!(await uploadAll(id, attached)) || session !== s) return; // a failed upload sends nothing
+    await s.api.reply(s.hotel, id, text.trim() ? text : '', attached.map((f) => f.id));
     if (session !== s) return;
     if (s.drafts[id] === text || textarea.value === text) {
       textarea.value = '';
       delete s.drafts[id];
     }
+    if (s.uploads[id] === attached) delete s.uploads[id];
     notify(t('done_reply'));
   } catch (e) {
     if (session !== s) return;
+    // Refused with its files: they are uploaded again on the next try (a grant may have lapsed).
+    for (const f of attached) Object.assign(f, { id: null, state: 'ready', progress: 0 });
     explain(e);
   } finally {
     if (session === s) {
@@ -442,6 +481,68 @@ async function sendReply(textarea) {
       await Promise.all([loadConversation(id, { quiet: true }), tick()]);
     }
   }
+}
+
+/** Uploads the reply's files not yet uploaded, all at once, each with its progress; false if any failed. */
+async function uploadAll(conversationId, attached) {
+  const todo = attached.filter((f) => !f.id);
+  if (!todo.length) return true;
+  const session = s;
+  for (const f of todo) Object.assign(f, { state: 'uploading', progress: 0, error: '' });
+  renderFiles();
+  await Promise.all(todo.map((f) => files.upload(s.api, s.hotel, conversationId, f, (fraction) => {
+    f.progress = fraction;
+    const bar = session === s && $(`#composer-files [data-key="${f.key}"] progress`);
+    if (bar) bar.value = Math.round(fraction * 100);
+  }).then((attachmentId) => {
+    Object.assign(f, { id: attachmentId, state: 'uploaded', progress: 1 });
+  }, (e) => {
+    Object.assign(f, { state: 'failed', error: uploadError(e) });
+  }).finally(() => { if (session === s) renderFiles(); })));
+  const failed = todo.filter((f) => f.state === 'failed');
+  if (failed.length && session === s) {
+    setComposerError(failed.map((f) => t('uploadFailed', { name: f.name, reason: f.error })).join(' '));
+  }
+  return !failed.length;
+}
+
+function uploadError(e) {
+  if (e instanceof ApiError && e.status === 0) return t('offline').replace(/[.;…].*$/, '');
+  return String(e.message || '').replace(/[.\s]+$/, '');
+}
+
+/** Files picked or dropped for the open conversation's reply: checked, then listed in the composer. */
+function attachFiles(list) {
+  if (!s || !s.conv || !ALLOWED.reply.includes(s.conv.status) || s.busy) return;
+  const id = s.conv.id;
+  const { files: kept, errors } = files.addFiles(s.uploads[id] || [], list);
+  s.uploads[id] = kept;
+  renderFiles();
+  setComposerError(errors.join(' '));
+}
+
+function removeFile(key) {
+  if (!s || !s.conv || s.busy) return;
+  const id = s.conv.id;
+  s.uploads[id] = (s.uploads[id] || []).filter((f) => f.key !== key);
+  if (!s.uploads[id].length) delete s.uploads[id];
+  renderFiles();
+  setComposerError('');
+  const next = $('#composer-files .remove-file') || $('#attach');
+  if (next) next.focus();
+}
+
+function setComposerError(text) {
+  const el = $('#composer-error');
+  if (el) el.textContent = text;
+}
+
+function renderFiles() {
+  const list = $('#composer-files');
+  if (!list || !s || !s.conv) return;
+  const attached = s.uploads[s.conv.id] || [];
+  fill(list, files.fileChips(attached, { onRemove: removeFile, disabled: s.busy }));
+  list.hidden = !attached.length;
 }
 
 function explain(error) {
@@ -513,6 +614,7 @@ function renderHeader() {
     h('span', { class: 'brand' }, t('appName')),
     hotelControl,
     s.hotel && h('span', { class: 'hotel-tz', id: 'hotel-tz', dataset: { timezone: s.tz } }, t('hotelTime', { tz: s.tz })),
+    h('div', { class: 'channels', id: 'channels' }, s.hotel && channelStatus(s.channels, s.tz)),
     h('span', { class: 'spacer' }),
     languagePicker(() => { renderShell(); }),
     h('button', { type: 'button', class: 'icon', id: 'help-button', 'aria-label': t('help'), title: t('help'), onclick: showHelp }, '?'),
@@ -520,11 +622,16 @@ function renderHeader() {
     h('button', { type: 'button', class: 'ghost', id: 'sign-out', onclick: () => { endSession(); renderLogin(null); } }, t('signOut')));
 }
 
+function renderChannels() {
+  const slot = $('#channels');
+  if (slot && s) fill(slot, s.hotel && channelStatus(s.channels, s.tz));
+}
+
 function switchHotel(hotel) {
   localStorage.setItem(HOTEL_KEY, hotel);
   clearTimeout(s.timer);
   Object.assign(s, {
-    hotel, info: null, tz: time.browserTimeZone(), counts: null, list: emptyList(s.tab),
+    hotel, info: null, tz: time.browserTimeZone(), counts: null, list: emptyList(s.tab), channels: null,
     selected: null, conv: null, messages: null, activity: null, listSeq: s.listSeq + 1,
   });
   renderShell();
@@ -648,14 +755,42 @@ function renderConversation() {
         }
       },
     });
+    const picker = h('input', {
+      type: 'file', id: 'attach-input', class: 'visually-hidden', multiple: true, accept: files.ACCEPT,
+      tabindex: '-1', 'aria-hidden': 'true',
+      onchange: (e) => { attachFiles([...e.target.files]); e.target.value = ''; },
+    });
     const composer = h('form', {
       class: 'composer', id: 'composer', 'aria-label': t('reply'),
       onsubmit: (e) => { e.preventDefault(); sendReply(textarea); },
+      ondragover: (e) => {
+        if (![...e.dataTransfer.types].includes('Files') || $('#attach').disabled) return;
+        e.preventDefault();
+        e.currentTarget.classList.add('dragging');
+      },
+      ondragleave: (e) => {
+        if (!e.currentTarget.contains(e.relatedTarget)) e.currentTarget.classList.remove('dragging');
+      },
+      ondrop: (e) => {
+        e.currentTarget.classList.remove('dragging');
+        if (!e.dataTransfer.files.length) return;
+        e.preventDefault();
+        attachFiles([...e.dataTransfer.files]);
+      },
     },
     h('p', { class: 'composer-note', id: 'composer-note' }),
     textarea,
+    h('ul', { class: 'composer-files', id: 'composer-files', 'aria-label': t('replyFiles'), hidden: true }),
+    h('p', { class: 'form-error', id: 'composer-error', role: 'alert' }),
+    h('p', { class: 'drop-hint', 'aria-hidden': 'true' }, t('dropHere')),
     h('div', { class: 'composer-bar' },
-      h('span', { class: 'hint' }, t('replyHint')),
+      h('span', { class: 'composer-tools' },
+        picker,
+        h('button', {
+          type: 'button', class: 'ghost attach', id: 'attach', title: t('attachHint'),
+          onclick: () => picker.click(),
+        }, '📎 ', t('attach')),
+        h('span', { class: 'hint' }, t('replyHint'))),
       h('button', { type: 'submit', class: 'primary', id: 'send' }, t('send'))));
     fill(pane,
       h('div', { class: 'conv-head', id: 'conv-head' }),
@@ -669,6 +804,7 @@ function renderConversation() {
   renderMessages({ first: true });
   renderDetails();
   updateComposer(false);
+  renderFiles();
 }
 
 function renderConvHead() {
@@ -823,15 +959,22 @@ function renderMessages({ first = false, keepScroll = false } = {}) {
 function messageRow(m) {
   const mine = m.sender === 'agent' && m.agent_id && m.agent_id === s.claims.sub;
   const who = mine ? t('you') : t(`sender_${m.sender}`, null, m.sender);
+  const attachments = files.attachmentList(m.attachments);
   return h('li', { class: `message from-${m.sender} ${m.direction}`, dataset: { id: m.id } },
     h('div', { class: 'bubble' },
       h('p', { class: 'meta' },
         h('span', { class: 'who' }, who),
         h('time', { datetime: m.sent_at, title: time.longTime(m.sent_at, locale(), s.tz) }, time.shortTime(m.sent_at, locale(), s.tz))),
-      h('p', { class: 'text' }, m.text),
+      (m.text || !attachments) && h('p', { class: 'text' }, m.text),
+      attachments,
       m.direction === 'outbound' && m.delivery && h('p', { class: `delivery delivery-${m.delivery}`, dataset: { delivery: m.delivery } },
         t(`delivery_${m.delivery}`),
-        m.delivery === 'failed' && m.delivery_error ? `: ${m.delivery_error}` : '')));
+        m.delivery === 'failed' && m.delivery_error ? `: ${deliveryReason(m.delivery_error)}` : '')));
+}
+
+/** A delivery failure's reason: a known code in the agent's language, else as the API wrote it. */
+function deliveryReason(reason) {
+  return has(`deliveryReason_${reason}`) ? t(`deliveryReason_${reason}`) : reason;
 }
 
 function updateComposer(sending) {
@@ -843,6 +986,7 @@ function updateComposer(sending) {
   const can = !!conv && ALLOWED.reply.includes(conv.status);
   textarea.disabled = !can || sending;
   send.disabled = !can || sending;
+  $('#attach').disabled = !can || sending;
   send.textContent = sending ? t('sending') : t('send');
   let text = '';
   if (conv && conv.status === 'spam') text = t('replySpam');
