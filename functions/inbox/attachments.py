@@ -91,7 +91,12 @@ def clean_name(name: str) -> str:
 
 def storage_key(hotel_id: str, conversation_id: str, attachment_id: str) -> str:
     """Where a file lives: under its hotel and conversation, named by its id only (never by the guest's name)."""
-    return f"hotels/{hotel_id}/conversations/{conversation_id}/{attachment_id}"
+    return f"{hotel_prefix(hotel_id)}conversations/{conversation_id}/{attachment_id}"
+
+
+def hotel_prefix(hotel_id: str) -> str:
+    """The start of every key of this hotel's files."""
+    return f"hotels/{hotel_id}/"
 
 
 def attachment_id_for(conversation_id: str, external_id: str) -> str:

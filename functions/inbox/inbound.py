@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from inbox.bot import BotDecision
-from inbox.model import Conversation, Reservation
+from inbox.model import Attachment, Conversation, Reservation
 
 
 @dataclass(frozen=True)
@@ -34,6 +34,8 @@ class InboundMessage:
     sent_at: datetime
     sender: GuestProfile
     wants_human: bool = False
+    # Files already kept in Lobby's storage (``Inbox.keep_channel_file``); with them, ``text`` may be empty.
+    attachments: tuple[Attachment, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,7 @@ class Received:
     conversation: Conversation | None = None
     decision: BotDecision | None = None
     trigger: str | None = None
+    own_reply: bool = False  # the channel's echo of a reply Lobby sent (recorded as delivered)
 
 
 def _digest(*parts: str) -> str:

@@ -26,6 +26,7 @@ from inbox.model import (
     Sender,
     Status,
     iso,
+    message_preview,
     preview,
     repeats_of,
     text_digest,
@@ -83,6 +84,7 @@ class GuestMessage:
     decision: BotDecision | None = None
     guest: Actor = Actor(ActorType.GUEST)
     received_at: datetime | None = None  # when Lobby handled it: the time of the activity entry
+    attachment_names: tuple[str, ...] = ()  # the files on it (the preview names one when the text is empty)
 
     @property
     def actor(self) -> Actor:
@@ -94,6 +96,7 @@ class AgentReply:
     actor: Actor
     text: str
     at: datetime
+    attachment_names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -276,13 +279,14 @@ def apply(conversation: Conversation, event: Event) -> Outcome:
     effects: list[Effect] = []
     text_in = getattr(event, "text", None)
     if text_in is not None:
-        _note_message(conversation, changes, text_in, event.at)
+        _note_message(conversation, changes, message_preview(text_in, getattr(event, "attachment_names", ())),
+                      event.at)
     if isinstance(event, GuestMessage):
         changes["guest_text_repeats"] = repeats_of(conversation, event.text)
-        changes["guest_text_digest"] = text_digest(event.text)
+        changes["guest_text_digest"] = text_digest(event.text) if event.text.strip() else None
     if trigger == "bot_answered":
         assert isinstance(event, GuestMessage) and isinstance(event.decision, Answer)  # what trigger_of read
-        _note_message(conversation, changes, event.decision.text, event.at)
+        _note_message(conversation, changes, preview(event.decision.text), event.at)
         effects.append(DeliverReply(event.decision.text, Sender.BOT, BOT))
     if isinstance(event, AgentReply):
         effects.append(DeliverReply(event.text, Sender.AGENT, event.actor))
@@ -307,18 +311,19 @@ def apply(conversation: Conversation, event: Event) -> Outcome:
     return Outcome(new, activity, tuple(effects), trigger)
 
 
-def note_message(conversation: Conversation, text: str, at: datetime) -> Conversation:
-    """A message that moves nothing (a reply the hotel wrote on the channel's own site)."""
+def note_message(conversation: Conversation, text: str, at: datetime,
+                 attachment_names: tuple[str, ...] = ()) -> Conversation:
+    """A message that moves nothing (a reply the hotel wrote on the channel's own site, a past message imported)."""
     changes: dict[str, Any] = {}
-    _note_message(conversation, changes, text, at)
+    _note_message(conversation, changes, message_preview(text, attachment_names), at)
     return conversation.evolve(**changes) if changes else conversation
 
 
-def _note_message(conversation: Conversation, changes: dict[str, Any], text: str, at: datetime) -> None:
+def _note_message(conversation: Conversation, changes: dict[str, Any], shown: str, at: datetime) -> None:
     # A late message (older than the last one) is kept but never moves the list order back.
     if at >= changes.get("last_message_at", conversation.last_message_at):
         changes["last_message_at"] = at
-        changes["last_message_preview"] = preview(text)
+        changes["last_message_preview"] = shown
 
 
 def _reason(trigger: str, event: Event) -> str | None:

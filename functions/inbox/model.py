@@ -99,8 +99,8 @@ def text_digest(text: str) -> str:
 
 def repeats_of(conversation: Conversation | None, text: str) -> int:
     """How many times this exact text already came in a row from the guest of this conversation."""
-    if conversation is None or conversation.guest_text_digest != text_digest(text):
-        return 0
+    if conversation is None or not text.strip() or conversation.guest_text_digest != text_digest(text):
+        return 0  # a message with files only repeats nothing
     return conversation.guest_text_repeats + 1
 
 
@@ -108,6 +108,14 @@ def preview(text: str) -> str:
     """The list's one-line preview of a message: at most 140 characters."""
     flat = " ".join(text.split())
     return flat if len(flat) <= PREVIEW_LENGTH else flat[: PREVIEW_LENGTH - 1] + "…"
+
+
+def message_preview(text: str, attachment_names: tuple[str, ...] = ()) -> str:
+    """The preview of a message: its text, or for files only, a paperclip and the first file's name."""
+    if text.strip() or not attachment_names:
+        return preview(text)
+    more = f" (+{len(attachment_names) - 1})" if len(attachment_names) > 1 else ""
+    return preview(f"\U0001f4ce {attachment_names[0]}{more}")
 
 
 @dataclass(frozen=True)

@@ -1,16 +1,20 @@
 """The inbox's use cases: read a conversation, apply an event, store the outcome, carry out its effects.
 
-Plain Python over the ports: the store, the wake-up scheduler and the outbox are passed in.
+Plain Python over the ports: the store, the wake-up scheduler, the outbox, the attachment storage
+and the channel health are passed in. ``Inbox`` is the one facade; the channels' use cases live in
+``inbox.channel`` and those of files in ``inbox.files``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
 from inbox.bot import Bot, BotDecision, GuestText
-from inbox.errors import Conflict, DomainError, Duplicate, NotFound
+from inbox.channel import ChannelEvent, ChannelUseCases
+from inbox.errors import Conflict, DomainError, Duplicate, InvalidInput, NotFound
+from inbox.files import FileUseCases
 from inbox.inbound import (
     InboundMessage,
     Received,
@@ -35,7 +39,6 @@ from inbox.machine import (
     WakeUp,
     apply,
     new_id,
-    note_message,
     start_conversation,
 )
 from inbox.model import (
@@ -43,6 +46,7 @@ from inbox.model import (
     Activity,
     Actor,
     ActorType,
+    Attachment,
     Contact,
     Conversation,
     Delivery,
@@ -53,22 +57,30 @@ from inbox.model import (
     repeats_of,
     utc_now,
 )
-from inbox.ports import ConversationStore, DeliveryJob, Hotel, Outbox, Page, WakeUpScheduler
-
-# What a channel that already read the conversation hands in: (the conversation or None,), or None.
-Known = tuple[Conversation | None] | None
+from inbox.ports import (
+    AttachmentStorage,
+    ChannelHealthStore,
+    ConversationStore,
+    DeliveryJob,
+    Hotel,
+    Outbox,
+    Page,
+    WakeUpScheduler,
+)
 
 
 class SchedulingFailed(DomainError):
     """The wake-up could not be scheduled, so the hold did not happen."""
 
 
-class Inbox:
-    """What agents, partners and the system do to conversations."""
+class Inbox(ChannelUseCases, FileUseCases):
+    """What agents, partners, channels and the system do to conversations."""
 
     def __init__(
         self, store: ConversationStore, scheduler: WakeUpScheduler | None = None, outbox: Outbox | None = None, *,
         bot: Bot | None = None,
+        files: AttachmentStorage | None = None,
+        health: ChannelHealthStore | None = None,
         channels_that_deliver: frozenset[str] = frozenset({"expedia"}),
         clock: Callable[[], datetime] = utc_now,
         on_transition: Callable[[str], None] = lambda trigger: None,
@@ -78,11 +90,15 @@ class Inbox:
         self.scheduler = scheduler
         self.outbox = outbox
         self.bot = bot
+        self.files = files
+        self.health = health
         self.channels_that_deliver = channels_that_deliver
         self.clock = clock
         self.on_transition = on_transition
         self.log = log
         self._hotels: dict[str, tuple[datetime, Hotel | None]] = {}
+        self._properties: dict[str, tuple[datetime, str]] = {}
+        self._noted: dict[tuple[str, str], datetime] = {}
 
     HOTEL_CACHE_SECONDS = 30
 
@@ -121,8 +137,18 @@ class Inbox:
 
     # --- agent and partner actions --------------------------------------------------------
 
-    def reply(self, hotel_id: str, conversation_id: str, actor: Actor, text: str) -> Message:
-        _, messages = self._change(hotel_id, conversation_id, lambda now: AgentReply(actor, text, now))
+    def reply(self, hotel_id: str, conversation_id: str, actor: Actor, text: str,
+              attachment_ids: Sequence[str] = ()) -> Message:
+        """An agent's reply, with files uploaded through ``grant_upload``; ``text`` may be empty when it has some.
+
+        A file never granted for this conversation, or not uploaded as granted: ``InvalidInput``, nothing stored.
+        """
+        attachments = self._reply_attachments(hotel_id, conversation_id, attachment_ids) if attachment_ids else ()
+        if not text.strip() and not attachments:
+            raise InvalidInput("a reply needs a text or an attachment")
+        names = tuple(a.name for a in attachments)
+        _, messages = self._change(hotel_id, conversation_id, lambda now: AgentReply(actor, text, now, names),
+                                   attachments)
         return messages[0]
 
     def hold(self, hotel_id: str, conversation_id: str, actor: Actor, until: datetime) -> Conversation:
@@ -142,18 +168,18 @@ class Inbox:
 
     # --- guests -------------------------------------------------------------------------------
 
-    def receive(self, inbound: InboundMessage, *, guards: tuple[str, ...] = (), known: Known = None) -> Received:
+    def receive(self, inbound: InboundMessage, *, event: ChannelEvent | None = None) -> Received:
         """Run one guest message through the pipeline: find or create the conversation,
         store the message once, ask the bot, move the conversation, send the bot's reply.
 
         On an existing conversation this costs two DynamoDB requests: one BatchGetItem
         (the conversation and the message's guard) and one TransactWriteItems. A channel
-        that already read the conversation (``known``: the conversation or None) saves the
-        read; its own ``guards`` (a notification id, ...) are written with the message.
+        that already looked the event up (``event``, from ``look_up``) saves the read; the
+        event's own guard is written with the message.
         """
         for attempt in range(self.INBOUND_ATTEMPTS):
             try:
-                return self._receive_once(inbound, guards, known if attempt == 0 else None)
+                return self._receive_once(inbound, event, fresh=attempt > 0)
             except Conflict:
                 # Another message or an agent moved the conversation meanwhile: read it again.
                 if attempt == self.INBOUND_ATTEMPTS - 1:
@@ -162,12 +188,15 @@ class Inbox:
 
     INBOUND_ATTEMPTS = 3
 
-    def _receive_once(self, m: InboundMessage, extra_guards: tuple[str, ...], known: Known) -> Received:
+    def _receive_once(self, m: InboundMessage, event: ChannelEvent | None, *, fresh: bool) -> Received:
         conversation_id = conversation_id_for(m.hotel_id, m.channel, m.external_conversation_id)
         message_id = message_id_for(conversation_id, m.external_message_id)
         guard = message_guard(conversation_id, m.external_message_id)
-        if known is not None:
-            before = known[0]
+        extra_guards = event.guards if event is not None else ()
+        if event is not None and not fresh:
+            before = event.conversation
+            if event.message_handled:
+                return Received(conversation_id, message_id, duplicate=True, conversation=before)
         else:
             before, taken = self.store.find_conversation(m.hotel_id, conversation_id, [guard])
             if guard in taken:
@@ -194,6 +223,7 @@ class Inbox:
         assert current is not None  # found, or started just above
         decision: BotDecision | None = None
         if current.status in BOT_STATUSES:
+            # The bot reads the guest's text only (empty for files alone: it hands those to the agents).
             assert self.bot is not None, "an inbox that takes guest messages needs a bot"
             decision = self.bot.decide(GuestText(
                 text=m.text, wants_human=m.wants_human, sender_is_new=current.automated,
@@ -201,13 +231,14 @@ class Inbox:
         if contact is not None and contact.language is None and decision is not None:
             # Channels such as Expedia do not say which language the guest speaks: the bot can tell.
             contact = replace(contact, language=_language_of(decision))
-        outcome = apply(current, GuestMessage(m.text, m.sent_at, decision, guest=guest, received_at=self.clock()))
+        outcome = apply(current, GuestMessage(m.text, m.sent_at, decision, guest=guest, received_at=self.clock(),
+                                              attachment_names=tuple(a.name for a in m.attachments)))
         if outcome.activity is not None:
             activities.append(outcome.activity)
 
         messages = [Message(id=message_id, conversation_id=conversation_id, hotel_id=m.hotel_id,
                             direction=Direction.INBOUND, sender=Sender.GUEST, text=m.text, sent_at=m.sent_at,
-                            external_message_id=m.external_message_id)]
+                            external_message_id=m.external_message_id, attachments=m.attachments)]
         for reply in (e for e in outcome.effects if isinstance(e, DeliverReply)):
             # The bot answers after the guest wrote, even when the guest's clock runs ahead.
             answered_at = max(self.clock(), m.sent_at + timedelta(milliseconds=1))
@@ -220,32 +251,6 @@ class Inbox:
         self.on_transition(outcome.trigger)
         self._after_commit(current, after, outcome, messages[1:])
         return Received(conversation_id, message_id, conversation=after, decision=decision, trigger=outcome.trigger)
-
-    def record_channel_reply(self, m: InboundMessage, *, guards: tuple[str, ...] = (), known: Known = None
-                             ) -> Received:
-        """A reply the hotel wrote on the channel's own site, not through Lobby: stored as a
-        delivered outbound message; the conversation keeps its status."""
-        conversation_id = conversation_id_for(m.hotel_id, m.channel, m.external_conversation_id)
-        message_id = message_id_for(conversation_id, m.external_message_id)
-        before = known[0] if known is not None else self.store.get_conversation(m.hotel_id, conversation_id)
-        activities: list[Activity] = []
-        current = before
-        if before is None:
-            start = start_conversation(conversation_id=conversation_id, hotel_id=m.hotel_id, channel=m.channel,
-                                       at=m.sent_at, actor=Actor(ActorType.AGENT, None, "the hotel"),
-                                       contact_id=contact_id_for(m.channel, m.sender.external_id),
-                                       external_conversation_id=m.external_conversation_id)
-            current, activities = start.conversation, [start.activity] if start.activity else []
-        assert current is not None  # found, or started just above
-        message = Message(id=message_id, conversation_id=conversation_id, hotel_id=m.hotel_id,
-                          direction=Direction.OUTBOUND, sender=Sender.AGENT, text=m.text, sent_at=m.sent_at,
-                          external_message_id=m.external_message_id, delivery=Delivery.DELIVERED)
-        try:
-            after = self.store.commit(before, note_message(current, m.text, m.sent_at), activities, [message],
-                                      guards=[message_guard(conversation_id, m.external_message_id), *guards])
-        except Duplicate:
-            return Received(conversation_id, message_id, duplicate=True)
-        return Received(conversation_id, message_id, conversation=after)
 
     # --- the system ------------------------------------------------------------------------
 
@@ -276,11 +281,11 @@ class Inbox:
 
     # --- the one write path ------------------------------------------------------------------
 
-    def _change(self, hotel_id: str, conversation_id: str, make_event: Callable[[datetime], Event]
-                ) -> tuple[Conversation, list[Message]]:
+    def _change(self, hotel_id: str, conversation_id: str, make_event: Callable[[datetime], Event],
+                attachments: tuple[Attachment, ...] = ()) -> tuple[Conversation, list[Message]]:
         before = self.store.get_conversation(hotel_id, conversation_id)
         outcome = apply(before, make_event(self.clock()))
-        messages = [self._outbound_message(before, outcome, effect)
+        messages = [replace(self._outbound_message(before, outcome, effect), attachments=attachments)
                     for effect in outcome.effects if isinstance(effect, DeliverReply)]
         # The wake-up is scheduled before the hold is stored: if scheduling fails, nothing
         # changes and the caller hears of it, so no conversation sleeps forever. Each hold has
