@@ -13,10 +13,11 @@ export const ACCEPT = 'application/pdf,image/jpeg,image/png,.pdf,.jpg,.jpeg,.png
 const BY_EXTENSION = { pdf: 'application/pdf', jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png' };
 const IMAGES = new Set(['image/jpeg', 'image/png']);
 
-/** "340 KB", "1.2 MB" (decimal units, as files are usually labelled), in the console's language. */
+/** "340 KB", "1.2 MB" (binary units, as the 5 MB limit counts them), in the console's language. */
 export function size(bytes) {
   const n = Number(bytes) || 0;
-  const [value, unit] = n >= 1e6 ? [n / 1e6, 'megabyte'] : n >= 1e3 ? [n / 1e3, 'kilobyte'] : [n, 'byte'];
+  if (n < 1024) return t('bytesN', { n: new Intl.NumberFormat(locale()).format(n) });
+  const [value, unit] = n >= 1024 * 1024 ? [n / (1024 * 1024), 'megabyte'] : [n / 1024, 'kilobyte'];
   return new Intl.NumberFormat(locale(), { style: 'unit', unit, unitDisplay: 'short', maximumFractionDigits: 1 })
     .format(value);
 }

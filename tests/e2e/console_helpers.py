@@ -3,13 +3,16 @@ Expedia simulator as a traveler, and the console page itself."""
 
 from __future__ import annotations
 
+import base64
 import time
 import uuid
 from datetime import date, timedelta
 from pathlib import Path
 
 import requests
-from stack_client import StackClient
+from stack_client import StackAws, StackClient
+
+from infra import names
 
 TABS = ("open", "on_hold", "closed", "spam", "all")
 ARTIFACTS = Path(__file__).parent / "artifacts"  # failure screenshots, the first load's breakdown
@@ -98,23 +101,46 @@ class AgentApi:
     # -- guests -----------------------------------------------------------------------------
 
     def traveler_writes(self, text: str, thread_id: str | None = None, first_name: str = "Test",
-                        last_name: str = "Traveler", check_in_in_days: int = 5, nights: int = 2) -> str:
+                        last_name: str = "Traveler", check_in_in_days: int = 5, nights: int = 2,
+                        attachments: list[tuple[str, str, bytes]] = ()) -> str:
         """A traveler's message through the Expedia simulator (a new thread unless given); the thread id.
-        The stay is relative to today, so that the check-in preset of the hold menu applies."""
+        The stay is relative to today, so that the check-in preset of the hold menu applies.
+        ``attachments``: (name, content type, bytes) of the files the message carries."""
         thread_id = thread_id or f"thr-e2e-{uuid.uuid4().hex[:12]}"
         check_in = date.today() + timedelta(days=check_in_in_days)
+        body = {
+            "propertyId": self.demo["expedia_property_id"],
+            "body": text,
+            "fromRole": "TRAVELER",
+            "traveler": {"firstName": first_name, "lastName": last_name},
+            "reservation": {"checkInDate": check_in.isoformat(),
+                            "checkOutDate": (check_in + timedelta(days=nights)).isoformat(),
+                            "adultCount": 2, "childCount": 0},
+        }
+        if attachments:
+            body["attachments"] = [{"name": name, "contentType": content_type,
+                                    "base64": base64.b64encode(data).decode()}
+                                   for name, content_type, data in attachments]
         response = requests.post(_join(self.stack["expedia_sim_url"], f"threads/{thread_id}/messages"), timeout=10,
-                                 json={
-                                     "propertyId": self.demo["expedia_property_id"],
-                                     "body": text,
-                                     "fromRole": "TRAVELER",
-                                     "traveler": {"firstName": first_name, "lastName": last_name},
-                                     "reservation": {"checkInDate": check_in.isoformat(),
-                                                     "checkOutDate": (check_in + timedelta(days=nights)).isoformat(),
-                                                     "adultCount": 2, "childCount": 0},
-                                 })
+                                 json=body)
         assert response.ok, response.text
         return thread_id
+
+    # -- the Expedia stand-in and the attachment bucket ----------------------------------------
+
+    def sim(self, path: str) -> list[dict]:
+        """``GET {sim}/files`` or ``GET {sim}/sent``: what Expedia's stand-in received."""
+        response = requests.get(_join(self.stack["expedia_sim_url"], path), timeout=10)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    def stored_files(self, conversation_id: str) -> dict[str, bytes]:
+        """The objects the attachment bucket holds for one of the demo hotel's conversations, by key."""
+        s3 = StackAws(self.stack).client("s3")
+        bucket = self.stack.get("attachments_bucket", names.ATTACHMENTS_BUCKET)
+        prefix = f"hotels/{self.hotel_id}/conversations/{conversation_id}/"
+        listed = s3.list_objects_v2(Bucket=bucket, Prefix=prefix).get("Contents", [])
+        return {o["Key"]: s3.get_object(Bucket=bucket, Key=o["Key"])["Body"].read() for o in listed}
 
     def new_open_conversation(self, first_name: str = "Test", last_name: str = "Traveler") -> dict:
         """A conversation of its own for a test: a traveler asks for a person, so it lands in Open."""
