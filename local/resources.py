@@ -1,7 +1,7 @@
 """Creates on moto every resource of Lobby's CDK stack, from the same definitions.
 
 The table comes from ``store.schema.table_definition``; the queues, event source mappings,
-schedule group, scheduler role, secret, user pool and console client from ``infra/names.py``,
+schedule group, scheduler role, secret, user pool, console client and attachment bucket from ``infra/names.py``,
 which the constructs in ``infra/`` read too. What moto cannot hold (Lambda functions without
 Docker, API Gateway's wiring to them) the local stack runs itself.
 """
@@ -30,6 +30,7 @@ class Resources:
     user_pool_id: str
     console_client_id: str
     expedia_secret_arn: str
+    attachments_bucket: str
 
     def function_arn(self, function_name: str) -> str:
         return f"arn:aws:lambda:{self.region}:{self.account_id}:function:{function_name}"
@@ -88,7 +89,29 @@ def console_client_arguments(user_pool_id: str) -> dict:
     }
 
 
-def create_resources(session, region: str, expedia_credentials: dict[str, str]) -> Resources:
+def attachments_cors(console_origins: tuple[str, ...]) -> dict:
+    """The attachment bucket's CORS rule: the console's origin may POST uploads and GET files, no other."""
+    return {"CORSRules": [{
+        "AllowedOrigins": list(console_origins), "AllowedMethods": list(names.ATTACHMENTS_CORS_METHODS),
+        "AllowedHeaders": list(names.ATTACHMENTS_CORS_HEADERS), "MaxAgeSeconds": names.ATTACHMENTS_CORS_MAX_AGE_SECONDS,
+    }]}
+
+
+def create_attachments_bucket(s3, region: str, console_origins: tuple[str, ...]) -> str:
+    """The attachment bucket as AWS has it: private, encrypted, CORS for the console only."""
+    bucket = names.ATTACHMENTS_BUCKET
+    extra = {} if region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": region}}
+    s3.create_bucket(Bucket=bucket, **extra)
+    s3.put_public_access_block(Bucket=bucket, PublicAccessBlockConfiguration={
+        "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True, "RestrictPublicBuckets": True})
+    s3.put_bucket_encryption(Bucket=bucket, ServerSideEncryptionConfiguration={
+        "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]})
+    s3.put_bucket_cors(Bucket=bucket, CORSConfiguration=attachments_cors(console_origins))
+    return bucket
+
+
+def create_resources(session, region: str, expedia_credentials: dict[str, str],
+                     console_origins: tuple[str, ...] = ()) -> Resources:
     """Creates everything on the endpoint ``session``'s clients point at (moto's server)."""
     dynamodb = session.client("dynamodb")
     dynamodb.create_table(**table_definition(names.TABLE))
@@ -125,6 +148,9 @@ def create_resources(session, region: str, expedia_credentials: dict[str, str]) 
         SecretString=json.dumps({field: expedia_credentials[field] for field in names.EXPEDIA_SECRET_FIELDS}),
     )["ARN"]
 
+    bucket = create_attachments_bucket(session.client("s3"), region, console_origins)
+
     return Resources(region=region, account_id=account_id, table_name=names.TABLE, queue_urls=urls,
                      queue_arns=arns, schedule_group=names.SCHEDULE_GROUP, scheduler_role_arn=role_arn,
-                     user_pool_id=pool_id, console_client_id=client_id, expedia_secret_arn=secret_arn)
+                     user_pool_id=pool_id, console_client_id=client_id, expedia_secret_arn=secret_arn,
+                     attachments_bucket=bucket)

@@ -34,7 +34,7 @@ from pathlib import Path
 
 import local  # noqa: F401  (puts functions/ on sys.path)
 from infra import names
-from local.workers import QueueWorker, ScheduleWorker
+from local.workers import PeriodicWorker, QueueWorker, ScheduleWorker
 
 log = logging.getLogger("local")
 
@@ -57,7 +57,7 @@ class LocalStackError(Exception):
 class LocalStack:
     def __init__(self, port: int = 8000, host: str = "127.0.0.1", state_dir: str | os.PathLike = ".local",
                  seed: bool = True, *, region: str = DEFAULT_REGION, console_dir: str | os.PathLike = CONSOLE_DIR,
-                 log_level: str | None = None):
+                 log_level: str | None = None, reconcile_period: float = names.EXPEDIA_RECONCILE_LOCAL_PERIOD_SECONDS):
         self.port = port
         self.host = host
         self.state_dir = Path(state_dir)
@@ -65,6 +65,7 @@ class LocalStack:
         self.region = region
         self.console_dir = Path(console_dir)
         self.log_level = log_level
+        self.reconcile_period = reconcile_period  # AWS: hourly (names.EXPEDIA_RECONCILE_RATE)
         self.info: dict | None = None
         self.started_in: float | None = None
         self.leftover_threads: list[str] = []
@@ -78,6 +79,7 @@ class LocalStack:
         self._standin = None
         self._sqs = None
         self._source_queues: list[str] = []
+        self._reconciler: PeriodicWorker | None = None
 
     # -- lifecycle ------------------------------------------------------------------------
 
@@ -120,6 +122,7 @@ class LocalStack:
         threads = [w.thread for w in self._workers] + [t for t in (self._server_thread,) if t is not None]
         self.leftover_threads = [t.name for t in threads if t.is_alive()]
         self._workers, self._server, self._server_thread, self._moto = [], None, None, None
+        self._reconciler = None
         self._restore_environment()
         self._remove_state()
         if self._owns_lock:
@@ -153,7 +156,7 @@ class LocalStack:
         from local.resources import create_resources
 
         session = boto3.Session(region_name=self.region)
-        resources = create_resources(session, self.region, expedia)
+        resources = create_resources(session, self.region, expedia, console_origins=self._console_origins(base_url))
         info = self._info(base_url, endpoint, resources)
         self._set_environment(self._function_environment(info, resources))
         self._reset_functions()
@@ -184,6 +187,7 @@ class LocalStack:
                                                                        names.EXPEDIA_CALLBACK_HANDLER),
                                      region=self.region, account_id=resources.account_id)
         web.cognito = CognitoProxy(endpoint, resources.console_client_id)
+        web.reconcile = self.reconcile
         web.config = {"api_url": info["api_url"], "region": self.region, "cognito_endpoint": info["cognito_endpoint"],
                       "cognito_client_id": resources.console_client_id,
                       "cognito_user_pool_id": resources.user_pool_id}
@@ -263,6 +267,9 @@ class LocalStack:
             "expedia_token_url": f"{base_url}/expedia/oauth/token",
             "expedia_callback_url": f"{base_url}{names.EXPEDIA_CALLBACK_PATH}",
             "expedia_secret_arn": resources.expedia_secret_arn,
+            "expedia_files_url": f"{base_url}/expedia/files",
+            "attachments_bucket": resources.attachments_bucket,
+            "reconcile_url": f"{base_url}/local/reconcile",
             "schedule_group": resources.schedule_group,
             "pid": os.getpid(),
         }
@@ -291,6 +298,8 @@ class LocalStack:
             "EXPEDIA_TOKEN_URL": info["expedia_token_url"],
             "EXPEDIA_SECRET_ARN": resources.expedia_secret_arn,
             "EXPEDIA_EVENTS_QUEUE_URL": info["expedia_events_queue_url"],
+            "EXPEDIA_FILES_URL": info["expedia_files_url"],
+            "ATTACHMENTS_BUCKET": resources.attachments_bucket,
         }
         if self.log_level:
             environment["POWERTOOLS_LOG_LEVEL"] = self.log_level
@@ -311,6 +320,26 @@ class LocalStack:
                                             {wake_up.arn: wake_up}, name="lobby-scheduler").start())
         self._source_queues = [resources.queue_urls[source.queue] for source in names.EVENT_SOURCES]
         self._sqs = sqs
+        reconcile = function(names.EXPEDIA_RECONCILE_FUNCTION, names.EXPEDIA_RECONCILE_HANDLER)
+        self._reconciler = PeriodicWorker(reconcile, self.reconcile_period, name="lobby-expedia-reconcile").start()
+        self._workers.append(self._reconciler)
+
+    def reconcile(self) -> dict:
+        """Runs the Expedia reconciler now (``POST /local/reconcile``), then waits until the ingest took
+        what it queued; returns the run's summary."""
+        if self._reconciler is None:
+            raise LocalStackError("the local stack is not running")
+        summary = self._reconciler.run_now()
+        self.wait_until_drained(timeout=120)
+        return summary
+
+    @staticmethod
+    def _console_origins(base_url: str) -> tuple[str, ...]:
+        """Where a browser may load the console from: the attachment bucket's CORS origins."""
+        origins = [base_url]
+        port = base_url.rsplit(":", 1)[-1]
+        origins += [f"http://{host}:{port}" for host in ("127.0.0.1", "localhost") if f"//{host}:" not in base_url]
+        return tuple(origins)
 
     # -- helpers --------------------------------------------------------------------------
 

@@ -6,6 +6,7 @@
   own origin;
 - ``/expedia/...``: the Expedia stand-in (token, GraphQL, simulator);
 - ``/config.json``: where the console finds the API and the user pool;
+- ``POST /local/reconcile``: runs the Expedia reconciler now (no AWS counterpart: the hourly schedule);
 - everything else: the console's static files from ``console/`` (the CDN in AWS).
 """
 
@@ -160,6 +161,7 @@ class LocalWeb:
         self.expedia: Callable | None = None
         self.cognito: CognitoProxy | None = None
         self.config: dict | None = None
+        self.reconcile: Callable[[], dict] | None = None
         self.static = StaticFiles(console_dir)
 
     def __call__(self, environ, start_response):
@@ -176,6 +178,8 @@ class LocalWeb:
         request = Request(environ)
         if path in ("/cognito", "/cognito/"):
             response = self.cognito(request) if self.cognito else None
+        elif path == "/local/reconcile":
+            response = None if self.reconcile is None else self._reconcile(request)
         elif path == "/config.json":
             response = None if self.config is None else Response(
                 json.dumps(self.config), mimetype="application/json", headers={"Cache-Control": "no-cache"})
@@ -184,6 +188,17 @@ class LocalWeb:
         if response is None:
             return self._unavailable(environ, start_response)
         return response(environ, start_response)
+
+    def _reconcile(self, request: Request) -> Response:
+        if request.method != "POST":
+            return Response("POST runs the Expedia reconciler", status=405, headers={"Allow": "POST"})
+        try:
+            summary = self.reconcile()
+        except Exception as error:  # shown to whoever asked, as the scheduler's failed run would be logged
+            log.warning("reconciliation failed: %s: %s", type(error).__name__, error)
+            return Response(json.dumps({"message": f"reconciliation failed: {type(error).__name__}: {error}"}),
+                            status=502, mimetype="application/json")
+        return Response(json.dumps(summary), mimetype="application/json")
 
     def _or_unavailable(self, app, environ, start_response):
         return app(environ, start_response) if app is not None else self._unavailable(environ, start_response)

@@ -216,3 +216,35 @@ class ScheduleWorker(_Worker):
         if name not in self._warned:
             self._warned.add(name)
             log.warning("%s: schedule %s: %s", self.name, name, message)
+
+
+class PeriodicWorker(_Worker):
+    """A rate schedule (EventBridge Scheduler's ``rate(...)``): invokes ``function`` with ``event``
+    every ``period`` seconds, the first time one period after the start. ``run_now()`` invokes it
+    at once (on demand); the function itself runs one invocation at a time."""
+
+    def __init__(self, function: Callable[[Any], Any], period: float, *, name: str, event: Any = None):
+        super().__init__(name)
+        self.function = function
+        self.period = period
+        self.event = {} if event is None else event
+        self.runs = 0
+        self.failures = 0
+        self.last_result: Any = None
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.period):
+            try:
+                self.run_now()
+            except Exception as error:  # Scheduler retries a failed run; the next period does here
+                if not self._stop.is_set():
+                    log.warning("%s: run failed: %s: %s", self.name, type(error).__name__, error)
+
+    def run_now(self) -> Any:
+        try:
+            self.last_result = self.function(self.event)
+        except Exception:
+            self.failures += 1
+            raise
+        self.runs += 1
+        return self.last_result

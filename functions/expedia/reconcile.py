@@ -51,7 +51,8 @@ class Reconciliation:
     undelivered: int = 0
     queued: int = 0
     unknown_property: int = 0  # notifications of a property no hotel is connected to (not queued)
-    unreadable: int = 0  # elements without a notification id or a property (not queued)
+    unreadable: int = 0  # notifications without an id or a property (not queued)
+    # undelivered == queued + unknown_property + unreadable
     by_hotel: Counter[str] = field(default_factory=Counter)
     errors: Counter[str] = field(default_factory=Counter)  # error code -> how many
 
@@ -79,11 +80,14 @@ class ExpediaReconciler:
         for element in self._undelivered(since, now):
             notification = element.notification
             notification_id = element.notification_id
-            if notification_id is None or notification_id in seen:
-                result.unreadable += notification_id is None
+            if notification_id is not None and notification_id in seen:
+                continue  # on two pages (the list moved while we paged)
+            result.undelivered += 1
+            if notification_id is None:
+                result.unreadable += 1
+                self._log("undelivered notification without an id", error_code=element.error_code)
                 continue
             seen.add(notification_id)
-            result.undelivered += 1
             result.errors[element.error_code or "UNKNOWN"] += 1
             self._log("undelivered notification", notification_id=notification_id,
                       event_type=element.event_type, error_code=element.error_code,
