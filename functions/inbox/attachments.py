@@ -24,6 +24,7 @@ LINK_SECONDS = 10 * 60  # a presigned read link lives 10 minutes: long enough to
 TYPE_REFUSED = "type_refused"
 TOO_LARGE = "too_large"
 EMPTY = "empty"
+NOT_FETCHED = "not_fetched"  # the channel could not hand the file over (it no longer has it, or refused)
 
 
 @dataclass(frozen=True)

@@ -93,17 +93,24 @@ class FileUseCases:
         return self._storage().link(attachment.key, attachment.name, attachment.content_type, LINK_SECONDS)
 
     def keep_channel_file(self, hotel_id: str, conversation_id: str, external_id: str, name: str,
-                          content_type: str, data: bytes | None, size: int | None = None) -> Attachment:
+                          content_type: str, data: bytes | None, size: int | None = None, *,
+                          unavailable: str | None = None) -> Attachment:
         """Copy a guest's file from a channel into storage, before its message is stored.
 
         The same channel file always gets the same id and key (a retried copy is the same object).
         A file of a refused type or size (``data`` None: the channel's file was too large to fetch)
-        is an unavailable attachment with its reason, never an error.
+        is an unavailable attachment with its reason, never an error; so is one the channel could not
+        hand over (``unavailable``: why).
         """
         attachment_id = attachment_id_for(conversation_id, external_id)
         content_type = _bare(content_type)
-        known_size = len(data) if data is not None else (size if size is not None else MAX_ATTACHMENT_BYTES + 1)
-        reason = refusal(content_type, known_size)
+        if data is not None:
+            known_size = len(data)
+        elif size is not None:
+            known_size = size
+        else:  # not fetched and no size told: over the limit, unless the channel could not hand it over
+            known_size = 0 if unavailable else MAX_ATTACHMENT_BYTES + 1
+        reason = unavailable or refusal(content_type, known_size)
         if data is None and reason is None:
             reason = TOO_LARGE  # not fetched: only a file over the limit is left unfetched
         shown = clean_name(name) or UNNAMED
