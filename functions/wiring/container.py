@@ -133,7 +133,7 @@ def inbox():
     from wiring.observability import count_transition, logger
 
     return Inbox(
-        store(), _Lazy(_scheduler), _Lazy(_outbox), bot=_Lazy(_bot),
+        store(), _Lazy(_scheduler), _Lazy(_outbox), bot=_Lazy(_bot), files=_Lazy(files), health=store(),
         channels_that_deliver=settings().channels_that_deliver,
         on_transition=count_transition, log=lambda message, **fields: logger.info(message, extra=fields),
     )
@@ -180,7 +180,7 @@ def expedia_ingest():
     from expedia.ingest import ExpediaIngest
     from wiring.observability import logger
 
-    return ExpediaIngest(inbox(), store(), _Current(expedia_client),
+    return ExpediaIngest(inbox(), _Current(expedia_client),
                          log=lambda message, **fields: logger.info(message, extra=fields))
 
 
@@ -188,7 +188,7 @@ def expedia_ingest():
 def expedia_sender():
     from expedia.sender import ExpediaSender
 
-    return ExpediaSender(store(), _Current(expedia_client))
+    return ExpediaSender(inbox(), _Current(expedia_client))
 
 
 @lru_cache(maxsize=1)
