@@ -10,9 +10,8 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-import logging
 import random
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -27,6 +26,7 @@ from inbox.bot import KnowledgeBase
 from inbox.errors import Conflict, Duplicate, InvalidInput, NotFound
 from inbox.model import (
     Activity,
+    Attachment,
     Contact,
     Conversation,
     Delivery,
@@ -36,11 +36,13 @@ from inbox.model import (
 )
 from inbox.ports import Guard, Hotel, Page, PartnerKey
 from store import keys, reading
+from store.channels import Channels
 from store.knowledge import pack_knowledge
 from store.models import (
     ALL_MODELS,
     ActivityItem,
     ActorAttribute,
+    AttachmentAttribute,
     ContactItem,
     ConversationItem,
     CounterItem,
@@ -53,23 +55,17 @@ from store.models import (
     bind,
 )
 from store.schema import COUNTER_SHARDS, PARTITION_KEY, SORT_KEY, TAB_INDEXES
-
-_log = logging.getLogger(__name__)
-
-# Called with an item's key and why it could not be read (the composition root logs it and counts a metric).
-OnUnreadable = Callable[[str, Exception], None]
-
-
-def _log_unreadable(key: str, error: Exception) -> None:
-    _log.warning("unreadable item %s: %s", key, error)
+from store.table import OnUnreadable, log_unreadable
+from store.uploads import Uploads
 
 
 class _TransactionConflict(Exception):
     """Another transaction touched one of our items at the same moment: safe to try again."""
 
 
-class DynamoStore:
-    """The single-table store. Build one per process (the composition root does).
+class DynamoStore(Uploads, Channels):
+    """The single-table store. Build one per process (the composition root does). Uploads live in
+    ``store.uploads``; delivery claims and channel health in ``store.channels``.
 
     Reads tolerate items they cannot read: a list skips them (or shows a conversation with
     placeholders), a reader shows what it can, and each is reported to ``on_unreadable``.
@@ -77,7 +73,7 @@ class DynamoStore:
 
     def __init__(self, table_name: str, region: str, endpoint_url: str | None = None, *, conflict_attempts: int = 5,
                  connect_timeout_seconds: float | None = None, read_timeout_seconds: float | None = None,
-                 max_retry_attempts: int | None = None, on_unreadable: OnUnreadable = _log_unreadable):
+                 max_retry_attempts: int | None = None, on_unreadable: OnUnreadable = log_unreadable):
         bind(table_name, region, endpoint_url)
         self.table_name = table_name
         self.on_unreadable = on_unreadable
@@ -105,30 +101,6 @@ class DynamoStore:
         yield self._tx_connection.client
         for model in ALL_MODELS:
             yield model._get_connection().connection.client
-
-    # --- raw reads: every item is turned into a domain object on its own --------------------
-
-    @property
-    def _client(self) -> Any:
-        return self._tx_connection.client
-
-    def _get_raw(self, pk: str, sk: str) -> dict[str, Any] | None:
-        item: dict[str, Any] | None = self._client.get_item(
-            TableName=self.table_name, Key={PARTITION_KEY: {"S": pk}, SORT_KEY: {"S": sk}}).get("Item")
-        return item
-
-    def _read(self, reader: Callable[[dict[str, Any]], Any], raw: dict[str, Any]) -> Any:
-        """``reader(raw)``, or None when the item cannot be read; either way problems are reported."""
-        try:
-            result = reader(raw)
-        except (reading.UnreadableItem, ValueError, TypeError, KeyError, AttributeError) as error:
-            self.on_unreadable(reading.item_key(raw), error)
-            return None
-        if isinstance(result, tuple):  # (object, problems): readable, maybe with placeholders
-            result, problems = result
-            if problems:
-                self.on_unreadable(reading.item_key(raw), reading.UnreadableItem("; ".join(problems)))
-        return result
 
     # --- hotels and contacts ----------------------------------------------------------
 
@@ -435,7 +407,8 @@ class DynamoStore:
         with TransactWrite(connection=self._tx_connection) as tx:
             tx.update(item, actions=[MessageItem.delivery.set(Delivery.DELIVERED.value),
                                      MessageItem.external_message_id.set(external_message_id),
-                                     MessageItem.delivery_error.remove()], condition=MessageItem.pk.exists())
+                                     MessageItem.delivery_error.remove(), *_CLAIM_REMOVED],
+                      condition=MessageItem.pk.exists())
             tx.save(_guard_item(message.hotel_id, guard, message.conversation_id, message))
 
     def update_delivery(self, message: Message, delivery: Delivery, *, external_message_id: str | None = None,
@@ -447,7 +420,11 @@ class DynamoStore:
         if external_message_id:
             actions.append(MessageItem.external_message_id.set(external_message_id))
         actions.append(MessageItem.delivery_error.set(error) if error else MessageItem.delivery_error.remove())
-        item.update(actions=actions, condition=MessageItem.pk.exists())
+        item.update(actions=[*actions, *_CLAIM_REMOVED], condition=MessageItem.pk.exists())
+
+
+# The send is over (delivered, or its outcome recorded): nobody holds the message any more.
+_CLAIM_REMOVED = (MessageItem.claim.remove(), MessageItem.claim_until.remove())
 
 
 # --- mapping between domain objects and items ------------------------------------------------
@@ -530,7 +507,13 @@ def _message_item(m: Message) -> MessageItem:
         conversation_id=m.conversation_id, hotel_id=m.hotel_id, direction=m.direction.value, sender=m.sender.value,
         text=m.text, sent_at=iso(m.sent_at), agent_id=m.agent_id, external_message_id=m.external_message_id,
         delivery=m.delivery.value if m.delivery else None, delivery_error=m.delivery_error,
+        attachments=[_attachment_map(a) for a in m.attachments] or None,
     )
+
+
+def _attachment_map(a: Attachment) -> AttachmentAttribute:
+    return AttachmentAttribute(id=a.id, name=a.name, content_type=a.content_type, size=a.size, key=a.key,
+                               unavailable_reason=a.unavailable_reason, external_id=a.external_id)
 
 
 def _activity_item(a: Activity) -> ActivityItem:

@@ -10,6 +10,10 @@ CONVERSATION_SK = "CONVERSATION"
 HOTEL_SK = "PROFILE"
 MESSAGE_PREFIX = "MSG#"
 ACTIVITY_PREFIX = "ACT#"
+# A conversation's partition sorts "@UPLOAD#..." < "ACT#..." < "CONVERSATION" < "MSG#...": the
+# messages' Query reads sk >= "CONVERSATION" and the activity's Query "ACT#" to "CONVERSATION", so
+# uploads (which sort before "ACT#") are in neither page.
+UPLOAD_PREFIX = "@UPLOAD#"
 COUNTER_PREFIX = "COUNTERS#"
 CONTACT_PREFIX = "CONTACT#"
 
@@ -34,6 +38,10 @@ def message_sk(sent_at: datetime, message_id: str) -> str:
 
 def activity_sk(at: datetime, activity_id: str) -> str:
     return f"{ACTIVITY_PREFIX}{iso(at)}#{activity_id}"
+
+
+def upload_sk(upload_id: str) -> str:
+    return f"{UPLOAD_PREFIX}{upload_id}"
 
 
 def counter_sk(shard: int) -> str:
@@ -63,3 +71,11 @@ PROPERTY_SK = "PROPERTY"
 
 def expedia_property_pk(property_id: str) -> str:
     return f"EXPEDIA#{property_id}"
+
+
+CHANNEL_PREFIX = "CHANNEL#"
+
+
+def channel_sk(channel: str) -> str:
+    """A hotel's channel health item, in the hotel's partition (beside its profile and counters)."""
+    return f"{CHANNEL_PREFIX}{channel}"

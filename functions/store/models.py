@@ -6,8 +6,10 @@ from pynamodb.attributes import (
     BinaryAttribute,
     BooleanAttribute,
     JSONAttribute,
+    ListAttribute,
     MapAttribute,
     NumberAttribute,
+    TTLAttribute,
     UnicodeAttribute,
     UnicodeSetAttribute,
     VersionAttribute,
@@ -15,7 +17,7 @@ from pynamodb.attributes import (
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
-from store.schema import PARTITION_KEY, SORT_KEY, TAB_INDEXES, TabIndex
+from store.schema import PARTITION_KEY, SORT_KEY, TAB_INDEXES, TTL_ATTRIBUTE, TabIndex
 
 
 class _Item(Model):
@@ -110,6 +112,18 @@ for _spec in TAB_INDEXES.values():
 ConversationItem: type[_ConversationAttributes] = type("ConversationItem", (_ConversationAttributes,), _tab_members)
 
 
+class AttachmentAttribute(MapAttribute):
+    """One file of a message, on the message's item (read back entry by entry: ``reading.attachments``)."""
+
+    id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    content_type = UnicodeAttribute()
+    size = NumberAttribute()
+    key = UnicodeAttribute(null=True)
+    unavailable_reason = UnicodeAttribute(null=True)
+    external_id = UnicodeAttribute(null=True)
+
+
 class MessageItem(_Item):
     message_id = UnicodeAttribute()
     conversation_id = UnicodeAttribute()
@@ -122,6 +136,40 @@ class MessageItem(_Item):
     external_message_id = UnicodeAttribute(null=True)
     delivery = UnicodeAttribute(null=True)
     delivery_error = UnicodeAttribute(null=True)
+    attachments = ListAttribute(of=AttachmentAttribute, null=True)  # absent when there are none
+    # A sender's claim on delivering the message (``claim_delivery``): who, and until when (``iso``).
+    claim = UnicodeAttribute(null=True)
+    claim_until = UnicodeAttribute(null=True)
+
+
+class UploadItem(_Item):
+    """An upload the API granted, under its conversation; TTL removes it a day after the grant."""
+
+    upload_id = UnicodeAttribute()
+    hotel_id = UnicodeAttribute()
+    conversation_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    content_type = UnicodeAttribute()
+    size = NumberAttribute()
+    storage_key = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    expires_at = TTLAttribute(attr_name=TTL_ATTRIBUTE)
+
+
+# Blocked replies are counted per UTC day in top-level attributes "blocked_YYYY-MM-DD"
+# (DynamoDB's ADD works on top-level attributes only).
+BLOCKED_DAY_PREFIX = "blocked_"
+
+
+class ChannelHealthItem(_Item):
+    """What Lobby noted of one hotel's channel (plus the ``blocked_<day>`` counters)."""
+
+    hotel_id = UnicodeAttribute(null=True)
+    channel = UnicodeAttribute(null=True)
+    last_notification_at = UnicodeAttribute(null=True)
+    last_reconciled_at = UnicodeAttribute(null=True)
+    undelivered = NumberAttribute(null=True)
+    last_error = UnicodeAttribute(null=True)
 
 
 class ActorAttribute(MapAttribute):
@@ -163,7 +211,8 @@ class PartnerKeyItem(_Item):
 
 
 
-ALL_MODELS = (HotelItem, GuardItem, PropertyItem, ContactItem, ConversationItem, MessageItem, ActivityItem, CounterItem, PartnerKeyItem)
+ALL_MODELS = (HotelItem, GuardItem, PropertyItem, ContactItem, ConversationItem, MessageItem, ActivityItem, CounterItem,
+              PartnerKeyItem, UploadItem, ChannelHealthItem)
 
 
 def bind(table_name: str, region: str, endpoint_url: str | None = None) -> None:

@@ -8,15 +8,17 @@ object with what it could read (``problems`` says what it could not) or raises
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from types import SimpleNamespace
 from typing import Any
 
+from inbox.attachments import Upload
 from inbox.bot import KnowledgeBase
 from inbox.model import (
     Activity,
     Actor,
     ActorType,
+    Attachment,
     Contact,
     Conversation,
     Delivery,
@@ -26,10 +28,21 @@ from inbox.model import (
     Sender,
     Status,
 )
-from inbox.ports import Guard, Hotel
+from inbox.ports import ChannelHealthRecord, Guard, Hotel
 from inbox.times import SENT_AT_EARLIEST, parse_time
 from store.knowledge import unpack_knowledge
-from store.models import ActivityItem, ContactItem, ConversationItem, GuardItem, HotelItem, MessageItem
+from store.models import (
+    BLOCKED_DAY_PREFIX,
+    ActivityItem,
+    AttachmentAttribute,
+    ChannelHealthItem,
+    ContactItem,
+    ConversationItem,
+    GuardItem,
+    HotelItem,
+    MessageItem,
+    UploadItem,
+)
 from store.schema import PARTITION_KEY, SORT_KEY
 
 # A conversation time that cannot be read shows as this (the earliest time Lobby accepts), so the
@@ -46,11 +59,13 @@ def item_key(raw: dict[str, Any]) -> str:
     return f"{raw.get(PARTITION_KEY, {}).get('S')} | {raw.get(SORT_KEY, {}).get('S')}"
 
 
-def fields(model: Any, raw: dict[str, Any]) -> tuple[SimpleNamespace, list[str]]:
-    """Every attribute of ``model`` read from ``raw`` on its own: None when missing or unreadable."""
+def fields(model: Any, raw: dict[str, Any], skip: tuple[str, ...] = ()) -> tuple[SimpleNamespace, list[str]]:
+    """Every attribute of ``model`` (but ``skip``) read from ``raw`` on its own: None when missing or unreadable."""
     values: dict[str, Any] = {}
     problems: list[str] = []
     for name, attribute in model.get_attributes().items():
+        if name in skip:
+            continue
         stored = raw.get(attribute.attr_name)
         values[name] = None
         if stored is None or stored.get("NULL"):
@@ -120,19 +135,90 @@ def conversation(raw: dict[str, Any]) -> tuple[Conversation, list[str]]:
     ), problems
 
 
-def message(raw: dict[str, Any]) -> Message:
-    f, problems = fields(MessageItem, raw)
+def message(raw: dict[str, Any]) -> tuple[Message, list[str]]:
+    """The message; attachment entries that cannot be read are left out (and reported).
+
+    The delivery claim is not read: it is the senders' business, not the message's."""
+    f, problems = fields(MessageItem, raw, skip=("attachments", "claim", "claim_until"))
     direction = _enum(Direction, f.direction, "direction", problems)
     sender = _enum(Sender, f.sender, "sender", problems)
     sent_at = _time(f, "sent_at", problems)
     delivery = _enum(Delivery, f.delivery, "delivery", problems) if f.delivery else None
-    _required(f, problems, "message_id", "conversation_id", "hotel_id", "text", "sent_at")
+    if f.text is None:  # empty is fine (a message of attachments only), absent is not
+        problems.append("text: missing")
+    _required(f, problems, "message_id", "conversation_id", "hotel_id", "sent_at")
     assert sent_at is not None and direction is not None and sender is not None  # checked just above
+    files, attachment_problems = attachments(raw.get(MessageItem.attachments.attr_name))
     return Message(
         id=f.message_id, conversation_id=f.conversation_id, hotel_id=f.hotel_id, direction=direction,
         sender=sender, text=f.text, sent_at=sent_at, agent_id=f.agent_id,
         external_message_id=f.external_message_id, delivery=delivery, delivery_error=f.delivery_error,
-    )
+        attachments=files,
+    ), attachment_problems
+
+
+def attachments(stored: Any) -> tuple[tuple[Attachment, ...], list[str]]:
+    """A message's attachments, entry by entry: one that cannot be read is left out (and reported).
+    None (items written before attachments, or a message without any) reads as ``()``."""
+    if stored is None or stored.get("NULL"):
+        return (), []
+    if not isinstance(stored.get("L"), list):
+        return (), [f"attachments: not a list: {str(stored)[:80]}"]
+    files: list[Attachment] = []
+    problems: list[str] = []
+    for index, entry in enumerate(stored["L"]):
+        try:
+            files.append(_attachment(entry))
+        except (UnreadableItem, ValueError, TypeError, KeyError, AttributeError) as error:
+            problems.append(f"attachments[{index}]: {error}")
+    return tuple(files), problems
+
+
+def _attachment(entry: Any) -> Attachment:
+    if not isinstance(entry, dict) or not isinstance(entry.get("M"), dict):
+        raise UnreadableItem(f"not a map: {str(entry)[:80]}")
+    f, problems = fields(AttachmentAttribute, entry["M"])
+    _required(f, problems, "id", "name", "content_type", "size")
+    if f.size != int(f.size) or f.size < 0:
+        raise UnreadableItem(f"size: {f.size!r}")
+    return Attachment(id=f.id, name=f.name, content_type=f.content_type, size=int(f.size), key=f.key,
+                      unavailable_reason=f.unavailable_reason, external_id=f.external_id)
+
+
+def live_upload(raw: dict[str, Any], now: datetime) -> Upload | None:
+    """The granted upload, or None once its TTL has passed (DynamoDB deletes it within days, not at once)."""
+    f, problems = fields(UploadItem, raw)
+    created_at = _time(f, "created_at", problems)
+    _required(f, problems, "upload_id", "hotel_id", "conversation_id", "name", "content_type", "size",
+              "storage_key", "created_at", "expires_at")
+    assert created_at is not None
+    if f.size != int(f.size) or f.size < 0:
+        raise UnreadableItem(f"size: {f.size!r}")
+    if f.expires_at <= now:
+        return None
+    return Upload(id=f.upload_id, hotel_id=f.hotel_id, conversation_id=f.conversation_id, name=f.name,
+                  content_type=f.content_type, size=int(f.size), key=f.storage_key, created_at=created_at)
+
+
+def channel_health(raw: dict[str, Any]) -> tuple[ChannelHealthRecord, list[str]]:
+    """What is noted of a channel; a field or a day's count that cannot be read is left out (and reported)."""
+    f, problems = fields(ChannelHealthItem, raw)
+    blocked: dict[str, int] = {}
+    for name, stored in raw.items():
+        if not name.startswith(BLOCKED_DAY_PREFIX):
+            continue
+        day = name.removeprefix(BLOCKED_DAY_PREFIX)
+        try:
+            date.fromisoformat(day)
+            blocked[day] = int(stored["N"])
+        except (ValueError, TypeError, KeyError) as error:
+            problems.append(f"{name}: {error!r}")
+    undelivered = f.undelivered if isinstance(f.undelivered, (int, float)) else 0
+    return ChannelHealthRecord(
+        last_notification_at=_time(f, "last_notification_at", problems),
+        last_reconciled_at=_time(f, "last_reconciled_at", problems),
+        undelivered=int(undelivered), last_error=f.last_error, blocked_by_day=blocked,
+    ), problems
 
 
 def activity(raw: dict[str, Any]) -> Activity:

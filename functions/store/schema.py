@@ -32,6 +32,10 @@ TAB_INDEXES: dict[str, TabIndex] = {
 # parallel transactions rarely meet on one item; one Query reads them all.
 COUNTER_SHARDS = 4
 
+# The table's time-to-live attribute (epoch seconds): DynamoDB deletes an item some time after it
+# (within days, not at once), so readers still check it. The table must enable TTL on this name.
+TTL_ATTRIBUTE = "expires_at"
+
 
 def table_definition(table_name: str) -> dict:
     """``CreateTable`` arguments for the table (used by tests and the local stack)."""
