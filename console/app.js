@@ -332,7 +332,6 @@ async function refreshSelected(items) {
 
 const linksAgeing = () => Date.now() - s.messagesAt > LINK_REFRESH_MS
   && s.messages.items.some((m) => m.attachments && m.attachments.some((a) => a.url));
-}
 
 function handleBackgroundError(error) {
   if (!(error instanceof ApiError)) throw error;
