@@ -1,0 +1,300 @@
+"""In-memory fakes of the inbox's ports (cosmicpython's style): the use cases run on them in unit tests.
+
+They keep the ports' promises that the use cases rely on: a commit checks the version it read and
+refuses a taken guard (``Duplicate``), a claim is one atomic conditional write, a guard points to
+its message. Each fake counts its writes, so a test can say "nothing was stored".
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, timedelta
+
+from inbox.attachments import StoredFile, Upload, UploadGrant
+from inbox.bot import Answer, BotDecision, GuestText, HandOff, HandoffReason, KnowledgeBase
+from inbox.errors import Conflict, Duplicate, NotFound
+from inbox.model import Activity, Contact, Conversation, Delivery, Message, Tab
+from inbox.ports import ChannelHealthRecord, DeliveryJob, Guard, Hotel, Page
+from inbox.service import Inbox
+
+T0 = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
+
+
+class FakeStore:
+    """ConversationStore on dicts."""
+
+    def __init__(self) -> None:
+        self.hotels: dict[str, Hotel] = {}
+        self.properties: dict[str, str] = {}
+        self.conversations: dict[tuple[str, str], Conversation] = {}
+        self.messages: dict[tuple[str, str], dict[str, Message]] = {}
+        self.activities: list[Activity] = []
+        self.contacts: dict[tuple[str, str], Contact] = {}
+        self.guards: dict[tuple[str, str], Guard] = {}
+        self.uploads: dict[tuple[str, str, str], Upload] = {}
+        self.claims: dict[str, tuple[str, datetime]] = {}
+        self.writes: list[str] = []
+        self.lock = threading.Lock()
+
+    # --- hotels -------------------------------------------------------------------------------
+
+    def get_hotel(self, hotel_id: str) -> Hotel | None:
+        return self.hotels.get(hotel_id)
+
+    def set_bot(self, hotel_id: str, enabled: bool, knowledge: KnowledgeBase) -> None:
+        self.hotels[hotel_id] = replace(self.hotels[hotel_id], bot_enabled=enabled, knowledge=knowledge)
+
+    def hotel_for_expedia_property(self, property_id: str) -> str | None:
+        return self.properties.get(property_id)
+
+    # --- conversations --------------------------------------------------------------------------
+
+    def get_conversation(self, hotel_id: str, conversation_id: str) -> Conversation:
+        try:
+            return self.conversations[(hotel_id, conversation_id)]
+        except KeyError:
+            raise NotFound(f"conversation {conversation_id} not found") from None
+
+    def find_conversation(self, hotel_id: str, conversation_id: str, guards: Sequence[str] = ()
+                          ) -> tuple[Conversation | None, dict[str, Guard]]:
+        taken = {g: self.guards[(hotel_id, g)] for g in guards if (hotel_id, g) in self.guards}
+        return self.conversations.get((hotel_id, conversation_id)), taken
+
+    def get_contact(self, hotel_id: str, contact_id: str) -> Contact | None:
+        return self.contacts.get((hotel_id, contact_id))
+
+    def list_tab(self, hotel_id: str, tab: Tab, limit: int, cursor: str | None = None) -> Page[Conversation]:
+        found = [c for (h, _), c in self.conversations.items() if h == hotel_id and tab in c.tabs]
+        return Page(sorted(found, key=lambda c: c.last_message_at, reverse=True)[:limit], None)
+
+    def tab_counts(self, hotel_id: str) -> dict[Tab, int]:
+        return {tab: len(self.list_tab(hotel_id, tab, 10_000).items) for tab in Tab}
+
+    def list_messages(self, hotel_id: str, conversation_id: str, limit: int, cursor: str | None = None
+                      ) -> Page[Message]:
+        found = self.messages.get((hotel_id, conversation_id), {}).values()
+        return Page(sorted(found, key=lambda m: (m.sent_at, m.id), reverse=True)[:limit], None)
+
+    def list_activity(self, hotel_id: str, conversation_id: str, limit: int, cursor: str | None = None
+                      ) -> Page[Activity]:
+        found = [a for a in self.activities if (a.hotel_id, a.conversation_id) == (hotel_id, conversation_id)]
+        return Page(found[::-1][:limit], None)
+
+    def commit(self, before: Conversation | None, after: Conversation, activities: Sequence[Activity] = (),
+               messages: Sequence[Message] = (), *, guards: Sequence[str] = (), contact: Contact | None = None,
+               ) -> Conversation:
+        with self.lock:
+            key = (after.hotel_id, after.id)
+            current = self.conversations.get(key)
+            if (current is None) != (before is None) or (current and before and current.version != before.version):
+                raise Conflict(current.status.value if current else None)
+            for guard in guards:
+                if (after.hotel_id, guard) in self.guards:
+                    raise Duplicate(after.id, messages[0].id if messages else "")
+            stored = after.evolve(version=(current.version + 1) if current else 1)
+            self.conversations[key] = stored
+            for message in messages:
+                self.messages.setdefault(key, {})[message.id] = message
+            self.activities.extend(activities)
+            for guard in guards:
+                first = messages[0] if messages else None
+                self.guards[(after.hotel_id, guard)] = Guard(after.id, first.id if first else None,
+                                                            first.sent_at if first else None)
+            if contact is not None:
+                self.contacts.setdefault((contact.hotel_id, contact.id), contact)
+            self.writes.append("commit")
+            return stored
+
+    # --- channels -------------------------------------------------------------------------------
+
+    def save_profile(self, contact: Contact, guards: Sequence[str] = ()) -> None:
+        with self.lock:
+            if any((contact.hotel_id, g) in self.guards for g in guards):
+                raise Duplicate("", "")
+            for guard in guards:
+                self.guards[(contact.hotel_id, guard)] = Guard()
+            self.contacts[(contact.hotel_id, contact.id)] = contact
+            self.writes.append("save_profile")
+
+    def take_guards(self, hotel_id: str, guards: Sequence[str]) -> None:
+        for guard in guards:
+            self.guards[(hotel_id, guard)] = Guard()
+        self.writes.append("take_guards")
+
+    def get_message(self, hotel_id: str, conversation_id: str, sent_at: datetime, message_id: str
+                    ) -> Message | None:
+        found = self.messages.get((hotel_id, conversation_id), {}).get(message_id)
+        return found if found is not None and found.sent_at == sent_at else None
+
+    def _put_message(self, message: Message) -> None:
+        self.messages[(message.hotel_id, message.conversation_id)][message.id] = message
+
+    def update_delivery(self, message: Message, delivery: Delivery, *, external_message_id: str | None = None,
+                        error: str | None = None) -> None:
+        with self.lock:
+            stored = self.messages[(message.hotel_id, message.conversation_id)][message.id]
+            self._put_message(replace(stored, delivery=delivery, delivery_error=error,
+                                      external_message_id=external_message_id or stored.external_message_id))
+            self.writes.append("update_delivery")
+
+    def mark_delivered(self, message: Message, external_message_id: str, guard: str) -> None:
+        with self.lock:
+            stored = self.messages[(message.hotel_id, message.conversation_id)][message.id]
+            self._put_message(replace(stored, delivery=Delivery.DELIVERED, delivery_error=None,
+                                      external_message_id=external_message_id))
+            self.guards[(message.hotel_id, guard)] = Guard(message.conversation_id, message.id, message.sent_at)
+            self.claims.pop(message.id, None)
+            self.writes.append("mark_delivered")
+
+    def claim_delivery(self, message: Message, claim: str, until: datetime, now: datetime) -> bool:
+        with self.lock:  # one conditional write, as DynamoDB's
+            stored = self.messages[(message.hotel_id, message.conversation_id)].get(message.id)
+            held = self.claims.get(message.id)
+            if stored is None or stored.delivery is not Delivery.PENDING or (held and held[1] > now):
+                return False
+            self.claims[message.id] = (claim, until)
+            self.writes.append("claim_delivery")
+            return True
+
+    def release_delivery(self, message: Message, claim: str) -> None:
+        with self.lock:
+            if self.claims.get(message.id, ("",))[0] == claim:
+                del self.claims[message.id]
+            self.writes.append("release_delivery")
+
+    # --- uploads ------------------------------------------------------------------------------------
+
+    def save_upload(self, upload: Upload) -> None:
+        self.uploads[(upload.hotel_id, upload.conversation_id, upload.id)] = upload
+        self.writes.append("save_upload")
+
+    def get_uploads(self, hotel_id: str, conversation_id: str, upload_ids: Sequence[str]) -> list[Upload]:
+        return [self.uploads[(hotel_id, conversation_id, i)] for i in upload_ids
+                if (hotel_id, conversation_id, i) in self.uploads]
+
+    # --- for the tests ------------------------------------------------------------------------------
+
+    def all_messages(self, hotel_id: str, conversation_id: str) -> list[Message]:
+        return sorted(self.messages.get((hotel_id, conversation_id), {}).values(), key=lambda m: m.sent_at)
+
+
+@dataclass
+class FakeFiles:
+    """AttachmentStorage on a dict: what a browser uploaded is put there with ``upload``."""
+
+    objects: dict[str, tuple[bytes, str]] = field(default_factory=dict)
+    grants: list[tuple[str, str, int, int]] = field(default_factory=list)
+    reads: int = 0
+
+    def grant_upload(self, key: str, content_type: str, size: int, expires_seconds: int) -> UploadGrant:
+        self.grants.append((key, content_type, size, expires_seconds))
+        return UploadGrant("https://files.test/", {"key": key, "Content-Type": content_type},
+                           T0 + timedelta(seconds=expires_seconds))
+
+    def upload(self, key: str, data: bytes, content_type: str) -> None:
+        """The browser's presigned POST."""
+        self.objects[key] = (data, content_type)
+
+    def stored(self, key: str) -> StoredFile | None:
+        found = self.objects.get(key)
+        return StoredFile(len(found[0]), found[1]) if found else None
+
+    def put(self, key: str, data: bytes, content_type: str) -> None:
+        self.objects[key] = (data, content_type)
+
+    def read(self, key: str) -> bytes:
+        self.reads += 1
+        return self.objects[key][0]
+
+    def link(self, key: str, name: str, content_type: str, expires_seconds: int) -> str:
+        return f"https://files.test/{key}?name={name}&expires={expires_seconds}"
+
+
+@dataclass
+class FakeHealth:
+    """ChannelHealthStore on a list of notes."""
+
+    notifications: list[tuple[str, str, datetime]] = field(default_factory=list)
+    blocked: list[tuple[str, str, datetime]] = field(default_factory=list)
+    record: ChannelHealthRecord | None = None
+
+    def note_notification(self, hotel_id: str, channel: str, at: datetime) -> None:
+        self.notifications.append((hotel_id, channel, at))
+
+    def note_blocked_reply(self, hotel_id: str, channel: str, at: datetime) -> None:
+        self.blocked.append((hotel_id, channel, at))
+
+    def note_reconciled(self, hotel_id: str, channel: str, at: datetime, undelivered: int,
+                        error: str | None) -> None:
+        self.record = ChannelHealthRecord(last_reconciled_at=at, undelivered=undelivered, last_error=error)
+
+    def channel_health(self, hotel_id: str, channel: str) -> ChannelHealthRecord | None:
+        return self.record
+
+
+@dataclass
+class FakeOutbox:
+    jobs: list[DeliveryJob] = field(default_factory=list)
+
+    def enqueue(self, job: DeliveryJob) -> None:
+        self.jobs.append(job)
+
+
+@dataclass
+class FakeScheduler:
+    schedules: dict[str, datetime] = field(default_factory=dict)
+
+    def schedule(self, hotel_id: str, conversation_id: str, until: datetime, hold_token: str) -> None:
+        self.schedules[hold_token] = until
+
+    def cancel(self, hotel_id: str, conversation_id: str, hold_token: str) -> None:
+        self.schedules.pop(hold_token, None)
+
+
+@dataclass
+class FakeBot:
+    """Answers questions about breakfast, hands everything else to the agents; keeps what it was shown."""
+
+    seen: list[GuestText] = field(default_factory=list)
+
+    def decide(self, message: GuestText, knowledge: KnowledgeBase) -> BotDecision:
+        self.seen.append(message)
+        if "breakfast" in message.text.lower():
+            return Answer("Breakfast is served from 7:00.", "breakfast", 0.9, "en")
+        return HandOff(HandoffReason.BOT_UNANSWERED)
+
+
+class Clock:
+    def __init__(self, at: datetime = T0):
+        self.at = at
+
+    def __call__(self) -> datetime:
+        return self.at
+
+    def advance(self, **delta: float) -> None:
+        self.at += timedelta(**delta)
+
+
+@dataclass
+class World:
+    """An inbox on fakes, with a hotel ``h1`` connected to Expedia property ``p1``."""
+
+    store: FakeStore
+    files: FakeFiles
+    health: FakeHealth
+    outbox: FakeOutbox
+    scheduler: FakeScheduler
+    bot: FakeBot
+    clock: Clock
+    inbox: Inbox
+
+
+def world() -> World:
+    store, files, health, outbox, scheduler, bot, clock = (FakeStore(), FakeFiles(), FakeHealth(), FakeOutbox(),
+                                                           FakeScheduler(), FakeBot(), Clock())
+    store.hotels["h1"] = Hotel("h1", "Hôtel Lumière", expedia_property_id="p1")
+    store.properties["p1"] = "h1"
+    inbox = Inbox(store, scheduler, outbox, bot=bot, files=files, health=health, clock=clock)
+    return World(store, files, health, outbox, scheduler, bot, clock, inbox)
