@@ -51,6 +51,7 @@ def make_client(standin: ExpediaStandIn, **overrides) -> ExpediaClient:
     options.update(overrides)
     credentials = {"client_id": CLIENT_ID, "client_secret": CLIENT_SECRET}
     credentials.update({k: options.pop(k) for k in ("client_id", "client_secret") if k in options})
+    options.setdefault("files_url", standin.files_url)
     return ExpediaClient(standin.graphql_url, standin.token_url, credentials["client_id"],
                          credentials["client_secret"], **options)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import subprocess
 import sys
@@ -46,9 +47,10 @@ def _envelopes(captured) -> list[dict]:
 
 # -- GraphQL: answers in the schema's shapes ------------------------------------------------
 
-def test_message_query_answers_in_the_schemas_shape(sim, graphql):
+def test_message_query_answers_in_the_schemas_shape(standin, sim, graphql):
     sent = sim.message("thr-1", propertyId="12345678", body="Can we bring a dog?",
-                       attachments=[{"name": "dog.jpg", "url": "https://example.test/dog.jpg"}])
+                       attachments=[{"name": "dog.jpg", "contentType": "image/jpeg",
+                                     "base64": base64.b64encode(b"\xff\xd8\xff dog").decode()}])
 
     answer = graphql(FULL_MESSAGE, {"id": sent["messageId"]})
 
@@ -63,8 +65,10 @@ def test_message_query_answers_in_the_schemas_shape(sim, graphql):
     assert message["messageThread"] == {"id": "thr-1", "property": {"id": "12345678"}}
     assert message["creationDateTimeUtc"].endswith("Z")
     [attachment] = message["attachments"]
-    assert attachment["name"] == "dog.jpg" and attachment["url"] == "https://example.test/dog.jpg"
-    assert attachment["id"].startswith("att-")
+    assert attachment["id"] == sent["attachmentIds"][0] and attachment["id"].startswith("att-")
+    assert attachment["name"] == "dog.jpg"
+    assert attachment["url"] == f"{standin.files_url}/{attachment['id']}"  # served by its attachment service
+    assert attachment["uploadDateTimeUtc"] == message["creationDateTimeUtc"]
 
 
 def test_thread_query_answers_traveler_reservation_and_pages_of_messages(sim, graphql):
