@@ -52,6 +52,9 @@ class Expedia:
                             "adultCount": 2, "childCount": 0, "petCount": 0,
                             "alternativeIds": {"supplierId": f"R-{thread}"}}})
 
+    def standin_clock(self) -> str:
+        return requests.get(f"{self.standin.sim_url}/clock", timeout=30).json()["now"]
+
     def notifications(self) -> list[dict]:
         return requests.get(f"{self.standin.sim_url}/notifications", timeout=30).json()
 
