@@ -14,6 +14,9 @@
   this construct's callback function to it.
 - The sender consumes the outbound queue of `infra/messaging.py`. Expedia is the only channel that
   delivers today; a second one would move the sender to its own construct.
+- Both consumers are capped (`names.EVENT_SOURCES`' max_concurrency; the figures and why are there).
+- The reconciler (`infra/reconciliation.py`) pages what Expedia could not deliver onto the events queue,
+  hourly. The attachments bucket's grants (ingest puts, sender reads) are wired by the stack.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from infra import names
 from infra.bundling import FunctionCode
 from infra.functions import LobbyFunction
 from infra.messaging import CONSUMER_TIMEOUT, Messaging, queue
+from infra.reconciliation import ExpediaReconciliation
 from infra.scheduling import Scheduling
 from store.schema import TAB_INDEXES
 
@@ -84,6 +88,7 @@ class ExpediaChannel(Construct):
         scheduling: Scheduling,
         graphql_url: str = names.EXPEDIA_GRAPHQL_URL,
         token_url: str = names.EXPEDIA_TOKEN_URL,
+        files_url: str = names.EXPEDIA_FILES_URL,
     ):
         super().__init__(scope, id)
         self.secret = self._secret()
@@ -94,8 +99,13 @@ class ExpediaChannel(Construct):
             "EXPEDIA_TOKEN_URL": token_url,
         }
         self.callback = self._callback(table, code)
-        self.ingest = self._ingest(table, code, messaging, scheduling, expedia_env)
-        self.sender = self._sender(table, code, messaging, expedia_env)
+        # The ingest downloads travelers' files and the sender uploads agents' files: the attachment service.
+        files_env = {**expedia_env, "EXPEDIA_FILES_URL": files_url}
+        self.ingest = self._ingest(table, code, messaging, scheduling, files_env)
+        self.sender = self._sender(table, code, messaging, files_env)
+        self.reconciliation = ExpediaReconciliation(
+            self, "Reconcile", table=table, code=code, secret=self.secret, events_queue=self.events_queue,
+            expedia_env=expedia_env)
 
     # Secret and queues
 
@@ -130,11 +140,7 @@ class ExpediaChannel(Construct):
     # Functions
 
     def _read_secret(self, function: LobbyFunction) -> None:
-        # Not secret.grant_read: it adds secretsmanager:DescribeSecret, which no function calls.
-        # The secret uses Secrets Manager's AWS managed key, so no kms:Decrypt is needed.
-        function.add_to_policy(iam.PolicyStatement(
-            sid="ExpediaSecret", actions=["secretsmanager:GetSecretValue"], resources=[self.secret.secret_arn],
-        ))
+        function.grant_secret_value(self.secret, "ExpediaSecret")
 
     def _callback(self, table: dynamodb.ITable, code: FunctionCode) -> LobbyFunction:
         function = LobbyFunction(
@@ -229,5 +235,6 @@ def _event_source(source: sqs.IQueue, spec: names.EventSourceSpec) -> event_sour
         source,
         batch_size=spec.batch_size,
         max_batching_window=Duration.seconds(window) if window else None,
+        max_concurrency=spec.max_concurrency,
         report_batch_item_failures=True,
     )

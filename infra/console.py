@@ -4,7 +4,8 @@
   reads it through an origin access control (OAC), nobody else.
 - CloudFront serves `index.html` at `/`, HTTPS only (HTTP redirects), compressed, with a response
   headers policy: a strict Content-Security-Policy (scripts and styles from the console's own
-  origin only; connections to the console, the API and Cognito only), HSTS, nosniff, no framing,
+  origin only; connections to the console, the API, Cognito and the attachments bucket only; images from
+  the console and the attachments bucket), HSTS, nosniff, no framing,
   no referrer, and no camera/microphone/geolocation.
 - A `BucketDeployment` uploads `console/` and a `config.json` made at deploy time from the API
   URL and the user pool's ids handed in. Every object is sent with `Cache-Control: no-cache`,
@@ -46,14 +47,15 @@ S3_LOGS_BY_POLICY = "@aws-cdk/aws-s3:serverAccessLogsUseBucketPolicy"
 BOOTSTRAP_QUALIFIER = "@aws-cdk/core:bootstrapQualifier"
 
 
-def content_security_policy(connect_sources: Sequence[str]) -> str:
-    """The console's policy: nothing but its own files, and connections to the API and Cognito."""
+def content_security_policy(connect_sources: Sequence[str], file_sources: Sequence[str] = ()) -> str:
+    """The console's policy: nothing but its own files, connections to the API and Cognito, and the
+    attachments' origin (uploads by presigned POST, image thumbnails by presigned GET)."""
     return "; ".join((
         "default-src 'none'",
         "script-src 'self'",
         "style-src 'self'",
-        "img-src 'self'",
-        f"connect-src 'self' {' '.join(connect_sources)}",
+        " ".join(("img-src 'self'", *file_sources)),
+        f"connect-src 'self' {' '.join((*connect_sources, *file_sources))}",
         "base-uri 'none'",
         "form-action 'none'",
         "object-src 'none'",
@@ -71,6 +73,7 @@ class Console(Construct):
         user_pool_id: str,
         user_pool_client_id: str,
         source: Path = CONSOLE_DIR,
+        file_origins: Sequence[str] = (),
         domain_names: Sequence[str] | None = None,
         certificate: acm.ICertificate | None = None,
     ):
@@ -99,7 +102,8 @@ class Console(Construct):
             comment="Lobby console: CSP, HSTS, nosniff, no framing, no referrer",
             security_headers_behavior=cloudfront.ResponseSecurityHeadersBehavior(
                 content_security_policy=cloudfront.ResponseHeadersContentSecurityPolicy(
-                    content_security_policy=content_security_policy([api_url, self.cognito_endpoint]),
+                    content_security_policy=content_security_policy(
+                        [api_url, self.cognito_endpoint], file_origins),
                     override=True),
                 strict_transport_security=cloudfront.ResponseHeadersStrictTransportSecurity(
                     access_control_max_age=HSTS_MAX_AGE, include_subdomains=True, override=True),

@@ -1,4 +1,4 @@
-"""The data construct: Lobby's single DynamoDB table and its five sparse tab indexes."""
+"""The data construct: Lobby's single DynamoDB table, its five sparse tab indexes and its time to live."""
 
 from __future__ import annotations
 
@@ -6,11 +6,12 @@ from aws_cdk import RemovalPolicy
 from aws_cdk import aws_dynamodb as dynamodb
 from constructs import Construct
 
-from store.schema import PARTITION_KEY, SORT_KEY, TAB_INDEXES
+from store.schema import PARTITION_KEY, SORT_KEY, TAB_INDEXES, TTL_ATTRIBUTE
 
 
 class Data(Construct):
-    """The table: on demand, point-in-time recovery, deletion protection, kept on stack delete."""
+    """The table: on demand, point-in-time recovery, deletion protection, kept on stack delete; DynamoDB
+    deletes an item some time after its TTL attribute's epoch seconds (store.schema.TTL_ATTRIBUTE)."""
 
     def __init__(self, scope: Construct, id: str, *, table_name: str):
         super().__init__(scope, id)
@@ -25,6 +26,7 @@ class Data(Construct):
                 point_in_time_recovery_enabled=True),
             deletion_protection=True,
             encryption=dynamodb.TableEncryption.AWS_MANAGED,
+            time_to_live_attribute=TTL_ATTRIBUTE,
             removal_policy=RemovalPolicy.RETAIN,
         )
         for spec in TAB_INDEXES.values():

@@ -15,6 +15,7 @@ from aws_cdk import Duration
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
+from aws_cdk import aws_secretsmanager as secretsmanager
 from constructs import Construct
 
 from infra import names
@@ -40,6 +41,7 @@ class LobbyFunction(Construct):
         environment: Mapping[str, str] | None = None,
     ):
         super().__init__(scope, id)
+        self.name = function_name  # literal (function.function_name is a reference)
         self.log_group = logs.LogGroup(
             self, "Logs",
             retention=LOG_RETENTION,
@@ -81,6 +83,12 @@ class LobbyFunction(Construct):
 
     def add_environment(self, key: str, value: str) -> None:
         self.function.add_environment(key, value)
+
+    def grant_secret_value(self, secret: secretsmanager.ISecret, sid: str) -> None:
+        """Read the secret's value. Not secret.grant_read: it adds secretsmanager:DescribeSecret, which no
+        function calls. Lobby's secrets use Secrets Manager's AWS managed key: no kms:Decrypt is needed."""
+        self.add_to_policy(iam.PolicyStatement(
+            sid=sid, actions=["secretsmanager:GetSecretValue"], resources=[secret.secret_arn]))
 
     def _acknowledge(self) -> None:
         cdk.Validations.of(self.function).acknowledge(cdk.Acknowledgment(

@@ -5,6 +5,8 @@
 - One alarm per queue consumer on the function's `Errors`: a record that fails alone is reported
   as a batch item failure and retried, so `Errors` counts only what broke the whole invocation
   (an exception outside the batch processor, a timeout, a failed init).
+- One alarm per scheduled function on its `Errors` (the hourly Expedia reconciliation): a failed run
+  is retried by Lambda, and each failure means notifications Expedia could not deliver still wait.
 
 The topic `lobby-alarms` is encrypted with its own customer managed key: CloudWatch cannot
 publish to a topic encrypted with the AWS managed key `alias/aws/sns`, whose key policy does
@@ -42,10 +44,13 @@ class Monitoring(Construct):
         *,
         dead_letter_queues: Mapping[str, sqs.IQueue],
         functions: Mapping[str, lambda_.IFunction],
+        scheduled_functions: Mapping[str, lambda_.IFunction] | None = None,
     ):
-        """`dead_letter_queues` and `functions`: the resource's name (literal, it names the alarm) -> it."""
+        """`dead_letter_queues`, `functions` (queue consumers) and `scheduled_functions`: the resource's name
+        (literal, it names the alarm) -> it."""
         super().__init__(scope, id)
-        for name in (*dead_letter_queues, *functions):
+        scheduled_functions = scheduled_functions or {}
+        for name in (*dead_letter_queues, *functions, *scheduled_functions):
             if not name.startswith(names.ALARM_PREFIX):  # the policies let only `lobby-*` alarms publish
                 raise ValueError(f"alarm names start with {names.ALARM_PREFIX!r}: {name!r}")
         self.topic = self._topic()
@@ -66,6 +71,14 @@ class Monitoring(Construct):
                 "its batches are retried as a whole",
                 function.metric_errors(period=PERIOD, statistic="Sum"))
             for name, function in functions.items()
+        }
+        self.error_alarms |= {
+            name: self._alarm_above_zero(
+                name, f"{name}-errors", action,
+                f"{name} failed a scheduled run (an error, a timeout, an init failure): Lambda retries it twice "
+                "within the hour; look at its logs, what it did not do waits for its next run",
+                function.metric_errors(period=PERIOD, statistic="Sum"))
+            for name, function in scheduled_functions.items()
         }
 
     def _alarm_above_zero(self, id: str, alarm_name: str, action, description: str, metric) -> cloudwatch.Alarm:

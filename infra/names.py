@@ -70,11 +70,13 @@ EXPEDIA_FILES_URL = "https://api.expediagroup.com/supply-lodging/v1/files"
 
 # Reconciliation (EXPEDIA_RECONCILE_RATE): Expedia retries a messaging notification hourly for one day, then
 # never again, so what it could not deliver is paged back onto the events queue (the same idempotent ingest).
-# The recurring schedule lives in Scheduler's default group: not in the wake-ups group, on whose schedules
-# the api function may create and delete.
+# The recurring schedule has a group of its own: not the wake-ups group, whose schedules the api function
+# may create and delete, and not the default group, so that its role trusts Scheduler for this group only
+# (aws:SourceArn must name a schedule group, never a schedule).
 EXPEDIA_RECONCILE_SCHEDULE = "lobby-expedia-reconcile"
+EXPEDIA_RECONCILE_SCHEDULE_GROUP = "lobby-reconciliation"
 EXPEDIA_RECONCILE_DLQ = "lobby-expedia-reconcile-dlq"  # runs Scheduler could not start
-EXPEDIA_RECONCILE_TIMEOUT_SECONDS = 300  # 26 hours of notifications, page by page; far under the hour
+EXPEDIA_RECONCILE_TIMEOUT_SECONDS = 600  # 26 hours of notifications, 50 a page; well before the next hourly run
 # A run not started within the hour is dropped: the next run pages the same 26 hours.
 EXPEDIA_RECONCILE_MAX_EVENT_AGE_SECONDS = 3600
 EXPEDIA_RECONCILE_RETRY_ATTEMPTS = 3
@@ -156,6 +158,9 @@ EVENT_SOURCES = (EXPEDIA_INGEST_SOURCE, OUTBOUND_SENDER_SOURCE)
 # Attachments: one bucket. In AWS its name is this prefix + "-{account}-{region}" (bucket names are
 # global); locally, and as the setting's default, this fixed name.
 ATTACHMENTS_BUCKET = "lobby-attachments"
+# A hotel's retention until issue 14 makes it per hotel (api.md: retention_days, 30..3650): the
+# attachments bucket's lifecycle expires files after it.
+DEFAULT_RETENTION_DAYS = 730
 # The bucket's CORS rule, for the console's origin only: the browser POSTs uploads (presigned) and GETs files.
 ATTACHMENTS_CORS_METHODS = ("POST", "GET", "HEAD")
 ATTACHMENTS_CORS_HEADERS = ("*",)  # a presigned POST is a multipart form; S3 checks the policy, not headers

@@ -7,6 +7,7 @@ from constructs import Construct
 
 from infra import names
 from infra.api import Api
+from infra.attachments import Attachments, bucket_origin
 from infra.auth import Auth
 from infra.bundling import FunctionCode
 from infra.channels import ExpediaChannel
@@ -44,6 +45,7 @@ class LobbyStack(Stack):
             # Expedia's production endpoints unless given (`-c expediaGraphqlUrl=... -c expediaTokenUrl=...`).
             graphql_url=self.node.try_get_context("expediaGraphqlUrl") or names.EXPEDIA_GRAPHQL_URL,
             token_url=self.node.try_get_context("expediaTokenUrl") or names.EXPEDIA_TOKEN_URL,
+            files_url=self.node.try_get_context("expediaFilesUrl") or names.EXPEDIA_FILES_URL,
         )
         self.api.add_channel_callback("expedia", self.expedia.callback.function)
         self.console = Console(
@@ -51,18 +53,31 @@ class LobbyStack(Stack):
             api_url=self.api.rest_api.url,
             user_pool_id=self.auth.user_pool.user_pool_id,
             user_pool_client_id=self.auth.console_client.user_pool_client_id,
+            file_origins=[bucket_origin()],
         )
+        self.attachments = Attachments(
+            self, "Attachments",
+            # The bucket's CORS names the console's own origin, never "*": the custom one when given,
+            # else its CloudFront domain.
+            console_origin=self.node.try_get_context("consoleOrigin") or self.console.url,
+            access_logs=self.console.access_logs_bucket,
+        )
+        self.attachments.grant_upload_and_read(self.api.function)
+        self.attachments.grant_put(self.expedia.ingest)
+        self.attachments.grant_read(self.expedia.sender)
         self.monitoring = Monitoring(
             self, "Monitoring",
             dead_letter_queues={
                 names.OUTBOUND_DLQ: self.messaging.outbound_dlq,
                 names.EXPEDIA_EVENTS_DLQ: self.expedia.events_dlq,
                 names.SCHEDULER_DLQ: self.scheduling.dlq,
+                names.EXPEDIA_RECONCILE_DLQ: self.expedia.reconciliation.dlq,
             },
             functions={
                 names.EXPEDIA_INGEST_FUNCTION: self.expedia.ingest.function,
                 names.OUTBOUND_SENDER_FUNCTION: self.expedia.sender.function,
             },
+            scheduled_functions={names.EXPEDIA_RECONCILE_FUNCTION: self.expedia.reconciliation.function.function},
         )
 
         for id, value, description in (
@@ -79,6 +94,7 @@ class LobbyStack(Stack):
             ("ExpediaSecretArn", self.expedia.secret.secret_arn,
              "Paste Expedia's client_id, client_secret and callback_secret into this secret"),
             ("ExpediaEventsQueueUrl", self.expedia.events_queue.queue_url, "Expedia's notifications, to be ingested"),
+            ("AttachmentsBucket", self.attachments.bucket.bucket_name, "Guests' and agents' files"),
             ("AlarmTopicArn", self.monitoring.topic.topic_arn, "Subscribe whoever answers Lobby's alarms"),
         ):
             CfnOutput(self, id, value=value, description=description)

@@ -1,0 +1,123 @@
+"""The attachments construct: the S3 bucket that holds guests' and agents' files, and who may touch it.
+
+- Objects are keyed `hotels/{hotel}/conversations/{conversation}/{attachment}` (inbox.attachments.storage_key);
+  every grant stops at `hotels/*`.
+- The browser uploads with a presigned POST the api function signs, and reads with presigned GETs it
+  signs: so the api role holds s3:PutObject and s3:GetObject (a presigned request is authorized as its
+  signer). The ingest puts travelers' files; the sender reads agents' files to upload them to Expedia.
+- Encryption: S3-managed keys (SSE-S3), not KMS. Every presigned upload and link would otherwise need
+  kms:GenerateDataKey / kms:Decrypt in the api role and a KMS request per file shown (thumbnails are many);
+  a customer managed key would add a key policy to keep in step and a monthly fee, and protect against
+  nobody the bucket's IAM does not already keep out (the bucket is private, TLS only, ACLs disabled).
+- Lifecycle: objects expire after the default retention (names.DEFAULT_RETENTION_DAYS, 730 days) and
+  incomplete multipart uploads are aborted after a day. Issue 14 makes retention per hotel
+  (`retention_days`); until then the lifecycle follows the default, and issue 14 decides how files follow a
+  hotel's own retention (a lifecycle rule per hotel prefix, at most 1,000 a bucket, or deleting files with
+  their messages).
+- Versioning off: a file is written once under a fresh key and deleted by expiry or erasure, which must
+  really remove it (a noncurrent version would keep a guest's erased file).
+- CORS for the console's origin only (POST uploads, GET reads); S3 server access logs go to the console's
+  access logs bucket under `attachments/`.
+"""
+
+from __future__ import annotations
+
+import aws_cdk as cdk
+from aws_cdk import Aws, Duration
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_s3 as s3
+from constructs import Construct
+
+from infra import names
+from infra.functions import LobbyFunction
+
+OBJECTS = "hotels/*"  # every key starts with the hotel (inbox.attachments.storage_key)
+ABORT_INCOMPLETE_UPLOADS = Duration.days(1)
+LOG_PREFIX = "attachments/"
+ENVIRONMENT = "ATTACHMENTS_BUCKET"  # wiring.settings.Settings.attachments_bucket
+
+
+def bucket_name() -> str:
+    """The bucket's name in AWS: the prefix, then the account and the region (bucket names are global).
+
+    Built from pseudo parameters, and the functions' grants and environment from it, never from the
+    bucket's own attributes: the bucket's CORS rule names the console's distribution, whose
+    Content-Security-Policy names the API, whose function would name the bucket: a cycle.
+    """
+    return f"{names.ATTACHMENTS_BUCKET}-{Aws.ACCOUNT_ID}-{Aws.REGION}"
+
+
+def bucket_arn() -> str:
+    return f"arn:{Aws.PARTITION}:s3:::{bucket_name()}"
+
+
+def bucket_origin() -> str:
+    """Where the browser sends presigned POSTs and GETs: the bucket's regional virtual-hosted endpoint,
+    as the functions' S3 client signs them (wiring.container.s3_client)."""
+    return f"https://{bucket_name()}.s3.{Aws.REGION}.{Aws.URL_SUFFIX}"
+
+
+def nag_objects_arn() -> str:
+    """The objects' ARN as cdk-nag writes it in a finding (pseudo parameters as <AWS::...>)."""
+    return f"arn:<AWS::Partition>:s3:::{names.ATTACHMENTS_BUCKET}-<AWS::AccountId>-<AWS::Region>/{OBJECTS}"
+
+
+class Attachments(Construct):
+    def __init__(self, scope: Construct, id: str, *, console_origin: str, access_logs: s3.IBucket):
+        super().__init__(scope, id)
+        self.bucket = s3.Bucket(
+            self, "Bucket",
+            bucket_name=bucket_name(),
+            encryption=s3.BucketEncryption.S3_MANAGED,
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            enforce_ssl=True,
+            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,  # no ACLs: a POST cannot set one
+            versioned=False,
+            lifecycle_rules=[s3.LifecycleRule(
+                id="retention",
+                expiration=Duration.days(names.DEFAULT_RETENTION_DAYS),
+                abort_incomplete_multipart_upload_after=ABORT_INCOMPLETE_UPLOADS,
+            )],
+            cors=[s3.CorsRule(
+                allowed_origins=[console_origin],
+                allowed_methods=[s3.HttpMethods(method) for method in names.ATTACHMENTS_CORS_METHODS],
+                allowed_headers=list(names.ATTACHMENTS_CORS_HEADERS),
+                max_age=names.ATTACHMENTS_CORS_MAX_AGE_SECONDS,
+            )],
+            server_access_logs_bucket=access_logs,
+            server_access_logs_prefix=LOG_PREFIX,
+            # Guests' files: kept when the stack goes, as the table is.
+            removal_policy=cdk.RemovalPolicy.RETAIN,
+        )
+        self.bucket_name = bucket_name()
+        self.bucket_arn = bucket_arn()
+        self.objects_arn = f"{self.bucket_arn}/{OBJECTS}"
+
+    def grant_upload_and_read(self, function: LobbyFunction) -> None:
+        """The api function: signs presigned POSTs (PutObject) and GETs (GetObject), HEADs an upload."""
+        self._grant(function, "Upload and read", ["s3:PutObject", "s3:GetObject"],
+                    "signs the console's presigned POST uploads and presigned GET links, and checks an "
+                    "upload with HEAD")
+        # Without s3:ListBucket, S3 answers HEAD of a missing key with 403, not 404, and an upload
+        # never completed would be an error instead of a 422. ListBucket lists key names, nothing more.
+        function.add_to_policy(iam.PolicyStatement(
+            sid="AttachmentsMissingIs404", actions=["s3:ListBucket"], resources=[self.bucket_arn]))
+
+    def grant_put(self, function: LobbyFunction) -> None:
+        """The ingest: copies travelers' files in before their message is stored."""
+        self._grant(function, "Put", ["s3:PutObject"], "copies each traveler's file from Expedia into the bucket")
+
+    def grant_read(self, function: LobbyFunction) -> None:
+        """The sender: reads agents' files to upload them to Expedia's attachment service."""
+        self._grant(function, "Read", ["s3:GetObject"], "reads each file of a reply to upload it to Expedia")
+
+    def _grant(self, function: LobbyFunction, sid: str, actions: list[str], why: str) -> None:
+        function.add_to_policy(iam.PolicyStatement(
+            sid="Attachments" + sid.replace(" ", ""), actions=actions, resources=[self.objects_arn]))
+        function.add_environment(ENVIRONMENT, self.bucket_name)
+        cdk.Validations.of(function.role.node.find_child("DefaultPolicy")).acknowledge(cdk.Acknowledgment(
+            id=f"AwsSolutions-IAM5[Resource::{nag_objects_arn()}]",
+            reason=f"{function.name} {why}. Keys are made per attachment at run time "
+                   f"(hotels/{{hotel}}/conversations/{{conversation}}/{{id}}); the wildcard stops at `hotels/` in "
+                   f"the attachments bucket, and only {', '.join(actions)} are allowed there.",
+        ))
