@@ -58,12 +58,13 @@ def test_a_travelers_pdf_and_png_show_as_a_link_and_a_thumbnail_that_open(signed
     image_name = "room <b>plan</b>.png"  # guest data: shown as text, never as markup
     thread = agent.traveler_writes(ASKS_FOR_A_PERSON, first_name="Aiko", last_name="Sato",
                                    attachments=[("booking.pdf", "application/pdf", PDF),
-                                                (image_name, "image/png", image)])
+                                                (image_name, "image/png", image),
+                                                ("notes.txt", "text/plain", b"a type Lobby refuses")])
     conversation = agent.wait_for(thread, status="open")
-    listed = _attachments_of(agent, conversation["id"], 2)
+    listed = _attachments_of(agent, conversation["id"], 3)
     by_type = {a["content_type"]: a for a in listed}
 
-    # The files are in Lobby's bucket, under the hotel and the conversation, byte for byte.
+    # The files are in Lobby's bucket, under the hotel and the conversation, byte for byte; not the refused one.
     stored = agent.stored_files(conversation["id"])
     assert sorted(stored.values()) == sorted([PDF, image])
 
@@ -79,6 +80,11 @@ def test_a_travelers_pdf_and_png_show_as_a_link_and_a_thumbnail_that_open(signed
     # The thumbnail really loaded in the page (the bucket's link, under the page's CSP).
     eventually(lambda: thumb.evaluate("img => img.complete && img.naturalWidth") == 12, 10,
                message="the thumbnail is decoded")
+    refused = guest.locator(".att-unavailable")
+    expect(refused.locator(".att-name")).to_have_text("notes.txt")
+    expect(refused.locator(".att-why")).to_have_text(
+        "Unavailable: this type of file is not accepted (PDF, JPEG or PNG only)")
+    expect(refused.locator("a")).to_have_count(0)
 
     # The links open the files: what a click fetches is the file, with its type.
     for locator, attachment, data in ((pdf.locator("a"), by_type["application/pdf"], PDF),
@@ -134,15 +140,16 @@ def test_an_agents_reply_with_a_file_uploads_with_progress_and_reaches_expedia_w
     assert data in agent.stored_files(conversation["id"]).values()
 
     def uploaded_to_expedia():
-        return [f for f in agent.sim("files") if f.get("name") == name]
+        return [f for f in agent.sim("files") if f["name"] == name]
     (expedia_file,) = eventually(uploaded_to_expedia, 20, 0.3, "the file on Expedia's attachment service")
-    assert expedia_file["size"] == len(data)
+    assert (expedia_file["messageThreadId"], expedia_file["contentType"], expedia_file["size"]) == (
+        thread, "application/pdf", len(data))
 
     def sent_with_it():
         return [s for s in agent.sim("sent") if s["operation"] == "sendMessage"
                 and s["input"].get("messageThreadId") == thread and s["input"].get("body") == text]
     (sent,) = eventually(sent_with_it, 20, 0.3, "sendMessage of the reply")
-    assert sent["input"]["attachmentIds"] == [expedia_file.get("attachmentId") or expedia_file.get("id")]
+    assert sent["input"]["attachmentIds"] == [expedia_file["attachmentId"]]
     assert signed_in.errors == []
 
 
