@@ -10,7 +10,7 @@ from aws_lambda_powertools.logging import correlation_paths
 
 from api import body
 from api.body import BodyRefused
-from api.routes import conversations, hotels, inbox
+from api.routes import attachments, channels, conversations, hotels, inbox
 from api.scope import Forbidden, hotel_scope
 from inbox.errors import Conflict, DomainError, InvalidInput, NotFound, TooLarge, TransitionNotAllowed
 from inbox.service import SchedulingFailed
@@ -30,6 +30,8 @@ app.use(middlewares=[hotel_scope])
 app.include_router(inbox.router, prefix="/v1")
 app.include_router(conversations.router, prefix="/v1")
 app.include_router(hotels.router, prefix="/v1")
+app.include_router(attachments.router, prefix="/v1")
+app.include_router(channels.router, prefix="/v1")
 
 @cache
 def _configure_openapi() -> None:

@@ -2,13 +2,35 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
 import unicodedata
+from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated, Any, Literal, TypeVar
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
 
-from inbox.model import Activity, Contact, Conversation, Message, iso, utc_now
+from inbox.attachments import (
+    ALLOWED_CONTENT_TYPES,
+    MAX_ATTACHMENT_BYTES,
+    MAX_ATTACHMENTS_PER_MESSAGE,
+    MAX_NAME_LENGTH,
+    UPLOAD_GRANT_SECONDS,
+    clean_name,
+)
+from inbox.model import Activity, Attachment, Contact, Conversation, Message, iso, utc_now
+from inbox.ports import ChannelStatus
 from inbox.times import check_sent_at, parse_time
 
 UtcTime = Annotated[datetime, PlainSerializer(iso, return_type=str, when_used="json")]
@@ -95,6 +117,29 @@ class ConversationPage(_Out):
     next_cursor: str | None
 
 
+# An attachment's short-lived read link, or None (the API asks the inbox: ``Inbox.attachment_link``).
+LinkOf = Callable[[Attachment], "str | None"]
+
+
+class AttachmentOut(_Out):
+    id: str
+    name: str
+    content_type: str
+    size: int = Field(description="Bytes")
+    url: str | None = Field(description="A short-lived link to the file (it works for a few minutes; list the "
+                                        "messages again for a new one); null when the file is unavailable")
+    available: bool = Field(description="False when Lobby could not keep the file (see `reason`)")
+    reason: str | None = Field(default=None, description="Why the file is unavailable (`type_refused`, `too_large`, "
+                                                         "`empty`, ...); null when it is available")
+
+    @classmethod
+    def of(cls, a: Attachment, link: LinkOf) -> AttachmentOut:
+        url = link(a) if a.available else None
+        reason = None if url else (a.unavailable_reason or "unavailable")
+        return cls(id=a.id, name=a.name, content_type=a.content_type, size=a.size, url=url,
+                   available=url is not None, reason=reason)
+
+
 class MessageOut(_Out):
     id: str
     conversation_id: str
@@ -106,12 +151,14 @@ class MessageOut(_Out):
     external_message_id: str | None
     delivery: Literal["pending", "delivered", "failed"] | None
     delivery_error: str | None = None
+    attachments: list[AttachmentOut] = Field(default_factory=list, description="The message's files")
 
     @classmethod
-    def of(cls, m: Message) -> MessageOut:
+    def of(cls, m: Message, link: LinkOf) -> MessageOut:
         return cls(id=m.id, conversation_id=m.conversation_id, direction=m.direction.value, sender=m.sender.value,
                    agent_id=m.agent_id, text=m.text, sent_at=m.sent_at, external_message_id=m.external_message_id,
-                   delivery=m.delivery.value if m.delivery else None, delivery_error=m.delivery_error)
+                   delivery=m.delivery.value if m.delivery else None, delivery_error=m.delivery_error,
+                   attachments=[AttachmentOut.of(a, link) for a in m.attachments])
 
 
 class MessagePage(_Out):
@@ -190,9 +237,90 @@ def _sane_sent_at(value: datetime) -> datetime:
     return check_sent_at(value, utc_now())
 
 
+AttachmentId = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,64}$", description="The id of a granted upload")]
+
+
 class ReplyIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    text: MessageText = Field(description="The agent's reply, plain text")
+    text: Annotated[str, Field(max_length=5000)] = Field(
+        default="", description="The agent's reply, plain text, 1 to 5,000 characters with at least one visible "
+                                "character and no control characters but tab and line breaks; it may be empty "
+                                "(or left out) when the reply has attachments")
+    attachment_ids: list[AttachmentId] = Field(
+        default_factory=list, max_length=MAX_ATTACHMENTS_PER_MESSAGE,
+        description=f"Uploads granted on this conversation (POST .../attachments) and completed, at most "
+                    f"{MAX_ATTACHMENTS_PER_MESSAGE}, each once")
+
+    @model_validator(mode="after")
+    def text_or_files(self) -> ReplyIn:
+        if len(set(self.attachment_ids)) != len(self.attachment_ids):
+            raise ValueError("attachment_ids names a file twice")
+        if self.text or not self.attachment_ids:
+            _not_blank(self.text)
+        return self
+
+
+def _file_name(value: str) -> str:
+    if not clean_name(value):
+        raise ValueError("the file name must show something (not only dots, slashes or control characters)")
+    return value
+
+
+FileName = Annotated[str, Field(min_length=1, max_length=MAX_NAME_LENGTH,
+                                description="The file's name as the guest will see it (folders are dropped)"),
+                     AfterValidator(_file_name)]
+
+
+def _allowed_type(value: str) -> str:
+    if value not in ALLOWED_CONTENT_TYPES:
+        raise ValueError(f"files of type {value[:100]!r} cannot be attached: use {', '.join(sorted(ALLOWED_CONTENT_TYPES))}")
+    return value
+
+
+AllowedType = Annotated[str, AfterValidator(_allowed_type),
+                        WithJsonSchema({"type": "string", "enum": sorted(ALLOWED_CONTENT_TYPES)})]
+
+
+class AttachmentIn(BaseModel):
+    """A file an agent is about to attach: the API grants its upload."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: FileName
+    content_type: AllowedType = Field(description="PDF, JPEG or PNG")
+    size: int = Field(strict=True, ge=1, le=MAX_ATTACHMENT_BYTES,
+                      description=f"The file's size in bytes, 1 to {MAX_ATTACHMENT_BYTES:,} (5 MB); the upload's "
+                                  "policy refuses a larger file")
+
+
+class UploadOut(_Out):
+    url: str = Field(description="Where to POST the file (multipart/form-data)")
+    fields: dict[str, str] = Field(description="Form fields to send, as given, before the file's own field `file`")
+    expires_at: UtcTime = Field(description=f"The upload is refused after this ({UPLOAD_GRANT_SECONDS // 60} minutes)")
+
+
+class AttachmentGranted(_Out):
+    id: str = Field(description="Name it in `attachment_ids` of the reply once the upload is done")
+    upload: UploadOut
+
+
+class ChannelStatusOut(_Out):
+    channel: str
+    connected: bool
+    last_notification_at: UtcTime | None = Field(description="When the channel last reached Lobby")
+    undelivered: int = Field(description="Notifications the channel could not deliver, as the last "
+                                         "reconciliation found them")
+    blocked_replies_7d: int = Field(description="Replies the channel refused over the last 7 days")
+    last_reconciled_at: UtcTime | None
+
+    @classmethod
+    def of(cls, s: ChannelStatus) -> ChannelStatusOut:
+        return cls(channel=s.channel, connected=s.connected, last_notification_at=s.last_notification_at,
+                   undelivered=s.undelivered, blocked_replies_7d=s.blocked_replies_7d,
+                   last_reconciled_at=s.last_reconciled_at)
+
+
+class ChannelsOut(_Out):
+    items: list[ChannelStatusOut]
 
 
 class HoldIn(BaseModel):
@@ -214,6 +342,9 @@ class ErrorOut(BaseModel):
 # languages is about 600 KB), which the store keeps in its own items.
 BODY_LIMIT = 64 * 1024
 BOT_BODY_LIMIT = 1024 * 1024
+# Partner inbound carries its files in base64: what a Lambda invocation takes (6 MB for the whole
+# event, headers and envelope included) less a margin, so at most about 3.7 MB of files a message.
+INBOUND_BODY_LIMIT = 5 * 1024 * 1024
 
 
 def error_response(description: str) -> dict:
@@ -258,6 +389,33 @@ class SenderIn(BaseModel):
     language: Annotated[str, Field(pattern=r"^[a-z]{2}(-[A-Za-z]{2})?$")] | None = None
 
 
+def _decode_base64(value: Any) -> bytes:
+    if not isinstance(value, str):
+        raise ValueError("base64 must be a string")
+    try:  # line breaks (MIME style) are allowed; any other character outside the alphabet is not
+        return base64.b64decode(value.replace("\r", "").replace("\n", ""), validate=True)
+    except (binascii.Error, ValueError):
+        raise ValueError("base64 is not valid base64 (RFC 4648 standard alphabet, with its padding)") from None
+
+
+Base64Data = Annotated[bytes, BeforeValidator(_decode_base64),
+                       WithJsonSchema({"type": "string", "format": "byte",
+                                       "description": "The file's bytes in base64 (RFC 4648, standard alphabet)"})]
+MediaType = Annotated[str, Field(pattern=r"^[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,62}/[A-Za-z0-9][A-Za-z0-9!#$&^_.+-]{0,62}$",
+                                 description="The file's media type, e.g. image/png")]
+
+
+class InboundAttachmentIn(BaseModel):
+    """A file the guest sent, handed in with its bytes. Lobby keeps PDF, JPEG and PNG files of
+    at most 5 MB; a file of another type (or an empty one) is listed on the message as unavailable,
+    with its reason, rather than refused or dropped."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: FileName
+    content_type: MediaType
+    base64: Base64Data
+
+
 class InboundIn(BaseModel):
     """A guest message a partner hands in from another channel."""
 
@@ -266,7 +424,14 @@ class InboundIn(BaseModel):
     external_conversation_id: ShortText
     external_message_id: ShortText = Field(description="The same id handed in twice is stored once")
     sender: SenderIn
-    text: MessageText
+    text: Annotated[str, Field(max_length=5000)] = Field(
+        description="Plain text, 1 to 5,000 characters; at least one visible character, no control characters "
+                    "but tab, line feed and carriage return; it may be empty when the message has attachments")
+    attachments: list[InboundAttachmentIn] = Field(
+        default_factory=list, max_length=MAX_ATTACHMENTS_PER_MESSAGE,
+        description=f"The guest's files, at most {MAX_ATTACHMENTS_PER_MESSAGE}, in base64 (no URLs: Lobby fetches "
+                    f"nothing a caller points it to); the whole body is at most {INBOUND_BODY_LIMIT // 1024 // 1024} "
+                    "MB, so about 3.7 MB of files")
     sent_at: Annotated[TimeIn, AfterValidator(_sane_sent_at)] = Field(
         description="When the guest sent it: RFC 3339 with a zone, not before 2000-01-01 and at most a day ahead",
         examples=["2026-11-24T09:15:02Z"])
@@ -278,6 +443,12 @@ class InboundIn(BaseModel):
         if value == "expedia":
             raise ValueError("Expedia messages arrive through the Expedia channel, not from partners")
         return value
+
+    @model_validator(mode="after")
+    def text_or_files(self) -> InboundIn:
+        if self.text or not self.attachments:
+            _not_blank(self.text)
+        return self
 
 
 class InboundAccepted(_Out):

@@ -36,6 +36,11 @@ def _out(hotel_id: str, conversation) -> ConversationOut:
     return ConversationOut.of(conversation, hotel_bot_on=inbox().hotel_bot_on(hotel_id))
 
 
+def _message(service, hotel_id: str, message) -> MessageOut:
+    """A message with a fresh read link for each available file (links are signed, not stored)."""
+    return MessageOut.of(message, link=lambda attachment: service.attachment_link(hotel_id, attachment))
+
+
 @router.get(BASE, summary="A conversation with the guest's profile", tags=["conversations"], responses=READ)
 def get_conversation(hotel_id: str, conversation_id: str) -> ConversationWithContact:
     service = inbox()
@@ -47,8 +52,9 @@ def get_conversation(hotel_id: str, conversation_id: str) -> ConversationWithCon
 
 @router.get(f"{BASE}/messages", summary="Messages, newest first", tags=["conversations"], responses=READ)
 def list_messages(hotel_id: str, conversation_id: str, limit: Limit = 25, cursor: Cursor = None) -> MessagePage:
-    page = inbox().messages(hotel_id, conversation_id, limit, cursor)
-    return MessagePage(items=[MessageOut.of(m) for m in page.items], next_cursor=page.next_cursor)
+    service = inbox()
+    page = service.messages(hotel_id, conversation_id, limit, cursor)
+    return MessagePage(items=[_message(service, hotel_id, m) for m in page.items], next_cursor=page.next_cursor)
 
 
 @router.get(f"{BASE}/activity", summary="Activity entries, newest first", tags=["conversations"], responses=READ)
@@ -59,9 +65,15 @@ def list_activity(hotel_id: str, conversation_id: str, limit: Limit = 25, cursor
 
 @router.post(f"{BASE}/messages", summary="Reply to the guest (an agent takes over; a held conversation reopens)",
              tags=["actions"], status_code=201,
-             responses=responses(201, "The reply, stored and on its way to the guest", *ACTION_ERRORS))
+             responses=responses(201, "The reply, stored and on its way to the guest", *ACTION_ERRORS,
+                                 e422="The request failed validation, or an attachment id was never granted on this "
+                                      "conversation, its upload is missing, or the file differs from what was "
+                                      "granted; nothing was stored or sent"))
 def reply(hotel_id: str, conversation_id: str, body: ReplyIn) -> MessageOut:
-    return MessageOut.of(inbox().reply(hotel_id, conversation_id, principal(router).actor, body.text))
+    service = inbox()
+    message = service.reply(hotel_id, conversation_id, principal(router).actor, body.text,
+                            attachment_ids=tuple(body.attachment_ids))
+    return _message(service, hotel_id, message)
 
 
 @router.post(f"{BASE}/hold", summary="Put on hold until a time; it returns to Open by itself", tags=["actions"],

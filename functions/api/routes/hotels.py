@@ -8,6 +8,7 @@ from api.body import LIMIT_EXTENSION
 from api.context import inbox, principal
 from api.schemas import (
     BOT_BODY_LIMIT,
+    INBOUND_BODY_LIMIT,
     READ_ERRORS,
     WRITE_ERRORS,
     BotSettings,
@@ -19,23 +20,32 @@ from api.schemas import (
 )
 from api.scope import require_admin
 from inbox.bot import KnowledgeBase, KnowledgeEntry
-from inbox.inbound import GuestProfile, InboundMessage
+from inbox.inbound import GuestProfile, InboundMessage, conversation_id_for
 
 router = Router()
 
 
 @router.post("/hotels/<hotel_id>/inbound", summary="Hand in a guest message from another channel", tags=["partners"],
-             status_code=202,
+             status_code=202, openapi_extensions={LIMIT_EXTENSION: INBOUND_BODY_LIMIT},
              responses=responses(202, "Accepted (the same external_message_id again: the same ids, nothing stored "
                                       "twice)", *WRITE_ERRORS, 404, 409, e404="No such hotel",
-                                 e409="Other messages kept changing the conversation; send it again"))
+                                 e409="Other messages kept changing the conversation; send it again",
+                                 e413=f"The body is larger than {INBOUND_BODY_LIMIT // 1024 // 1024} MB (files "
+                                      "included, in base64)"))
 def hand_in(hotel_id: str, body: InboundIn) -> InboundAccepted:
     sender = body.sender
-    received = inbox().receive(InboundMessage(
+    service = inbox()
+    conversation_id = conversation_id_for(hotel_id, body.channel, body.external_conversation_id)
+    # Files are kept before the message is stored (a refused one comes back as unavailable, not as
+    # an error); the n-th file of a message always gets the same id, so handing it in again is harmless.
+    files = tuple(service.keep_channel_file(hotel_id, conversation_id, f"{body.external_message_id}#{n}", f.name,
+                                            f.content_type, f.base64)
+                  for n, f in enumerate(body.attachments))
+    received = service.receive(InboundMessage(
         hotel_id=hotel_id, channel=body.channel, external_conversation_id=body.external_conversation_id,
         external_message_id=body.external_message_id, text=body.text, sent_at=body.sent_at,
         sender=GuestProfile(sender.external_id, sender.name, sender.email, sender.phone, sender.language),
-        wants_human=body.wants_human,
+        wants_human=body.wants_human, attachments=files,
     ))
     return InboundAccepted(conversation_id=received.conversation_id, message_id=received.message_id)
 

@@ -17,6 +17,9 @@ CONTRACT = {
     ("post", "/v1/hotels/{hotel_id}/conversations/{conversation_id}/spam"),
     ("post", "/v1/hotels/{hotel_id}/conversations/{conversation_id}/not-spam"),
     ("post", "/v1/hotels/{hotel_id}/inbound"),
+    # v1 additions (docs/api.md: Attachments, Channels)
+    ("post", "/v1/hotels/{hotel_id}/conversations/{conversation_id}/attachments"),
+    ("get", "/v1/hotels/{hotel_id}/channels"),
 }
 EXTENSIONS = {("get", "/v1/hotels/{hotel_id}/bot"), ("put", "/v1/hotels/{hotel_id}/bot"), ("get", "/v1/hotels/{hotel_id}")}
 
@@ -57,6 +60,33 @@ def test_shapes_carry_the_contract_fields(api):
         schemas["ActivityOut"]["properties"])
 
 
+def test_attachments_are_described_as_the_contract_says(api):
+    doc = document(api)
+    schemas, paths = doc["components"]["schemas"], doc["paths"]
+    grant = paths["/v1/hotels/{hotel_id}/conversations/{conversation_id}/attachments"]["post"]
+    assert {"201", "403", "404", "422"} <= set(grant["responses"])
+    assert set(schemas["AttachmentIn"]["required"]) == {"name", "content_type", "size"}
+    assert schemas["AttachmentIn"]["properties"]["content_type"]["enum"] == ["application/pdf", "image/jpeg",
+                                                                             "image/png"]
+    assert schemas["AttachmentIn"]["properties"]["size"]["maximum"] == 5 * 1024 * 1024
+    assert {"id", "upload"} == set(schemas["AttachmentGranted"]["required"])
+    assert {"url", "fields"} <= set(schemas["UploadOut"]["required"])
+    assert {"id", "name", "content_type", "size", "url"} <= set(schemas["AttachmentOut"]["properties"])
+    assert "attachments" in schemas["MessageOut"]["properties"]
+    reply_in = schemas["ReplyIn"]
+    assert "text" not in reply_in.get("required", []) and reply_in["properties"]["attachment_ids"]["maxItems"] == 10
+    inbound = paths["/v1/hotels/{hotel_id}/inbound"]["post"]
+    assert inbound["x-max-body-bytes"] == 5 * 1024 * 1024 and "413" in inbound["responses"]
+    assert schemas["InboundAttachmentIn"]["properties"]["base64"]["format"] == "byte"
+
+
+def test_channels_are_described_as_the_contract_says(api):
+    doc = document(api)
+    assert "200" in doc["paths"]["/v1/hotels/{hotel_id}/channels"]["get"]["responses"]
+    assert {"channel", "connected", "last_notification_at", "undelivered", "blocked_replies_7d",
+            "last_reconciled_at"} <= set(doc["components"]["schemas"]["ChannelStatusOut"]["required"])
+
+
 def test_reply_answers_201_and_errors_are_described(api):
     paths = document(api)["paths"]
     reply = paths["/v1/hotels/{hotel_id}/conversations/{conversation_id}/messages"]["post"]["responses"]
@@ -91,8 +121,8 @@ def test_every_route_documents_the_errors_it_can_answer_with_the_error_body(api)
         assert (WRITES_NEED if method in ("post", "put") else READS_NEED) <= codes, (method, path, codes)
         if "{conversation_id}" in path:
             assert "404" in codes
-        if method == "post" and "{conversation_id}" in path:
-            assert "409" in codes
+        if method == "post" and "{conversation_id}" in path and not path.endswith("/attachments"):
+            assert "409" in codes  # every action but an upload grant (it changes no conversation) can conflict
         for code in codes - {"200", "201", "202"}:
             schema = operation["responses"][code]["content"]["application/json"]["schema"]
             assert schema == {"$ref": "#/components/schemas/ErrorOut"}, (method, path, code)
