@@ -122,5 +122,6 @@ class ExpediaReconciliation(Construct):
                 dead_letter_config=scheduler.CfnSchedule.DeadLetterConfigProperty(arn=self.dlq.queue_arn),
             ),
         )
-        # Scheduler checks at creation that it may assume the role and invoke the target.
-        self.schedule.node.add_dependency(self.role)
+        # The group is named, not referenced: it must exist first. Scheduler checks at creation that it
+        # may assume the role and invoke the target.
+        self.schedule.node.add_dependency(self.group, self.role)
