@@ -16,6 +16,7 @@ from local.expedia.standin import ExpediaStandIn
 from local.lambda_runtime import SqsPoller
 
 PROPERTY = "12345678"
+BUCKET = "lobby-attachments-test"
 CREDENTIALS = {"client_id": "lobby-test", "client_secret": "s3cret", "callback_secret": "callback-s3cret"}
 
 
@@ -48,10 +49,13 @@ def channel(api_settings, monkeypatch, events_queue, outbound_queue, standin, st
         Name="lobby/expedia", SecretString=json.dumps(CREDENTIALS))["ARN"]
     sqs = boto3.client("sqs", region_name=region)
     outbound_dlq = sqs.get_queue_url(QueueName="lobby-outbound-dlq")["QueueUrl"]
+    boto3.client("s3", region_name=region).create_bucket(
+        Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": region})
     for name, value in {
         "EXPEDIA_SECRET_ARN": secret, "EXPEDIA_GRAPHQL_URL": standin.graphql_url,
         "EXPEDIA_TOKEN_URL": standin.token_url, "EXPEDIA_EVENTS_QUEUE_URL": events_queue[0],
         "OUTBOUND_DLQ_URL": outbound_dlq, "EXPEDIA_BACKOFF_SECONDS": "0.01",
+        "EXPEDIA_FILES_URL": standin.files_url, "ATTACHMENTS_BUCKET": BUCKET,
     }.items():
         monkeypatch.setenv(name, value)
     from wiring import container
