@@ -149,7 +149,7 @@ def test_401_and_403_answer_json_messages_with_cors_headers(cfn):
 def test_api_function_has_exactly_the_actions_it_uses(cfn):
     function_id, _ = cfn.function(names.API_HANDLER)
     assert cfn.actions(cfn.role_of(function_id)) == cfn.FUNCTION_BASELINE | API_TABLE_ACTIONS | SCHEDULE_ACTIONS | {
-        "iam:PassRole", "sqs:SendMessage"}
+        "iam:PassRole", "sqs:SendMessage", "s3:PutObject", "s3:GetObject", "s3:ListBucket"}  # attachments
 
 
 def test_api_function_reads_and_writes_the_table_and_only_queries_the_tab_indexes(cfn):

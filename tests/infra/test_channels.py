@@ -19,6 +19,10 @@ CONSUME_ACTIONS = {"sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:ChangeMessage
 SCHEDULES = {"Fn::Join": ["", [
     "arn:", {"Ref": "AWS::Partition"}, ":scheduler:", {"Ref": "AWS::Region"}, ":", {"Ref": "AWS::AccountId"},
     f":schedule/{names.SCHEDULE_GROUP}/*"]]}
+# Every attachment key starts with its hotel: hotels/{hotel}/conversations/{conversation}/{id}.
+ATTACHMENT_OBJECTS = {"Fn::Join": ["", [
+    "arn:", {"Ref": "AWS::Partition"}, f":s3:::{names.ATTACHMENTS_BUCKET}-", {"Ref": "AWS::AccountId"}, "-",
+    {"Ref": "AWS::Region"}, "/hotels/*"]]}
 
 
 def _arn(logical_id: str) -> dict:
@@ -134,6 +138,23 @@ def test_the_two_queue_consumers_are_the_only_event_sources(cfn):
     assert len(cfn.of_type("AWS::Lambda::EventSourceMapping")) == 2
 
 
+def test_a_burst_runs_at_most_five_ingests_and_five_senders_at_once(cfn):
+    """A day of notifications queued at once must not take the account's 1,000 concurrent executions (the
+    API would be throttled) nor hammer Expedia, which throttles: each consumer is capped at 5."""
+    for handler in (names.EXPEDIA_INGEST_HANDLER, names.OUTBOUND_SENDER_HANDLER):
+        assert _mapping(cfn, handler)["ScalingConfig"] == {"MaximumConcurrency": 5}, handler
+    for source in names.EVENT_SOURCES:  # what the local stack's pollers read too
+        assert source.max_concurrency is not None and 2 <= source.max_concurrency <= 1000, source
+    assert sum(source.max_concurrency or 0 for source in names.EVENT_SOURCES) <= 1000 // 100
+
+
+def test_no_function_reserves_concurrency(cfn):
+    """The caps are the mappings' (nothing reserved): reserving would take concurrency from the API for good,
+    and fails to deploy in an account whose limit is below 100 plus the reservations."""
+    for id, function in cfn.of_type("AWS::Lambda::Function").items():
+        assert "ReservedConcurrentExecutions" not in function["Properties"], id
+
+
 # The callback route
 
 def test_callback_method_has_no_authorizer_and_requires_no_api_key(cfn):
@@ -185,6 +206,7 @@ def test_ingest_runs_the_inbound_pipeline_and_consumes_the_events_queue(cfn):
         "sqs:SendMessage": [_arn(outbound_id)],
         "scheduler:DeleteSchedule": [SCHEDULES],
         "secretsmanager:GetSecretValue": [{"Ref": secret_id}],
+        "s3:PutObject": [ATTACHMENT_OBJECTS],  # travelers' files, copied in before their message is stored
         **{action: [_arn(events_id)] for action in CONSUME_ACTIONS},
     }
 
@@ -198,6 +220,7 @@ def test_sender_records_deliveries_parks_rejected_jobs_and_consumes_the_outbound
         **{action: [table] for action in SENDER_TABLE_ACTIONS},
         "sqs:SendMessage": [_arn(dlq_id)],
         "secretsmanager:GetSecretValue": [{"Ref": secret_id}],
+        "s3:GetObject": [ATTACHMENT_OBJECTS],  # a reply's files, uploaded to Expedia
         **{action: [_arn(outbound_id)] for action in CONSUME_ACTIONS},
     }
 
@@ -206,9 +229,9 @@ def test_the_three_roles_have_exactly_these_actions(cfn):
     for handler, own in (
         (names.EXPEDIA_CALLBACK_HANDLER, {"sqs:SendMessage", "secretsmanager:GetSecretValue"}),
         (names.EXPEDIA_INGEST_HANDLER, INGEST_TABLE_ACTIONS | CONSUME_ACTIONS | {
-            "sqs:SendMessage", "scheduler:DeleteSchedule", "secretsmanager:GetSecretValue"}),
+            "sqs:SendMessage", "scheduler:DeleteSchedule", "secretsmanager:GetSecretValue", "s3:PutObject"}),
         (names.OUTBOUND_SENDER_HANDLER, SENDER_TABLE_ACTIONS | CONSUME_ACTIONS | {
-            "sqs:SendMessage", "secretsmanager:GetSecretValue"}),
+            "sqs:SendMessage", "secretsmanager:GetSecretValue", "s3:GetObject"}),
     ):
         function_id, _ = cfn.function(handler)
         assert cfn.actions(cfn.role_of(function_id)) == cfn.FUNCTION_BASELINE | own, handler
@@ -233,6 +256,7 @@ def test_ingest_and_sender_reach_expedia_production_by_default(cfn):
         assert env["EXPEDIA_SECRET_ARN"] == {"Ref": secret_id}, handler
         assert env["EXPEDIA_GRAPHQL_URL"] == "https://api.expediagroup.com/supply/lodging/graphql", handler
         assert env["EXPEDIA_TOKEN_URL"] == "https://api.expediagroup.com/identity/oauth2/v3/token", handler
+        assert env["EXPEDIA_FILES_URL"] == "https://api.expediagroup.com/supply-lodging/v1/files", handler
 
 
 def test_ingest_environment_names_the_outbound_queue_and_the_schedule_group(cfn):
@@ -254,7 +278,7 @@ def test_environment_names_are_settings_the_functions_read():
     fields = {name.upper() for name in Settings.names()}
     for name in ("TABLE_NAME", "EXPEDIA_EVENTS_QUEUE_URL", "EXPEDIA_SECRET_ARN", "EXPEDIA_GRAPHQL_URL",
                  "EXPEDIA_TOKEN_URL", "OUTBOUND_QUEUE_URL", "SCHEDULE_GROUP", "OUTBOUND_DLQ_URL",
-                 "OUTBOUND_MAX_RECEIVES", "CONSOLE_ORIGIN"):
+                 "OUTBOUND_MAX_RECEIVES", "CONSOLE_ORIGIN", "EXPEDIA_FILES_URL", "ATTACHMENTS_BUCKET"):
         assert name in fields, name
 
 
@@ -280,5 +304,5 @@ def test_the_channels_acknowledgements_give_their_own_reasons(acknowledgements):
     assert "Expedia issues" in reasons[("Lobby/Expedia/Secret", "AwsSolutions-SMG4")]
     (ingest_schedules,) = [reason for (path, rule), reason in reasons.items()
                            if path == "Lobby/Expedia/Ingest/Role/DefaultPolicy" and rule.startswith(
-                               "AwsSolutions-IAM5[Resource::arn:")]
+                               "AwsSolutions-IAM5[Resource::arn:<AWS::Partition>:scheduler:")]
     assert "DeleteSchedule" in ingest_schedules

@@ -13,16 +13,16 @@ def lobby_functions(cfn) -> dict[str, dict]:
 
 
 HANDLERS = {names.API_HANDLER, names.AUTHORIZER_HANDLER, names.WAKE_UP_HANDLER, names.EXPEDIA_CALLBACK_HANDLER,
-            names.EXPEDIA_INGEST_HANDLER, names.OUTBOUND_SENDER_HANDLER}
+            names.EXPEDIA_INGEST_HANDLER, names.OUTBOUND_SENDER_HANDLER, names.EXPEDIA_RECONCILE_HANDLER}
 
 
-def test_the_functions_are_exactly_the_six_handlers_of_the_functions_folder(cfn):
+def test_the_functions_are_exactly_the_seven_handlers_of_the_functions_folder(cfn):
     from infra.app import FUNCTIONS
 
     handlers = {f["Properties"]["Handler"] for f in lobby_functions(cfn).values()}
     assert handlers == HANDLERS == {"api.handler.handler", "authorizer.handler.handler", "wake_up.handler.handler",
                                     "expedia_callback.handler.handler", "expedia_ingest.handler.handler",
-                                    "outbound_sender.handler.handler"}
+                                    "outbound_sender.handler.handler", "expedia_reconcile.handler.handler"}
     for handler in handlers:  # module.handler.handler -> functions/module/handler.py
         assert (FUNCTIONS / handler.split(".")[0] / "handler.py").is_file(), handler
 
@@ -60,11 +60,13 @@ def test_memory_and_timeouts(cfn):
     assert callback["Properties"]["Timeout"] < 29  # behind API Gateway too
     _, ingest = cfn.function(names.EXPEDIA_INGEST_HANDLER)
     assert ingest["Properties"]["Timeout"] == 60
+    _, reconcile = cfn.function(names.EXPEDIA_RECONCILE_HANDLER)
+    assert reconcile["Properties"]["Timeout"] == 600  # ends well before its next hourly run
 
 
 def test_every_log_group_has_a_retention(cfn):
     log_groups = cfn.of_type("AWS::Logs::LogGroup")
-    assert len(log_groups) == 9  # six functions, API access logs, API execution logs, the console's deployment
+    assert len(log_groups) == 10  # seven functions, API access logs, API execution logs, the console's deployment
     for id, group in log_groups.items():
         assert group["Properties"].get("RetentionInDays"), id
 

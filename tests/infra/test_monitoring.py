@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from infra import names
 
-DEAD_LETTER_QUEUES = (names.OUTBOUND_DLQ, names.EXPEDIA_EVENTS_DLQ, names.SCHEDULER_DLQ)
+DEAD_LETTER_QUEUES = (names.OUTBOUND_DLQ, names.EXPEDIA_EVENTS_DLQ, names.SCHEDULER_DLQ, names.EXPEDIA_RECONCILE_DLQ)
 CONSUMERS = (names.EXPEDIA_INGEST_HANDLER, names.OUTBOUND_SENDER_HANDLER)
+SCHEDULED = (names.EXPEDIA_RECONCILE_HANDLER,)
 CLOUDWATCH = {"Service": "cloudwatch.amazonaws.com"}
 LOBBY_ALARMS = {"Fn::Join": ["", [
     "arn:", {"Ref": "AWS::Partition"}, ":cloudwatch:", {"Ref": "AWS::Region"}, ":", {"Ref": "AWS::AccountId"},
@@ -87,7 +88,9 @@ def test_every_queue_that_is_a_dead_letter_queue_is_watched(cfn):
     redrive_targets = {q["Properties"]["RedrivePolicy"]["deadLetterTargetArn"]["Fn::GetAtt"][0]
                        for q in queues.values() if "RedrivePolicy" in q["Properties"]}
     scheduler_dlq, _ = cfn.one("AWS::SQS::Queue", QueueName=names.SCHEDULER_DLQ)  # set on each schedule at run time
-    dead_letter_queues = redrive_targets | {scheduler_dlq}
+    schedule_dlqs = {dlq["Fn::GetAtt"][0] for dlq in (
+        s["Properties"]["Target"]["DeadLetterConfig"]["Arn"] for s in cfn.of_type("AWS::Scheduler::Schedule").values())}
+    dead_letter_queues = redrive_targets | {scheduler_dlq} | schedule_dlqs
     assert {queues[id]["Properties"]["QueueName"] for id in dead_letter_queues} == set(DEAD_LETTER_QUEUES)
     for id in dead_letter_queues:
         assert _alarms_on(cfn, "QueueName", id, "ApproximateNumberOfMessagesVisible"), id
@@ -103,8 +106,18 @@ def test_ingest_and_sender_errors_notify_the_topic(cfn):
         _assert_fires_on_one_datapoint_above_zero(alarm, topic_id)
 
 
+def test_a_failed_reconciliation_run_notifies_the_topic(cfn):
+    topic_id, _ = _topic(cfn)
+    for handler in SCHEDULED:
+        function_id, _ = cfn.function(handler)
+        (alarm,) = _alarms_on(cfn, "FunctionName", function_id, "Errors")
+        assert alarm["AlarmName"] == f"{names.EXPEDIA_RECONCILE_FUNCTION}-errors"
+        assert "scheduled run" in alarm["AlarmDescription"]
+        _assert_fires_on_one_datapoint_above_zero(alarm, topic_id)
+
+
 def test_every_alarm_is_named_so_that_the_topic_accepts_it(cfn):
     alarms = cfn.of_type("AWS::CloudWatch::Alarm").values()
-    assert len(alarms) == len(DEAD_LETTER_QUEUES) + len(CONSUMERS)
+    assert len(alarms) == len(DEAD_LETTER_QUEUES) + len(CONSUMERS) + len(SCHEDULED)
     for alarm in alarms:
         assert alarm["Properties"]["AlarmName"].startswith(names.ALARM_PREFIX), alarm

@@ -8,8 +8,9 @@ from pathlib import Path
 
 from aws_cdk.assertions import Match
 
+from infra.attachments import nag_objects_arn
 from store.models import ConversationItem
-from store.schema import PARTITION_KEY, SORT_KEY
+from store.schema import PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE
 
 
 def test_table_is_on_demand_recoverable_protected_and_retained(template, template_json):
@@ -24,6 +25,26 @@ def test_table_is_on_demand_recoverable_protected_and_retained(template, templat
                           {"AttributeName": SORT_KEY, "KeyType": "RANGE"}],
         }),
     })
+
+
+def test_the_table_expires_items_by_the_stores_ttl_attribute(template_json):
+    """The store writes TTL_ATTRIBUTE (pynamodb's TTLAttribute) on what must expire: DynamoDB deletes it."""
+    (table,) = [r for r in template_json["Resources"].values() if r["Type"] == "AWS::DynamoDB::Table"]
+    assert table["Properties"]["TimeToLiveSpecification"] == {"AttributeName": TTL_ATTRIBUTE, "Enabled": True}
+    assert _ttl_attributes_of_the_store_models() == {TTL_ATTRIBUTE}  # a table has one TTL attribute
+
+
+def _ttl_attributes_of_the_store_models() -> set[str]:
+    import inspect
+
+    from pynamodb.attributes import TTLAttribute
+    from pynamodb.models import Model
+
+    from store import models
+
+    classes = [m for _, m in inspect.getmembers(models, inspect.isclass)
+               if issubclass(m, Model) and m.__module__ == models.__name__]
+    return {a.attr_name for m in classes for a in m.get_attributes().values() if isinstance(a, TTLAttribute)}
 
 
 def test_tab_indexes_in_the_template_equal_the_store_models(template_json):
@@ -97,6 +118,10 @@ def test_nag_acknowledgements_are_the_reviewed_few_on_the_narrowest_constructs(a
         ("Lobby/Api/RestApi/Default/v1/channels/expedia/notifications/POST", "AwsSolutions-COG4"),
         ("Lobby/Expedia/Secret", "AwsSolutions-SMG4"),
         ("Lobby/Expedia/Ingest/Role/DefaultPolicy", f"AwsSolutions-IAM5[Resource::{schedules}]"),
+        ("Lobby/Expedia/Reconcile/Dlq", "AwsSolutions-SQS3"),
+        # Attachment keys are made per file at run time: the grants stop at hotels/ of the bucket.
+        *((f"Lobby/{function}/Role/DefaultPolicy", f"AwsSolutions-IAM5[Resource::{nag_objects_arn()}]")
+          for function in ("Api/Handler", "Expedia/Ingest", "Expedia/Sender")),
     }
     deployment_policy = "Lobby/Console/DeploymentRole/DefaultPolicy"
     assets = "arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*"
@@ -111,7 +136,7 @@ def test_nag_acknowledgements_are_the_reviewed_few_on_the_narrowest_constructs(a
             "Action::s3:Abort*", f"Resource::{assets}", "Resource::<ConsoleBucket86B6957C.Arn>/*")),
     }
     for function in ("Scheduling/WakeUp", "Api/Handler", "Api/AuthorizerHandler", "Expedia/Callback",
-                     "Expedia/Ingest", "Expedia/Sender"):
+                     "Expedia/Ingest", "Expedia/Sender", "Expedia/Reconcile/Function"):
         expected.add((f"Lobby/{function}/Function", "AwsSolutions-L1"))
         expected.add((f"Lobby/{function}/Role/DefaultPolicy", "AwsSolutions-IAM5[Resource::*]"))
     assert {(path, rule) for path, rule, _ in acknowledgements} == expected
