@@ -55,7 +55,7 @@ def _attachments_of(agent, conversation_id: str, count: int) -> list[dict]:
 
 def test_a_travelers_pdf_and_png_show_as_a_link_and_a_thumbnail_that_open(signed_in, agent):
     image = png()
-    image_name = "room <b>plan</b>.png"  # guest data: shown as text, never as markup
+    image_name = "plan <b onmouseover=alert(1)>2nd floor.png"  # guest data: shown as text, never as markup
     thread = agent.traveler_writes(ASKS_FOR_A_PERSON, first_name="Aiko", last_name="Sato",
                                    attachments=[("booking.pdf", "application/pdf", PDF),
                                                 (image_name, "image/png", image),
