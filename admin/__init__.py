@@ -30,6 +30,7 @@ HOTELS_ATTRIBUTE = HOTELS_CLAIM  # the Cognito attribute is the ID token's claim
 ROLE_ATTRIBUTE = ROLE_CLAIM  # what an agent may do in the console: "admin" (bot settings too) or "agent"
 ROLES = tuple(sorted(principal_roles))
 DEFAULT_ROLE = AGENT_ROLE
+MAX_BACKFILL_DAYS = 30  # what connecting imports: the issue's "last 30 days"
 _PROPERTY_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")  # Expedia's are digits; the key needs no more than this
 
 __all__ = ["ROLES", "AdminError", "connect_expedia", "create_agent", "create_hotel", "create_partner_key",
@@ -97,19 +98,31 @@ def _free_property(store, hotel_id: str, property_id: str) -> str:
     return property_id
 
 
-def connect_expedia(store, hotel_id: str, property_id: str) -> None:
+def connect_expedia(store, hotel_id: str, property_id: str, *, backfill=None, days: int = 30):
     """Connect a hotel to its Expedia property: Expedia's notifications for it reach this hotel, and no
-    longer those of the property it had before (one transaction). A property of another hotel is refused."""
+    longer those of the property it had before (one transaction). A property of another hotel is refused.
+
+    With ``backfill`` (an ``expedia.backfill.ExpediaBackfill``), the property's threads of the last ``days``
+    are then imported through the ingest's idempotent path (so running it again changes nothing); returns
+    what it imported (``Backfilled``), or None without one."""
     from inbox.errors import Conflict
 
     hotel_id = check_hotel_id(hotel_id)
     if store.get_hotel(hotel_id) is None:
         raise AdminError(f"hotel {hotel_id} does not exist")
     property_id = _free_property(store, hotel_id, property_id)
+    if not 1 <= days <= MAX_BACKFILL_DAYS:
+        raise AdminError(f"the backfill reaches back 1 to {MAX_BACKFILL_DAYS} days, not {days}")
     try:
         store.set_expedia_property(hotel_id, property_id)
     except Conflict as error:  # another admin got there between the check and the write
         raise AdminError(str(error)) from None
+    if backfill is None:
+        return None
+    from datetime import UTC, datetime, timedelta
+
+    until = datetime.now(UTC)
+    return backfill.run(property_id, since=until - timedelta(days=days), until=until)
 
 
 def load_knowledge(store, hotel_id: str, path: str | None = None, *, enabled: bool = True) -> int:

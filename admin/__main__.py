@@ -3,7 +3,7 @@
     python -m admin [--table lobby] [--region R] [--endpoint-url URL] COMMAND ...
 
     create-hotel --hotel-id h1 --name "Hôtel Lumière" [--timezone Europe/Paris] [--expedia-property-id 123]
-    connect-expedia --hotel-id h1 --property-id 123
+    connect-expedia --hotel-id h1 --property-id 123 [--backfill-days 30 | --no-backfill]
     set-bot --hotel-id h1 [--file bot.json] [--off]
     create-agent --user-pool-id POOL --email ana@example.com --name Ana [--password ...] --hotel-ids h1,h2
                  [--role admin|agent]
@@ -13,6 +13,13 @@ Hotel ids: 1 to 63 lower-case letters, digits, ``-`` or ``_``, starting with a l
 (``inbox.ids.HOTEL_ID_PATTERN``); agents and partner keys only for hotels that exist.
 Exit status: 0 done; 2 refused as asked (a bad option, id or file, a hotel that does not exist:
 one line on stderr, nothing changed); 1 refused by AWS (a user that exists, a bad password, ...).
+
+``connect-expedia`` then imports the property's threads and messages of the last 30 days through
+the ingest's idempotent path (running it again changes nothing). It calls Expedia and keeps guest
+files as the functions do, with the functions' settings from the environment (``EXPEDIA_SECRET_ARN``,
+``EXPEDIA_GRAPHQL_URL``, ``EXPEDIA_TOKEN_URL``, ``EXPEDIA_FILES_URL``, ``ATTACHMENTS_BUCKET``: the
+stack's values); the table, region and endpoint are the ones given here. If Expedia cannot be reached
+the property stays connected, the command exits 1, and running it again imports what is missing.
 
 ``--endpoint-url`` (default: ``$AWS_ENDPOINT_URL``) points every client at moto's server;
 without it the commands talk to AWS with the usual credentials. ``--region`` defaults to
@@ -26,6 +33,7 @@ import getpass
 import os
 import sys
 from collections.abc import Sequence
+from contextlib import contextmanager
 
 from admin import (
     DEFAULT_ROLE,
@@ -79,6 +87,9 @@ def build_parser() -> argparse.ArgumentParser:
     _add_global_options(expedia, None)
     expedia.add_argument("--hotel-id", required=True)
     expedia.add_argument("--property-id", required=True)
+    expedia.add_argument("--backfill-days", type=int, default=30,
+                         help="import the threads of this many past days (1 to 30; default 30)")
+    expedia.add_argument("--no-backfill", action="store_true", help="connect only: import nothing")
 
     bot = commands.add_parser("set-bot", help="load the hotel's bot knowledge base and switch it on or off")
     _add_global_options(bot, None)
@@ -117,14 +128,55 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (AdminError, DomainError) as error:  # refused as asked (a knowledge base too large, ...)
         print(f"error: {_one_line(error)}", file=sys.stderr)
         return 2
-    except Exception as error:  # a refusal from AWS (exists already, bad password, ...)
+    except Exception as error:  # a refusal from AWS (exists already, bad password, ...) or Expedia
         from botocore.exceptions import BotoCoreError, ClientError
         from pynamodb.exceptions import PynamoDBException
 
+        from expedia.errors import ExpediaError
+
+        if isinstance(error, ExpediaError):
+            print(f"error: the Expedia import stopped ({_one_line(error)}); the property is connected, and "
+                  "running connect-expedia again imports what is missing", file=sys.stderr)
+            return 1
         if isinstance(error, (ClientError, BotoCoreError, PynamoDBException)):
             print(f"error: {_one_line(error)}", file=sys.stderr)
             return 1
         raise
+
+
+class _Deferred:
+    """Builds the backfill (the Expedia client, its secret) only once the property is connected."""
+
+    def __init__(self, factory):
+        self._factory = factory
+
+    def run(self, *args, **kwargs):
+        return self._factory().run(*args, **kwargs)
+
+
+@contextmanager
+def _functions_environment(args):
+    """The functions' composition root on the table, region and endpoint given here: it reads them from
+    the environment (the one reader), so they are set for the call and put back after."""
+    from wiring import container
+
+    values = {"TABLE_NAME": args.table, "AWS_REGION": args.region, "AWS_ENDPOINT_URL": args.endpoint_url}
+    saved = {name: os.environ.get(name) for name in values}
+    try:
+        for name, value in values.items():
+            if value:
+                os.environ[name] = value
+            else:
+                os.environ.pop(name, None)
+        container.reset()
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+        container.reset()
 
 
 def _one_line(error: Exception) -> str:
@@ -148,8 +200,16 @@ def _run(args) -> int:
         hotel = create_hotel(_store(args), args.hotel_id, args.name, args.timezone, args.expedia_property_id)
         print(f"Created hotel {hotel.id} ({hotel.name}, {hotel.timezone}).")
     elif args.command == "connect-expedia":
-        connect_expedia(_store(args), args.hotel_id, args.property_id)
+        with _functions_environment(args):
+            from wiring.container import expedia_backfill, store
+
+            backfill = None if args.no_backfill else _Deferred(expedia_backfill)
+            done = connect_expedia(store(), args.hotel_id, args.property_id, backfill=backfill,
+                                   days=args.backfill_days)
         print(f"Hotel {args.hotel_id} now receives Expedia property {args.property_id.strip()}'s messages.")
+        if done is not None:
+            print(f"Imported the last {args.backfill_days} days: {done.threads} threads, {done.messages} new "
+                  f"messages, {done.repeats} already in Lobby.")
     elif args.command == "set-bot":
         store = _store(args)
         count = load_knowledge(store, args.hotel_id, args.file, enabled=not args.off)

@@ -163,7 +163,8 @@ def _expedia_client_for(credentials):
 
     config = settings()
     return ExpediaClient(config.expedia_graphql_url, config.expedia_token_url, credentials.client_id,
-                         credentials.client_secret, timeout=config.expedia_read_timeout_seconds,
+                         credentials.client_secret, files_url=config.expedia_files_url,
+                         timeout=config.expedia_read_timeout_seconds,
                          connect_timeout=config.expedia_connect_timeout_seconds,
                          backoff_factor=config.expedia_backoff_seconds,
                          backoff_jitter=config.expedia_backoff_seconds / 2)
@@ -192,6 +193,16 @@ def expedia_sender():
 
 
 @lru_cache(maxsize=1)
+def expedia_backfill():
+    """A newly connected property's last 30 days, through the ingest's use cases (the admin command runs it)."""
+    from expedia.backfill import ExpediaBackfill
+    from wiring.observability import logger
+
+    return ExpediaBackfill(inbox(), _Current(expedia_client),
+                           log=lambda message, **fields: logger.info(message, extra=fields))
+
+
+@lru_cache(maxsize=1)
 def expedia_reconciler():
     from expedia.reconcile import ExpediaReconciler, SqsNotificationQueue
     from wiring.observability import logger
@@ -204,5 +215,5 @@ def expedia_reconciler():
 def reset() -> None:
     """Forget everything built so far (tests and the local stack change settings between runs)."""
     for cached in (settings, client, s3_client, files, store, token_verifier, inbox, secrets, _expedia_client_for,
-                   expedia_ingest, expedia_sender, expedia_reconciler):
+                   expedia_ingest, expedia_sender, expedia_reconciler, expedia_backfill):
         cached.cache_clear()

@@ -183,13 +183,13 @@ def test_create_partner_key_for_a_hotel_that_does_not_exist_is_refused_and_issue
 def test_connecting_a_hotel_to_a_new_property_stops_the_old_property_reaching_it(admin, store):
     admin("create-hotel", "--hotel-id", "h1", "--name", "Lumière", "--expedia-property-id", "111")
 
-    assert admin("connect-expedia", "--hotel-id", "h1", "--property-id", "222")[0] == 0
+    assert admin("connect-expedia", "--hotel-id", "h1", "--property-id", "222", "--no-backfill")[0] == 0
 
     assert store.hotel_for_expedia_property("111") is None
     assert store.hotel_for_expedia_property("222") == "h1"
     assert store.get_hotel("h1").expedia_property_id == "222"
     admin("create-hotel", "--hotel-id", "h2", "--name", "Aurora")
-    assert admin("connect-expedia", "--hotel-id", "h2", "--property-id", "111")[0] == 0  # free again
+    assert admin("connect-expedia", "--hotel-id", "h2", "--property-id", "111", "--no-backfill")[0] == 0  # free again
     assert store.hotel_for_expedia_property("111") == "h2"
 
 
