@@ -15,6 +15,8 @@ from inbox.bot import Bot, BotDecision, GuestText
 from inbox.channel import ChannelEvent, ChannelUseCases
 from inbox.errors import Conflict, DomainError, Duplicate, InvalidInput, NotFound
 from inbox.files import FileUseCases
+from inbox.holds import HoldUseCases
+from inbox.holds import SchedulingFailed as SchedulingFailed  # the API answers it (re-exported)
 from inbox.inbound import (
     InboundMessage,
     Received,
@@ -36,7 +38,6 @@ from inbox.machine import (
     Outcome,
     Reopen,
     ScheduleWakeUp,
-    WakeUp,
     apply,
     new_id,
     start_conversation,
@@ -69,11 +70,7 @@ from inbox.ports import (
 )
 
 
-class SchedulingFailed(DomainError):
-    """The wake-up could not be scheduled, so the hold did not happen."""
-
-
-class Inbox(ChannelUseCases, FileUseCases):
+class Inbox(HoldUseCases, ChannelUseCases, FileUseCases):
     """What agents, partners, channels and the system do to conversations."""
 
     def __init__(
@@ -252,33 +249,6 @@ class Inbox(ChannelUseCases, FileUseCases):
         self._after_commit(current, after, outcome, messages[1:])
         return Received(conversation_id, message_id, conversation=after, decision=decision, trigger=outcome.trigger)
 
-    # --- the system ------------------------------------------------------------------------
-
-    def wake_up(self, hotel_id: str, conversation_id: str, hold_token: str) -> Outcome:
-        """The end of a hold: back to Open, unless the hold is stale (then nothing changes).
-
-        A change that wins the race against the wake-up (a new hold, a reply) is read again:
-        the fresh state decides, usually that this wake-up is now stale.
-        """
-        for attempt in range(self.WAKE_UP_ATTEMPTS):
-            before = self.store.get_conversation(hotel_id, conversation_id)
-            outcome = apply(before, WakeUp(hold_token, self.clock()))
-            if not outcome.changed:
-                self.log("wake-up ignored", reason=outcome.ignored, hotel_id=hotel_id,
-                         conversation_id=conversation_id)
-                return outcome
-            try:
-                after = self.store.commit(before, outcome.conversation, [outcome.activity] if outcome.activity else [])
-            except Conflict:
-                if attempt == self.WAKE_UP_ATTEMPTS - 1:
-                    raise
-                continue
-            self.on_transition(outcome.trigger)
-            return Outcome(after, outcome.activity, outcome.effects, outcome.trigger)
-        raise AssertionError("unreachable")
-
-    WAKE_UP_ATTEMPTS = 3
-
     # --- the one write path ------------------------------------------------------------------
 
     def _change(self, hotel_id: str, conversation_id: str, make_event: Callable[[datetime], Event],
@@ -307,20 +277,6 @@ class Inbox(ChannelUseCases, FileUseCases):
         self.on_transition(outcome.trigger)
         self._after_commit(before, after, outcome, messages)
         return after, messages
-
-    def _schedule(self, hotel_id: str, conversation_id: str, hold: ScheduleWakeUp) -> None:
-        try:
-            assert self.scheduler is not None, "an inbox that holds conversations needs a scheduler"
-            self.scheduler.schedule(hotel_id, conversation_id, hold.until, hold.hold_token)
-        except Exception as error:
-            raise SchedulingFailed("the wake-up could not be scheduled, so the conversation was not put on hold") from error
-
-    def _cancel(self, hotel_id: str, conversation_id: str, hold_token: str) -> None:
-        try:
-            assert self.scheduler is not None, "an inbox that holds conversations needs a scheduler"
-            self.scheduler.cancel(hotel_id, conversation_id, hold_token)
-        except Exception as error:  # a stale wake-up changes nothing, so this is safe to leave
-            self.log("could not cancel a wake-up", error=str(error), conversation_id=conversation_id)
 
     def _after_commit(self, before: Conversation, after: Conversation, outcome: Outcome, messages: list[Message]) -> None:
         for cancel in (e for e in outcome.effects if isinstance(e, CancelWakeUp)):
