@@ -10,6 +10,8 @@ from lambda_events import callback_event
 
 from local.lambda_runtime import LambdaContext, SqsPoller
 
+BUCKET = "lobby-attachments-test"  # the attachment bucket of the channel's tests
+
 
 def call_callback(raw_body: bytes, headers: dict) -> dict:
     from expedia_callback.handler import handler

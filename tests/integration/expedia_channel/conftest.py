@@ -7,7 +7,7 @@ import json
 
 import boto3
 import pytest
-from channel_helpers import Channel, Clock
+from channel_helpers import BUCKET, Channel, Clock
 
 import local  # noqa: F401
 from bot.samples import sample_knowledge_base
@@ -16,7 +16,6 @@ from local.expedia.standin import ExpediaStandIn
 from local.lambda_runtime import SqsPoller
 
 PROPERTY = "12345678"
-BUCKET = "lobby-attachments-test"
 CREDENTIALS = {"client_id": "lobby-test", "client_secret": "s3cret", "callback_secret": "callback-s3cret"}
 
 

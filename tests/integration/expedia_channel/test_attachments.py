@@ -8,8 +8,7 @@ import threading
 
 import boto3
 import requests
-from channel_helpers import call_callback
-from conftest import BUCKET
+from channel_helpers import BUCKET, call_callback
 from conversations_helpers import RequestCounter
 from lobby_env import AGENT
 
