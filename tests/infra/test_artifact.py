@@ -28,6 +28,7 @@ REGION = "eu-west-1"
 HOTEL = "artifact-hotel"
 AGENT_EMAIL = "agent@artifact.example"
 AGENT_PASSWORD = "Artifact-Test-2026!"
+CONSOLE_ORIGIN = "https://console.artifact.example"
 METHOD_ARN = f"arn:aws:execute-api:{REGION}:123456789012:abc123/prod/GET/v1/hotels/{HOTEL}"
 
 # Imports every module of the code asset (sys.path[0]); writes {module: error} and sys.path to the file given.
@@ -148,7 +149,7 @@ def aws(artifact):
         from store.dynamo import DynamoStore
 
         session = boto3.Session(region_name=REGION)
-        resources = create_resources(session, REGION, credentials)
+        resources = create_resources(session, REGION, credentials, console_origins=(CONSOLE_ORIGIN,))
         DynamoStore(resources.table_name, REGION, endpoint).put_hotel(Hotel(HOTEL, "Artifact Hotel"))
         cognito = session.client("cognito-idp")
         create_agent(cognito, resources.user_pool_id, AGENT_EMAIL, "Ana", AGENT_PASSWORD, [HOTEL])
@@ -174,9 +175,10 @@ def aws(artifact):
     server.stop()
 
 
-def invoke(artifact, aws, tmp_path, module: str, function_name: str, event: dict) -> dict:
+def invoke(artifact, aws, tmp_path, module: str, function_name: str, event: dict,
+           settings: dict[str, str] | None = None) -> dict:
     host, paths = artifact
-    env = {**lambda_environment(paths[0], function_name), **aws["settings"],
+    env = {**lambda_environment(paths[0], function_name), **aws["settings"], **(settings or {}),
            "_X_AMZN_TRACE_ID": "Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=0"}
     payload = {"module": module, "function_name": function_name, "request_id": str(uuid.uuid4()), "event": event}
     return _run(host, paths, INVOKE, tmp_path, env, payload)
@@ -292,6 +294,47 @@ def test_the_outbound_sender_fails_a_batch_of_one_poison_job_with_its_reason(art
     assert "no sender for channel 'carrier-pigeon'" in answer["message"]
 
 
+def test_the_reconciler_queues_what_expedia_could_not_deliver_and_notes_the_hotels_channel_health(
+        artifact, aws, tmp_path):
+    """The scheduled function with the schedule's own input: it reads the secret from Secrets Manager, pages the
+    stand-in's undeliveredNotifications, queues each notification for the ingest and notes the hotel's health."""
+    from infra.reconciliation import SCHEDULE_INPUT
+    from local.expedia import ExpediaStandIn
+    from store.dynamo import DynamoStore
+
+    property_id = "9100001"
+    credentials = aws["credentials"]
+    standin = ExpediaStandIn(callback_secret=credentials["callback_secret"], client_id=credentials["client_id"],
+                             client_secret=credentials["client_secret"], id_prefix="artifact-").start()
+    try:
+        store = DynamoStore(aws["settings"]["TABLE_NAME"], REGION, aws["settings"]["AWS_ENDPOINT_URL"])
+        store.set_expedia_property(HOTEL, property_id)
+        standin.set_outage(False)  # the callback is unreachable: Expedia keeps the notifications
+        standin.add_message("thr-artifact", {"propertyId": property_id, "body": "Bonjour, une question"})
+        held = {n["notificationId"] for n in standin.notifications}
+        answer = invoke(artifact, aws, tmp_path, "expedia_reconcile.handler", names.EXPEDIA_RECONCILE_FUNCTION,
+                        json.loads(SCHEDULE_INPUT),
+                        settings={"EXPEDIA_GRAPHQL_URL": standin.graphql_url, "EXPEDIA_TOKEN_URL": standin.token_url})
+    finally:
+        standin.stop()
+    assert "result" in answer, answer
+    assert len(held) == 2  # MessageThreadCreated and MessageReceived
+    assert answer["result"]["undelivered"] == answer["result"]["queued"] == 2 and answer["result"]["hotels"] == 1
+    sqs = aws["session"].client("sqs", endpoint_url=aws["settings"]["AWS_ENDPOINT_URL"])
+    queued = set()
+    while batch := sqs.receive_message(QueueUrl=aws["events_queue"], MaxNumberOfMessages=10,
+                                       VisibilityTimeout=0).get("Messages", []):
+        for message in batch:
+            body = json.loads(message["Body"])
+            if body.get("payload", {}).get("propertyId") == property_id:
+                queued.add(body["notificationId"])
+            sqs.delete_message(QueueUrl=aws["events_queue"], ReceiptHandle=message["ReceiptHandle"])
+    assert queued == held
+    health = store.channel_health(HOTEL, "expedia")
+    assert health is not None and health.undelivered == 2 and health.last_reconciled_at is not None
+    assert health.last_error.startswith("CALLBACK_UNREACHABLE")
+
+
 def test_the_handlers_ran_from_the_built_assets_not_from_the_source_tree(artifact):
     """What ran above is the bundled copy: compiled for 3.13, and without the source tree's tests."""
     _, (code, layer, _) = artifact
@@ -299,3 +342,13 @@ def test_the_handlers_ran_from_the_built_assets_not_from_the_source_tree(artifac
     assert (layer / "requests" / "__pycache__").is_dir()
     assert code.resolve() != (Path(__file__).resolve().parents[2] / "functions")
     assert not list(code.rglob("test_*.py")) and not list(code.rglob("*.cpython-311.pyc"))
+
+
+def test_every_handler_the_stack_deploys_is_invoked_here_from_the_built_assets():
+    """A new function is covered by a run above, not only by the import of every module."""
+    import re
+
+    invoked = set(re.findall(r'invoke\(\s*artifact,\s*aws,\s*tmp_path,\s*"([\w.]+)"', Path(__file__).read_text()))
+    deployed = {value.rsplit(".", 1)[0] for key, value in vars(names).items() if key.endswith("_HANDLER")}
+    assert deployed == invoked
+    assert "expedia_reconcile.handler" in deployed
