@@ -27,6 +27,7 @@ def loaded_by(module: str) -> set[str]:
     ("authorizer.handler", set()),
     ("wake_up.handler", set()),
     ("expedia_callback.handler", set()),  # boto3 and the secret on the first notification
+    ("expedia_reconcile.handler", set()),  # the client (pydantic), SQS and the store on its first run
     ("api.handler", {"pydantic"}),  # Powertools validates every route's input with it
     # The Tracer's X-Ray SDK, which patches pynamodb (and botocore) at once: these two use both on every record.
     ("expedia_ingest.handler", {"aws_xray_sdk", "pynamodb"}),
