@@ -8,6 +8,7 @@ import pytest
 from api_harness import Api
 from conversations_helpers import GUEST, open_one
 from lobby_env import AGENT
+from sample_files import BUCKET
 
 from auth.principal import Principal
 from inbox.model import Actor, ActorType
@@ -57,3 +58,17 @@ def elsewhere(store, hotels, now):
     """A conversation of another hotel (h2)."""
     return open_one(store, "h2", "c-h2", now - timedelta(minutes=3))
 
+
+
+@pytest.fixture
+def bucket(api_settings, monkeypatch, region):
+    """The attachments bucket, and the functions' setting naming it."""
+    import boto3
+
+    from wiring import container
+
+    boto3.client("s3", region_name=region).create_bucket(
+        Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": region})
+    monkeypatch.setenv("ATTACHMENTS_BUCKET", BUCKET)
+    container.reset()
+    return BUCKET

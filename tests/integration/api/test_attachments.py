@@ -11,25 +11,11 @@ import requests
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lobby_env import AGENT, OTHER_AGENT
+from sample_files import PDF, PNG
 
 from inbox.attachments import ALLOWED_CONTENT_TYPES, MAX_ATTACHMENT_BYTES
 
-BUCKET = "lobby-attachments-test"
-PDF = b"%PDF-1.7\n" + b"0" * 2000 + b"\n%%EOF\n"
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 300
 PDF_SIZE = len(PDF)
-
-
-@pytest.fixture
-def bucket(api_settings, monkeypatch, region):
-    """The attachments bucket, and the functions' setting naming it."""
-    from wiring import container
-
-    boto3.client("s3", region_name=region).create_bucket(
-        Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": region})
-    monkeypatch.setenv("ATTACHMENTS_BUCKET", BUCKET)
-    container.reset()
-    return BUCKET
 
 
 def grant(api, conversation="c1", *, name="plan.pdf", content_type="application/pdf", size=PDF_SIZE, hotel="h1",

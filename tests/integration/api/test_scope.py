@@ -18,6 +18,9 @@ ROUTES = [
     ("POST", "/v1/hotels/{h}/conversations/{c}/reopen", None),
     ("POST", "/v1/hotels/{h}/conversations/{c}/spam", None),
     ("POST", "/v1/hotels/{h}/conversations/{c}/not-spam", None),
+    ("POST", "/v1/hotels/{h}/conversations/{c}/attachments", {"name": "a.pdf", "content_type": "application/pdf",
+                                                               "size": 10}),
+    ("GET", "/v1/hotels/{h}/channels", None),
 ]
 
 
