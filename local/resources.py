@@ -106,7 +106,8 @@ def create_attachments_bucket(s3, region: str, console_origins: tuple[str, ...])
         "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True, "RestrictPublicBuckets": True})
     s3.put_bucket_encryption(Bucket=bucket, ServerSideEncryptionConfiguration={
         "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]})
-    s3.put_bucket_cors(Bucket=bucket, CORSConfiguration=attachments_cors(console_origins))
+    if console_origins:  # S3 refuses a rule without origins; without a console, no browser needs one
+        s3.put_bucket_cors(Bucket=bucket, CORSConfiguration=attachments_cors(console_origins))
     return bucket
 
 
