@@ -221,10 +221,16 @@ def _not_blank(value: str) -> str:
     return value
 
 
-MessageText = Annotated[str, Field(min_length=1, max_length=5000,
+# A message's text; checked with its files (``_text_or_files``): empty only when there are files.
+MessageText = Annotated[str, Field(max_length=5000,
                                    description="Plain text, 1 to 5,000 characters; at least one visible character, "
-                                               "no control characters but tab, line feed and carriage return"),
-                        AfterValidator(_not_blank)]
+                                               "no control characters but tab, line feed and carriage return; "
+                                               "it may be empty when the message has attachments")]
+
+
+def _text_or_files(text: str, files: list) -> None:
+    if text or not files:
+        _not_blank(text)
 
 RFC3339 = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[Tt ][0-9]{2}:[0-9]{2}:[0-9]{2}(\.[0-9]{1,9})?([Zz]|[+-][0-9]{2}:[0-9]{2})$"
 # A time handed in: only what inbox.times.parse_time reads (RFC 3339, four-digit year, seconds, a
@@ -242,10 +248,7 @@ AttachmentId = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,64}$", descriptio
 
 class ReplyIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    text: Annotated[str, Field(max_length=5000)] = Field(
-        default="", description="The agent's reply, plain text, 1 to 5,000 characters with at least one visible "
-                                "character and no control characters but tab and line breaks; it may be empty "
-                                "(or left out) when the reply has attachments")
+    text: MessageText = ""  # left out: empty (a reply of files only)
     attachment_ids: list[AttachmentId] = Field(
         default_factory=list, max_length=MAX_ATTACHMENTS_PER_MESSAGE,
         description=f"Uploads granted on this conversation (POST .../attachments) and completed, at most "
@@ -255,8 +258,7 @@ class ReplyIn(BaseModel):
     def text_or_files(self) -> ReplyIn:
         if len(set(self.attachment_ids)) != len(self.attachment_ids):
             raise ValueError("attachment_ids names a file twice")
-        if self.text or not self.attachment_ids:
-            _not_blank(self.text)
+        _text_or_files(self.text, self.attachment_ids)
         return self
 
 
@@ -424,9 +426,7 @@ class InboundIn(BaseModel):
     external_conversation_id: ShortText
     external_message_id: ShortText = Field(description="The same id handed in twice is stored once")
     sender: SenderIn
-    text: Annotated[str, Field(max_length=5000)] = Field(
-        description="Plain text, 1 to 5,000 characters; at least one visible character, no control characters "
-                    "but tab, line feed and carriage return; it may be empty when the message has attachments")
+    text: MessageText
     attachments: list[InboundAttachmentIn] = Field(
         default_factory=list, max_length=MAX_ATTACHMENTS_PER_MESSAGE,
         description=f"The guest's files, at most {MAX_ATTACHMENTS_PER_MESSAGE}, in base64 (no URLs: Lobby fetches "
@@ -446,8 +446,7 @@ class InboundIn(BaseModel):
 
     @model_validator(mode="after")
     def text_or_files(self) -> InboundIn:
-        if self.text or not self.attachments:
-            _not_blank(self.text)
+        _text_or_files(self.text, self.attachments)
         return self
 
 

@@ -20,6 +20,7 @@ from api.schemas import (
 )
 from api.scope import require_admin
 from inbox.bot import KnowledgeBase, KnowledgeEntry
+from inbox.errors import NotFound
 from inbox.inbound import GuestProfile, InboundMessage, conversation_id_for
 
 router = Router()
@@ -35,6 +36,8 @@ router = Router()
 def hand_in(hotel_id: str, body: InboundIn) -> InboundAccepted:
     sender = body.sender
     service = inbox()
+    if body.attachments and service.hotel(hotel_id) is None:
+        raise NotFound(f"hotel {hotel_id} not found")  # before any file is kept where nothing would list it
     conversation_id = conversation_id_for(hotel_id, body.channel, body.external_conversation_id)
     # Files are kept before the message is stored (a refused one comes back as unavailable, not as
     # an error); the n-th file of a message always gets the same id, so handing it in again is harmless.
@@ -53,8 +56,6 @@ def hand_in(hotel_id: str, body: InboundIn) -> InboundAccepted:
 def _hotel(hotel_id: str):
     hotel = inbox().store.get_hotel(hotel_id)
     if hotel is None:
-        from inbox.errors import NotFound
-
         raise NotFound(f"hotel {hotel_id} not found")
     return hotel
 

@@ -108,3 +108,12 @@ def test_a_3_5_mb_file_fits_in_the_inbound_body(api, lumiere, bucket):
     assert accepted.status == 202
     (kept,) = stored_message(api, accepted.json)["attachments"]
     assert kept["size"] == len(data) and requests.get(kept["url"], timeout=10).content == data
+
+
+def test_files_for_a_hotel_that_does_not_exist_are_404_and_nothing_is_kept(api, bucket, region):
+    body = message(attachments=[file("vue.png", "image/png", PNG)])
+
+    reply = api.post("/v1/hotels/h3/inbound", body=body, as_=PARTNER)  # the partner's hotel list names h3
+
+    assert reply.status == 404
+    assert "Contents" not in boto3.client("s3", region_name=region).list_objects_v2(Bucket=BUCKET)

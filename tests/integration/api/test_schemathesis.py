@@ -89,7 +89,7 @@ def credentials(api_settings, monkeypatch, region, store, key_set_url) -> dict[s
 
 
 @pytest.fixture
-def gateway(credentials, region):
+def gateway(credentials, bucket, region):
     from local.gateway import Function, RestApiGateway
 
     def function(name: str, handler: str) -> Function:
