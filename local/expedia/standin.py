@@ -41,7 +41,6 @@ import re
 import secrets
 import threading
 import time
-from collections import deque
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from itertools import count
@@ -67,20 +66,16 @@ from local.expedia.common import (
     read_body,
     rejected,
 )
+from local.expedia.faults import GRAPHQL_OPERATIONS, Faults
 from local.expedia.files import AttachmentService
 from local.expedia.notifications import NotificationService
 from local.expedia.resolvers import SCHEMA_PATH, Context, load_schema
 
 __all__ = ["SCHEMA_PATH", "ExpediaStandIn", "create_app", "load_schema"]
 
-GRAPHQL_OPERATIONS = ("message", "messageThread", "property", "undeliveredNotifications", "sendMessage",
-                      "addMessage", "setMessageThreadSpamStatus")
-OPERATIONS = GRAPHQL_OPERATIONS  # the operations /sim/requests and /sim/faults name
-FAULT_KEYS = GRAPHQL_OPERATIONS + ("token", "upload", "download")
 ROLES = ("TRAVELER", "SUPPLIER")
 REVIEW_STATUSES = ("IN_REVIEW", "ACCEPTED", "BLOCKED")
 _HTML_TAG = re.compile(r"<\s*/?\s*[a-zA-Z][^<>]*>")
-_GRAPHQL_FAULT = re.compile(r"^graphql:([A-Z][A-Z0-9_]*)$")
 
 Notify = Callable[[bytes, dict], Any]
 
@@ -118,7 +113,6 @@ class ExpediaStandIn:
         self.client_secret = client_secret
         self.notify = notify
         self.token_ttl = token_ttl
-        self.fault_timeout_seconds = fault_timeout_seconds
         self.callback_timeout = callback_timeout
         # A fresh prefix per run keeps ids unique across restarts of the local stack.
         self.id_prefix = f"{secrets.token_hex(3)}-" if id_prefix is None else id_prefix
@@ -130,6 +124,7 @@ class ExpediaStandIn:
         self.url: str | None = None
         self._counters = {kind: count(1) for kind in ("msg", "ntf", "att", "seq")}
         self._tokens: dict[str, float] = {}
+        self.faults = Faults(self.now, self._stopping, fault_timeout_seconds)
         self.files = AttachmentService(lambda: self._next_id("att"), self.now)
         self.notifications_service = NotificationService(self._send_callback, lambda: self._next_id("ntf"),
                                                          self.now)
@@ -191,8 +186,7 @@ class ExpediaStandIn:
             self.threads: dict[str, dict] = {}
             self.messages: dict[str, dict] = {}
             self._sent: list[dict] = []
-            self._requests: list[dict] = []
-            self._faults: dict[str, deque] = {}
+            self.faults.reset()
             self._advanced = timedelta(0)
             self.token_grants = 0
             self.files.reset()
@@ -212,7 +206,7 @@ class ExpediaStandIn:
     @property
     def requests(self) -> list[dict]:
         with self.lock:
-            return list(self._requests)
+            return self.faults.requests
 
     @property
     def notifications(self) -> list[dict]:
@@ -272,32 +266,11 @@ class ExpediaStandIn:
         return {"now": iso_ms(self.now()), "retried": retried}
 
     def set_faults(self, faults: dict) -> dict:
-        """``{"sendMessage": [500, 500]}``: the next calls of that operation get these answers.
-
-        Keys: a GraphQL root field, ``token``, ``upload`` or ``download`` (the attachment service).
-        Entries: an HTTP status (400-599); ``{"status": 429, "retryAfter": 2}`` (a
-        ``Retry-After`` header, whole seconds); ``"timeout"`` (sleeps
-        ``fault_timeout_seconds``, then 504, nothing done); ``"graphql:CODE"`` (HTTP 200
-        with an ``errors`` entry whose ``extensions.code`` is CODE, nothing done; GraphQL only).
-        Setting an operation replaces its pending faults; ``[]`` clears them.
-        """
-        if not isinstance(faults, dict):
-            raise BadRequest("faults must be an object of operation -> list")
-        checked: dict[str, list] = {}
-        for operation, entries in faults.items():
-            if operation not in FAULT_KEYS:
-                raise BadRequest(f"unknown operation {operation!r}; one of {', '.join(FAULT_KEYS)}")
-            if not isinstance(entries, list):
-                raise BadRequest(f"{operation}: a list of faults, e.g. [500, 500]")
-            checked[operation] = [self._check_fault(operation, e) for e in entries]
-        with self.lock:
-            for operation, entries in checked.items():
-                self._faults[operation] = deque(entries)
-            return self.pending_faults()
+        """``{"sendMessage": [500, 500]}``: the next calls of that operation get these answers (``faults.py``)."""
+        return self.faults.set(faults)
 
     def pending_faults(self) -> dict:
-        with self.lock:
-            return {op: list(q) for op, q in self._faults.items() if q}
+        return self.faults.pending()
 
     def revoke_tokens(self) -> None:
         with self.lock:
@@ -370,8 +343,7 @@ class ExpediaStandIn:
         return json_response(self.set_outage(callbacks))
 
     def _http_clear_faults(self, request: Request) -> Response:
-        with self.lock:
-            self._faults.clear()
+        self.faults.clear()
         return json_response({})
 
     def _http_tokens(self, request: Request) -> Response:
@@ -396,47 +368,47 @@ class ExpediaStandIn:
 
     def _rest(self, operation: str, request: Request, answer: Callable[[], Response]) -> Response:
         if not self._token_ok(request):
-            self._record(operation, 401)
+            self.faults.record(operation, 401)
             return json_response({"error": "Missing or invalid bearer token"}, 401, {"WWW-Authenticate": "Bearer"})
-        fault = self._take_fault(operation)
+        fault = self.faults.take(operation)
         if fault is not None:
-            return self._fault_response(fault, operation, [])
+            return self.faults.answer(fault, operation, [])
         try:
             response = answer()
         except BadRequest as exc:
-            self._record(operation, exc.status, error=exc.message)
+            self.faults.record(operation, exc.status, error=exc.message)
             raise
         except HTTPException as exc:
-            self._record(operation, exc.code or 500, error=exc.description)
+            self.faults.record(operation, exc.code or 500, error=exc.description)
             raise
-        self._record(operation, response.status_code)
+        self.faults.record(operation, response.status_code)
         return response
 
     # -- OAuth ----------------------------------------------------------------------------
 
     def _http_token(self, request: Request) -> Response:
-        fault = self._take_fault("token")
+        fault = self.faults.take("token")
         if fault is not None:
-            return self._fault_response(fault, "token", [])
+            return self.faults.answer(fault, "token", [])
         auth = request.authorization
         if auth is not None and auth.type == "basic":
             client_id, client_secret = auth.username, auth.password
         else:
             client_id, client_secret = request.form.get("client_id"), request.form.get("client_secret")
         if request.form.get("grant_type") != "client_credentials":
-            self._record("token", 400)
+            self.faults.record("token", 400)
             return json_response({"error": "unsupported_grant_type"}, 400)
         id_ok = secrets.compare_digest(str(client_id or "").encode(), self.client_id.encode())
         secret_ok = secrets.compare_digest(str(client_secret or "").encode(), self.client_secret.encode())
         if not (id_ok and secret_ok):
-            self._record("token", 401)
+            self.faults.record("token", 401)
             return json_response({"error": "invalid_client"}, 401,
                                  {"WWW-Authenticate": 'Basic realm="expedia-standin"'})
         token = secrets.token_urlsafe(24)
         with self.lock:
             self._tokens[token] = time.monotonic() + self.token_ttl
             self.token_grants += 1
-        self._record("token", 200)
+        self.faults.record("token", 200)
         return json_response({"access_token": token, "token_type": "Bearer", "expires_in": self.token_ttl},
                              headers={"Cache-Control": "no-store"})
 
@@ -453,7 +425,7 @@ class ExpediaStandIn:
 
     def _http_graphql(self, request: Request) -> Response:
         if not self._token_ok(request):
-            self._record(None, 401)
+            self.faults.record(None, 401)
             return json_response({"errors": [{"message": "Missing or invalid bearer token",
                                               "extensions": {"code": "UNAUTHENTICATED"}}]},
                                  401, {"WWW-Authenticate": "Bearer"})
@@ -462,7 +434,7 @@ class ExpediaStandIn:
         except ValueError:
             payload = None
         if not isinstance(payload, dict) or not isinstance(payload.get("query"), str):
-            self._record(None, 400)
+            self.faults.record(None, 400)
             return json_response({"errors": [{"message": "Expected a JSON object with a 'query' string",
                                               "extensions": {"code": "BAD_REQUEST"}}]}, 400)
         variables = payload.get("variables") or {}
@@ -470,17 +442,17 @@ class ExpediaStandIn:
         try:
             document = parse(payload["query"])
         except GraphQLError as error:
-            self._record(None, 200, error="GRAPHQL_PARSE_FAILED")
+            self.faults.record(None, 200, error="GRAPHQL_PARSE_FAILED")
             return self._errors_response([error], "GRAPHQL_PARSE_FAILED")
         fields = _root_fields(document, operation_name)
         operation = next((f for f in fields if f in GRAPHQL_OPERATIONS), None)
-        fault = self._take_fault(operation) if operation else None
+        fault = self.faults.take(operation) if operation else None
         if fault is not None:
-            return self._fault_response(fault, operation, fields)
+            return self.faults.answer(fault, operation, fields)
         schema = load_schema()
         errors = validate(schema, document)
         if errors:
-            self._record(operation, 200, error="GRAPHQL_VALIDATION_FAILED")
+            self.faults.record(operation, 200, error="GRAPHQL_VALIDATION_FAILED")
             return self._errors_response(errors, "GRAPHQL_VALIDATION_FAILED")
         context = Context(self, f"{request.root_url.rstrip('/')}/files")
         result = execute(schema, document, context_value=context, variable_values=variables,
@@ -488,11 +460,11 @@ class ExpediaStandIn:
         answer: dict[str, Any] = {}
         if result.errors:
             if result.data is None and all(e.path is None for e in result.errors):
-                self._record(operation, 200, error="BAD_USER_INPUT")
+                self.faults.record(operation, 200, error="BAD_USER_INPUT")
                 return self._errors_response(result.errors, "BAD_USER_INPUT")
             answer["errors"] = [e.formatted for e in result.errors]
         answer["data"] = result.data
-        self._record(operation, 200, error=answer["errors"][0].get("extensions", {}).get("code")
+        self.faults.record(operation, 200, error=answer["errors"][0].get("extensions", {}).get("code")
                      if "errors" in answer else None)
         for notification in context.pending:
             self.notifications_service.deliver(notification)
@@ -652,55 +624,6 @@ class ExpediaStandIn:
             return None, "no callback configured"
         except Exception as exc:  # the receiver failing is what is being simulated
             return None, f"{exc.__class__.__name__}: {exc}"
-
-    # -- faults and the request log ---------------------------------------------------------
-
-    @staticmethod
-    def _check_fault(operation: str, entry: Any):
-        if isinstance(entry, bool):
-            raise BadRequest(f"{operation}: invalid fault {entry!r}")
-        if isinstance(entry, int) and 400 <= entry <= 599:
-            return entry
-        if isinstance(entry, dict) and isinstance(entry.get("status"), int) and 400 <= entry["status"] <= 599:
-            retry_after = entry.get("retryAfter")
-            if retry_after is not None and (not isinstance(retry_after, int) or retry_after < 0):
-                raise BadRequest(f"{operation}: retryAfter is whole seconds")
-            return {"status": entry["status"], "retryAfter": retry_after}
-        if entry == "timeout":
-            return entry
-        if isinstance(entry, str) and _GRAPHQL_FAULT.match(entry) and operation in GRAPHQL_OPERATIONS:
-            return entry
-        raise BadRequest(f"{operation}: invalid fault {entry!r} (an HTTP status, "
-                         '{"status": 429, "retryAfter": 1}, "timeout" or "graphql:CODE")')
-
-    def _take_fault(self, operation: str):
-        with self.lock:
-            queue = self._faults.get(operation)
-            return queue.popleft() if queue else None
-
-    def _fault_response(self, fault, operation: str, fields: list[str]) -> Response:
-        if fault == "timeout":
-            self._record(operation, 504, fault=fault)
-            self._stopping.wait(self.fault_timeout_seconds)
-            return json_response({"errors": [{"message": "Simulated gateway timeout",
-                                              "extensions": {"code": "GATEWAY_TIMEOUT"}}]}, 504)
-        if isinstance(fault, str):
-            match = _GRAPHQL_FAULT.match(fault)
-            code = match.group(1) if match else "INTERNAL"
-            self._record(operation, 200, fault=fault, error=code)
-            return json_response({"errors": [{"message": f"Simulated {code}", "path": [fields[0]] if fields else None,
-                                              "extensions": {"code": code}}],
-                                  "data": {f: None for f in fields} or None})
-        status, retry_after = (fault, None) if isinstance(fault, int) else (fault["status"], fault["retryAfter"])
-        self._record(operation, status, fault=fault)
-        headers = {} if retry_after is None else {"Retry-After": str(retry_after)}
-        return json_response({"errors": [{"message": f"Simulated HTTP {status}", "extensions": {
-            "code": "TOO_MANY_REQUESTS" if status == 429 else f"HTTP_{status}"}}]}, status, headers)
-
-    def _record(self, operation: str | None, status: int, *, fault=None, error: str | None = None) -> None:
-        with self.lock:
-            self._requests.append({"operation": operation, "status": status, "fault": fault,
-                                   "error": error, "at": iso_ms(self.now())})
 
 
 def create_app(standin: ExpediaStandIn | None = None, **kwargs):
