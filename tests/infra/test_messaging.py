@@ -33,7 +33,7 @@ def test_every_queue_is_encrypted_and_refuses_requests_without_tls(cfn):
     queues = cfn.of_type("AWS::SQS::Queue")
     assert {q["Properties"]["QueueName"] for q in queues.values()} == {
         names.OUTBOUND_QUEUE, names.OUTBOUND_DLQ, names.SCHEDULER_DLQ, names.EXPEDIA_EVENTS_QUEUE,
-        names.EXPEDIA_EVENTS_DLQ}
+        names.EXPEDIA_EVENTS_DLQ, names.EXPEDIA_RECONCILE_DLQ} == {spec.name for spec in names.QUEUES}
     policies = cfn.of_type("AWS::SQS::QueuePolicy").values()
     for id, queue in queues.items():
         assert queue["Properties"]["SqsManagedSseEnabled"] is True, id
