@@ -788,7 +788,7 @@ function renderConversation() {
         h('button', {
           type: 'button', class: 'ghost attach', id: 'attach', title: t('attachHint'),
           onclick: () => picker.click(),
-        }, '📎 ', t('attach')),
+        }, '+ ', t('attach')),
         h('span', { class: 'hint' }, t('replyHint'))),
       h('button', { type: 'submit', class: 'primary', id: 'send' }, t('send'))));
     fill(pane,

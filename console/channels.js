@@ -2,7 +2,7 @@
 // notification, what is still undelivered, and the replies the channel blocked this week.
 
 import { h } from './dom.js';
-import { locale, t } from './i18n.js';
+import { locale, plural, t } from './i18n.js';
 import * as time from './time.js';
 
 const NAMES = { expedia: 'Expedia' };
@@ -32,12 +32,15 @@ function channelItem(c, tz) {
   h('span', { id: id('connected') }, c.connected ? t('chanConnected') : t('chanDisconnected')),
   c.connected && [
     h('span', { id: id('last') }, last
-      ? [t('chanLast'), ' ', h('time', { datetime: last, title: time.longTime(last, locale(), tz) },
+      ? [h('span', { class: 'chan-label' }, t('chanLast'), ' '), h('time', { datetime: last, title: `${t('chanLast')}: ${time.longTime(last, locale(), tz)}` },
         time.shortTime(last, locale(), tz))]
       : t('chanNoneYet')),
-    h('span', { id: id('undelivered'), class: undelivered ? 'chan-alert' : null, dataset: { count: undelivered } },
-      t('chanUndelivered', { n: undelivered })),
-    h('span', { id: id('blocked'), class: blocked ? 'chan-alert' : null, dataset: { count: blocked } },
-      blocked === 1 ? t('chanBlocked1') : t('chanBlockedN', { n: blocked })),
+    h('span', {
+      id: id('undelivered'), class: undelivered ? 'chan-alert' : null, title: t('chanUndeliveredTitle'),
+      dataset: { count: undelivered },
+    }, plural('chanUndelivered', undelivered)),
+    h('span', {
+      id: id('blocked'), class: blocked ? 'chan-alert' : null, title: t('chanBlockedTitle'), dataset: { count: blocked },
+    }, plural('chanBlocked', blocked), h('span', { class: 'chan-label' }, ' ', t('chanThisWeek'))),
   ]);
 }

@@ -3,7 +3,7 @@
 // data: they only ever become text nodes or attributes (dom.js).
 
 import { h } from './dom.js';
-import { locale, t } from './i18n.js';
+import { locale, plural, t } from './i18n.js';
 
 // The contract's limits (docs/api.md, "Attachments"); the API checks them again.
 export const TYPES = { 'application/pdf': 'PDF', 'image/jpeg': 'JPEG', 'image/png': 'PNG' };
@@ -16,7 +16,7 @@ const IMAGES = new Set(['image/jpeg', 'image/png']);
 /** "340 KB", "1.2 MB" (binary units, as the 5 MB limit counts them), in the console's language. */
 export function size(bytes) {
   const n = Number(bytes) || 0;
-  if (n < 1024) return t('bytesN', { n: new Intl.NumberFormat(locale()).format(n) });
+  if (n < 1024) return plural('bytes', n);
   const [value, unit] = n >= 1024 * 1024 ? [n / (1024 * 1024), 'megabyte'] : [n / 1024, 'kilobyte'];
   return new Intl.NumberFormat(locale(), { style: 'unit', unit, unitDisplay: 'short', maximumFractionDigits: 1 })
     .format(value);

@@ -146,7 +146,8 @@ const en = {
   sc_escape: 'Close a menu or this help',
   dismiss: 'Dismiss',
   file: 'File',
-  bytesN: '{n} bytes',
+  bytes_one: '{n} byte',
+  bytes_other: '{n} bytes',
   image: 'Image',
   attOpen: 'Open {name}',
   attUnavailable: 'Unavailable',
@@ -174,9 +175,13 @@ const en = {
   chanDisconnected: 'Not connected',
   chanLast: 'Last notification',
   chanNoneYet: 'No notification yet',
-  chanUndelivered: '{n} undelivered',
-  chanBlocked1: '1 reply blocked this week',
-  chanBlockedN: '{n} replies blocked this week',
+  chanUndelivered_one: '{n} undelivered',
+  chanUndelivered_other: '{n} undelivered',
+  chanUndeliveredTitle: 'Notifications Expedia could not deliver to Lobby (they are fetched again every hour)',
+  chanBlocked_one: '{n} reply blocked',
+  chanBlocked_other: '{n} replies blocked',
+  chanThisWeek: 'this week',
+  chanBlockedTitle: 'Replies blocked by Expedia’s moderation in the last 7 days',
   chanReconciled: 'Last reconciled {time}',
 };
 
@@ -323,7 +328,8 @@ const fr = {
   sc_escape: 'Fermer un menu ou cette aide',
   dismiss: 'Fermer',
   file: 'Fichier',
-  bytesN: '{n} octets',
+  bytes_one: '{n} octet',
+  bytes_other: '{n} octets',
   image: 'Image',
   attOpen: 'Ouvrir {name}',
   attUnavailable: 'Indisponible',
@@ -351,9 +357,13 @@ const fr = {
   chanDisconnected: 'Non connecté',
   chanLast: 'Dernière notification',
   chanNoneYet: 'Aucune notification pour l’instant',
-  chanUndelivered: '{n} non remise(s)',
-  chanBlocked1: '1 réponse bloquée cette semaine',
-  chanBlockedN: '{n} réponses bloquées cette semaine',
+  chanUndelivered_one: '{n} non remise',
+  chanUndelivered_other: '{n} non remises',
+  chanUndeliveredTitle: 'Notifications qu’Expedia n’a pas pu remettre à Lobby (elles sont relues toutes les heures)',
+  chanBlocked_one: '{n} réponse bloquée',
+  chanBlocked_other: '{n} réponses bloquées',
+  chanThisWeek: 'cette semaine',
+  chanBlockedTitle: 'Réponses bloquées par la modération d’Expedia ces 7 derniers jours',
   chanReconciled: 'Dernier rapprochement {time}',
 };
 
@@ -392,6 +402,12 @@ export function t(key, vars, fallback) {
   let text = DICTIONARIES[current][key] ?? en[key] ?? fallback ?? key;
   if (vars) for (const [k, v] of Object.entries(vars)) text = text.replaceAll(`{${k}}`, String(v));
   return text;
+}
+
+/** The plural form of `key` for `n` (`key_one`, `key_other`…, by the language's rules), {n} filled. */
+export function plural(key, n) {
+  const form = new Intl.PluralRules(current).select(n);
+  return t(has(`${key}_${form}`) ? `${key}_${form}` : `${key}_other`, { n: new Intl.NumberFormat(locale()).format(n) });
 }
 
 export function has(key) {

@@ -74,6 +74,7 @@ def test_a_travelers_pdf_and_png_show_as_a_link_and_a_thumbnail_that_open(signed
     pdf = guest.locator(".att-pdf")
     expect(pdf.locator(".att-name")).to_have_text("booking.pdf")
     expect(pdf.locator(".att-size")).to_have_text(f"{len(PDF)} bytes")
+    expect(guest.locator(".att-unavailable .att-size")).to_have_text("20 bytes")
     thumb = guest.locator(".att-image img.thumb")
     expect(thumb).to_have_attribute("alt", image_name)
     expect(guest.locator(".att-image .att-name")).to_have_text(image_name)
@@ -230,4 +231,5 @@ def test_the_header_shows_the_expedia_status_in_english_and_french(signed_in, ag
 
     signed_in.select_option("#lang", "fr")
     expect(signed_in.locator("#chan-expedia-connected")).to_have_text("Connecté")
-    expect(signed_in.locator("#chan-expedia-blocked")).to_contain_text("cette semaine")
+    expect(signed_in.locator("#chan-expedia-blocked")).to_have_text(
+        f"{blocked} réponse bloquée cette semaine" if blocked < 2 else f"{blocked} réponses bloquées cette semaine")
