@@ -6,15 +6,21 @@
                                  [--first-name F --last-name L --check-in YYYY-MM-DD
                                   --check-out YYYY-MM-DD --adults N --children N --pets N
                                   --reservation-id ID --supplier-id ID --from-role TRAVELER|SUPPLIER
-                                  --message-id ID]
+                                  --message-id ID --attach FILE [--attach FILE ...]]
+    python -m local.expedia outage --sim-url URL --callbacks off|on
+    python -m local.expedia clock --sim-url URL --advance-hours 26
+    python -m local.expedia files --sim-url URL
 
-``send`` prints the stand-in's answer (``{"messageId", "notificationId"}``) as JSON.
+``send`` prints the stand-in's answer (``{"messageId", "notificationId"}``, and ``attachmentIds``
+for files sent with ``--attach``) as JSON; the others print theirs (see docs/expedia.md).
 """
 
 from __future__ import annotations
 
 import argparse
+import base64
 import json
+import mimetypes
 import signal
 import sys
 import threading
@@ -38,6 +44,7 @@ def _serve(args: argparse.Namespace) -> int:
         "graphql_url": standin.graphql_url,
         "token_url": standin.token_url,
         "sim_url": standin.sim_url,
+        "files_url": standin.files_url,
         "callback_url": args.callback_url,
     }), flush=True)
     done = threading.Event()
@@ -68,9 +75,26 @@ def _send(args: argparse.Namespace) -> int:
         }
         if args.supplier_id:
             spec["reservation"]["alternativeIds"] = {"supplierId": args.supplier_id}
-    url = f"{args.sim_url.rstrip('/')}/threads/{args.thread}/messages"
+    if args.attach:
+        try:
+            spec["attachments"] = [_attachment(path) for path in args.attach]
+        except OSError as exc:
+            print(f"cannot read {exc.filename}: {exc.strerror}", file=sys.stderr)
+            return 2
+    return _call("POST", args.sim_url, f"/threads/{args.thread}/messages", spec)
+
+
+def _attachment(path: str) -> dict:
+    with open(path, "rb") as file:
+        data = file.read()
+    content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
+    return {"name": path.rsplit("/", 1)[-1], "contentType": content_type, "base64": base64.b64encode(data).decode()}
+
+
+def _call(method: str, sim_url: str, path: str, body: dict | None = None) -> int:
+    url = f"{sim_url.rstrip('/')}{path}"
     try:
-        response = requests.post(url, json=spec, timeout=30)
+        response = requests.request(method, url, json=body, timeout=120)
     except requests.RequestException as exc:
         print(f"cannot reach the Expedia stand-in at {url}: {exc}", file=sys.stderr)
         return 1
@@ -112,7 +136,23 @@ def main(argv: list[str] | None = None) -> int:
     send.add_argument("--pets", type=int, default=0)
     send.add_argument("--reservation-id", default=None)
     send.add_argument("--supplier-id", default=None)
+    send.add_argument("--attach", action="append", default=[], metavar="FILE",
+                      help="a file the traveler attaches (type guessed from its name); repeatable")
     send.set_defaults(run=_send)
+
+    outage = commands.add_parser("outage", help="stop (off) or resume (on) callbacks to Lobby")
+    outage.add_argument("--sim-url", required=True)
+    outage.add_argument("--callbacks", choices=("off", "on"), required=True)
+    outage.set_defaults(run=lambda a: _call("POST", a.sim_url, "/outage", {"callbacks": a.callbacks == "on"}))
+
+    clock = commands.add_parser("clock", help="move the stand-in's clock forward")
+    clock.add_argument("--sim-url", required=True)
+    clock.add_argument("--advance-hours", type=float, required=True)
+    clock.set_defaults(run=lambda a: _call("POST", a.sim_url, "/clock", {"advance_hours": a.advance_hours}))
+
+    files = commands.add_parser("files", help="list the files of the stand-in's attachment service")
+    files.add_argument("--sim-url", required=True)
+    files.set_defaults(run=lambda a: _call("GET", a.sim_url, "/files"))
 
     args = parser.parse_args(argv)
     return args.run(args)

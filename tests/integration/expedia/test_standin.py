@@ -456,3 +456,24 @@ def test_the_schema_served_is_expedias_with_its_origin_and_licence():
     assert "lodging-connectivity-java-sdk" in text and "Apache License, Version 2.0" in text
     assert set(schema.mutation_type.fields) >= {"sendMessage", "setMessageThreadSpamStatus"}
     assert schema.query_type.fields["message"].type.name == "MessageThreadMessage"
+
+
+def test_command_line_sends_a_file_then_pauses_callbacks_moves_the_clock_and_lists_files(standin, sim, tmp_path):
+    pdf = tmp_path / "booking.pdf"
+    pdf.write_bytes(b"%PDF-1.7 booking")
+
+    def cli(*args: str) -> dict:
+        done = subprocess.run([sys.executable, "-m", "local.expedia", *args, "--sim-url", standin.sim_url],
+                              cwd=REPO, capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+        return json.loads(done.stdout)
+
+    sent = cli("send", "--thread", "thr-cli", "--property", "12345678", "--text", "Here", "--attach", str(pdf))
+    paused = cli("outage", "--callbacks", "off")
+    moved = cli("clock", "--advance-hours", "2")
+    [listed] = cli("files")
+
+    assert (listed["attachmentId"], listed["name"], listed["contentType"], listed["size"]) == (
+        sent["attachmentIds"][0], "booking.pdf", "application/pdf", 16)
+    assert paused["callbacks"] is False and standin.notifications_service.callbacks_up is False
+    assert moved["now"] > sim.get("/threads/thr-cli").json()["createdAt"]
