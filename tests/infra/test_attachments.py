@@ -197,3 +197,18 @@ def test_the_file_grants_acknowledge_their_wildcard_with_reasons(acknowledgement
     assert "presigned" in reasons["Lobby/Api/Handler/Role/DefaultPolicy"]
     assert "s3:PutObject" in reasons["Lobby/Expedia/Ingest/Role/DefaultPolicy"]
     assert "s3:GetObject" in reasons["Lobby/Expedia/Sender/Role/DefaultPolicy"]
+
+
+def test_with_a_custom_console_origin_the_bucket_allows_that_origin_alone(tmp_path):
+    """`cdk synth -c consoleOrigin=https://...` (a custom domain): the bucket's CORS names it, as the API does."""
+    from aws_cdk.assertions import Template
+
+    from infra.app import build_app
+
+    origin = "https://console.hotel.example"
+    app, stack = build_app(outdir=str(tmp_path), context={"aws:cdk:bundling-stacks": [], "consoleOrigin": origin})
+    app.synth()  # cdk-nag too
+    buckets = Template.from_stack(stack).find_resources("AWS::S3::Bucket")
+    (bucket,) = [b for id, b in buckets.items() if id.startswith("AttachmentsBucket")]
+    (rule,) = bucket["Properties"]["CorsConfiguration"]["CorsRules"]
+    assert rule["AllowedOrigins"] == [origin]
