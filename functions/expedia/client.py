@@ -1,7 +1,10 @@
-"""Lobby's client for Expedia Group's Lodging Supply GraphQL API (messaging only).
+"""Lobby's client for Expedia Group's Lodging Supply GraphQL API (messaging) and its attachment service.
 
 One client per Lambda container: it holds a ``requests.Session`` (connection reuse)
-and an OAuth 2.0 client-credentials token, cached until shortly before it expires.
+and an OAuth 2.0 client-credentials token, cached until shortly before it expires; the
+attachment service (``files_url``) takes the same token. Lists come back as ``Page``s
+(``elements``, ``cursor`` None on the last page, ``total``); documents in ``documents.py``,
+answer models in ``models.py``, the capped download in ``files.py``.
 
 Retries, in two layers and no hand-written loop:
 

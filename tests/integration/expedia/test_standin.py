@@ -477,3 +477,51 @@ def test_command_line_sends_a_file_then_pauses_callbacks_moves_the_clock_and_lis
         sent["attachmentIds"][0], "booking.pdf", "application/pdf", 16)
     assert paused["callbacks"] is False and standin.notifications_service.callbacks_up is False
     assert moved["now"] > sim.get("/threads/thr-cli").json()["createdAt"]
+
+
+UNDELIVERED = """
+query($filters: UndeliveredNotificationsFiltersInput!) {
+  undeliveredNotifications(filters: $filters, limit: 100) {
+    totalCount elements { notification { notificationId eventType creationDateTime } error { code } }
+  }
+}"""
+
+
+def test_outage_and_clock_refuse_what_they_cannot_mean(sim):
+    assert sim.post("/outage", {"callbacks": "off"}).status_code == 400
+    assert sim.post("/outage", {}).status_code == 400
+    assert sim.post("/clock", {"advance_hours": -1}).status_code == 400
+    assert sim.post("/clock", {"advance_hours": "26"}).status_code == 400
+
+
+def test_undelivered_notifications_filter_by_event_type_and_window(sim, graphql):
+    sim.post("/outage", {"callbacks": False})
+    sim.message("thr-1", body="Before")
+    sim.post("/clock", {"advance_hours": 2})
+    later = sim.message("thr-1", body="After")
+    created = {n["notificationId"]: n["creationDateTime"] for n in sim.get("/notifications").json()}
+
+    def listed(filters: dict) -> list[str]:
+        answer = graphql(UNDELIVERED, {"filters": filters}).json()
+        assert "errors" not in answer, answer
+        return [e["notification"]["notificationId"] for e in answer["data"]["undeliveredNotifications"]["elements"]]
+
+    since_later = {"from": created[later["notificationId"]], "to": "2100-01-01T00:00:00Z"}
+    assert listed({"creationDateTime": since_later}) == [later["notificationId"]]
+    assert listed({"creationDateTime": dict(since_later, operator="EXCLUSIVE")}) == []
+    assert len(listed({"eventType": "MessageReceived"})) == 2
+    assert len(listed({"eventType": "MessageThreadCreated"})) == 1
+    assert len(listed({})) == 3
+
+
+def test_add_message_to_an_unknown_thread_or_without_content_is_refused(sim, graphql):
+    sim.message("thr-1")
+    add = """mutation($id: ID!, $message: AddMessageThreadMessageInput!) {
+        addMessage(messageThreadId: $id, message: $message) { id } }"""
+
+    unknown = graphql(add, {"id": "thr-nope", "message": {"body": {"value": "Hi"}}}).json()
+    empty = graphql(add, {"id": "thr-1", "message": {}}).json()
+
+    assert unknown["data"] is None and unknown["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+    assert empty["data"] is None and empty["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
+    assert len(sim.get("/threads/thr-1").json()["messages"]) == 1
