@@ -71,51 +71,65 @@ class ExpediaReconciler:
 
     def run(self) -> Reconciliation:
         now = self._now()
-        since = now - WINDOW
         result = Reconciliation()
         seen: set[str] = set()
-        bodies: list[str] = []
-        last_error: dict[str, tuple[str, str]] = {}  # hotel -> (creationDateTime, "CODE: message")
         hotel_of: dict[str, str | None] = {}
-        for element in self._undelivered(since, now):
-            notification = element.notification
-            notification_id = element.notification_id
-            if notification_id is not None and notification_id in seen:
-                continue  # on two pages (the list moved while we paged)
-            result.undelivered += 1
-            if notification_id is None:
-                result.unreadable += 1
-                self._log("undelivered notification without an id", error_code=element.error_code)
+        last_error: dict[str, tuple[str, str]] = {}  # hotel -> (creationDateTime, "CODE: message")
+        batch: list[str] = []
+        for element in self._undelivered(now - WINDOW, now):
+            taken = self._take(element, result, seen, hotel_of)
+            if taken is None:
                 continue
-            seen.add(notification_id)
-            result.errors[element.error_code or "UNKNOWN"] += 1
-            self._log("undelivered notification", notification_id=notification_id,
-                      event_type=element.event_type, error_code=element.error_code,
-                      error_message=element.error_message)
-            property_id = _property_id(notification)
-            if property_id is None:
-                result.unreadable += 1
-                continue
-            if property_id not in hotel_of:
-                hotel_of[property_id] = self._hotels.hotel_for_expedia_property(property_id)
-            hotel_id = hotel_of[property_id]
-            if hotel_id is None:
-                # The ingest would fail it into the DLQ, once an hour for a day: say it once here instead.
-                result.unknown_property += 1
-                self._log("undelivered notification of a property no hotel is connected to",
-                          notification_id=notification_id, property_id=property_id)
-                continue
-            result.by_hotel[hotel_id] += 1
+            hotel_id, notification = taken
             created = str(notification.get("creationDateTime") or "")
             if created >= last_error.get(hotel_id, ("", ""))[0]:  # the newest error speaks for the hotel
                 last_error[hotel_id] = (created, _error_text(element.error_code, element.error_message))
-            bodies.append(json.dumps(notification, separators=(",", ":"), ensure_ascii=False))
-        for start in range(0, len(bodies), SQS_BATCH):
-            self._queue.put_all(bodies[start:start + SQS_BATCH])
-            result.queued += len(bodies[start:start + SQS_BATCH])
+            batch.append(json.dumps(notification, separators=(",", ":"), ensure_ascii=False))
+            if len(batch) == SQS_BATCH:  # queued as found: a run cut short has still queued what it read
+                result.queued += self._put(batch)
+        result.queued += self._put(batch)
         for hotel_id, count in result.by_hotel.items():
             self._health.note_reconciled(hotel_id, CHANNEL, now, count, last_error[hotel_id][1])
         return result
+
+    def _take(self, element: Any, result: Reconciliation, seen: set[str], hotel_of: dict[str, str | None]
+              ) -> tuple[str, dict[str, Any]] | None:
+        """The hotel and notification to queue for one undelivered element, or None (counted in ``result``)."""
+        notification_id = element.notification_id
+        if notification_id is not None and notification_id in seen:
+            return None  # on two pages (the list moved while we paged)
+        result.undelivered += 1
+        if notification_id is None:
+            result.unreadable += 1
+            self._log("undelivered notification without an id", error_code=element.error_code)
+            return None
+        seen.add(notification_id)
+        result.errors[element.error_code or "UNKNOWN"] += 1
+        self._log("undelivered notification", notification_id=notification_id, event_type=element.event_type,
+                  error_code=element.error_code, error_message=element.error_message)
+        property_id = _property_id(element.notification)
+        if property_id is None:
+            result.unreadable += 1
+            return None
+        if property_id not in hotel_of:
+            hotel_of[property_id] = self._hotels.hotel_for_expedia_property(property_id)
+        hotel_id = hotel_of[property_id]
+        if hotel_id is None:
+            # Queued, the ingest would fail it into the DLQ, again at every run for 26 hours: logged once a run.
+            result.unknown_property += 1
+            self._log("undelivered notification of a property no hotel is connected to",
+                      notification_id=notification_id, property_id=property_id)
+            return None
+        result.by_hotel[hotel_id] += 1
+        return hotel_id, element.notification
+
+    def _put(self, batch: list[str]) -> int:
+        if not batch:
+            return 0
+        self._queue.put_all(batch)
+        count = len(batch)
+        batch.clear()
+        return count
 
     def _undelivered(self, since: datetime, until: datetime) -> Iterator[Any]:
         for event_type in EVENT_TYPES:
