@@ -6,6 +6,7 @@ import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import requests
 from conftest import OTHER_PROPERTY, PROPERTY
 
 from inbox.ports import Hotel
@@ -86,3 +87,18 @@ def test_every_page_of_every_event_type_is_read(expedia, lobby, page_size):
     assert sorted(b["eventType"] for b in bodies).count("MessageThreadCreated") == 4
     assert sum(b["eventType"] == "MessageAttributesUpdated" for b in bodies) == 1
     assert len({b["notificationId"] for b in bodies}) == 10
+
+
+def test_expedia_down_fails_the_run_so_the_schedule_retries_it_and_no_health_is_noted(expedia, lobby):
+    from expedia.errors import ExpediaUnavailable
+
+    expedia.outage(callbacks=False)
+    expedia.traveler_writes("thr-down", "Bonjour")
+    expedia.sim("/faults", {"undeliveredNotifications": [503] * 12})
+
+    with pytest.raises(ExpediaUnavailable):
+        lobby.reconcile()
+
+    assert lobby.store.channel_health("h1", "expedia") is None
+    requests.delete(f"{expedia.standin.sim_url}/faults", timeout=10).raise_for_status()  # Expedia is back
+    assert lobby.reconcile()["queued"] == 2
