@@ -108,6 +108,17 @@ def test_outbound_visibility_timeout_is_at_least_six_times_the_sender_timeout(cf
     assert queue["Properties"]["VisibilityTimeout"] >= 6 * sender["Properties"]["Timeout"]
 
 
+def test_a_sender_cut_off_by_its_timeout_held_its_claim_until_then_and_its_retry_finds_the_claim_gone(cfn):
+    """Two copies of a job send once because a claim outlives the run that took it (the sender's timeout), and
+    the queue shows the job again only after the claim lapsed (otherwise the retry would wait or fail)."""
+    from inbox.channel import ChannelUseCases
+
+    _, queue = _queue(cfn, names.OUTBOUND_QUEUE)
+    _, sender = cfn.function(names.OUTBOUND_SENDER_HANDLER)
+    lease = ChannelUseCases.CLAIM_LEASE.total_seconds()
+    assert sender["Properties"]["Timeout"] < lease < queue["Properties"]["VisibilityTimeout"]
+
+
 def test_the_senders_last_attempt_is_the_outbound_queues_last_receive(cfn):
     """The sender records the failure on the message when the receive count reaches the queue's limit."""
     _, queue = _queue(cfn, names.OUTBOUND_QUEUE)
