@@ -971,9 +971,11 @@ function messageRow(m) {
         m.delivery === 'failed' && m.delivery_error ? `: ${deliveryReason(m.delivery_error)}` : '')));
 }
 
-/** A delivery failure's reason: a known code in the agent's language, else as the API wrote it. */
+/** A delivery failure's reason: a known code ("code" or "code: detail") in the agent's language, else as written. */
 function deliveryReason(reason) {
-  return has(`deliveryReason_${reason}`) ? t(`deliveryReason_${reason}`) : reason;
+  const [, code, detail] = /^([a-z_]+)(?::\s*(.*))?$/s.exec(reason) || [];
+  if (!code || !has(`deliveryReason_${code}`)) return reason;
+  return detail ? `${t(`deliveryReason_${code}`)} (${detail})` : t(`deliveryReason_${code}`);
 }
 
 function updateComposer(sending) {

@@ -172,8 +172,10 @@ def test_replying_to_a_held_conversation_brings_it_back_to_open(signed_in, agent
     expect(refused.locator(".delivery")).to_have_attribute("data-delivery", "failed", timeout=15_000)
     stored = next(m for m in agent.messages(conversation["id"]) if m["text"] == tagged)
     assert stored["delivery"] == "failed"
-    expect(refused.locator(".delivery")).to_have_text(f"Not delivered: {stored['delivery_error']}"
-                                                      if stored.get("delivery_error") else "Not delivered")
+    # The reason in the agent's words: Expedia's refusal, with what Expedia said.
+    code, _, detail = (stored.get("delivery_error") or "").partition(": ")
+    assert code == "rejected_by_expedia" and detail, stored
+    expect(refused.locator(".delivery")).to_have_text(f"Not delivered: refused by Expedia ({detail})")
 
 
 def test_a_short_hold_comes_back_to_open_by_itself(signed_in, agent):
