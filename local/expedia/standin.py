@@ -74,6 +74,7 @@ from local.expedia.resolvers import SCHEMA_PATH, Context, load_schema
 __all__ = ["SCHEMA_PATH", "ExpediaStandIn", "create_app", "load_schema"]
 
 ROLES = ("TRAVELER", "SUPPLIER")
+MAX_ATTACHMENTS = 100  # per message (docs/expedia.md)
 REVIEW_STATUSES = ("IN_REVIEW", "ACCEPTED", "BLOCKED")
 _HTML_TAG = re.compile(r"<\s*/?\s*[a-zA-Z][^<>]*>")
 
@@ -502,6 +503,8 @@ class ExpediaStandIn:
                 thread = self.threads.get(thread_id)
                 if thread is None:
                     raise rejected(f"MessageThread {thread_id} not found", "NOT_FOUND")
+                if len(attachment_ids) > MAX_ATTACHMENTS:
+                    raise rejected(f"A message carries at most {MAX_ATTACHMENTS} attachments", "BAD_REQUEST")
                 files = [self.files.get(a) for a in attachment_ids]
                 foreign = [a for a, f in zip(attachment_ids, files, strict=True)
                            if f is None or f["propertyId"] != thread["propertyId"]]

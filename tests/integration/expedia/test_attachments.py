@@ -198,3 +198,12 @@ def test_a_revoked_token_is_replaced_once_for_the_attachment_service(client, sta
 def test_the_token_is_not_sent_to_another_origin_and_plain_http_elsewhere_is_refused(client):
     with pytest.raises(ExpediaRejected):
         client.download_file("http://elsewhere.invalid/file.pdf", MB)
+
+
+def test_more_than_100_attachments_on_one_message_are_refused(client, thread):
+    attachment_id = client.upload_file("thr-1", "a.png", "image/png", PNG)
+
+    with pytest.raises(ExpediaRejected) as caught:
+        client.send_message("thr-1", "Many", "lobby-msg-1", attachment_ids=[attachment_id] * 101)
+
+    assert "at most 100" in caught.value.message
