@@ -8,7 +8,8 @@
 - Encryption: S3-managed keys (SSE-S3), not KMS. Every presigned upload and link would otherwise need
   kms:GenerateDataKey / kms:Decrypt in the api role and a KMS request per file shown (thumbnails are many);
   a customer managed key would add a key policy to keep in step and a monthly fee, and protect against
-  nobody the bucket's IAM does not already keep out (the bucket is private, TLS only, ACLs disabled).
+  nobody the bucket's IAM does not already keep out (the bucket is private, TLS 1.2 or newer only, ACLs
+  disabled).
 - Lifecycle: objects expire after the default retention (names.DEFAULT_RETENTION_DAYS, 730 days) and
   incomplete multipart uploads are aborted after a day. Issue 14 makes retention per hotel
   (`retention_days`); until then the lifecycle follows the default, and issue 14 decides how files follow a
@@ -71,6 +72,7 @@ class Attachments(Construct):
             encryption=s3.BucketEncryption.S3_MANAGED,
             block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
             enforce_ssl=True,
+            minimum_tls_version=1.2,  # browsers and boto3 speak it; older TLS is refused by the bucket policy
             object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,  # no ACLs: a POST cannot set one
             versioned=False,
             lifecycle_rules=[s3.LifecycleRule(

@@ -80,15 +80,16 @@ def test_only_the_consoles_origin_may_post_uploads_and_read_files(cfn, bucket):
     assert "PUT" not in rule["AllowedMethods"] and "DELETE" not in rule["AllowedMethods"]
 
 
-def test_requests_without_tls_are_refused(cfn, bucket):
+def test_requests_without_tls_or_below_tls_1_2_are_refused(cfn, bucket):
     bucket_id, _ = bucket
     (policy,) = [p["Properties"]["PolicyDocument"]["Statement"] for p in cfn.of_type("AWS::S3::BucketPolicy").values()
                  if p["Properties"]["Bucket"] == {"Ref": bucket_id}]
-    assert [s for s in policy if s["Effect"] == "Deny"] == [{
-        "Action": "s3:*", "Condition": {"Bool": {"aws:SecureTransport": "false"}}, "Effect": "Deny",
-        "Principal": {"AWS": "*"},
-        "Resource": [{"Fn::GetAtt": [bucket_id, "Arn"]}, {"Fn::Join": ["", [{"Fn::GetAtt": [bucket_id, "Arn"]}, "/*"]]}],
-    }]
+    everything = [{"Fn::GetAtt": [bucket_id, "Arn"]}, {"Fn::Join": ["", [{"Fn::GetAtt": [bucket_id, "Arn"]}, "/*"]]}]
+    deny = {"Action": "s3:*", "Effect": "Deny", "Principal": {"AWS": "*"}, "Resource": everything}
+    assert [s for s in policy if s["Effect"] == "Deny"] == [
+        {**deny, "Condition": {"Bool": {"aws:SecureTransport": "false"}}},
+        {**deny, "Condition": {"NumericLessThan": {"s3:TlsVersion": 1.2}}},
+    ]
     assert [s for s in policy if s["Effect"] == "Allow"] == []
 
 
