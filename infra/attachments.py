@@ -5,6 +5,8 @@
 - The browser uploads with a presigned POST the api function signs, and reads with presigned GETs it
   signs: so the api role holds s3:PutObject and s3:GetObject (a presigned request is authorized as its
   signer). The ingest puts travelers' files; the sender reads agents' files to upload them to Expedia.
+  The api role may also list the bucket (key names, nothing else): S3 answers HEAD of a missing key
+  with 403 to a caller that may not, so an upload never completed would be an error, not a 422.
 - Encryption: S3-managed keys (SSE-S3), not KMS. Every presigned upload and link would otherwise need
   kms:GenerateDataKey / kms:Decrypt in the api role and a KMS request per file shown (thumbnails are many);
   a customer managed key would add a key policy to keep in step and a monthly fee, and protect against
