@@ -29,6 +29,8 @@ def _banner(info: dict, state_dir: str) -> str:
                   f"  Partner    x-api-key: {demo['partner_api_key']}"]
     lines += [f"  API        {info['api_url']}/v1  (OpenAPI: {info['api_url']}/v1/openapi.json)",
               f"  Expedia    {info['expedia_sim_url']}  (the stand-in's simulator)",
+              f"  Reconcile  curl -X POST {info['reconcile_url']}  (Expedia's undelivered notifications; "
+              f"also every {info['reconcile_period_seconds']:g} s)",
               f"  AWS        {info['aws_endpoint_url']}  (moto, region {info['region']})",
               f"  State      {state_dir}/stack.json", ""]
     if demo:

@@ -270,6 +270,7 @@ class LocalStack:
             "expedia_files_url": f"{base_url}/expedia/files",
             "attachments_bucket": resources.attachments_bucket,
             "reconcile_url": f"{base_url}/local/reconcile",
+            "reconcile_period_seconds": self.reconcile_period,
             "schedule_group": resources.schedule_group,
             "pid": os.getpid(),
         }
