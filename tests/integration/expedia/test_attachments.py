@@ -40,29 +40,48 @@ def test_a_traveler_pdf_and_png_are_read_with_their_urls_and_downloaded_byte_for
     assert client.download_file(message.attachments[0].id, 5 * MB) == pdf  # by id too
 
 
-def test_a_file_over_the_cap_is_too_large_with_its_size_without_being_read(client, sim, standin):
+@pytest.fixture
+def bytes_read(monkeypatch) -> list[int]:
+    """The body bytes the client pulls off the wire (requests' iter_content, counted)."""
+    pulled: list[int] = []
+    real = requests.models.Response.iter_content
+
+    def counting(self, *args, **kwargs):
+        for chunk in real(self, *args, **kwargs):
+            pulled.append(len(chunk))
+            yield chunk
+
+    monkeypatch.setattr(requests.models.Response, "iter_content", counting)
+    return pulled
+
+
+def test_a_file_over_the_cap_is_too_large_with_its_size_without_being_read(client, sim, bytes_read):
     big = b"\x00" * (6 * MB)
     sent = sim.message("thr-1", body="A big scan", attachments=[
         {"name": "scan.pdf", "contentType": "application/pdf", "base64": b64(big)}])
     [attachment] = client.get_message(sent["messageId"]).attachments
+    bytes_read.clear()
 
     result = client.download_file(attachment.url, 5 * MB)
 
     assert isinstance(result, TooLarge)
     assert result.size == 6 * MB and result.content_type == "application/pdf"
     assert str(6 * MB) in result.reason
+    assert sum(bytes_read) == 0  # Content-Length said enough
 
 
-def test_a_streamed_file_of_unknown_size_stops_at_the_cap(client, sim):
+def test_a_streamed_file_of_unknown_size_stops_at_the_cap(client, sim, bytes_read):
     sent = sim.message("thr-1", body="Unknown length", attachments=[
-        {"name": "long.png", "contentType": "image/png", "base64": b64(b"\x01" * (2 * MB)), "streamed": True}])
+        {"name": "long.png", "contentType": "image/png", "base64": b64(b"\x01" * (4 * MB)), "streamed": True}])
     [attachment] = client.get_message(sent["messageId"]).attachments
+    bytes_read.clear()
 
     capped = client.download_file(attachment.url, MB)
-    whole = client.download_file(attachment.url, 2 * MB)
+    assert sum(bytes_read) <= MB + 64 * 1024  # the cap and at most one chunk more, not the 4 MB
+    whole = client.download_file(attachment.url, 4 * MB)
 
     assert isinstance(capped, TooLarge) and capped.size is None
-    assert whole == Downloaded("image/png", b"\x01" * (2 * MB))
+    assert whole == Downloaded("image/png", b"\x01" * (4 * MB))
 
 
 def test_download_5xx_is_retried_then_succeeds_and_persistent_5xx_is_unavailable(client, sim, standin):
