@@ -29,6 +29,13 @@ WATCH_UPLOADS = """() => {
     {subtree: true, childList: true, attributes: true, attributeFilter: ['value', 'data-state']});
 }"""
 
+# Drops PNG files (the same bytes under each name) onto the composer, as a file manager would.
+DROP = """({names, bytes}) => {
+  const dt = new DataTransfer();
+  for (const name of names) dt.items.add(new File([new Uint8Array(bytes)], name, {type: 'image/png'}));
+  document.getElementById('composer').dispatchEvent(new DragEvent('drop', {dataTransfer: dt, bubbles: true, cancelable: true}));
+}"""
+
 
 def png(width: int = 12, height: int = 8) -> bytes:
     """A real PNG (opaque RGB), so that the browser can decode the thumbnail."""
@@ -151,6 +158,18 @@ def test_an_agents_reply_with_a_file_uploads_with_progress_and_reaches_expedia_w
                 and s["input"].get("messageThreadId") == thread and s["input"].get("body") == text]
     (sent,) = eventually(sent_with_it, 20, 0.3, "sendMessage of the reply")
     assert sent["input"]["attachmentIds"] == [expedia_file["attachmentId"]]
+
+    # A file alone, dropped onto the composer, no text: the reply is the image.
+    signed_in.evaluate(DROP, {"names": ["view.png"], "bytes": list(png())})
+    expect(signed_in.locator("#composer-files .upload")).to_have_count(1)
+    signed_in.click("#send")
+    image_only = signed_in.locator("#messages .message.from-agent").filter(
+        has=signed_in.locator('.att-image img[alt="view.png"]'))
+    expect(image_only).to_have_count(1, timeout=15_000)
+    expect(image_only.locator(".text")).to_have_count(0)
+    (stored_image,) = (m for m in agent.messages(conversation["id"])
+                       if [a["name"] for a in m["attachments"]] == ["view.png"])
+    assert stored_image["text"] == ""
     assert signed_in.errors == []
 
 
@@ -169,11 +188,7 @@ def test_a_file_too_large_or_of_another_type_is_refused_in_the_composer_and_noth
     expect(signed_in.locator("#composer-files .upload")).to_have_count(0)
 
     # Dropped onto the composer: eleven images, ten are kept and the eleventh refused.
-    signed_in.evaluate("""data => {
-        const dt = new DataTransfer();
-        for (let i = 1; i <= 11; i++) dt.items.add(new File([new Uint8Array(data)], `photo-${i}.png`, {type: 'image/png'}));
-        document.getElementById('composer').dispatchEvent(new DragEvent('drop', {dataTransfer: dt, bubbles: true, cancelable: true}));
-    }""", list(png()))
+    signed_in.evaluate(DROP, {"names": [f"photo-{i}.png" for i in range(1, 12)], "bytes": list(png())})
     expect(signed_in.locator("#composer-files .upload")).to_have_count(10)
     expect(error).to_have_text("At most 10 files per reply: “photo-11.png” was not added.")
 
