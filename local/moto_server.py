@@ -16,6 +16,9 @@ Two things differ from ``ThreadedMotoServer`` as shipped, both about DynamoDB:
   touched items. ``tests/integration/conftest.py`` makes moto copy the table once per
   transaction, for the same reason.
 
+One about S3: a browser's presigned POST is checked against its policy (``local.s3_policy``), as S3
+does and moto does not, so a file over the granted size or of another type is refused locally too.
+
 And one about every request: moto's dispatcher lists its own package folder on disk to
 recognise a service name (``moto.backends.list_of_moto_modules``) for every request it
 serves; the list cannot change while the process runs, so it is read once.
@@ -149,14 +152,19 @@ class _ModuleList:
 
 
 class LocalMotoServer(ThreadedMotoServer):
-    """``ThreadedMotoServer`` with DynamoDB requests serialised and cheaper transactions."""
+    """``ThreadedMotoServer`` with DynamoDB requests serialised, cheaper transactions, and S3's POST policy
+    enforced (``local.s3_policy``: moto stores whatever a presigned POST sends)."""
 
-    def __init__(self, ip_address: str = "127.0.0.1", port: int = 0):
+    def __init__(self, ip_address: str = "127.0.0.1", port: int = 0, *, console_origins: tuple[str, ...] = ()):
         super().__init__(ip_address=ip_address, port=port, verbose=False)
         self._patches = (TransactionBackups(), _ModuleList())
+        self._console_origins = console_origins
 
     def _server_entry(self) -> None:  # ThreadedMotoServer's, with the app wrapped
-        app = _OneDynamoDBRequestAtATime(DomainDispatcherApplication(create_backend_app))
+        from local.s3_policy import PostPolicyCheck
+
+        app = PostPolicyCheck(_OneDynamoDBRequestAtATime(DomainDispatcherApplication(create_backend_app)),
+                              self._console_origins)
         self._server = make_server(self._ip_address, self._port, app, True, request_handler=MotoRequestHandler)
         self._server_ready_event.set()
         self._server.serve_forever(poll_interval=0.1)

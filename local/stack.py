@@ -141,7 +141,7 @@ class LocalStack:
     def _start(self) -> dict:
         logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's and our servers' request logs
         base_url = self._listen()  # first: a taken port fails before anything else starts
-        endpoint = self._start_moto()
+        endpoint = self._start_moto(self._console_origins(base_url))
         from local.web import LocalWeb
 
         web: LocalWeb = self._server.app
@@ -204,12 +204,13 @@ class LocalStack:
         self.wait_until_drained()
         return info
 
-    def _start_moto(self) -> str:
+    def _start_moto(self, console_origins: tuple[str, ...]) -> str:
         import requests
 
         from local.moto_server import LocalMotoServer
 
-        self._moto = LocalMotoServer(ip_address="127.0.0.1", port=0)  # loopback, whatever --host says
+        # loopback, whatever --host says
+        self._moto = LocalMotoServer(ip_address="127.0.0.1", port=0, console_origins=console_origins)
         self._moto.start()
         host, port = self._moto.get_host_and_port()
         endpoint = f"http://{host}:{port}"

@@ -6,7 +6,12 @@ the browser first sends a CORS preflight, which must answer the console's origin
 
 from __future__ import annotations
 
+import base64
+import io
+import json
+
 import boto3
+import pytest
 import requests
 from botocore.config import Config
 from stack_client import ExpediaSim, StackAws, StackClient, new_id
@@ -62,6 +67,27 @@ def test_the_console_origin_may_upload_from_the_browser_and_no_other_origin(loca
     assert _storage(local_stack).read(storage_key("lumiere", "c-e2e", "att_e2e")) == PNG
 
 
+@pytest.mark.parametrize(("data", "content_type", "status", "code"), [
+    (PNG + b"\x00", "image/png", 400, "EntityTooLarge"),  # one byte more than granted
+    (PNG, "text/html", 403, "AccessDenied"),  # another type than granted
+])
+def test_an_upload_that_breaks_its_policy_is_refused_as_s3_refuses_it(local_stack, data, content_type, status, code):
+    """moto stores anything; the local stack checks the policy as S3 does, so the console's error path runs."""
+    console_origin = local_stack["api_url"]
+    storage = _storage(local_stack)
+    key = storage_key("lumiere", "c-e2e", f"att_refused_{status}")
+    grant = storage.grant_upload(key, "image/png", len(PNG), UPLOAD_GRANT_SECONDS)
+
+    answer = requests.post(grant.url, data={**grant.fields, "Content-Type": content_type},
+                           files={"file": ("a.png", data, content_type)}, headers={"Origin": console_origin},
+                           timeout=10)
+
+    assert answer.status_code == status
+    assert f"<Code>{code}</Code>" in answer.text
+    assert answer.headers["Access-Control-Allow-Origin"] == console_origin  # the console can read why
+    assert storage.stored(key) is None
+
+
 def test_a_message_missed_during_an_outage_reaches_the_inbox_when_the_reconciler_runs_on_demand(local_stack):
     expedia = ExpediaSim(local_stack)
     agent = StackClient.as_agent(local_stack)
@@ -85,3 +111,21 @@ def test_a_message_missed_during_an_outage_reaches_the_inbox_when_the_reconciler
     stored = [m for m in agent.messages(conversation) if m["external_message_id"] == sent["messageId"]]
     assert len(stored) == 1 and stored[0]["text"] == "Le parking est-il couvert ?"
     assert requests.get(local_stack["reconcile_url"], timeout=10).status_code == 405
+
+
+def test_an_expired_upload_grant_is_refused_as_s3_refuses_it():
+    from datetime import UTC, datetime, timedelta
+
+    from werkzeug.datastructures import FileStorage, MultiDict
+
+    from local.s3_policy import refuse
+
+    policy = {"expiration": "2026-01-01T00:00:00Z", "conditions": [{"bucket": "b"}, ["content-length-range", 1, 9]]}
+    form = MultiDict({"policy": base64.b64encode(json.dumps(policy).encode()).decode(), "key": "k"})
+    files = MultiDict({"file": FileStorage(io.BytesIO(b"1234"), "a.png")})
+    moment = datetime(2026, 1, 1, tzinfo=UTC)
+
+    assert refuse(form, files, bucket="b", now=moment - timedelta(seconds=1)) is None
+    assert refuse(form, files, bucket="b", now=moment)[1:] == (
+        "AccessDenied", "Invalid according to Policy: Policy expired.")
+    assert refuse(form, files, bucket="other", now=moment - timedelta(seconds=1))[1] == "AccessDenied"
