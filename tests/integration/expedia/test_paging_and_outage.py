@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 
 from expedia.client import MESSAGING_EVENT_TYPES, ExpediaClient
-from expedia.errors import ExpediaRejected
+from expedia.errors import ExpediaNotFound, ExpediaRejected
 from local.expedia import ExpediaStandIn
 
 PROPERTY = "12345678"
@@ -156,3 +156,15 @@ def test_200_messages_through_a_26_hour_outage_are_all_listed_once(standin, sim,
     assert captured == []  # every one older than a day: given up
     assert sorted(n.notification_id for n in listed) == sorted(s["notificationId"] for s in sent)
     assert pages == 4
+
+
+def test_messages_of_an_unknown_thread_are_not_found(client):
+    with pytest.raises(ExpediaNotFound):
+        client.thread_messages("thr-missing")
+
+
+def test_a_cursor_of_another_listing_is_refused_before_calling_expedia(client, standin):
+    now = standin.now()
+    with pytest.raises(ValueError):
+        client.undelivered_notifications(MESSAGING_EVENT_TYPES, now - timedelta(hours=1), now, cursor="7:x")
+    assert standin.calls("undeliveredNotifications") == []
