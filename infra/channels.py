@@ -48,7 +48,9 @@ SENDER_TIMEOUT = CONSUMER_TIMEOUT  # the outbound queue's visibility timeout is 
 
 # The ingest runs the inbound pipeline: it reads conversations, contacts and dedup markers
 # (GetItem, BatchGetItem, Query, also on the tab indexes) and changes a status in one
-# TransactWriteItems, which IAM authorizes item by item (Put, Update, ConditionCheck).
+# TransactWriteItems, which IAM authorizes item by item (Put, Update, ConditionCheck). A
+# notification that writes nothing else marks its guards handled in one BatchWriteItem
+# (store.dynamo's take_guards), which IAM authorizes as dynamodb:BatchWriteItem itself.
 INGEST_TABLE_ACTIONS = (
     "dynamodb:GetItem",
     "dynamodb:BatchGetItem",
@@ -56,6 +58,7 @@ INGEST_TABLE_ACTIONS = (
     "dynamodb:PutItem",
     "dynamodb:UpdateItem",
     "dynamodb:ConditionCheckItem",
+    "dynamodb:BatchWriteItem",
 )
 INGEST_INDEX_ACTIONS = ("dynamodb:Query",)
 # A guest's message reopens a held conversation: its wake-up schedule is cancelled.

@@ -11,6 +11,7 @@ DAY = 24 * 3600
 INGEST_TABLE_ACTIONS = {
     "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:PutItem",
     "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem",
+    "dynamodb:BatchWriteItem",  # take_guards: a notification that writes nothing else
 }
 SENDER_TABLE_ACTIONS = {"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem"}
 # What a Lambda SQS event source mapping adds to its function's role, on its queue only.
