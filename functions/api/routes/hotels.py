@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from aws_lambda_powertools.event_handler.api_gateway import Router
 
 from api.body import LIMIT_EXTENSION
@@ -40,9 +42,10 @@ def hand_in(hotel_id: str, body: InboundIn) -> InboundAccepted:
         raise NotFound(f"hotel {hotel_id} not found")  # before any file is kept where nothing would list it
     conversation_id = conversation_id_for(hotel_id, body.channel, body.external_conversation_id)
     # Files are kept before the message is stored (a refused one comes back as unavailable, not as
-    # an error); the n-th file of a message always gets the same id, so handing it in again is harmless.
-    files = tuple(service.keep_channel_file(hotel_id, conversation_id, f"{body.external_message_id}#{n}", f.name,
-                                            f.content_type, f.base64)
+    # an error). A file's id comes from the message, its place and its bytes: the same hand-in again
+    # is the same object, and a repeat carrying other bytes never overwrites the stored message's file.
+    files = tuple(service.keep_channel_file(hotel_id, conversation_id, _file_id(body.external_message_id, n, f.base64),
+                                            f.name, f.content_type, f.base64)
                   for n, f in enumerate(body.attachments))
     received = service.receive(InboundMessage(
         hotel_id=hotel_id, channel=body.channel, external_conversation_id=body.external_conversation_id,
@@ -51,6 +54,10 @@ def hand_in(hotel_id: str, body: InboundIn) -> InboundAccepted:
         wants_human=body.wants_human, attachments=files,
     ))
     return InboundAccepted(conversation_id=received.conversation_id, message_id=received.message_id)
+
+
+def _file_id(external_message_id: str, n: int, data: bytes) -> str:
+    return f"{external_message_id}#{n}#{hashlib.sha256(data).hexdigest()[:32]}"
 
 
 def _hotel(hotel_id: str):

@@ -5,15 +5,19 @@ from __future__ import annotations
 
 import base64
 import json
+import uuid
 
 import boto3
 import pytest
 import requests
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from lobby_env import PARTNER
 from sample_files import BUCKET, PDF, PNG
 from test_partner_routes import INBOUND, message
 
 from api.schemas import INBOUND_BODY_LIMIT
+from inbox.attachments import ALLOWED_CONTENT_TYPES, clean_name
 from inbox.ports import Hotel
 
 
@@ -72,6 +76,15 @@ def test_the_same_message_with_its_files_handed_in_twice_is_stored_once_with_the
     assert len(boto3.client("s3", region_name=region).list_objects_v2(Bucket=BUCKET)["Contents"]) == 1
 
 
+def test_a_repeat_of_the_message_id_with_other_bytes_leaves_the_stored_file_as_it_was(api, lumiere, bucket):
+    first = api.post(INBOUND, body=message(attachments=[file("vue.png", "image/png", PNG)]), as_=PARTNER)
+    again = api.post(INBOUND, body=message(attachments=[file("vue.png", "image/png", PNG + b"other")]), as_=PARTNER)
+
+    assert again.status == 202 and again.json == first.json
+    (kept,) = stored_message(api, first.json)["attachments"]
+    assert requests.get(kept["url"], timeout=10).content == PNG
+
+
 @pytest.mark.parametrize(("attachments", "text", "says"), [
     ([{"name": "a.png", "content_type": "image/png", "base64": "not base64!"}], "hi", "base64"),
     ([{"name": "a.png", "content_type": "image/png", "base64": "QUI"}], "hi", "base64"),  # padding missing
@@ -117,3 +130,32 @@ def test_files_for_a_hotel_that_does_not_exist_are_404_and_nothing_is_kept(api, 
 
     assert reply.status == 404
     assert "Contents" not in boto3.client("s3", region_name=region).list_objects_v2(Bucket=BUCKET)
+
+
+FILES = st.lists(st.tuples(st.text(min_size=1, max_size=40),
+                           st.sampled_from(sorted(ALLOWED_CONTENT_TYPES)) | st.sampled_from(["IMAGE/PNG", "text/html",
+                                                                                              "image/gif"]),
+                           st.binary(max_size=600)), min_size=1, max_size=3)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(files=FILES)
+def test_whatever_files_are_handed_in_each_is_listed_in_order_and_the_kept_ones_read_back(api, lumiere, bucket, files):
+    n = uuid.uuid4().hex  # a new message each time (a repeat of an id is the test below)
+    body = message(external_conversation_id=f"wa-{n}", external_message_id=f"m-{n}",
+                   attachments=[file(name, content_type, data) for name, content_type, data in files])
+
+    reply = api.post(INBOUND, body=body, as_=PARTNER)
+
+    assert reply.status in (202, 422), reply.json
+    if reply.status == 422:
+        assert any(not clean_name(name) for name, _, _ in files), reply.json  # only a name that shows nothing
+        return
+    listed = stored_message(api, reply.json)["attachments"]
+    assert [a["name"] for a in listed] == [clean_name(name) for name, _, _ in files]
+    for attachment, (_, content_type, data) in zip(listed, files, strict=True):
+        assert attachment["available"] == (content_type.lower() in ALLOWED_CONTENT_TYPES and len(data) > 0)
+        if attachment["available"]:
+            assert requests.get(attachment["url"], timeout=10).content == data
+        else:
+            assert attachment["url"] is None and attachment["reason"] in ("type_refused", "empty")
