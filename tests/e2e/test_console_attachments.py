@@ -248,3 +248,26 @@ def test_the_header_shows_the_expedia_status_in_english_and_french(signed_in, ag
     expect(signed_in.locator("#chan-expedia-connected")).to_have_text("Connecté")
     expect(signed_in.locator("#chan-expedia-blocked")).to_have_text(
         f"{blocked} réponse bloquée cette semaine" if blocked < 2 else f"{blocked} réponses bloquées cette semaine")
+
+
+def test_expedias_attachment_service_down_ends_in_a_failed_reply_with_the_reason_shown(signed_in, agent, local_stack):
+    conversation = agent.new_open_conversation()
+    thread = conversation["external_conversation_id"]
+    signed_in.open_conversation(conversation)
+    faults = f"{local_stack['expedia_sim_url'].rstrip('/')}/faults"
+    # More 503s than every retry of every delivery attempt can use up.
+    assert requests.post(faults, json={"upload": [503] * 60}, timeout=10).ok
+    try:
+        signed_in.set_input_files("#attach-input", files=[_file("terms.pdf", "application/pdf", PDF)])
+        text = f"Our terms, attached. ({uuid.uuid4().hex[:6]})"
+        signed_in.fill("#reply-text", text)
+        signed_in.click("#send")
+        reply = signed_in.locator("#messages .message.from-agent").filter(has_text=text)
+        expect(reply.locator(".att-pdf .att-name")).to_have_text("terms.pdf", timeout=15_000)
+        expect(reply.locator(".delivery")).to_have_attribute("data-delivery", "failed", timeout=90_000)
+    finally:
+        requests.delete(faults, timeout=10)
+    expect(reply.locator(".delivery")).to_have_text(
+        "Not delivered: Expedia’s attachment service could not be reached, even after several tries")
+    assert not [s for s in agent.sim("sent") if s["operation"] == "sendMessage"
+                and s["input"].get("messageThreadId") == thread and s["input"].get("body") == text]
