@@ -477,6 +477,7 @@ async function sendReply(textarea) {
       s.busy = false;
       renderConvHead();
       updateComposer(false);
+      renderFiles();
       await Promise.all([loadConversation(id, { quiet: true }), tick()]);
     }
   }
@@ -506,7 +507,7 @@ async function uploadAll(conversationId, attached) {
 }
 
 function uploadError(e) {
-  if (e instanceof ApiError && e.status === 0) return t('offline').replace(/[.;…].*$/, '');
+  if (e instanceof ApiError && e.status === 0) return t('apiUnreachable');
   return String(e.message || '').replace(/[.\s]+$/, '');
 }
 
