@@ -39,6 +39,17 @@ def test_a_boto3_client_gives_up_after_the_set_attempts_of_the_set_read_timeout(
     assert sqs.meta.config.retries == {"mode": "standard", "total_max_attempts": 2}
 
 
+def test_the_attachment_storage_gives_up_after_the_set_attempts_of_the_set_read_timeout(configure, silent):
+    """A reply checks its files with HeadObject inside the API's 29 s: S3 hanging must not hold it."""
+    settings = configure(aws_endpoint_url=silent.url, aws_read_timeout_seconds=0.2, aws_max_attempts=2)
+
+    with pytest.raises(ReadTimeoutError):
+        container.files().stored("hotels/h1/conversations/c1/att_1")
+
+    assert silent.connections == settings.aws_max_attempts
+    assert container.s3_client().meta.config.read_timeout == 0.2
+
+
 def test_the_store_gives_up_after_the_set_attempts_of_the_set_read_timeout(configure, silent):
     settings = configure(aws_endpoint_url=silent.url, aws_read_timeout_seconds=0.2, aws_max_attempts=2)
     store = container.store()
