@@ -6,6 +6,11 @@ last 26 hours (a day of Expedia's retries, plus two runs' margin) and puts each 
 the callback would have queued it, on the ``expedia-events`` queue: the ingest drops repeats, so
 a notification that reaches Lobby twice (the callback got through after all, or two runs saw it)
 changes nothing. Each hotel's channel health notes the run: how many were undelivered and why.
+
+Only hotels with undelivered notifications are noted: the store has no list of connected hotels
+(without a Scan), so a hotel whose count falls to zero keeps its last count until one is added.
+A notification of a property no hotel is connected to is logged, not queued (the ingest would only
+fail it into the DLQ, again at every run).
 """
 
 from __future__ import annotations
