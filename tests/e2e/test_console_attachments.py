@@ -114,6 +114,12 @@ def test_a_travelers_pdf_and_png_show_as_a_link_and_a_thumbnail_that_open(signed
     assert signed_in.locator("#messages b").count() == 0
     assert signed_in.dialogs == [] and signed_in.errors == []
 
+    # In French: sizes and the refusal in the agent's language.
+    signed_in.select_option("#lang", "fr")
+    expect(refused.locator(".att-why")).to_have_text(
+        "Indisponible : ce type de fichier n’est pas accepté (PDF, JPEG ou PNG uniquement)")
+    expect(guest.locator(".att-pdf .att-size")).to_have_text(f"{len(PDF)} octets")
+
 
 def test_an_agents_reply_with_a_file_uploads_with_progress_and_reaches_expedia_with_its_id(signed_in, agent):
     conversation = agent.new_open_conversation(first_name="Piet", last_name="Jansen")
