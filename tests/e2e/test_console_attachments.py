@@ -277,3 +277,32 @@ def test_expedias_attachment_service_down_ends_in_a_failed_reply_with_the_reason
         "Not delivered: Expedia’s attachment service could not be reached, even after several tries")
     assert not [s for s in agent.sim("sent") if s["operation"] == "sendMessage"
                 and s["input"].get("messageThreadId") == thread and s["input"].get("body") == text]
+
+
+def test_a_reply_blocked_by_expedias_moderation_shows_why_and_counts_in_the_header(signed_in, agent, local_stack):
+    conversation = agent.new_open_conversation()
+    text = f"Call me on my private number. ({uuid.uuid4().hex[:6]})"
+    assert agent.post(f"/conversations/{conversation['id']}/messages", {"text": text}).status_code == 201
+
+    def delivered():
+        (reply,) = [m for m in agent.messages(conversation["id"]) if m["text"] == text]
+        return reply if reply["delivery"] == "delivered" else None
+    reply = eventually(delivered, 20, 0.3, "the reply delivered to Expedia")
+    before = next(c for c in agent.get("/channels")["items"] if c["channel"] == "expedia")["blocked_replies_7d"]
+    review = f"{local_stack['expedia_sim_url'].rstrip('/')}/messages/{reply['external_message_id']}/review"
+    assert requests.post(review, json={"reviewStatus": "BLOCKED"}, timeout=10).ok
+
+    def counted():
+        blocked = next(c for c in agent.get("/channels")["items"] if c["channel"] == "expedia")["blocked_replies_7d"]
+        return blocked if blocked > before else None
+    blocked = eventually(counted, 20, 0.3, "the blocked reply counted in the channel's health")
+
+    signed_in.reload()  # the header reads the channels at load (and once a minute)
+    signed_in.wait_for_list()
+    signed_in.open_conversation(agent.conversation(conversation["id"]))
+    row = signed_in.locator("#messages .message.from-agent").filter(has_text=text)
+    expect(row.locator(".delivery")).to_have_text("Not delivered: blocked by Expedia’s moderation")
+    expect(signed_in.locator("#chan-expedia-status")).to_have_attribute("data-health", "warn")
+    expect(signed_in.locator("#chan-expedia-blocked")).to_have_text(
+        "1 reply blocked this week" if blocked == 1 else f"{blocked} replies blocked this week")
+    expect(signed_in.locator("#chan-expedia-blocked")).to_have_class("chan-alert")
