@@ -3,6 +3,8 @@
 Floors it keeps (tests count them): a tab page is one Query on that tab's index, the
 tab counts are one Query over the hotel's counter shards, and a change of status is one
 TransactWriteItems moving the conversation, writing its activity and updating the counters.
+A message's attachments ride on its item (no request of their own); uploads, claims and channel
+health are one request each (``store.uploads``, ``store.channels``).
 """
 
 from __future__ import annotations

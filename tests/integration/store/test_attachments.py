@@ -166,3 +166,29 @@ def test_uploads_alone_do_not_make_a_conversation_exist(store, now):
         store.list_messages("h1", "c-gone", limit=10)
     with pytest.raises(NotFound):
         store.list_activity("h1", "c-gone", limit=10)
+
+
+ATTACHMENTS = st.lists(st.builds(
+    Attachment,
+    id=st.text("abcdef0123456789", min_size=1, max_size=24).map(lambda s: f"att_{s}"),
+    name=st.text(min_size=1, max_size=200).filter(str.strip),
+    content_type=st.sampled_from(["application/pdf", "image/jpeg", "image/png", "text/html"]),
+    size=st.integers(0, 50 * 1024 * 1024),
+    key=st.none() | st.just("hotels/h1/conversations/c1/att"),
+    unavailable_reason=st.none() | st.sampled_from(["type_refused", "too_large", "fetch_failed"]),
+    external_id=st.none() | st.text(min_size=1, max_size=60),
+), max_size=10)
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(files=ATTACHMENTS)
+def test_any_attachments_read_back_equal(aws, region, files):
+    name = f"files-{abs(hash(tuple(files)))}"
+    boto3.client("dynamodb", region_name=region).create_table(**table_definition(name))
+    reported = []
+    store = DynamoStore(name, region, on_unreadable=lambda key, error: reported.append(key))
+    now = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    c = open_one(store, "h1", "c1", now)
+    reply_with(store, c, now + timedelta(minutes=1), text="", attachments=files)
+    assert store.list_messages("h1", "c1", limit=10).items[0].attachments == tuple(files)
+    assert reported == []
