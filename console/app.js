@@ -16,7 +16,6 @@ const MESSAGE_PAGE = 50;
 const ACTIVITY_PAGE = 20;
 const REFRESH_MS = 4000;
 const CHANNELS_REFRESH_MS = 60e3; // the header's channel health changes slowly: one call a minute
-const LINK_REFRESH_MS = 8 * 60e3; // attachment links live 10 minutes (LINK_SECONDS): fresh ones before that
 const HOTEL_KEY = 'lobby.hotel';
 const NAMES_KEY = 'lobby.names';
 
@@ -330,7 +329,8 @@ async function refreshSelected(items) {
   else if (s.messages && (s.messages.items.some((m) => m.delivery === 'pending') || linksAgeing())) await reloadMessages();
 }
 
-const linksAgeing = () => Date.now() - s.messagesAt > LINK_REFRESH_MS
+// Attachment links expire: the messages are read again (new links) before the reused ones lapse.
+const linksAgeing = () => Date.now() - s.messagesAt > files.LINK_REUSE_MS
   && s.messages.items.some((m) => m.attachments && m.attachments.some((a) => a.url));
 
 function handleBackgroundError(error) {

@@ -12,6 +12,17 @@ export const MAX_FILES = 10;
 export const ACCEPT = 'application/pdf,image/jpeg,image/png,.pdf,.jpg,.jpeg,.png';
 const BY_EXTENSION = { pdf: 'application/pdf', jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png' };
 const IMAGES = new Set(['image/jpeg', 'image/png']);
+// Links live 10 minutes (LINK_SECONDS): one is reused for 8, so a re-render keeps the thumbnail the
+// browser already holds instead of fetching it again under a new signature.
+export const LINK_REUSE_MS = 8 * 60e3;
+const links = new Map(); // attachment id -> {url, at}
+
+function linkFor(a) {
+  const known = links.get(a.id);
+  if (known && Date.now() - known.at < LINK_REUSE_MS) return known.url;
+  if (a.url) links.set(a.id, { url: a.url, at: Date.now() });
+  return a.url;
+}
 
 /** "340 KB", "1.2 MB" (binary units, as the 5 MB limit counts them), in the console's language. */
 export function size(bytes) {
@@ -41,11 +52,11 @@ export function attachmentList(attachments) {
 }
 
 function attachmentItem(a) {
-  const url = safeUrl(a.url);
+  const url = a.available === false || !a.url ? null : safeUrl(linkFor(a));
   const type = typeOf(a);
   const label = [h('span', { class: 'att-name' }, a.name || t('file')), ' ',
     a.size ? h('span', { class: 'att-size' }, size(a.size)) : null];
-  if (!url || a.available === false) {
+  if (!url) {
     const reason = a.reason || a.unavailable_reason;
     return h('li', { class: 'att att-unavailable', dataset: { id: a.id, state: 'unavailable', reason } },
       label, ' ', h('span', { class: 'att-why' }, reason && reason !== 'unavailable'
