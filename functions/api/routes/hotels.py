@@ -29,6 +29,12 @@ router = Router()
 
 
 @router.post("/hotels/<hotel_id>/inbound", summary="Hand in a guest message from another channel", tags=["partners"],
+             description="The guest's files travel in `attachments`, each with its bytes in base64 (Lobby fetches "
+                         "no URL). PDF, JPEG and PNG files are kept in Lobby's storage before the message is "
+                         "stored; a file of another type, or an empty one, is listed on the message as unavailable "
+                         "with its `reason`, never dropped. The body, files included, is at most "
+                         f"{INBOUND_BODY_LIMIT // 1024 // 1024} MB (what one Lambda invocation carries, less a "
+                         "margin): about 3.7 MB of files a message.",
              status_code=202, openapi_extensions={LIMIT_EXTENSION: INBOUND_BODY_LIMIT},
              responses=responses(202, "Accepted (the same external_message_id again: the same ids, nothing stored "
                                       "twice)", *WRITE_ERRORS, 404, 409, e404="No such hotel",
