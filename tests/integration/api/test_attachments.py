@@ -46,7 +46,8 @@ def messages(api, conversation="c1", hotel="h1", as_=AGENT):
 def test_an_agent_attaches_a_pdf_uploaded_straight_to_storage_and_every_list_links_to_it(api, opened, bucket):
     granted = grant(api)
     assert granted.status == 201
-    assert granted.json["id"] and granted.json["upload"]["url"] and granted.json["upload"]["fields"]
+    assert granted.json["id"] and granted.json["upload"]["url"]
+    assert granted.json["upload"]["fields"]["key"] == f"hotels/h1/conversations/c1/{granted.json['id']}"
     assert upload(granted.json, PDF, "application/pdf").status_code in (200, 201, 204)
 
     sent = api.post("/v1/hotels/h1/conversations/c1/messages", body={"attachment_ids": [granted.json["id"]]})
