@@ -232,6 +232,7 @@ def test_close_reopen_spam_and_not_spam_and_a_refusal_explained(signed_in, agent
     button("spam").click()
     expect(status).to_have_attribute("data-status", "spam")
     expect(signed_in.locator("#reply-text")).to_be_disabled()
+    expect(signed_in.locator("#attach")).to_be_disabled()  # no files for spam either
     expect(button("not-spam")).to_be_enabled()
     signed_in.select_tab("spam")
     expect(signed_in.row(conversation["id"])).to_be_visible()
