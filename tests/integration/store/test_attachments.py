@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from inbox.attachments import Upload, storage_key
-from inbox.errors import NotFound
+from inbox.errors import InvalidInput, NotFound
 from inbox.machine import AgentReply, apply
 from inbox.model import Attachment, Delivery, Direction, Message, Sender, iso
 from store.dynamo import DynamoStore
@@ -192,3 +192,9 @@ def test_any_attachments_read_back_equal(aws, region, files):
     reply_with(store, c, now + timedelta(minutes=1), text="", attachments=files)
     assert store.list_messages("h1", "c1", limit=10).items[0].attachments == tuple(files)
     assert reported == []
+
+
+def test_more_ids_than_one_batch_read_takes_are_refused_before_any_request(store, requests_sent):
+    with pytest.raises(InvalidInput):
+        store.get_uploads("h1", "c1", [f"up_{n}" for n in range(101)])
+    assert requests_sent.counts == {}
