@@ -151,3 +151,28 @@ def test_dynamodb_requests_of_a_traveler_message_with_two_attachments(channel, r
 
 def files_of_two() -> list[dict]:
     return files(("passport.pdf", "application/pdf", PDF), ("photo.png", "image/png", PNG))
+
+
+def test_requests_of_delivering_a_reply_with_a_file(channel):
+    """The sender reads the message, claims it (one conditional write), reads the file from S3 and records
+    the delivery with its guard in one transaction."""
+    from wiring.container import expedia_sender, files, inbox, store
+
+    channel.connect()
+    channel.traveler_writes("thr-s", "I want to talk to a person")
+    channel.run()
+    conversation = channel.conversation_of("thr-s")
+    upload, grant = inbox().grant_upload("h1", conversation.id, "plan.png", "image/png", len(PNG))
+    requests.post(grant.url, data=grant.fields, files={"file": ("plan.png", PNG, "image/png")}, timeout=10)
+    inbox().reply("h1", conversation.id, AGENT.actor, "", [upload.id])
+    (record,) = channel.sqs.receive_message(QueueUrl=channel.outbound.queue_url)["Messages"]
+    dynamodb, s3 = RequestCounter(), RequestCounter()
+    dynamodb.attach(store())
+    files()._client.meta.events.register("before-parameter-build.s3", s3)
+
+    assert expedia_sender().deliver(decode(record["Body"]), last_attempt=False).outcome == "delivered"
+
+    assert dynamodb.counts == {"GetItem": 1, "UpdateItem": 1, "TransactWriteItems": 1}
+    assert s3.counts == {"GetObject": 1}
+    (sent,) = channel.sent()
+    assert len(sent["input"]["attachmentIds"]) == 1 and sent["input"]["body"] == ""
