@@ -1,33 +1,41 @@
-"""The roles as the stack deploys them, on moto with its IAM checks on: an hour's reconciliation after an outage,
-then the ingest of what it queued, each function signed as a user holding exactly its role's actions.
+"""The roles as the stack deploys them, on moto with its IAM checks on: each function's real handler runs signed as a
+user holding exactly its role's actions.
 
 moto's IAM checks actions, not resources (the exact resources are asserted on the template in
-test_channels.py and test_reconciliation.py), and names some APIs by themselves where IAM authorizes them by
-other actions (AUTHORIZED_AS: a transaction item by item, an SQS batch as its single action): the user holds
-such an API when its role holds those actions. Without this, a call the role lacks (BatchWriteItem was one) passes every moto test and fails in AWS.
+test_channels.py, test_reconciliation.py and test_attachments.py), and names some APIs by themselves where IAM
+authorizes them by other actions (AUTHORIZED_AS: a transaction item by item, an SQS batch as its single action):
+the user holds such an API when its role holds those actions. Without this, a call a role lacks (the ingest's
+BatchWriteItem was one) passes every other moto test and fails in AWS.
 """
 
 from __future__ import annotations
 
 import json
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass
 
 import boto3
 import pytest
+import requests
 from moto import mock_aws
 
 from infra import names
 
 REGION = "eu-west-1"
-HOTEL, PROPERTY = "h-roles", "31415926"
+HOTEL, PROPERTY, THREAD = "h-roles", "31415926", "thr-roles"
 CREDENTIALS = {"client_id": "lobby-roles", "client_secret": "s3cret", "callback_secret": "callback-s3cret"}
-# APIs that moto checks by their own name while IAM authorizes them by other actions (AWS's documentation): a
-# transaction item by item, an SQS batch as its single action.
+GUEST_TEXT = "Bonjour, à quelle heure le petit-déjeuner ?"
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+# APIs that moto checks by their own name while IAM authorizes them by other actions (AWS's documentation).
 AUTHORIZED_AS = {
     "dynamodb:TransactWriteItems": {"dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem"},
     "sqs:SendMessageBatch": {"sqs:SendMessage"},
     "sqs:DeleteMessageBatch": {"sqs:DeleteMessage"},
     "sqs:ChangeMessageVisibilityBatch": {"sqs:ChangeMessageVisibility"},
 }
+ROLES = (names.EXPEDIA_RECONCILE_HANDLER, names.EXPEDIA_INGEST_HANDLER, names.API_HANDLER,
+         names.OUTBOUND_SENDER_HANDLER)
 
 
 def role_policy(cfn, handler: str) -> dict:
@@ -38,110 +46,191 @@ def role_policy(cfn, handler: str) -> dict:
     return {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": sorted(actions), "Resource": "*"}]}
 
 
-def make_users(cfn, handlers: list[str | None]) -> dict[str | None, dict]:
-    """An IAM user per function holding its role's actions (None: an administrator, for the test's own calls)."""
-    iam = boto3.client("iam", region_name=REGION)
-    keys = {}
-    for handler in handlers:
-        name = (handler or "admin").replace(".", "-")
-        iam.create_user(UserName=name)
-        policy = role_policy(cfn, handler) if handler else {
-            "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
-        iam.put_user_policy(UserName=name, PolicyName="role", PolicyDocument=json.dumps(policy))
-        keys[handler] = iam.create_access_key(UserName=name)["AccessKey"]
-    return keys
+@dataclass
+class World:
+    resources: object
+    standin: object
+    users: dict  # handler (None: an administrator, for the test's own calls) -> its access key
+    monkeypatch: pytest.MonkeyPatch
 
+    def sign_as(self, handler: str | None) -> None:
+        """From now on every AWS call is signed with that function's user."""
+        from wiring import container
 
-@pytest.fixture
-def sign_as(monkeypatch):
-    """``sign_as(key)``: from now on every AWS call is signed with that user's access key."""
-    from wiring import container
-
-    def use(key: dict) -> None:
-        monkeypatch.setenv("AWS_ACCESS_KEY_ID", key["AccessKeyId"])
-        monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", key["SecretAccessKey"])
-        monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)  # it keeps the credentials it resolved first
+        key = self.users[handler]
+        self.monkeypatch.setenv("AWS_ACCESS_KEY_ID", key["AccessKeyId"])
+        self.monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", key["SecretAccessKey"])
+        self.monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)  # it keeps the credentials it resolved first
         container.reset()  # clients are built again with these credentials
 
-    return use
+    def run(self, handler: str, function_name: str, event: dict):
+        from importlib import import_module
+
+        from local.lambda_runtime import LambdaContext
+
+        self.sign_as(handler)
+        try:
+            return import_module(handler.rsplit(".", 1)[0]).handler(event, LambdaContext(function_name=function_name))
+        finally:
+            self.sign_as(None)
+
+    @contextmanager
+    def without_iam_checks(self):
+        from moto import settings as moto_settings
+
+        self.monkeypatch.setattr(moto_settings, "INITIAL_NO_AUTH_ACTION_COUNT", float("inf"))
+        try:
+            yield
+        finally:
+            self.monkeypatch.setattr(moto_settings, "INITIAL_NO_AUTH_ACTION_COUNT", 0)
+
+    def sqs_event(self, queue: str) -> dict:
+        """What the event source mapping hands the consumer: every message waiting in the queue."""
+        sqs = boto3.client("sqs", region_name=REGION)
+        messages = sqs.receive_message(QueueUrl=self.resources.queue_urls[queue], MaxNumberOfMessages=10)
+        return {"Records": [{
+            "messageId": m["MessageId"], "receiptHandle": m["ReceiptHandle"], "body": m["Body"],
+            "attributes": {"ApproximateReceiveCount": "1"}, "messageAttributes": {}, "eventSource": "aws:sqs",
+            "eventSourceARN": f"arn:aws:sqs:{REGION}:123456789012:{queue}", "awsRegion": REGION,
+        } for m in messages.get("Messages", [])]}
 
 
 @pytest.fixture
-def moto_with_iam(monkeypatch):
+def world(cfn, monkeypatch):
     from moto import settings as moto_settings
     from moto.core.authorization import ActionAuthenticatorMixin
 
-    monkeypatch.delenv("AWS_SESSION_TOKEN", raising=False)
-    monkeypatch.setenv("AWS_DEFAULT_REGION", REGION)
-    monkeypatch.setenv("AWS_REGION", REGION)
-    with mock_aws():
-        def enforce() -> None:
-            monkeypatch.setattr(moto_settings, "INITIAL_NO_AUTH_ACTION_COUNT", 0)
-        yield enforce
-    monkeypatch.setattr(ActionAuthenticatorMixin, "request_count", 0)
-
-
-def test_a_reconciliation_and_its_ingest_run_with_exactly_their_roles(cfn, moto_with_iam, sign_as, monkeypatch):
-    from expedia_ingest.handler import handler as ingest
-    from expedia_reconcile.handler import handler as reconcile
-    from inbox.model import Tab
     from inbox.ports import Hotel
     from local.expedia.standin import ExpediaStandIn
-    from local.lambda_runtime import LambdaContext
     from local.resources import create_resources
     from store.dynamo import DynamoStore
-    from wiring import container
 
-    session = boto3.Session(region_name=REGION)
-    resources = create_resources(session, REGION, CREDENTIALS, console_origins=("https://console.example",))
-    DynamoStore(resources.table_name, REGION).put_hotel(Hotel(HOTEL, "Hôtel des Rôles", "Europe/Paris",
-                                                              bot_enabled=False))
-    DynamoStore(resources.table_name, REGION).set_expedia_property(HOTEL, PROPERTY)
+    monkeypatch.delenv("AWS_SESSION_TOKEN", raising=False)
+    for name in ("AWS_DEFAULT_REGION", "AWS_REGION"):
+        monkeypatch.setenv(name, REGION)
     standin = ExpediaStandIn(callback_secret=CREDENTIALS["callback_secret"], client_id=CREDENTIALS["client_id"],
                              client_secret=CREDENTIALS["client_secret"], id_prefix="roles-").start()
-    try:
+    with mock_aws():
+        resources = create_resources(boto3.Session(region_name=REGION), REGION, CREDENTIALS,
+                                     console_origins=("https://console.example",))
+        store = DynamoStore(resources.table_name, REGION)
+        store.put_hotel(Hotel(HOTEL, "Hôtel des Rôles", "Europe/Paris", bot_enabled=False))
+        store.set_expedia_property(HOTEL, PROPERTY)
         for name, value in {
             "TABLE_NAME": resources.table_name, "ATTACHMENTS_BUCKET": resources.attachments_bucket,
             "EXPEDIA_SECRET_ARN": resources.expedia_secret_arn,
             "EXPEDIA_EVENTS_QUEUE_URL": resources.queue_urls[names.EXPEDIA_EVENTS_QUEUE],
             "OUTBOUND_QUEUE_URL": resources.queue_urls[names.OUTBOUND_QUEUE],
-            "SCHEDULE_GROUP": resources.schedule_group,
+            "OUTBOUND_DLQ_URL": resources.queue_urls[names.OUTBOUND_DLQ],
+            "SCHEDULE_GROUP": resources.schedule_group, "SCHEDULER_ROLE_ARN": resources.scheduler_role_arn,
+            "WAKE_UP_FUNCTION_ARN": resources.function_arn(names.WAKE_UP_FUNCTION),
+            "SCHEDULER_DLQ_ARN": resources.queue_arns[names.SCHEDULER_DLQ],
             "EXPEDIA_GRAPHQL_URL": standin.graphql_url, "EXPEDIA_TOKEN_URL": standin.token_url,
             "EXPEDIA_FILES_URL": standin.files_url, "EXPEDIA_BACKOFF_SECONDS": "0.01",
         }.items():
             monkeypatch.setenv(name, value)
-        standin.set_outage(False)
-        written = standin.add_message("thr-roles", {
-            "propertyId": PROPERTY, "body": "Bonjour, à quelle heure le petit-déjeuner ?",
-            "traveler": {"firstName": "Inès", "lastName": "Moreau"}})
-        # A traveler's message re-reviewed: an update of a message that is not Lobby's, which only takes its guard
-        # (store.take_guards, one BatchWriteItem).
-        standin.review(written["messageId"], "IN_REVIEW")
+        iam = boto3.client("iam", region_name=REGION)
+        users = {}
+        for handler in (None, *ROLES):
+            user = (handler or "admin").replace(".", "-")
+            iam.create_user(UserName=user)
+            policy = role_policy(cfn, handler) if handler else {
+                "Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+            iam.put_user_policy(UserName=user, PolicyName="role", PolicyDocument=json.dumps(policy))
+            users[handler] = iam.create_access_key(UserName=user)["AccessKey"]
+        monkeypatch.setattr(moto_settings, "INITIAL_NO_AUTH_ACTION_COUNT", 0)  # IAM checks from here on
+        world = World(resources, standin, users, monkeypatch)
+        world.sign_as(None)
+        try:
+            yield world
+        finally:
+            standin.stop()
+    monkeypatch.setattr(ActionAuthenticatorMixin, "request_count", 0)
 
-        users = make_users(cfn, [None, names.EXPEDIA_RECONCILE_HANDLER, names.EXPEDIA_INGEST_HANDLER])
-        moto_with_iam()
-        sign_as(users[names.EXPEDIA_RECONCILE_HANDLER])
-        found = reconcile({}, LambdaContext(function_name=names.EXPEDIA_RECONCILE_FUNCTION))
-        assert found["queued"] == 3, found  # thread created, message received, message updated
 
-        sign_as(users[None])  # the test itself takes the queued notifications as the event source mapping would
-        sqs = boto3.client("sqs", region_name=REGION)
-        queue_url = resources.queue_urls[names.EXPEDIA_EVENTS_QUEUE]
-        messages = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10)["Messages"]
-        event = {"Records": [{
-            "messageId": m["MessageId"], "receiptHandle": m["ReceiptHandle"], "body": m["Body"],
-            "attributes": {"ApproximateReceiveCount": "1"}, "messageAttributes": {}, "eventSource": "aws:sqs",
-            "eventSourceARN": f"arn:aws:sqs:{REGION}:123456789012:{names.EXPEDIA_EVENTS_QUEUE}", "awsRegion": REGION,
-        } for m in messages]}
+def reconcile_and_ingest(world: World) -> None:
+    """An outage, then the hour's reconciliation and the ingest of what it queued, each with its own role."""
+    world.standin.set_outage(False)
+    written = world.standin.add_message(THREAD, {"propertyId": PROPERTY, "body": GUEST_TEXT,
+                                                 "traveler": {"firstName": "Inès", "lastName": "Moreau"}})
+    # A traveler's message re-reviewed: an update of a message that is not Lobby's, which only takes its guard
+    # (store.take_guards, one BatchWriteItem).
+    world.standin.review(written["messageId"], "IN_REVIEW")
+    found = world.run(names.EXPEDIA_RECONCILE_HANDLER, names.EXPEDIA_RECONCILE_FUNCTION, {})
+    assert found["queued"] == 3, found  # thread created, message received, message updated
+    answer = world.run(names.EXPEDIA_INGEST_HANDLER, names.EXPEDIA_INGEST_FUNCTION,
+                       world.sqs_event(names.EXPEDIA_EVENTS_QUEUE))
+    assert answer == {"batchItemFailures": []}, answer
 
-        sign_as(users[names.EXPEDIA_INGEST_HANDLER])
-        answer = ingest(event, LambdaContext(function_name=names.EXPEDIA_INGEST_FUNCTION))
-        assert answer == {"batchItemFailures": []}, answer
 
-        sign_as(users[None])
-        opened = container.store().list_tab(HOTEL, Tab.OPEN, 10)
-        stored = container.store().list_messages(HOTEL, opened.items[0].id, 10) if opened.items else None
-    finally:
-        standin.stop()
+def test_a_reconciliation_and_its_ingest_run_with_exactly_their_roles(world):
+    from inbox.model import Tab
+    from wiring import container
+
+    reconcile_and_ingest(world)
+
+    opened = container.store().list_tab(HOTEL, Tab.OPEN, 10)
     assert [c.contact_name for c in opened.items] == ["Inès Moreau"]
-    assert stored is not None and [m.text for m in stored.items] == ["Bonjour, à quelle heure le petit-déjeuner ?"]
+    stored = container.store().list_messages(HOTEL, opened.items[0].id, 10)
+    assert [m.text for m in stored.items] == [GUEST_TEXT]
+
+
+def api_call(world: World, method: str, path: str, body: dict) -> tuple[int, dict]:
+    """The API function behind the authorizer, for an agent of the hotel."""
+    from auth.principal import Principal
+    from inbox.model import Actor, ActorType
+
+    context = Principal(Actor(ActorType.AGENT, "agent-1", "Ana"), frozenset({HOTEL})).to_context()
+    headers = {"Content-Type": "application/json"}
+    event = {
+        "resource": "/v1/hotels/{proxy+}", "path": path, "httpMethod": method, "headers": headers,
+        "multiValueHeaders": {k: [v] for k, v in headers.items()}, "queryStringParameters": None,
+        "multiValueQueryStringParameters": None, "pathParameters": {"proxy": path.removeprefix("/v1/hotels/")},
+        "stageVariables": None, "body": json.dumps(body), "isBase64Encoded": False,
+        "requestContext": {"resourcePath": "/v1/hotels/{proxy+}", "httpMethod": method, "path": f"/prod{path}",
+                           "stage": "prod", "requestId": str(uuid.uuid4()), "accountId": "123456789012",
+                           "apiId": "abc123", "identity": {"sourceIp": "127.0.0.1", "userAgent": "roles-test"},
+                           "authorizer": context},
+    }
+    answer = world.run(names.API_HANDLER, names.API_FUNCTION, event)
+    return answer["statusCode"], json.loads(answer["body"])
+
+
+def test_an_agents_file_is_granted_uploaded_replied_and_sent_with_exactly_the_api_and_sender_roles(world):
+    from inbox.model import Delivery, Tab
+    from wiring import container
+
+    reconcile_and_ingest(world)
+    (conversation,) = container.store().list_tab(HOTEL, Tab.OPEN, 10).items
+    base = f"/v1/hotels/{HOTEL}/conversations/{conversation.id}"
+
+    status, granted = api_call(world, "POST", f"{base}/attachments",
+                               {"name": "facture.pdf", "content_type": "application/pdf", "size": len(PDF)})
+    assert status == 201, granted
+    # The browser posts the file with the grant the api role signed (moto serves the bucket's endpoint). moto's
+    # IAM checks want an Authorization header, which a form POST has not: they pause for this one request.
+    with world.without_iam_checks():
+        upload = requests.post(granted["upload"]["url"], data=granted["upload"]["fields"],
+                               files={"file": ("facture.pdf", PDF, "application/pdf")}, timeout=10)
+    assert upload.status_code in (200, 201, 204), upload.text
+
+    status, never_uploaded = api_call(world, "POST", f"{base}/attachments",
+                                      {"name": "plan.png", "content_type": "image/png", "size": 10})
+    status, refused = api_call(world, "POST", f"{base}/messages", {"text": "", "attachment_ids": [never_uploaded["id"]]})
+    # 422, nothing sent. (moto answers HEAD of a missing key 404 whatever the role; AWS answers 403 unless the
+    # role may list the bucket, which test_attachments.py asserts on the template.)
+    assert status == 422, refused
+
+    status, reply = api_call(world, "POST", f"{base}/messages", {"text": "Voici la facture.",
+                                                                 "attachment_ids": [granted["id"]]})
+    assert status in (200, 201), reply
+    answer = world.run(names.OUTBOUND_SENDER_HANDLER, names.OUTBOUND_SENDER_FUNCTION,
+                       world.sqs_event(names.OUTBOUND_QUEUE))
+    assert answer == {"batchItemFailures": []}, answer
+
+    (sent,) = [s["input"] for s in world.standin.sent if s["operation"] == "sendMessage"]
+    (uploaded,) = [f for f in world.standin.files.listing() if f["source"] != "traveler"]
+    assert (uploaded["name"], uploaded["size"]) == ("facture.pdf", len(PDF))
+    assert sent["attachmentIds"] == [uploaded["attachmentId"]] and sent["body"] == "Voici la facture."
+    delivered = [m for m in container.store().list_messages(HOTEL, conversation.id, 10).items if m.id == reply["id"]]
+    assert [m.delivery for m in delivered] == [Delivery.DELIVERED]
