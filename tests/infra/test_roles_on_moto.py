@@ -34,8 +34,8 @@ AUTHORIZED_AS = {
     "sqs:DeleteMessageBatch": {"sqs:DeleteMessage"},
     "sqs:ChangeMessageVisibilityBatch": {"sqs:ChangeMessageVisibility"},
 }
-ROLES = (names.EXPEDIA_RECONCILE_HANDLER, names.EXPEDIA_INGEST_HANDLER, names.API_HANDLER,
-         names.OUTBOUND_SENDER_HANDLER)
+ROLES = (names.EXPEDIA_CALLBACK_HANDLER, names.EXPEDIA_RECONCILE_HANDLER, names.EXPEDIA_INGEST_HANDLER,
+         names.API_HANDLER, names.OUTBOUND_SENDER_HANDLER)
 
 
 def role_policy(cfn, handler: str) -> dict:
@@ -146,6 +146,9 @@ def world(cfn, monkeypatch):
         finally:
             standin.stop()
     monkeypatch.setattr(ActionAuthenticatorMixin, "request_count", 0)
+    from wiring import container
+
+    container.reset()  # no client built here outlives moto
 
 
 def reconcile_and_ingest(world: World) -> None:
@@ -173,6 +176,27 @@ def test_a_reconciliation_and_its_ingest_run_with_exactly_their_roles(world):
     assert [c.contact_name for c in opened.items] == ["Inès Moreau"]
     stored = container.store().list_messages(HOTEL, opened.items[0].id, 10)
     assert [m.text for m in stored.items] == [GUEST_TEXT]
+
+
+def test_expedias_callback_queues_a_signed_notification_with_exactly_its_role(world):
+    import base64
+
+    from expedia.signature import sign
+
+    body = json.dumps({"notificationId": "ntf-roles", "eventType": "MessageReceived",
+                       "creationDateTime": "2026-12-02T01:00:00.000Z",
+                       "payload": {"propertyId": PROPERTY, "messageThreadId": THREAD, "messageId": "msg-1"}}).encode()
+    headers = {"Content-Type": "application/json", "x-expedia-signature": sign(CREDENTIALS["callback_secret"], body)}
+    path = names.EXPEDIA_CALLBACK_PATH
+    event = {"resource": path, "path": path, "httpMethod": "POST", "headers": headers,
+             "multiValueHeaders": {k: [v] for k, v in headers.items()}, "queryStringParameters": None,
+             "multiValueQueryStringParameters": None, "pathParameters": None, "stageVariables": None,
+             "requestContext": {"resourcePath": path, "httpMethod": "POST", "path": f"/prod{path}", "stage": "prod",
+                                "requestId": str(uuid.uuid4()), "identity": {"sourceIp": "127.0.0.1"}},
+             "body": base64.b64encode(body).decode(), "isBase64Encoded": True}
+    answer = world.run(names.EXPEDIA_CALLBACK_HANDLER, names.EXPEDIA_CALLBACK_FUNCTION, event)
+    assert answer["statusCode"] == 202, answer
+    assert [r["body"] for r in world.sqs_event(names.EXPEDIA_EVENTS_QUEUE)["Records"]] == [body.decode()]
 
 
 def api_call(world: World, method: str, path: str, body: dict) -> tuple[int, dict]:
