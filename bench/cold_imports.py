@@ -40,6 +40,7 @@ HANDLERS = {
     "expedia_callback.handler": names.EXPEDIA_CALLBACK_FUNCTION,
     "expedia_ingest.handler": names.EXPEDIA_INGEST_FUNCTION,
     "outbound_sender.handler": names.OUTBOUND_SENDER_FUNCTION,
+    "expedia_reconcile.handler": names.EXPEDIA_RECONCILE_FUNCTION,
 }
 PROBE = "import time\nstart = time.perf_counter()\nimport {module}\nprint(time.perf_counter() - start)\n"
 
