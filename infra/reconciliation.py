@@ -9,8 +9,8 @@
 - Scheduler invokes the function asynchronously: a run that fails is retried twice by Lambda within the
   same hour; its errors alarm (infra/monitoring.py).
 - The function reads the Expedia secret, sends to the events queue (SendMessageBatch is authorized as
-  sqs:SendMessage), looks up the hotel of a property (GetItem) and notes each hotel's channel health
-  (UpdateItem): store.dynamo's `hotel_for_expedia_property` and `note_reconciled`.
+  sqs:SendMessage), looks up the hotel of a property (GetItem), notes each hotel's channel health and
+  the run itself (UpdateItem): store.dynamo's `hotel_for_expedia_property`, `note_reconciled`, `note_run`.
 """
 
 from __future__ import annotations

@@ -72,12 +72,15 @@ class ExpediaIngest:
             raise UnknownProperty(f"no hotel is connected to Expedia property {property_id}")
         return str(hotel_id)
 
-    def handle(self, notification: ExpediaNotification) -> Ingested:
+    def handle(self, notification: ExpediaNotification, *, via_reconciliation: bool = False) -> Ingested:
+        """Take one notification; ``via_reconciliation``: the reconciler queued it, so Expedia did not reach
+        the callback with it and the channel's last notification is left as it is."""
         payload = notification.payload
         self._plausible(notification.creation_date_time, f"notification {notification.notification_id}'s "
                                                          "creationDateTime")
         hotel_id = self.hotel_for(payload.property_id)
-        self.inbox.note_notification(hotel_id, CHANNEL)
+        if not via_reconciliation:
+            self.inbox.note_notification(hotel_id, CHANNEL)
         event: ChannelEvent = self.inbox.look_up(hotel_id, CHANNEL, payload.message_thread_id,
                                                  event_id=notification.notification_id,
                                                  external_message_id=payload.message_id)

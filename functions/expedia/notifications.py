@@ -13,6 +13,11 @@ from inbox.times import parse_time
 EventType = Literal["MessageThreadCreated", "MessageReceived", "MessageAttributesUpdated"]
 Id = str
 
+# The SQS message attribute the reconciler sets on each notification it queues (the callback sets none),
+# so the ingest knows Expedia did not reach the callback with it (``ExpediaIngest.handle``).
+SOURCE_ATTRIBUTE = "lobby-source"
+FROM_RECONCILIATION = "reconciliation"
+
 
 class NotificationPayload(BaseModel):
     model_config = ConfigDict(populate_by_name=True, extra="ignore")

@@ -5,10 +5,10 @@ Expedia retries a messaging notification every hour for one day, then never agai
 last 26 hours (a day of Expedia's retries, plus two runs' margin) and puts each notification, as
 the callback would have queued it, on the ``expedia-events`` queue: the ingest drops repeats, so
 a notification that reaches Lobby twice (the callback got through after all, or two runs saw it)
-changes nothing. Each hotel's channel health notes the run: how many were undelivered and why.
-
-Only hotels with undelivered notifications are noted: the store has no list of connected hotels
-(without a Scan), so a hotel whose count falls to zero keeps its last count until one is added.
+changes nothing. Each hotel with undelivered notifications notes how many and why; then the run
+itself is noted once for the channel (the store has no list of connected hotels without a Scan):
+a hotel whose own note is older than the channel's last run had nothing undelivered in it
+(``Inbox.channels``). A run that fails notes nothing, so its hotels keep what the last good run said.
 A notification of a property no hotel is connected to is logged, not queued (the ingest would only
 fail it into the DLQ, again at every run).
 """
@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
+from expedia.notifications import FROM_RECONCILIATION, SOURCE_ATTRIBUTE
 from inbox.ports import ChannelHealthStore
 
 CHANNEL = "expedia"
@@ -95,6 +96,8 @@ class ExpediaReconciler:
         result.queued += self._put(batch)
         for hotel_id, count in result.by_hotel.items():
             self._health.note_reconciled(hotel_id, CHANNEL, now, count, last_error[hotel_id][1])
+        # Last, once every hotel it found is noted: read with them, it says "0" for every other hotel.
+        self._health.note_run(CHANNEL, now)
         return result
 
     def _take(self, element: Any, result: Reconciliation, seen: set[str], hotel_of: dict[str, str | None]
@@ -162,14 +165,18 @@ def _property_id(notification: dict[str, Any]) -> str | None:
 
 
 class SqsNotificationQueue:
-    """The ``expedia-events`` queue: each body as the callback would have queued it, 10 per request."""
+    """The ``expedia-events`` queue: each body as the callback would have queued it, 10 per request, marked
+    as the reconciler's (``SOURCE_ATTRIBUTE``) so the ingest does not count it as a callback."""
+
+    ATTRIBUTES = {SOURCE_ATTRIBUTE: {"DataType": "String", "StringValue": FROM_RECONCILIATION}}
 
     def __init__(self, sqs, queue_url: str):
         self._sqs = sqs
         self._queue_url = queue_url
 
     def put_all(self, bodies: Iterable[str]) -> None:
-        entries = [{"Id": str(i), "MessageBody": body} for i, body in enumerate(bodies)]
+        entries = [{"Id": str(i), "MessageBody": body, "MessageAttributes": self.ATTRIBUTES}
+                   for i, body in enumerate(bodies)]
         for start in range(0, len(entries), SQS_BATCH):
             answer = self._sqs.send_message_batch(QueueUrl=self._queue_url, Entries=entries[start:start + SQS_BATCH])
             failed = answer.get("Failed") or []

@@ -4,6 +4,8 @@ Each record is one of Expedia's notifications. A record that cannot be taken (no
 an unknown event type, missing ids, an unknown property, a message Expedia does not know,
 Expedia unreachable) fails alone, with its reason logged; SQS retries it and, after the
 receive limit, keeps it in the DLQ. Every other record of the batch is stored.
+A record the reconciler queued carries its ``lobby-source`` attribute: it is taken the same way but
+does not count as Expedia reaching the callback (the channel's last notification).
 """
 
 from __future__ import annotations
@@ -34,7 +36,7 @@ processor = NotificationProcessor(event_type=EventType.SQS)
 def take(record: SQSRecord):
     from pydantic import ValidationError
 
-    from expedia.notifications import ExpediaNotification
+    from expedia.notifications import FROM_RECONCILIATION, SOURCE_ATTRIBUTE, ExpediaNotification
     from wiring.container import expedia_ingest
 
     try:
@@ -42,10 +44,13 @@ def take(record: SQSRecord):
     except ValidationError as error:
         problems = "; ".join(f"{'.'.join(str(p) for p in e['loc']) or 'body'}: {e['msg']}" for e in error.errors())
         raise ValueError(f"not a notification Lobby knows: {problems}") from None
-    result = expedia_ingest().handle(notification)
+    source = record.message_attributes[SOURCE_ATTRIBUTE]
+    reconciled = source is not None and source.string_value == FROM_RECONCILIATION
+    result = expedia_ingest().handle(notification, via_reconciliation=reconciled)
     logger.info("notification taken", extra={"notification_id": notification.notification_id,
                                               "event_type": notification.event_type, "outcome": result.outcome,
-                                              "conversation_id": result.conversation_id})
+                                              "conversation_id": result.conversation_id,
+                                              "via_reconciliation": reconciled})
     return result.outcome
 
 

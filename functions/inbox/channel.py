@@ -262,9 +262,15 @@ class ChannelUseCases:
         today = self.clock().astimezone(UTC).date()
         days = {(today - timedelta(days=n)).isoformat() for n in range(BLOCKED_DAYS)}
         blocked = sum(count for day, count in (record.blocked_by_day if record else {}).items() if day in days)
+        undelivered = record.undelivered if record else 0
+        reconciled = record.last_reconciled_at if record else None
+        connected = hotel.expedia_property_id is not None
+        run = self.health.last_run(EXPEDIA) if self.health is not None and connected else None
+        if run is not None and (reconciled is None or run > reconciled):
+            # A run noted only the hotels it found undelivered notifications for: not this one.
+            undelivered, reconciled = 0, run
         return [ChannelStatus(
-            channel=EXPEDIA, connected=hotel.expedia_property_id is not None,
+            channel=EXPEDIA, connected=connected,
             last_notification_at=record.last_notification_at if record else None,
-            undelivered=record.undelivered if record else 0, blocked_replies_7d=blocked,
-            last_reconciled_at=record.last_reconciled_at if record else None,
+            undelivered=undelivered, blocked_replies_7d=blocked, last_reconciled_at=reconciled,
         )]

@@ -177,9 +177,19 @@ class ChannelHealthStore(Protocol):
     def note_blocked_reply(self, hotel_id: str, channel: str, at: datetime) -> None: ...
 
     def note_reconciled(self, hotel_id: str, channel: str, at: datetime, undelivered: int,
-                        error: str | None) -> None: ...
+                        error: str | None) -> None:
+        """What a run found undelivered for the hotel (only hotels with some are noted; see ``note_run``)."""
+        ...
 
     def channel_health(self, hotel_id: str, channel: str) -> ChannelHealthRecord | None: ...
+
+    def note_run(self, channel: str, at: datetime) -> None:
+        """A reconciliation run of the channel completed at ``at``, for every hotel (kept only if later)."""
+        ...
+
+    def last_run(self, channel: str) -> datetime | None:
+        """When the channel's last completed reconciliation run was."""
+        ...
 
 
 class AttachmentStorage(Protocol):

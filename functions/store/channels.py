@@ -15,7 +15,7 @@ from pynamodb.exceptions import UpdateError
 from inbox.model import Delivery, Message, iso
 from inbox.ports import ChannelHealthRecord
 from store import keys, reading
-from store.models import BLOCKED_DAY_PREFIX, ChannelHealthItem, MessageItem
+from store.models import BLOCKED_DAY_PREFIX, ChannelHealthItem, ChannelRunItem, MessageItem
 from store.schema import PARTITION_KEY, SORT_KEY
 from store.table import Table
 
@@ -26,6 +26,7 @@ _PRUNED_DAYS = range(BLOCKED_DAYS_KEPT, BLOCKED_DAYS_KEPT + 14)
 
 _LAST_NOTIFICATION = ChannelHealthItem.last_notification_at.attr_name
 _LAST_RECONCILED = ChannelHealthItem.last_reconciled_at.attr_name
+_LAST_RUN = ChannelRunItem.last_run_at.attr_name
 
 
 def _condition_failed(error: Exception) -> bool:
@@ -101,6 +102,28 @@ class Channels(Table):
         raw = self._get_raw(keys.hotel_pk(hotel_id), keys.channel_sk(channel))
         record: ChannelHealthRecord | None = self._read(reading.channel_health, raw) if raw else None
         return record
+
+    # --- the channel's reconciliation runs: one item per channel ---------------------------------
+
+    def note_run(self, channel: str, at: datetime) -> None:
+        """A reconciliation run of the channel completed at ``at`` (one UpdateItem, kept only if later)."""
+        try:
+            self._client.update_item(
+                TableName=self.table_name,
+                Key={PARTITION_KEY: {"S": keys.channel_run_pk(channel)}, SORT_KEY: {"S": keys.CHANNEL_RUN_SK}},
+                UpdateExpression="SET #r = :at, #c = :c",
+                ConditionExpression="attribute_not_exists(#r) OR #r < :at",
+                ExpressionAttributeNames={"#r": _LAST_RUN, "#c": ChannelRunItem.channel.attr_name},
+                ExpressionAttributeValues={":at": {"S": iso(at)}, ":c": {"S": channel}})
+        except ClientError as error:
+            if not _condition_failed(error):  # a later run is already noted: nothing to do
+                raise
+
+    def last_run(self, channel: str) -> datetime | None:
+        """When the channel's last completed reconciliation run was (one GetItem), or None."""
+        raw = self._get_raw(keys.channel_run_pk(channel), keys.CHANNEL_RUN_SK)
+        at: datetime | None = self._read(reading.channel_run, raw) if raw else None
+        return at
 
     def _note(self, hotel_id: str, channel: str, update: str, condition: str | None, names: dict[str, str],
               values: dict[str, Any]) -> None:

@@ -79,3 +79,10 @@ CHANNEL_PREFIX = "CHANNEL#"
 def channel_sk(channel: str) -> str:
     """A hotel's channel health item, in the hotel's partition (beside its profile and counters)."""
     return f"{CHANNEL_PREFIX}{channel}"
+
+CHANNEL_RUN_SK = "RECONCILED"
+
+
+def channel_run_pk(channel: str) -> str:
+    """The channel's own item (no hotel's): when its last reconciliation run ended, for every hotel at once."""
+    return f"{CHANNEL_PREFIX}{channel}"

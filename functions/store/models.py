@@ -172,6 +172,13 @@ class ChannelHealthItem(_Item):
     last_error = UnicodeAttribute(null=True)
 
 
+class ChannelRunItem(_Item):
+    """The channel's last reconciliation run that completed (one item per channel, not per hotel)."""
+
+    channel = UnicodeAttribute(null=True)
+    last_run_at = UnicodeAttribute(null=True)
+
+
 class ActorAttribute(MapAttribute):
     type = UnicodeAttribute()
     id = UnicodeAttribute(null=True)
@@ -212,7 +219,7 @@ class PartnerKeyItem(_Item):
 
 
 ALL_MODELS = (HotelItem, GuardItem, PropertyItem, ContactItem, ConversationItem, MessageItem, ActivityItem, CounterItem,
-              PartnerKeyItem, UploadItem, ChannelHealthItem)
+              PartnerKeyItem, UploadItem, ChannelHealthItem, ChannelRunItem)
 
 
 def bind(table_name: str, region: str, endpoint_url: str | None = None) -> None:

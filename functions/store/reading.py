@@ -36,6 +36,7 @@ from store.models import (
     ActivityItem,
     AttachmentAttribute,
     ChannelHealthItem,
+    ChannelRunItem,
     ContactItem,
     ConversationItem,
     GuardItem,
@@ -219,6 +220,12 @@ def channel_health(raw: dict[str, Any]) -> tuple[ChannelHealthRecord, list[str]]
         last_reconciled_at=_time(f, "last_reconciled_at", problems),
         undelivered=int(undelivered), last_error=f.last_error, blocked_by_day=blocked,
     ), problems
+
+
+def channel_run(raw: dict[str, Any]) -> tuple[datetime | None, list[str]]:
+    """When the channel's last reconciliation run was; None (and reported) when it cannot be read."""
+    f, problems = fields(ChannelRunItem, raw)
+    return _time(f, "last_run_at", problems), problems
 
 
 def activity(raw: dict[str, Any]) -> Activity:

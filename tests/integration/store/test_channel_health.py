@@ -119,3 +119,37 @@ def test_the_noted_notification_is_the_latest_whatever_the_order(aws, region, of
     for seconds in offsets:
         store.note_notification("h1", "expedia", T0 + timedelta(seconds=seconds))
     assert store.channel_health("h1", "expedia").last_notification_at == T0 + timedelta(seconds=max(offsets))
+
+
+# --- the channel's reconciliation runs (one item per channel, for every hotel) -------------------------
+
+def test_no_run_noted_is_none(store):
+    assert store.last_run("expedia") is None
+
+
+def test_a_later_run_replaces_an_earlier_one_never_the_reverse(store):
+    store.note_run("expedia", T0)
+    store.note_run("expedia", T0 - timedelta(hours=1))  # a slow run that started earlier ends later
+    assert store.last_run("expedia") == T0
+    store.note_run("expedia", T0 + timedelta(hours=1))
+    assert store.last_run("expedia") == T0 + timedelta(hours=1)
+
+
+def test_a_run_is_the_channels_and_leaves_every_hotels_own_notes_alone(store, hotel):
+    store.note_reconciled(hotel.id, "expedia", T0, 3, "CALLBACK_UNREACHABLE")
+    store.note_run("expedia", T0 + timedelta(hours=1))
+    store.note_run("webchat", T0 + timedelta(hours=2))
+    assert store.last_run("expedia") == T0 + timedelta(hours=1)
+    assert store.last_run("webchat") == T0 + timedelta(hours=2)
+    assert store.channel_health(hotel.id, "expedia") == ChannelHealthRecord(
+        last_reconciled_at=T0, undelivered=3, last_error="CALLBACK_UNREACHABLE")
+    assert set(store.tab_counts(hotel.id).values()) == {0}
+    assert store.get_hotel(hotel.id) == hotel
+
+
+def test_an_unreadable_run_time_is_none_and_reported(store, table, region, reported):
+    boto3.client("dynamodb", region_name=region).put_item(TableName=table, Item={
+        "pk": {"S": "CHANNEL#expedia"}, "sk": {"S": "RECONCILED"}, "last_run_at": {"S": "91-01-20T17:51:29Z"}})
+    assert store.last_run("expedia") is None
+    (key, error), = reported
+    assert key == "CHANNEL#expedia | RECONCILED" and "last_run_at" in error

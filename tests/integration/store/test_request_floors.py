@@ -131,3 +131,12 @@ def test_each_channel_health_note_is_one_update_and_the_health_one_get(store, re
     requests_sent.reset()
     assert store.channel_health("h1", "expedia").undelivered == 2
     assert requests_sent.counts == {"GetItem": 1}
+
+
+def test_noting_a_reconciliation_run_is_one_update_and_reading_it_one_get(store, requests_sent, now):
+    store.note_run("expedia", now)
+    store.note_run("expedia", now - timedelta(hours=1))  # refused by its condition: still one request
+    assert requests_sent.counts == {"UpdateItem": 2}
+    requests_sent.reset()
+    assert store.last_run("expedia") is not None
+    assert requests_sent.counts == {"GetItem": 1}

@@ -214,11 +214,13 @@ class FakeFiles:
 
 @dataclass
 class FakeHealth:
-    """ChannelHealthStore on a list of notes."""
+    """ChannelHealthStore on a list of notes (``record``: what any hotel without a note of its own shows)."""
 
     notifications: list[tuple[str, str, datetime]] = field(default_factory=list)
     blocked: list[tuple[str, str, datetime]] = field(default_factory=list)
     record: ChannelHealthRecord | None = None
+    reconciled: dict[tuple[str, str], ChannelHealthRecord] = field(default_factory=dict)
+    runs: dict[str, datetime] = field(default_factory=dict)
 
     def note_notification(self, hotel_id: str, channel: str, at: datetime) -> None:
         self.notifications.append((hotel_id, channel, at))
@@ -228,10 +230,20 @@ class FakeHealth:
 
     def note_reconciled(self, hotel_id: str, channel: str, at: datetime, undelivered: int,
                         error: str | None) -> None:
-        self.record = ChannelHealthRecord(last_reconciled_at=at, undelivered=undelivered, last_error=error)
+        noted = self.reconciled.get((hotel_id, channel))
+        if noted is None or noted.last_reconciled_at is None or noted.last_reconciled_at <= at:
+            self.reconciled[(hotel_id, channel)] = ChannelHealthRecord(last_reconciled_at=at, undelivered=undelivered,
+                                                                       last_error=error)
 
     def channel_health(self, hotel_id: str, channel: str) -> ChannelHealthRecord | None:
-        return self.record
+        return self.reconciled.get((hotel_id, channel), self.record)
+
+    def note_run(self, channel: str, at: datetime) -> None:
+        if channel not in self.runs or self.runs[channel] < at:
+            self.runs[channel] = at
+
+    def last_run(self, channel: str) -> datetime | None:
+        return self.runs.get(channel)
 
 
 @dataclass

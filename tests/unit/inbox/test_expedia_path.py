@@ -84,11 +84,12 @@ class FakeExpedia:
         return Page(found, None, len(found))
 
 
-def notify(ingest, expedia, m, ntf="n-1", event="MessageReceived"):
+def notify(ingest, expedia, m, ntf="n-1", event="MessageReceived", via_reconciliation=False):
     expedia.messages[m.id] = m
     return ingest.handle(ExpediaNotification.model_validate({
         "eventType": event, "creationDateTime": T0, "notificationId": ntf,
-        "payload": {"propertyId": "p1", "messageThreadId": m.thread_id, "messageId": m.id}}))
+        "payload": {"propertyId": "p1", "messageThreadId": m.thread_id, "messageId": m.id}}),
+        via_reconciliation=via_reconciliation)
 
 
 @pytest.fixture
@@ -236,3 +237,12 @@ def test_a_backfill_run_twice_changes_nothing_the_second_time(path):
     assert (second.threads, second.messages, second.repeats) == (2, 0, 3)
     assert w.store.messages == held and w.store.conversations == conversations
     assert w.bot.seen == [] and w.outbox.jobs == []  # the past is not answered again
+
+
+def test_a_notification_the_reconciler_queued_is_stored_but_is_not_noted_as_a_callback(path):
+    w, expedia, ingest, _ = path
+    assert notify(ingest, expedia, message("exp-r"), ntf="n-r", via_reconciliation=True).outcome == "stored"
+    assert w.health.notifications == []  # Expedia did not reach the callback with it
+    w.clock.advance(minutes=2)
+    assert notify(ingest, expedia, message("exp-c"), ntf="n-c").outcome == "stored"
+    assert w.health.notifications == [("h1", "expedia", T0 + timedelta(minutes=2))]
