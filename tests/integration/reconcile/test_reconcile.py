@@ -100,5 +100,52 @@ def test_expedia_down_fails_the_run_so_the_schedule_retries_it_and_no_health_is_
         lobby.reconcile()
 
     assert lobby.store.channel_health("h1", "expedia") is None
+    assert lobby.store.last_run("expedia") is None  # no hotel is told "0 undelivered" by a run that failed
     requests.delete(f"{expedia.standin.sim_url}/faults", timeout=10).raise_for_status()  # Expedia is back
     assert lobby.reconcile()["queued"] == 2
+
+
+def channel_status(hotel_id: str = "h1"):
+    """What ``GET /v1/hotels/{h}/channels`` answers, through the inbox the API is built with."""
+    from wiring.container import inbox
+
+    (status,) = inbox().channels(hotel_id)
+    return status
+
+
+def test_a_second_run_after_the_backlog_is_gone_shows_zero_undelivered_at_its_time(expedia, lobby):
+    lobby.store.put_hotel(Hotel("h2", "Hôtel Soleil", "Europe/Paris", bot_enabled=False))
+    lobby.store.set_expedia_property("h2", "55555555")
+    expedia.outage(callbacks=False)
+    expedia.traveler_writes("thr-z", "Bonjour")
+    lobby.reconcile()
+    lobby.ingest()
+    first = channel_status()
+    assert first.undelivered == 2 and first.last_reconciled_at is not None
+    never_undelivered = channel_status("h2")  # a hotel no run ever found anything for
+    assert (never_undelivered.undelivered, never_undelivered.last_reconciled_at) == (0, first.last_reconciled_at)
+
+    expedia.outage(callbacks=True)  # Expedia's retries get through: nothing is undelivered any more
+    lobby.ingest()
+    assert lobby.reconcile()["undelivered"] == 0
+
+    second = channel_status()
+    assert second.undelivered == 0 and second.last_reconciled_at > first.last_reconciled_at
+    assert lobby.store.channel_health("h1", "expedia").undelivered == 2  # the hotel's own note is left as it was
+
+
+def test_a_reconciled_notification_leaves_the_last_notification_and_a_callbacks_moves_it(expedia, lobby):
+    from inbox.inbound import conversation_id_for
+
+    expedia.outage(callbacks=False)
+    expedia.traveler_writes("thr-r", "Bonjour, le parking est-il gratuit ?")
+    assert lobby.reconcile()["queued"] == 2
+    lobby.ingest()
+
+    conversation = lobby.store.get_conversation("h1", conversation_id_for("h1", "expedia", "thr-r"))
+    assert conversation.last_message_at is not None  # the reconciled message is in the inbox
+    assert channel_status().last_notification_at is None  # but Expedia never reached the callback
+
+    expedia.outage(callbacks=True)  # Expedia's retry reaches the callback (a repeat for the inbox)
+    lobby.ingest()
+    assert channel_status().last_notification_at is not None
