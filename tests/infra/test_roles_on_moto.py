@@ -85,14 +85,14 @@ class World:
             self.monkeypatch.setattr(moto_settings, "INITIAL_NO_AUTH_ACTION_COUNT", 0)
 
     def sqs_event(self, queue: str) -> dict:
-        """What the event source mapping hands the consumer: every message waiting in the queue."""
+        """What the event source mapping hands the consumer: every message waiting in the queue, with its
+        message attributes (the reconciler marks what it queued)."""
+        from local.lambda_runtime import sqs_event
+
         sqs = boto3.client("sqs", region_name=REGION)
-        messages = sqs.receive_message(QueueUrl=self.resources.queue_urls[queue], MaxNumberOfMessages=10)
-        return {"Records": [{
-            "messageId": m["MessageId"], "receiptHandle": m["ReceiptHandle"], "body": m["Body"],
-            "attributes": {"ApproximateReceiveCount": "1"}, "messageAttributes": {}, "eventSource": "aws:sqs",
-            "eventSourceARN": f"arn:aws:sqs:{REGION}:123456789012:{queue}", "awsRegion": REGION,
-        } for m in messages.get("Messages", [])]}
+        messages = sqs.receive_message(QueueUrl=self.resources.queue_urls[queue], MaxNumberOfMessages=10,
+                                       AttributeNames=["All"], MessageAttributeNames=["All"])
+        return sqs_event(messages.get("Messages", []), f"arn:aws:sqs:{REGION}:123456789012:{queue}", REGION)
 
 
 @pytest.fixture
@@ -176,6 +176,12 @@ def test_a_reconciliation_and_its_ingest_run_with_exactly_their_roles(world):
     assert [c.contact_name for c in opened.items] == ["Inès Moreau"]
     stored = container.store().list_messages(HOTEL, opened.items[0].id, 10)
     assert [m.text for m in stored.items] == [GUEST_TEXT]
+    # The api role reads the hotel's health and the channel's last run; what the reconciler queued is no callback.
+    status, channels = api_call(world, "GET", f"/v1/hotels/{HOTEL}/channels", {})
+    assert status == 200, channels
+    (expedia,) = channels["items"]
+    assert (expedia["undelivered"], expedia["last_notification_at"]) == (3, None)
+    assert expedia["last_reconciled_at"] is not None
 
 
 def test_expedias_callback_queues_a_signed_notification_with_exactly_its_role(world):
