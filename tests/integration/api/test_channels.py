@@ -43,3 +43,31 @@ def test_another_hotels_channels_are_403_and_an_unknown_hotel_404(api, store):
 
     assert api.get("/v1/hotels/h1/channels", as_=OTHER_AGENT).status == 403
     assert api.get("/v1/hotels/h3/channels", as_=PARTNER).status == 404  # the partner's, but no such hotel
+
+
+def _at(moment) -> str:
+    return moment.isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def test_a_later_run_that_found_nothing_for_the_hotel_shows_zero_at_the_runs_time(api, store, now):
+    store.put_hotel(Hotel("h1", "Hôtel Lumière", "Europe/Paris", expedia_property_id="12345678"))
+    store.note_reconciled("h1", "expedia", now - timedelta(hours=2), 2, "TIMEOUT: callback timed out")
+    store.note_run("expedia", now - timedelta(hours=1))
+
+    (expedia,) = api.get("/v1/hotels/h1/channels").json["items"]
+
+    assert (expedia["undelivered"], expedia["last_reconciled_at"]) == (0, _at(now - timedelta(hours=1)))
+
+
+def test_the_channels_of_a_connected_hotel_cost_three_gets_and_no_scan(api, store, now):
+    from conversations_helpers import RequestCounter
+
+    from wiring.container import store as live_store
+
+    store.put_hotel(Hotel("h1", "Hôtel Lumière", "Europe/Paris", expedia_property_id="12345678"))
+    store.note_run("expedia", now)
+    counter = RequestCounter()
+    counter.attach(live_store())
+
+    assert api.get("/v1/hotels/h1/channels").status == 200
+    assert counter.counts == {"GetItem": 3}  # the hotel, its channel health, the channel's last run
