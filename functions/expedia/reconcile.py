@@ -61,6 +61,7 @@ class Reconciliation:
     # undelivered == queued + unknown_property + unreadable
     by_hotel: Counter[str] = field(default_factory=Counter)
     errors: Counter[str] = field(default_factory=Counter)  # error code -> how many
+    complete: bool = True  # False when a page limit cut the list short (the run then speaks for no other hotel)
 
 
 class ExpediaReconciler:
@@ -82,7 +83,7 @@ class ExpediaReconciler:
         hotel_of: dict[str, str | None] = {}
         last_error: dict[str, tuple[str, str]] = {}  # hotel -> (creationDateTime, "CODE: message")
         batch: list[str] = []
-        for element in self._undelivered(now - WINDOW, now):
+        for element in self._undelivered(now - WINDOW, now, result):
             taken = self._take(element, result, seen, hotel_of)
             if taken is None:
                 continue
@@ -96,8 +97,10 @@ class ExpediaReconciler:
         result.queued += self._put(batch)
         for hotel_id, count in result.by_hotel.items():
             self._health.note_reconciled(hotel_id, CHANNEL, now, count, last_error[hotel_id][1])
-        # Last, once every hotel it found is noted: read with them, it says "0" for every other hotel.
-        self._health.note_run(CHANNEL, now)
+        # Last, once every hotel it found is noted: read with them, it says "0" for every other hotel,
+        # which only a run that read the whole list may say.
+        if result.complete:
+            self._health.note_run(CHANNEL, now)
         return result
 
     def _take(self, element: Any, result: Reconciliation, seen: set[str], hotel_of: dict[str, str | None]
@@ -139,7 +142,7 @@ class ExpediaReconciler:
         batch.clear()
         return count
 
-    def _undelivered(self, since: datetime, until: datetime) -> Iterator[Any]:
+    def _undelivered(self, since: datetime, until: datetime, result: Reconciliation) -> Iterator[Any]:
         for event_type in EVENT_TYPES:
             cursor: str | None = None
             for _ in range(MAX_PAGES):
@@ -150,6 +153,7 @@ class ExpediaReconciler:
                 if cursor is None or not page.elements:
                     break
             else:
+                result.complete = False
                 self._log("undelivered notifications: page limit reached", event_type=event_type,
                           pages=MAX_PAGES)
 

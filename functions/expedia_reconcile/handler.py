@@ -24,6 +24,6 @@ def handler(event, context) -> dict:
     metrics.add_metric(name="Reconcile.queued", unit=MetricUnit.Count, value=found.queued)
     summary = {"undelivered": found.undelivered, "queued": found.queued, "hotels": len(found.by_hotel),
                "unknown_property": found.unknown_property, "unreadable": found.unreadable,
-               "errors": dict(found.errors)}
+               "errors": dict(found.errors), "complete": found.complete}
     logger.info("reconciled", extra=summary)
     return summary

@@ -20,6 +20,7 @@ class FakeUndelivered:
     def __init__(self):
         self.elements: list[UndeliveredNotification] = []
         self.down = False
+        self.endless = False  # a cursor that never ends
 
     def add(self, notification_id: str, property_id: str = "p1") -> None:
         self.elements.append(UndeliveredNotification.model_validate({
@@ -33,7 +34,7 @@ class FakeUndelivered:
         if self.down:
             raise ExpediaUnavailable("Expedia answered 503")
         found = tuple(e for e in self.elements if e.event_type == event_type)
-        return Page(found, None, len(found))
+        return Page(found, "more" if self.endless else None, len(found))
 
 
 class FakeQueue:
@@ -131,3 +132,14 @@ def test_the_hotels_other_health_is_kept_when_the_run_speaks_for_it(setup):
     found = status(w)
     assert (found.undelivered, found.last_reconciled_at) == (0, T0)
     assert (found.last_notification_at, found.blocked_replies_7d) == (T0 - timedelta(minutes=5), 2)
+
+
+def test_a_run_cut_short_by_the_page_limit_does_not_speak_for_hotels_it_found_nothing_for(setup):
+    w, expedia, _, reconciler = setup
+    w.health.note_reconciled("h1", "expedia", T0 - timedelta(hours=1), 5, "CALLBACK_UNREACHABLE")
+    expedia.add("n-1", "p2")
+    expedia.endless = True  # h1's notifications may lie on the pages it never read
+    found = reconciler.run()
+    assert not found.complete
+    assert (status(w, "h1").undelivered, status(w, "h1").last_reconciled_at) == (5, T0 - timedelta(hours=1))
+    assert status(w, "h2").last_reconciled_at == T0  # what it did find is still noted
