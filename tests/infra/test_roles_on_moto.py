@@ -2,7 +2,7 @@
 user holding exactly its role's actions.
 
 moto's IAM checks actions, not resources (the exact resources are asserted on the template in
-test_channels.py, test_reconciliation.py and test_attachments.py), and names some APIs by themselves where IAM
+test_channels.py, test_reconciliation.py and test_attachments_bucket.py), and names some APIs by themselves where IAM
 authorizes them by other actions (AUTHORIZED_AS: a transaction item by item, an SQS batch as its single action):
 the user holds such an API when its role holds those actions. Without this, a call a role lacks (the ingest's
 BatchWriteItem was one) passes every other moto test and fails in AWS.
@@ -248,7 +248,7 @@ def test_an_agents_file_is_granted_uploaded_replied_and_sent_with_exactly_the_ap
                                       {"name": "plan.png", "content_type": "image/png", "size": 10})
     status, refused = api_call(world, "POST", f"{base}/messages", {"text": "", "attachment_ids": [never_uploaded["id"]]})
     # 422, nothing sent. (moto answers HEAD of a missing key 404 whatever the role; AWS answers 403 unless the
-    # role may list the bucket, which test_attachments.py asserts on the template.)
+    # role may list the bucket, which test_attachments_bucket.py asserts on the template.)
     assert status == 422, refused
 
     status, reply = api_call(world, "POST", f"{base}/messages", {"text": "Voici la facture.",

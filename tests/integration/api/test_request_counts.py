@@ -76,8 +76,8 @@ class S3Counter:
 
 
 def test_files_cost_one_write_per_grant_one_batch_read_per_reply_and_no_request_to_list(api, bucket, counted):
+    from attachment_helpers import grant, upload
     from sample_files import PDF, PNG
-    from test_attachments import grant, upload
 
     s3 = S3Counter()
     grants, ids = [], []
