@@ -12,8 +12,15 @@ from api import body
 from api.body import BodyRefused
 from api.routes import attachments, channels, conversations, hotels, inbox
 from api.scope import Forbidden, hotel_scope
-from inbox.errors import Conflict, DomainError, InvalidInput, NotFound, TooLarge, TransitionNotAllowed
-from inbox.service import SchedulingFailed
+from inbox.errors import (
+    Conflict,
+    DomainError,
+    InvalidInput,
+    NotFound,
+    SchedulingFailed,
+    TooLarge,
+    TransitionNotAllowed,
+)
 from wiring.observability import logger, metrics
 
 

@@ -7,7 +7,7 @@ import binascii
 import unicodedata
 from collections.abc import Callable
 from datetime import datetime
-from typing import Annotated, Any, Literal, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
 from pydantic import (
     AfterValidator,
@@ -30,8 +30,10 @@ from inbox.attachments import (
     clean_name,
 )
 from inbox.model import Activity, Attachment, Contact, Conversation, Message, iso, utc_now
-from inbox.ports import ChannelStatus
 from inbox.times import check_sent_at, parse_time
+
+if TYPE_CHECKING:  # a type only: the ports module is not needed to serve a request's shapes
+    from inbox.ports import ChannelStatus
 
 UtcTime = Annotated[datetime, PlainSerializer(iso, return_type=str, when_used="json")]
 StatusName = Literal["bot", "open", "on_hold", "closed", "spam"]

@@ -43,3 +43,7 @@ class Duplicate(DomainError):
         super().__init__("message already stored")
         self.conversation_id = conversation_id
         self.message_id = message_id
+
+
+class SchedulingFailed(DomainError):
+    """The wake-up could not be scheduled, so the hold did not happen (503)."""

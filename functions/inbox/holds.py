@@ -8,13 +8,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
-from inbox.errors import Conflict, DomainError
+from inbox.errors import Conflict, SchedulingFailed
 from inbox.machine import Outcome, ScheduleWakeUp, WakeUp, apply
 from inbox.ports import ConversationStore, WakeUpScheduler
-
-
-class SchedulingFailed(DomainError):
-    """The wake-up could not be scheduled, so the hold did not happen."""
 
 
 class HoldUseCases:

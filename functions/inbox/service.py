@@ -14,9 +14,9 @@ from datetime import datetime, timedelta
 from inbox.bot import Bot, BotDecision, GuestText
 from inbox.channel import ChannelEvent, ChannelUseCases
 from inbox.errors import Conflict, DomainError, Duplicate, InvalidInput, NotFound
+from inbox.errors import SchedulingFailed as SchedulingFailed  # importable from here, as before
 from inbox.files import FileUseCases
 from inbox.holds import HoldUseCases
-from inbox.holds import SchedulingFailed as SchedulingFailed  # the API answers it (re-exported)
 from inbox.inbound import (
     InboundMessage,
     Received,
