@@ -23,9 +23,10 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Protocol
 
 from expedia.notifications import FROM_RECONCILIATION, SOURCE_ATTRIBUTE
+from inbox.channel import EXPEDIA
 from inbox.ports import ChannelHealthStore
 
-CHANNEL = "expedia"
+CHANNEL = EXPEDIA  # the one name of the channel (inbox.channel)
 EVENT_TYPES = ("MessageThreadCreated", "MessageReceived", "MessageAttributesUpdated")
 WINDOW = timedelta(hours=26)
 PAGE_SIZE = 50  # notifications per undeliveredNotifications call

@@ -17,7 +17,6 @@ from expedia.errors import ExpediaRejected, ExpediaUnavailable
 from inbox.channel import DeliveryClaim
 from inbox.ports import DeliveryJob
 
-CHANNEL = "expedia"
 UNAVAILABLE = "expedia_unavailable"
 FILES_UNAVAILABLE = "expedia_attachment_service_unavailable"
 

@@ -10,14 +10,13 @@ import boto3
 import pytest
 import requests
 from lambda_events import callback_event
+from reconcile_helpers import PROPERTY
 
 import local  # noqa: F401
 from inbox.ports import Hotel
 from local.expedia.standin import ExpediaStandIn
 from local.lambda_runtime import LambdaContext, SqsPoller
 
-PROPERTY = "12345678"
-OTHER_PROPERTY = "87654321"  # a property no hotel is connected to
 CREDENTIALS = {"client_id": "lobby-test", "client_secret": "s3cret", "callback_secret": "callback-s3cret"}
 
 

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 import requests
-from conftest import OTHER_PROPERTY, PROPERTY
+from reconcile_helpers import OTHER_PROPERTY, PROPERTY
 
 from inbox.ports import Hotel
 from inbox.times import parse_time
