@@ -31,9 +31,13 @@ class TransitionNotAllowed(DomainError):
 class Conflict(DomainError):
     """Another writer changed the conversation first; the caller may reload and try again."""
 
-    def __init__(self, status: str | None, message: str = "the conversation was changed by someone else"):
+    def __init__(self, status: str | None, message: str = "the conversation was changed by someone else", *,
+                 assignee: dict[str, str] | None = None, assignee_known: bool = False):
         super().__init__(message)
         self.status = status
+        # An assignment that lost a race says who holds the conversation now ({"id", "name"} or None).
+        self.assignee = assignee
+        self.assignee_known = assignee_known
 
 
 class Duplicate(DomainError):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -72,6 +73,45 @@ SYSTEM = Actor(ActorType.SYSTEM, "lobby", "Lobby")
 BOT = Actor(ActorType.BOT, "bot", "Lobby bot")
 
 
+@dataclass(frozen=True)
+class AgentRef:
+    """An agent as a conversation names it (its assignee): the Cognito ``sub`` and the label shown."""
+
+    id: str
+    name: str
+
+
+class Role(StrEnum):
+    """What an agent of the console may do (``custom:role``): admins also manage the hotel."""
+
+    ADMIN = "admin"
+    AGENT = "agent"
+
+
+@dataclass(frozen=True)
+class Agent:
+    """One of the hotel's agents, as the user pool lists them (``GET .../agents``)."""
+
+    id: str
+    name: str
+    email: str | None
+    role: Role
+
+    @property
+    def ref(self) -> AgentRef:
+        return AgentRef(self.id, self.name)
+
+
+class ListOrder(StrEnum):
+    """How a tab is sorted: newest last message first, or (Open only) the guest waiting longest first."""
+
+    NEWEST = "newest"
+    WAITING = "waiting"
+
+
+UNASSIGNED = "-"  # the assignee filter "nobody" (an agent id is never "-": it is a Cognito sub)
+
+
 def utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -140,18 +180,34 @@ class Conversation:
     # sender repeating the same text is a spam signal.
     guest_text_digest: str | None = None
     guest_text_repeats: int = 0
+    assignee: AgentRef | None = None  # at most one agent of the hotel owns it; a handoff arrives with none
+    # The oldest guest message that needs an agent and that no agent answered yet (None: nobody waits).
+    waiting_since: datetime | None = None
+    # The last guest message that needs an agent, or the last note: what ``unread`` compares with.
+    attention_at: datetime | None = None
+    # agent id -> when that agent last opened the conversation (POST .../read, or writing a note).
+    read_at: Mapping[str, datetime] = field(default_factory=dict)
     version: int = 0  # optimistic lock, owned by the store
     # Set by the store when a field could not be read back and shows a placeholder; the next
     # write of the conversation rewrites every field, which repairs the item.
     degraded: bool = False
 
     def __post_init__(self) -> None:
-        for name in ("created_at", "updated_at", "last_message_at", "hold_until"):
+        for name in ("created_at", "updated_at", "last_message_at", "hold_until", "waiting_since", "attention_at"):
             check_moment(name, getattr(self, name))
+        for moment in self.read_at.values():
+            check_moment("read_at", moment)
 
     @property
     def tabs(self) -> frozenset[Tab]:
         return tabs_of(self.status)
+
+    def unread_for(self, agent_id: str | None) -> bool:
+        """Whether something arrived (a guest message needing an agent, a note) since this agent last opened it."""
+        if agent_id is None or self.attention_at is None:
+            return False
+        seen = self.read_at.get(agent_id)
+        return seen is None or seen < self.attention_at
 
     def evolve(self, **changes: Any) -> Conversation:
         return replace(self, **changes)
@@ -208,6 +264,8 @@ class Message:
     delivery: Delivery | None = None
     delivery_error: str | None = None
     attachments: tuple[Attachment, ...] = ()
+    internal: bool = False  # a note between agents: in the timeline, never sent to the guest
+    mentions: tuple[str, ...] = ()  # the agent ids a note mentions (notes only)
 
     def __post_init__(self) -> None:
         check_moment("sent_at", self.sent_at)
@@ -254,3 +312,14 @@ class Contact:
     phone: str | None = None
     language: str | None = None
     reservations: tuple[Reservation, ...] = ()
+
+
+@dataclass(frozen=True)
+class SavedReply:
+    """A prepared reply of the hotel's library: one text per language, with ``{variables}`` (``inbox.replies``)."""
+
+    id: str
+    hotel_id: str
+    title: str
+    shortcut: str  # the word typed after "/" in the composer
+    texts: Mapping[str, str]  # language -> text

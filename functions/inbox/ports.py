@@ -9,7 +9,7 @@ from typing import Generic, Literal, Protocol, TypeVar
 
 from inbox.attachments import StoredFile, Upload, UploadGrant
 from inbox.bot import KnowledgeBase
-from inbox.model import Activity, Contact, Conversation, Delivery, Message, Tab
+from inbox.model import Activity, Agent, Contact, Conversation, Delivery, ListOrder, Message, SavedReply, Tab
 
 T = TypeVar("T")
 
@@ -30,6 +30,8 @@ class Hotel:
     bot_enabled: bool = True
     expedia_property_id: str | None = None
     knowledge: KnowledgeBase = KnowledgeBase()
+    # The hotel's own reply target (minutes) on channels that set no reply clock; None: no target.
+    reply_target_minutes: int | None = None
 
     @property
     def bot(self) -> KnowledgeBase:
@@ -96,6 +98,36 @@ class ChannelStatus:
     last_reconciled_at: datetime | None
 
 
+@dataclass(frozen=True)
+class InboxCounts:
+    """The tab counts of a hotel, and for one agent: theirs (``mine``) and nobody's (``unassigned``)."""
+
+    tabs: dict[Tab, int]
+    mine: dict[Tab, int]
+    unassigned: dict[Tab, int]
+
+
+@dataclass(frozen=True)
+class SearchEntry:
+    """One way to find a conversation: a normalized ``term`` (a name word, an email, a phone's digits,
+    a reservation id, a thread id) that a search matches by prefix (``inbox.search``)."""
+
+    term: str
+    kind: Literal["name", "email", "phone", "reservation", "thread"]
+    conversation_id: str
+    label: str = ""  # the normalized full name, for queries of several words
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A note mentioned an agent: the conversation enters the agent's Mentions view."""
+
+    agent_id: str
+    conversation_id: str
+    message_id: str
+    at: datetime
+
+
 class ConversationStore(Protocol):
     """Where conversations, their messages and activity live."""
 
@@ -110,9 +142,17 @@ class ConversationStore(Protocol):
 
     def get_contact(self, hotel_id: str, contact_id: str) -> Contact | None: ...
 
-    def list_tab(self, hotel_id: str, tab: Tab, limit: int, cursor: str | None = None) -> Page[Conversation]: ...
+    def list_tab(self, hotel_id: str, tab: Tab, limit: int, cursor: str | None = None, *,
+                 assignee: str | None = None, order: ListOrder = ListOrder.NEWEST) -> Page[Conversation]:
+        """One page of a tab in one Query: everyone's, or ``assignee``'s (an agent id, or ``UNASSIGNED``);
+        ``ListOrder.WAITING`` (Open only) lists the guest waiting longest first, then those nobody waits on."""
+        ...
 
     def tab_counts(self, hotel_id: str) -> dict[Tab, int]: ...
+
+    def inbox_counts(self, hotel_id: str, agent_id: str | None) -> InboxCounts:
+        """The tab counts, ``agent_id``'s and the unassigned ones, in one read (the counter shards)."""
+        ...
 
     def list_messages(self, hotel_id: str, conversation_id: str, limit: int, cursor: str | None = None) -> Page[Message]: ...
 
@@ -125,14 +165,55 @@ class ConversationStore(Protocol):
         self, before: Conversation | None, after: Conversation,
         activities: Sequence[Activity] = (), messages: Sequence[Message] = (), *,
         guards: Sequence[str] = (), contact: Contact | None = None,
-    ) -> Conversation: ...
+        search: Sequence[SearchEntry] = (), mentions: Sequence[Mention] = (),
+    ) -> Conversation:
+        """One transaction: the conversation (under its version; ``Conflict`` when another writer came first),
+        entries, messages, guards, the contact, the counters (tabs and assignees), and the search entries and
+        mentions given. Read marks that differ between ``before.read_at`` and ``after.read_at`` are written too."""
+        ...
+
+    # --- the team ---------------------------------------------------------------------------
+
+    def get_conversations(self, hotel_id: str, conversation_ids: Sequence[str]) -> list[Conversation]:
+        """These conversations of the hotel (one BatchGetItem), in the order asked; absent ones are left out."""
+        ...
+
+    def mark_read(self, hotel_id: str, conversation_id: str, agent_id: str, at: datetime) -> None:
+        """The agent opened the conversation at ``at`` (one UpdateItem, kept only if later; ``NotFound``)."""
+        ...
+
+    def list_mentions(self, hotel_id: str, agent_id: str, limit: int, cursor: str | None = None
+                      ) -> Page[Conversation]:
+        """Conversations where the agent was mentioned, newest mention first, each once (one Query, one BatchGetItem)."""
+        ...
+
+    def find(self, hotel_id: str, prefix: str, limit: int) -> list[SearchEntry]:
+        """Search entries whose term starts with ``prefix`` (one Query)."""
+        ...
+
+    def list_replies(self, hotel_id: str) -> list[SavedReply]:
+        """The hotel's saved replies, by title (one Query)."""
+        ...
+
+    def get_reply(self, hotel_id: str, reply_id: str) -> SavedReply | None: ...
+
+    def put_reply(self, reply: SavedReply) -> None: ...
+
+    def delete_reply(self, hotel_id: str, reply_id: str) -> bool:
+        """Delete it; False when there was none."""
+        ...
+
+    def set_reply_target(self, hotel_id: str, minutes: int | None) -> None:
+        """The hotel's reply target (``NotFound`` when the hotel does not exist)."""
+        ...
 
     # --- channels --------------------------------------------------------------------------
 
     def hotel_for_expedia_property(self, property_id: str) -> str | None: ...
 
-    def save_profile(self, contact: Contact, guards: Sequence[str] = ()) -> None:
-        """Fill in a guest's profile; with guards, only once (``Duplicate`` when a guard is taken)."""
+    def save_profile(self, contact: Contact, guards: Sequence[str] = (), search: Sequence[SearchEntry] = ()) -> None:
+        """Fill in a guest's profile (and the search entries it gives); with guards, only once
+        (``Duplicate`` when a guard is taken)."""
         ...
 
     def take_guards(self, hotel_id: str, guards: Sequence[str]) -> None:
@@ -209,6 +290,14 @@ class AttachmentStorage(Protocol):
 
     def link(self, key: str, name: str, content_type: str, expires_seconds: int) -> str:
         """A presigned GET of the file, served with its type and name, valid ``expires_seconds``."""
+        ...
+
+
+class AgentDirectory(Protocol):
+    """Who works for a hotel: the console's user pool (Cognito in AWS, moto's locally)."""
+
+    def agents(self, hotel_id: str) -> list[Agent]:
+        """The hotel's agents, by name (a warm process may keep the list for a minute)."""
         ...
 
 
