@@ -22,6 +22,7 @@ from inbox.model import (
     Activity,
     Actor,
     ActorType,
+    AgentRef,
     Conversation,
     Sender,
     Status,
@@ -59,7 +60,21 @@ TRANSITIONS: dict[str, dict[Status, Row]] = {
     "reopen": {C: Row(O, "reopened")},
     "spam": {B: Row(S, "marked_spam"), O: Row(S, "marked_spam"), H: Row(S, "marked_spam"), C: Row(S, "marked_spam")},
     "not_spam": {S: Row(O, "unmarked_spam")},
+    # The agent started typing a reply to a held conversation: it is back in Open at once.
+    "resume": {H: Row(O, "resumed"), O: Row(O, None)},
 }
+
+# Triggers whose only effect is the move: where their row moves nothing, the event changes nothing
+# (no write), and ``inbox.actions`` offers no button for it.
+MOVE_ONLY = frozenset({"resume"})
+
+# Statuses a conversation can be assigned in: spam is never assigned (a spam tab has no owners).
+ASSIGNABLE = frozenset({B, O, H, C})
+
+# Triggers after which nobody waits any more: an agent answered, or the conversation is closed or spam.
+_ANSWERED = frozenset({"agent_reply", "close", "spam", "bot_spam"})
+# Triggers that take the conversation from its assignee: a handoff arrives unassigned, spam is nobody's.
+_UNASSIGNS = frozenset({"handed_off", "spam", "bot_spam"})
 
 # Triggers after which the conversation is no longer "fully automated": a person or a
 # handoff touched it.
@@ -138,10 +153,18 @@ class MarkNotSpam:
     at: datetime
 
 
-Event = GuestMessage | AgentReply | Hold | WakeUp | Close | Reopen | MarkSpam | MarkNotSpam
+@dataclass(frozen=True)
+class Resume:
+    """The agent started a reply (the first keystroke in the composer)."""
+
+    actor: Actor
+    at: datetime
+
+
+Event = GuestMessage | AgentReply | Hold | WakeUp | Close | Reopen | MarkSpam | MarkNotSpam | Resume
 
 _SIMPLE_TRIGGERS = {Close: "close", Reopen: "reopen", MarkSpam: "spam", MarkNotSpam: "not_spam", AgentReply: "agent_reply",
-                    Hold: "hold", WakeUp: "wake_up"}
+                    Hold: "hold", WakeUp: "wake_up", Resume: "resume"}
 
 
 # --- effects --------------------------------------------------------------------------
@@ -262,6 +285,8 @@ def apply(conversation: Conversation, event: Event) -> Outcome:
     row = TRANSITIONS[trigger].get(status)
     if row is None:
         raise TransitionNotAllowed(trigger, status)
+    if trigger in MOVE_ONLY and row.activity is None:
+        return Outcome(conversation, None, (), trigger, ignored=f"conversation is already {status}")
     if isinstance(event, Hold):
         validate_hold(event.until, event.at)
 
@@ -284,6 +309,14 @@ def apply(conversation: Conversation, event: Event) -> Outcome:
     if isinstance(event, GuestMessage):
         changes["guest_text_repeats"] = repeats_of(conversation, event.text)
         changes["guest_text_digest"] = text_digest(event.text) if event.text.strip() else None
+        if row.to in (O, H):  # an agent has to answer it (a guest the bot handles waits for nobody)
+            changes["waiting_since"] = conversation.waiting_since or event.at
+            changes["attention_at"] = max(conversation.attention_at or event.at, event.at)
+    if trigger in _ANSWERED:
+        changes["waiting_since"] = None
+    unassigned = conversation.assignee if trigger in _UNASSIGNS else None
+    if unassigned is not None:
+        changes["assignee"] = None
     if trigger == "bot_answered":
         assert isinstance(event, GuestMessage) and isinstance(event.decision, Answer)  # what trigger_of read
         _note_message(conversation, changes, preview(event.decision.text), event.at)
@@ -303,12 +336,42 @@ def apply(conversation: Conversation, event: Event) -> Outcome:
     new = conversation.evolve(**changes)
     activity = None
     if row.activity is not None:
+        details = _details(event)
+        if unassigned is not None:  # said in the same entry: the move and its consequence
+            details["unassigned"] = _ref(unassigned)
         activity = Activity(
             id=new_id("act"), conversation_id=conversation.id, hotel_id=conversation.hotel_id, type=row.activity,
             actor=event.actor, from_status=status, to_status=row.to, at=changed_at,
-            reason=_reason(trigger, event), details=_details(event),
+            reason=_reason(trigger, event), details=details,
         )
     return Outcome(new, activity, tuple(effects), trigger)
+
+
+def assign(conversation: Conversation, actor: Actor, agent: AgentRef | None, at: datetime) -> Outcome:
+    """Give the conversation to ``agent`` (None: to nobody), with an ``assigned``/``unassigned`` entry.
+
+    Spam is never assigned (``TransitionNotAllowed``). The current assignee again changes nothing (``ignored``).
+    """
+    status = conversation.status
+    if status not in ASSIGNABLE:
+        raise TransitionNotAllowed("assign", status)
+    previous = conversation.assignee
+    if (previous.id if previous else None) == (agent.id if agent else None):
+        return Outcome(conversation, None, (), "assign", ignored="already assigned so")
+    new = conversation.evolve(assignee=agent, automated=False, updated_at=max(conversation.updated_at, at))
+    details: dict[str, Any] = {"previous": _ref(previous) if previous else None}
+    if agent is not None:
+        details = {"assignee": _ref(agent), **details}
+    activity = Activity(
+        id=new_id("act"), conversation_id=conversation.id, hotel_id=conversation.hotel_id,
+        type="assigned" if agent else "unassigned", actor=actor, from_status=status, to_status=status, at=at,
+        details=details,
+    )
+    return Outcome(new, activity, (), "assign")
+
+
+def _ref(agent: AgentRef) -> dict[str, str]:
+    return {"id": agent.id, "name": agent.name}
 
 
 def note_message(conversation: Conversation, text: str, at: datetime,
@@ -331,7 +394,8 @@ def _reason(trigger: str, event: Event) -> str | None:
         return str(event.decision.reason)
     if isinstance(event, GuestMessage) and trigger == "bot_spam":
         return "spam_detected"
-    return {"agent_reply": "agent_reply", "guest_message": "guest_message", "wake_up": "hold_expired"}.get(trigger)
+    return {"agent_reply": "agent_reply", "guest_message": "guest_message", "wake_up": "hold_expired",
+            "resume": "agent_started_reply"}.get(trigger)
 
 
 def _details(event: Event) -> dict[str, Any]:

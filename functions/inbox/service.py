@@ -37,6 +37,7 @@ from inbox.machine import (
     MarkSpam,
     Outcome,
     Reopen,
+    Resume,
     ScheduleWakeUp,
     apply,
     new_id,
@@ -163,6 +164,11 @@ class Inbox(HoldUseCases, ChannelUseCases, FileUseCases):
     def mark_not_spam(self, hotel_id: str, conversation_id: str, actor: Actor) -> Conversation:
         return self._change(hotel_id, conversation_id, lambda now: MarkNotSpam(actor, now))[0]
 
+    def resume(self, hotel_id: str, conversation_id: str, actor: Actor) -> Conversation:
+        """The agent started a reply: a held conversation is back in Open at once (its wake-up cancelled);
+        an open one stays as it is, with no write."""
+        return self._change(hotel_id, conversation_id, lambda now: Resume(actor, now))[0]
+
     # --- guests -------------------------------------------------------------------------------
 
     def receive(self, inbound: InboundMessage, *, event: ChannelEvent | None = None) -> Received:
@@ -255,6 +261,8 @@ class Inbox(HoldUseCases, ChannelUseCases, FileUseCases):
                 attachments: tuple[Attachment, ...] = ()) -> tuple[Conversation, list[Message]]:
         before = self.store.get_conversation(hotel_id, conversation_id)
         outcome = apply(before, make_event(self.clock()))
+        if not outcome.changed:
+            return before, []
         messages = [replace(self._outbound_message(before, outcome, effect), attachments=attachments)
                     for effect in outcome.effects if isinstance(effect, DeliverReply)]
         # The wake-up is scheduled before the hold is stored: if scheduling fails, nothing

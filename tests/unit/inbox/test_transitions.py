@@ -21,6 +21,7 @@ from inbox.machine import (
     MarkNotSpam,
     MarkSpam,
     Reopen,
+    Resume,
     ScheduleWakeUp,
     WakeUp,
     apply,
@@ -44,6 +45,7 @@ def event_for(trigger: str):
         "reopen": Reopen(AGENT, LATER),
         "spam": MarkSpam(AGENT, LATER),
         "not_spam": MarkNotSpam(AGENT, LATER),
+        "resume": Resume(AGENT, LATER),
     }[trigger]
 
 
@@ -62,6 +64,7 @@ EXPECTED = {
     ("spam", B): (S, "marked_spam"), ("spam", O): (S, "marked_spam"), ("spam", H): (S, "marked_spam"),
     ("spam", C): (S, "marked_spam"),
     ("not_spam", S): (O, "unmarked_spam"),
+    ("resume", H): (O, "resumed"), ("resume", O): (O, None),
 }
 
 
@@ -87,7 +90,7 @@ def test_each_row(trigger, status):
 
 # Guest-message triggers are chosen by the status (the bot is only asked in bot/closed),
 # so the refused pairs are those of the events an agent or the system can send.
-REQUESTED = ["agent_reply", "hold", "close", "reopen", "spam", "not_spam"]
+REQUESTED = ["agent_reply", "hold", "close", "reopen", "spam", "not_spam", "resume"]
 REFUSED = [(t, s) for t in REQUESTED for s in Status if (t, s) not in EXPECTED]
 
 
