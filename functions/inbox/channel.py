@@ -26,6 +26,7 @@ from inbox.inbound import (
 from inbox.machine import new_id, note_message, start_conversation
 from inbox.model import Activity, Actor, ActorType, Contact, Conversation, Delivery, Direction, Message, Sender
 from inbox.ports import ChannelHealthStore, ChannelStatus, ConversationStore, Guard, Hotel
+from inbox.search import entry_terms, profile_terms
 
 # Channels Lobby can connect a hotel to (today Expedia, through ``Hotel.expedia_property_id``).
 EXPEDIA = "expedia"
@@ -134,8 +135,10 @@ class ChannelUseCases:
                           channel=event.channel, external_id=profile.external_id, name=profile.name,
                           email=profile.email, phone=profile.phone, language=profile.language,
                           reservations=profile.reservations)
+        # The conversation is found by what the profile tells (it may not be stored yet: same id when it is).
+        search = profile_terms(event.conversation_id, event.external_conversation_id, contact)
         try:
-            self.store.save_profile(contact, guards=event.guards)
+            self.store.save_profile(contact, guards=event.guards, search=search)
         except Duplicate:
             return False
         return True
@@ -183,10 +186,11 @@ class ChannelUseCases:
             current, activities = start.conversation, [start.activity] if start.activity else []
         assert current is not None  # found, or started just above
         after_notes = note_message(current, m.text, m.sent_at, tuple(a.name for a in m.attachments))
+        search = entry_terms(after_notes, None) if before is None else ()  # its thread id, its guest's name
         try:
             after = self.store.commit(before, after_notes, activities, [message],
                                       guards=[message_guard(event.conversation_id, m.external_message_id),
-                                              *event.guards])
+                                              *event.guards], search=search)
         except Duplicate:
             return Received(event.conversation_id, message.id, duplicate=True)
         return Received(event.conversation_id, message.id, conversation=after)

@@ -1,8 +1,8 @@
 """The inbox's use cases: read a conversation, apply an event, store the outcome, carry out its effects.
 
-Plain Python over the ports: the store, the wake-up scheduler, the outbox, the attachment storage
-and the channel health are passed in. ``Inbox`` is the one facade; the channels' use cases live in
-``inbox.channel`` and those of files in ``inbox.files``.
+Plain Python over the ports: the store, the wake-up scheduler, the outbox, the attachment storage,
+the channel health and the agent directory are passed in. ``Inbox`` is the one facade; the channels'
+use cases live in ``inbox.channel``, those of files in ``inbox.files``, the team's in ``inbox.team``.
 """
 
 from __future__ import annotations
@@ -60,6 +60,7 @@ from inbox.model import (
     utc_now,
 )
 from inbox.ports import (
+    AgentDirectory,
     AttachmentStorage,
     ChannelHealthStore,
     ConversationStore,
@@ -69,9 +70,11 @@ from inbox.ports import (
     Page,
     WakeUpScheduler,
 )
+from inbox.search import entry_terms
+from inbox.team import TeamUseCases
 
 
-class Inbox(HoldUseCases, ChannelUseCases, FileUseCases):
+class Inbox(TeamUseCases, HoldUseCases, ChannelUseCases, FileUseCases):
     """What agents, partners, channels and the system do to conversations."""
 
     def __init__(
@@ -79,6 +82,7 @@ class Inbox(HoldUseCases, ChannelUseCases, FileUseCases):
         bot: Bot | None = None,
         files: AttachmentStorage | None = None,
         health: ChannelHealthStore | None = None,
+        directory: AgentDirectory | None = None,
         channels_that_deliver: frozenset[str] = frozenset({"expedia"}),
         clock: Callable[[], datetime] = utc_now,
         on_transition: Callable[[str], None] = lambda trigger: None,
@@ -90,6 +94,7 @@ class Inbox(HoldUseCases, ChannelUseCases, FileUseCases):
         self.bot = bot
         self.files = files
         self.health = health
+        self.directory = directory
         self.channels_that_deliver = channels_that_deliver
         self.clock = clock
         self.on_transition = on_transition
@@ -117,9 +122,6 @@ class Inbox(HoldUseCases, ChannelUseCases, FileUseCases):
 
     def tab_counts(self, hotel_id: str) -> dict[Tab, int]:
         return self.store.tab_counts(hotel_id)
-
-    def list_tab(self, hotel_id: str, tab: Tab, limit: int, cursor: str | None) -> Page[Conversation]:
-        return self.store.list_tab(hotel_id, tab, limit, cursor)
 
     def conversation(self, hotel_id: str, conversation_id: str) -> Conversation:
         return self.store.get_conversation(hotel_id, conversation_id)
@@ -247,8 +249,10 @@ class Inbox(HoldUseCases, ChannelUseCases, FileUseCases):
             answered_at = max(self.clock(), m.sent_at + timedelta(milliseconds=1))
             messages.append(replace(self._outbound_message(current, outcome, reply), sent_at=answered_at))
         try:
+            # A new conversation can be found by its guest from the start.
+            search = entry_terms(outcome.conversation, contact) if before is None else ()
             after = self.store.commit(before, outcome.conversation, activities, messages,
-                                      guards=[guard, *extra_guards], contact=contact)
+                                      guards=[guard, *extra_guards], contact=contact, search=search)
         except Duplicate:
             return Received(conversation_id, message_id, duplicate=True)
         self.on_transition(outcome.trigger)

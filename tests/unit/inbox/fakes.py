@@ -8,15 +8,28 @@ its message. Each fake counts its writes, so a test can say "nothing was stored"
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 from inbox.attachments import StoredFile, Upload, UploadGrant
 from inbox.bot import Answer, BotDecision, GuestText, HandOff, HandoffReason, KnowledgeBase
 from inbox.errors import Conflict, Duplicate, NotFound
-from inbox.model import Activity, Contact, Conversation, Delivery, Message, Tab
-from inbox.ports import ChannelHealthRecord, DeliveryJob, Guard, Hotel, Page
+from inbox.model import (
+    UNASSIGNED,
+    Activity,
+    Agent,
+    Contact,
+    Conversation,
+    Delivery,
+    ListOrder,
+    Message,
+    Role,
+    SavedReply,
+    Status,
+    Tab,
+)
+from inbox.ports import ChannelHealthRecord, DeliveryJob, Guard, Hotel, InboxCounts, Mention, Page, SearchEntry
 from inbox.service import Inbox
 
 T0 = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
@@ -35,7 +48,13 @@ class FakeStore:
         self.guards: dict[tuple[str, str], Guard] = {}
         self.uploads: dict[tuple[str, str, str], Upload] = {}
         self.claims: dict[str, tuple[str, datetime]] = {}
+        self.search_entries: dict[tuple[str, str, str, str], SearchEntry] = {}  # (hotel, term, kind, conversation)
+        self.mention_items: list[tuple[str, Mention]] = []
+        self.saved_replies: dict[tuple[str, str], SavedReply] = {}
         self.writes: list[str] = []
+        self.reads: list[str] = []  # the team's reads (find, get_conversations), for request-count tests
+        # Called once at the start of the next commit: a test's concurrent writer getting in first.
+        self.before_next_commit: Callable[[], None] | None = None
         self.lock = threading.Lock()
 
     # --- hotels -------------------------------------------------------------------------------
@@ -65,12 +84,26 @@ class FakeStore:
     def get_contact(self, hotel_id: str, contact_id: str) -> Contact | None:
         return self.contacts.get((hotel_id, contact_id))
 
-    def list_tab(self, hotel_id: str, tab: Tab, limit: int, cursor: str | None = None) -> Page[Conversation]:
-        found = [c for (h, _), c in self.conversations.items() if h == hotel_id and tab in c.tabs]
-        return Page(sorted(found, key=lambda c: c.last_message_at, reverse=True)[:limit], None)
+    def list_tab(self, hotel_id: str, tab: Tab, limit: int, cursor: str | None = None, *,
+                 assignee: str | None = None, order: ListOrder = ListOrder.NEWEST) -> Page[Conversation]:
+        found = [c for (h, _), c in self.conversations.items() if h == hotel_id and tab in c.tabs
+                 and (assignee is None or (c.assignee.id if c.assignee else UNASSIGNED) == assignee)]
+        if order is ListOrder.WAITING:  # the guest waiting longest first, then those nobody waits on
+            found.sort(key=lambda c: c.last_message_at, reverse=True)
+            found.sort(key=lambda c: (c.waiting_since is None, c.waiting_since or c.last_message_at))
+        else:
+            found.sort(key=lambda c: c.last_message_at, reverse=True)
+        return Page(found[:limit], None)
 
     def tab_counts(self, hotel_id: str) -> dict[Tab, int]:
         return {tab: len(self.list_tab(hotel_id, tab, 10_000).items) for tab in Tab}
+
+    def inbox_counts(self, hotel_id: str, agent_id: str | None) -> InboxCounts:
+        def count(assignee: str) -> dict[Tab, int]:
+            return {tab: len(self.list_tab(hotel_id, tab, 10_000, assignee=assignee).items) for tab in Tab}
+
+        mine = count(agent_id) if agent_id else dict.fromkeys(Tab, 0)
+        return InboxCounts(self.tab_counts(hotel_id), mine, count(UNASSIGNED))
 
     def list_messages(self, hotel_id: str, conversation_id: str, limit: int, cursor: str | None = None
                       ) -> Page[Message]:
@@ -84,7 +117,12 @@ class FakeStore:
 
     def commit(self, before: Conversation | None, after: Conversation, activities: Sequence[Activity] = (),
                messages: Sequence[Message] = (), *, guards: Sequence[str] = (), contact: Contact | None = None,
+               search: Sequence[SearchEntry] = (), mentions: Sequence[Mention] = (),
                ) -> Conversation:
+        concurrent, self.before_next_commit = self.before_next_commit, None
+        if concurrent is not None:
+            concurrent()
+        assert not (after.status is Status.SPAM and after.assignee), "spam is never assigned"
         with self.lock:
             key = (after.hotel_id, after.id)
             current = self.conversations.get(key)
@@ -93,7 +131,11 @@ class FakeStore:
             for guard in guards:
                 if (after.hotel_id, guard) in self.guards:
                     raise Duplicate(after.id, messages[0].id if messages else "")
-            stored = after.evolve(version=(current.version + 1) if current else 1)
+            # Only the read marks this commit changed are written (a mark_read meanwhile survives), as the store does.
+            old_marks = before.read_at if before else {}
+            marks = {**(current.read_at if current else {}),
+                     **{a: t for a, t in after.read_at.items() if old_marks.get(a) != t}}
+            stored = after.evolve(version=(current.version + 1) if current else 1, read_at=marks)
             self.conversations[key] = stored
             for message in messages:
                 self.messages.setdefault(key, {})[message.id] = message
@@ -104,18 +146,74 @@ class FakeStore:
                                                             first.sent_at if first else None)
             if contact is not None:
                 self.contacts.setdefault((contact.hotel_id, contact.id), contact)
+            self._put_entries(after.hotel_id, search)
+            self.mention_items.extend((after.hotel_id, m) for m in mentions)
             self.writes.append("commit")
             return stored
 
+    # --- the team -------------------------------------------------------------------------------
+
+    def _put_entries(self, hotel_id: str, entries: Sequence[SearchEntry]) -> None:
+        for e in entries:
+            self.search_entries[(hotel_id, e.term, e.kind, e.conversation_id)] = e
+
+    def get_conversations(self, hotel_id: str, conversation_ids: Sequence[str]) -> list[Conversation]:
+        assert len(conversation_ids) <= 100, "one BatchGetItem takes 100 keys"
+        self.reads.append("get_conversations")
+        return [self.conversations[(hotel_id, i)] for i in conversation_ids if (hotel_id, i) in self.conversations]
+
+    def mark_read(self, hotel_id: str, conversation_id: str, agent_id: str, at: datetime) -> None:
+        with self.lock:
+            current = self.get_conversation(hotel_id, conversation_id)
+            seen = current.read_at.get(agent_id)
+            if seen is None or seen < at:  # no version bump: a read mark never conflicts with a change
+                self.conversations[(hotel_id, conversation_id)] = current.evolve(
+                    read_at={**current.read_at, agent_id: at})
+            self.writes.append("mark_read")
+
+    def list_mentions(self, hotel_id: str, agent_id: str, limit: int, cursor: str | None = None
+                      ) -> Page[Conversation]:
+        mine = sorted((m for h, m in self.mention_items if h == hotel_id and m.agent_id == agent_id),
+                      key=lambda m: m.at, reverse=True)
+        ids = list(dict.fromkeys(m.conversation_id for m in mine))[:limit]
+        return Page(self.get_conversations(hotel_id, ids), None)
+
+    def find(self, hotel_id: str, prefix: str, limit: int) -> list[SearchEntry]:
+        self.reads.append("find")
+        found = sorted((e for (h, term, _, _), e in self.search_entries.items()
+                        if h == hotel_id and term.startswith(prefix)), key=lambda e: (e.term, e.kind))
+        return found[:limit]
+
+    def list_replies(self, hotel_id: str) -> list[SavedReply]:
+        return sorted((r for (h, _), r in self.saved_replies.items() if h == hotel_id), key=lambda r: r.title)
+
+    def get_reply(self, hotel_id: str, reply_id: str) -> SavedReply | None:
+        return self.saved_replies.get((hotel_id, reply_id))
+
+    def put_reply(self, reply: SavedReply) -> None:
+        self.saved_replies[(reply.hotel_id, reply.id)] = reply
+        self.writes.append("put_reply")
+
+    def delete_reply(self, hotel_id: str, reply_id: str) -> bool:
+        self.writes.append("delete_reply")
+        return self.saved_replies.pop((hotel_id, reply_id), None) is not None
+
+    def set_reply_target(self, hotel_id: str, minutes: int | None) -> None:
+        if hotel_id not in self.hotels:
+            raise NotFound(f"hotel {hotel_id} not found")
+        self.hotels[hotel_id] = replace(self.hotels[hotel_id], reply_target_minutes=minutes)
+        self.writes.append("set_reply_target")
+
     # --- channels -------------------------------------------------------------------------------
 
-    def save_profile(self, contact: Contact, guards: Sequence[str] = ()) -> None:
+    def save_profile(self, contact: Contact, guards: Sequence[str] = (), search: Sequence[SearchEntry] = ()) -> None:
         with self.lock:
             if any((contact.hotel_id, g) in self.guards for g in guards):
                 raise Duplicate("", "")
             for guard in guards:
                 self.guards[(contact.hotel_id, guard)] = Guard()
             self.contacts[(contact.hotel_id, contact.id)] = contact
+            self._put_entries(contact.hotel_id, search)
             self.writes.append("save_profile")
 
     def take_guards(self, hotel_id: str, guards: Sequence[str]) -> None:
@@ -278,6 +376,23 @@ class FakeBot:
         return HandOff(HandoffReason.BOT_UNANSWERED)
 
 
+@dataclass
+class FakeDirectory:
+    """AgentDirectory on a dict: hotel id -> its agents (counts its calls)."""
+
+    by_hotel: dict[str, list[Agent]] = field(default_factory=dict)
+    calls: int = 0
+
+    def agents(self, hotel_id: str) -> list[Agent]:
+        self.calls += 1
+        return sorted(self.by_hotel.get(hotel_id, []), key=lambda a: a.name)
+
+
+ANA = Agent("sub-ana", "Ana Lima", "ana@lumiere.test", Role.AGENT)
+BRUNO = Agent("sub-bruno", "Bruno Émile", "bruno@lumiere.test", Role.ADMIN)
+STRANGER = Agent("sub-zoe", "Zoé Other", "zoe@elsewhere.test", Role.AGENT)  # works for hotel h2 only
+
+
 class Clock:
     def __init__(self, at: datetime = T0):
         self.at = at
@@ -301,12 +416,15 @@ class World:
     bot: FakeBot
     clock: Clock
     inbox: Inbox
+    directory: FakeDirectory = field(default_factory=FakeDirectory)
 
 
 def world() -> World:
+    """An inbox on fakes; hotel ``h1`` has the agents ANA and BRUNO, hotel ``h2`` has STRANGER."""
     store, files, health, outbox, scheduler, bot, clock = (FakeStore(), FakeFiles(), FakeHealth(), FakeOutbox(),
                                                            FakeScheduler(), FakeBot(), Clock())
+    directory = FakeDirectory({"h1": [ANA, BRUNO], "h2": [STRANGER]})
     store.hotels["h1"] = Hotel("h1", "Hôtel Lumière", expedia_property_id="p1")
     store.properties["p1"] = "h1"
-    inbox = Inbox(store, scheduler, outbox, bot=bot, files=files, health=health, clock=clock)
-    return World(store, files, health, outbox, scheduler, bot, clock, inbox)
+    inbox = Inbox(store, scheduler, outbox, bot=bot, files=files, health=health, directory=directory, clock=clock)
+    return World(store, files, health, outbox, scheduler, bot, clock, inbox, directory)
