@@ -6,7 +6,7 @@ import base64
 import binascii
 import unicodedata
 from collections.abc import Callable
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated, Any, Literal, TypeVar
 
 from pydantic import (
@@ -384,6 +384,27 @@ Channel = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_-]{1,31}$", description="
 ShortText = Annotated[str, Field(min_length=1, max_length=256)]
 
 
+def _calendar_date(value: str) -> str:
+    date.fromisoformat(value)  # ValueError for 2026-02-30
+    return value
+
+
+DateText = Annotated[str, Field(pattern=r"^\d{4}-\d{2}-\d{2}$", examples=["2026-11-24"]),
+                     AfterValidator(_calendar_date)]
+MAX_SENDER_RESERVATIONS = 10
+
+
+class ReservationIn(BaseModel):
+    """A booking the partner knows for the guest (saved replies and search read it)."""
+
+    model_config = ConfigDict(extra="forbid")
+    reservation_id: ShortText
+    check_in: DateText | None = None
+    check_out: DateText | None = None
+    room: Annotated[str, Field(max_length=64)] | None = None
+    guests: Annotated[int, Field(ge=1, le=100)] | None = None
+
+
 class SenderIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
     external_id: ShortText
@@ -391,6 +412,8 @@ class SenderIn(BaseModel):
     email: Annotated[str, Field(max_length=320, pattern=r"^[^@\s]+@[^@\s]+$")] | None = None
     phone: Annotated[str, Field(max_length=40)] | None = None
     language: Annotated[str, Field(pattern=r"^[a-z]{2}(-[A-Za-z]{2})?$")] | None = None
+    reservations: list[ReservationIn] = Field(default_factory=list, max_length=MAX_SENDER_RESERVATIONS,
+                                              description="The guest's bookings, when the partner knows them")
 
 
 def _decode_base64(value: Any) -> bytes:

@@ -24,6 +24,7 @@ from api.scope import require_admin
 from inbox.bot import KnowledgeBase, KnowledgeEntry
 from inbox.errors import NotFound
 from inbox.inbound import GuestProfile, InboundMessage, conversation_id_for
+from inbox.model import Reservation
 
 router = Router()
 
@@ -56,7 +57,8 @@ def hand_in(hotel_id: str, body: InboundIn) -> InboundAccepted:
     received = service.receive(InboundMessage(
         hotel_id=hotel_id, channel=body.channel, external_conversation_id=body.external_conversation_id,
         external_message_id=body.external_message_id, text=body.text, sent_at=body.sent_at,
-        sender=GuestProfile(sender.external_id, sender.name, sender.email, sender.phone, sender.language),
+        sender=GuestProfile(sender.external_id, sender.name, sender.email, sender.phone, sender.language,
+                            tuple(Reservation(**r.model_dump()) for r in sender.reservations)),
         wants_human=body.wants_human, attachments=files,
     ))
     return InboundAccepted(conversation_id=received.conversation_id, message_id=received.message_id)
