@@ -19,6 +19,55 @@ AGENT_NAME = "Camille Laurent"
 AGENT_PASSWORD = "Lumiere-Demo-2026!"  # meets the user pool's password policy
 PARTNER_ID = "demo-pms"
 PARTNER_NAME = "Demo PMS"
+REPLY_TARGET_MINUTES = 240  # the hotel's own reply clock: the Open tab shows countdowns
+
+
+@dataclass(frozen=True)
+class TeamMember:
+    """A console login of the demo hotel: ``key`` names it in ``stack.json`` (``demo.agents``) and in the tests."""
+
+    key: str
+    email: str
+    name: str
+    password: str  # each meets the user pool's password policy
+    role: str  # "admin" or "agent" (``custom:role``)
+
+
+# The front desk. The first is the demo agent of earlier releases (same login), now the hotel's admin;
+# the seed acts as her. Every member is in the Cognito group of the hotel (``directory.cognito``).
+TEAM: tuple[TeamMember, ...] = (
+    TeamMember("camille", AGENT_USERNAME, AGENT_NAME, AGENT_PASSWORD, "admin"),
+    TeamMember("ben", "ben@lumiere.example", "Ben Martin", "Lumiere-Ben-2026!", "agent"),
+    TeamMember("ana", "ana@lumiere.example", "Ana Lima", "Lumiere-Ana-2026!", "agent"),
+)
+
+
+@dataclass(frozen=True)
+class Reply:
+    """A saved reply of the hotel's library (``inbox.replies``: variables, shortcut, languages)."""
+
+    id: str
+    title: str
+    shortcut: str
+    texts: dict[str, str]
+
+
+REPLIES: tuple[Reply, ...] = (
+    Reply("checkin", "Check-in", "checkin", {
+        "fr": "Bonjour {guest.first_name|Madame, Monsieur}, nous vous attendons le {reservation.check_in}. "
+              "La chambre est prête à partir de 15 h.",
+        "en": "Hello {guest.first_name|there}, we look forward to welcoming you on {reservation.check_in}. "
+              "Your room is ready from 3 pm."}),
+    Reply("parking", "Parking", "parking", {
+        "fr": "Bonjour {guest.first_name|Madame, Monsieur}, notre parking souterrain est à 25 € la nuit, "
+              "sans réservation.",
+        "en": "Hello {guest.first_name|there}, our underground car park is €25 a night, no booking needed."}),
+    Reply("thanks", "Merci / Thank you", "merci", {
+        "fr": "Merci {guest.first_name|beaucoup} ! Toute l'équipe de {hotel.name} vous souhaite un bon séjour. "
+              "{agent.name}",
+        "en": "Thank you {guest.first_name|very much}! The whole team of {hotel.name} wishes you a pleasant stay. "
+              "{agent.name}"}),
+)
 
 
 @dataclass(frozen=True)
@@ -56,6 +105,7 @@ class Conversation:
     stay: tuple[int, int] | None = None  # Expedia reservation: check-in in N days, for M nights
     guests: tuple[int, int] = (2, 0)  # adults, children
     minutes_ago: int = 0  # partner channels give their own sent_at
+    reservation_id: str | None = None  # partner channels: the booking handed in with the guest (with ``stay``)
 
 
 def reply(text: str) -> Action:
@@ -179,4 +229,9 @@ CONVERSATIONS: tuple[Conversation, ...] = (
                  expect="open", stay=(4, 3)),
     Conversation("thr-demo-30", "expedia", Guest("Giulia", "Bianchi"), ("A che ora è il check-in?",),
                  stay=(11, 2)),
+    # A French guest with a booking (Open): the saved replies render her first name and check-in date.
+    Conversation("web-demo-31", "webchat", Guest("Camille", "Durand", "fr", email="camille.durand@example.fr"),
+                 ("Bonjour, je voudrais parler à la réception au sujet de notre arrivée.",),
+                 expect="open", wants_human=True, minutes_ago=20, stay=(3, 2), reservation_id="LUM-2026-4821"),
 )
+DURAND = "web-demo-31"  # the French guest's conversation key

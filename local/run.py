@@ -3,8 +3,8 @@
     python -m local.run [--port 8000] [--host 127.0.0.1] [--no-seed] [--state-dir .local]
                         [--log-level WARNING]
 
-Starts the local stack (``local.stack``), prints the console's URL and the demo login, and
-runs until Ctrl-C or SIGTERM, then stops everything. Each start begins from nothing (moto
+Starts the local stack (``local.stack``), prints the console's URL and every demo login (email,
+password, role), and runs until Ctrl-C or SIGTERM, then stops everything. Each start begins from nothing (moto
 keeps its state in memory) and seeds the demo hotel again unless ``--no-seed``.
 """
 
@@ -24,8 +24,12 @@ def _banner(info: dict, state_dir: str) -> str:
              f"  Console    {info['console_url']}"]
     demo = info.get("demo")
     if demo:
-        lines += [f"  Sign in    {demo['agent_username']}  /  {demo['agent_password']}",
-                  f"  Hotel      {demo['hotel_id']} (Expedia property {demo['expedia_property_id']})",
+        agents = demo.get("agents") or [{"email": demo["agent_username"], "password": demo["agent_password"],
+                                         "name": "", "role": "agent"}]
+        width = max(len(agent["email"]) for agent in agents)
+        lines += [f"  {'Sign in' if n == 0 else '':<9}  {agent['email']:<{width}}  /  {agent['password']}   "
+                  f"({agent['role']}{', ' + agent['name'] if agent['name'] else ''})" for n, agent in enumerate(agents)]
+        lines += [f"  Hotel      {demo['hotel_id']} (Expedia property {demo['expedia_property_id']})",
                   f"  Partner    x-api-key: {demo['partner_api_key']}"]
     lines += [f"  API        {info['api_url']}/v1  (OpenAPI: {info['api_url']}/v1/openapi.json)",
               f"  Expedia    {info['expedia_sim_url']}  (the stand-in's simulator)",

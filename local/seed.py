@@ -1,11 +1,13 @@
 """Seeds the demo hotel through Lobby's real code paths only, never by writing items by hand.
 
 1. The admin operations (``admin``): the hotel with its Expedia property, the sample knowledge
-   base, the agent in the user pool, a partner key.
+   base, the team in the user pool (``demo_data.TEAM``: each in the hotel's group, with a role), a
+   partner key; then the inbox's own use cases for the hotel's saved replies and reply target.
 2. Guests write: Expedia travelers through the stand-in's simulator over HTTP (which calls
    Lobby's callback, signed, as Expedia would), partner channels through
-   ``POST /v1/hotels/{h}/inbound`` with the partner key. The bot decides what becomes of each.
-3. The agent signs in (Cognito ``InitiateAuth``, USER_PASSWORD_AUTH) and acts through the
+   ``POST /v1/hotels/{h}/inbound`` with the partner key (with the guest's booking when the
+   conversation has one). The bot decides what becomes of each.
+3. The demo agent (the team's first member) signs in (Cognito ``InitiateAuth``, USER_PASSWORD_AUTH) and acts through the
    API with its ID token: replies, holds, closes, spam and not-spam.
 
 The pollers run all the while; ``drain`` waits until the queues are empty between steps.
@@ -36,10 +38,15 @@ def _iso(moment: datetime) -> str:
 
 
 class Seeder:
-    def __init__(self, info: dict, *, store, cognito, drain: Callable[[], None],
-                 conversations: tuple[Conversation, ...] = demo_data.CONVERSATIONS):
+    def __init__(self, info: dict, *, store, cognito, drain: Callable[[], None], inbox=None,
+                 conversations: tuple[Conversation, ...] = demo_data.CONVERSATIONS,
+                 team: tuple[demo_data.TeamMember, ...] = demo_data.TEAM,
+                 replies: tuple[demo_data.Reply, ...] = demo_data.REPLIES):
         self.info = info
         self.store = store
+        self.inbox = inbox  # the inbox's use cases (saved replies, reply target); none: neither is seeded
+        self.team = team
+        self.replies = replies
         self.cognito = cognito
         self.drain = drain
         self.conversations = conversations
@@ -71,13 +78,32 @@ class Seeder:
         hotel = admin.create_hotel(self.store, self.hotel_id, demo_data.HOTEL_NAME, demo_data.HOTEL_TIMEZONE,
                                    demo_data.EXPEDIA_PROPERTY_ID)
         admin.load_knowledge(self.store, hotel.id)
-        admin.create_agent(self.cognito, self.info["cognito_user_pool_id"], demo_data.AGENT_USERNAME,
-                           demo_data.AGENT_NAME, demo_data.AGENT_PASSWORD, [hotel.id])
+        agents = [{"key": member.key, "email": member.email, "password": member.password, "name": member.name,
+                   "role": member.role,
+                   "id": admin.create_agent(self.cognito, self.info["cognito_user_pool_id"], member.email,
+                                            member.name, member.password, [hotel.id], role=member.role)}
+                  for member in self.team]
         self.partner_key = admin.create_partner_key(self.store, demo_data.PARTNER_ID, demo_data.PARTNER_NAME,
                                                     [hotel.id])
+        if self.inbox is not None:
+            self.library(hotel.id)
+        first = self.team[0]  # the demo agent: the login of earlier releases
         return {"hotel_id": hotel.id, "expedia_property_id": demo_data.EXPEDIA_PROPERTY_ID,
-                "agent_username": demo_data.AGENT_USERNAME, "agent_password": demo_data.AGENT_PASSWORD,
-                "partner_api_key": self.partner_key}
+                "agent_username": first.email, "agent_password": first.password,
+                "partner_api_key": self.partner_key, "agents": agents,
+                "reply_target_minutes": demo_data.REPLY_TARGET_MINUTES,
+                "replies": [{"id": r.id, "shortcut": r.shortcut} for r in self.replies],
+                "french_guest": {"conversation_id": conversation_id_for(hotel.id, "webchat", demo_data.DURAND),
+                                 "name": "Camille Durand"}}
+
+    def library(self, hotel_id: str) -> None:
+        """The saved replies (checked as the API checks them) and the hotel's reply target."""
+        from inbox.model import SavedReply
+
+        for reply in self.replies:
+            self.inbox.save_reply(SavedReply(id=reply.id, hotel_id=hotel_id, title=reply.title,
+                                             shortcut=reply.shortcut, texts=dict(reply.texts)))
+        self.inbox.set_reply_target(hotel_id, demo_data.REPLY_TARGET_MINUTES)
 
     # -- 2. guests -------------------------------------------------------------------------
 
@@ -106,10 +132,18 @@ class Seeder:
     def _partner_hands_in(self, conversation: Conversation, index: int) -> None:
         guest = conversation.guest
         sent_at = datetime.now(UTC) - timedelta(minutes=max(conversation.minutes_ago - 3 * index, 0))
-        sender = {"external_id": f"{conversation.channel}-{guest.first_name.lower()}-{guest.last_name.lower()}",
-                  "name": guest.name}
+        sender: dict[str, object] = {
+            "external_id": f"{conversation.channel}-{guest.first_name.lower()}-{guest.last_name.lower()}",
+            "name": guest.name}
         sender.update({k: v for k, v in (("email", guest.email), ("phone", guest.phone),
                                          ("language", guest.language)) if v})
+        if conversation.reservation_id and conversation.stay is not None:
+            days, nights = conversation.stay
+            check_in = date.today() + timedelta(days=days)
+            sender["reservations"] = [{"reservation_id": conversation.reservation_id,
+                                       "check_in": check_in.isoformat(),
+                                       "check_out": (check_in + timedelta(days=nights)).isoformat(),
+                                       "guests": sum(conversation.guests)}]
         self._post(f"{self.info['api_url']}/v1/hotels/{self.hotel_id}/inbound",
                    headers={"x-api-key": self.partner_key},
                    json={"channel": conversation.channel, "external_conversation_id": conversation.key,

@@ -195,9 +195,9 @@ class LocalStack:
         self._start_workers(session, resources, function)
         if self.seed:
             from local.seed import Seeder
-            from wiring.container import store
+            from wiring.container import inbox, store
 
-            info["demo"] = Seeder(info, store=store(), cognito=session.client("cognito-idp"),
+            info["demo"] = Seeder(info, store=store(), cognito=session.client("cognito-idp"), inbox=inbox(),
                                   drain=self.wait_until_drained).run()
         else:
             info["demo"] = None
@@ -295,6 +295,7 @@ class LocalStack:
             "JWKS_URL": jwks_url(self.region, resources.user_pool_id, info["aws_endpoint_url"]),
             "TOKEN_ISSUER": issuer(self.region, resources.user_pool_id),
             "TOKEN_AUDIENCE": resources.console_client_id,
+            "USER_POOL_ID": resources.user_pool_id,  # the agent directory: the hotel groups' members
             "CONSOLE_USAGE_KEY": "LobbyConsoleUsageLocalIdentifier",
             "EXPEDIA_GRAPHQL_URL": info["expedia_graphql_url"],
             "EXPEDIA_TOKEN_URL": info["expedia_token_url"],

@@ -1,16 +1,26 @@
-"""What the console's browser tests say to the local stack: the HTTP API as the demo agent, the
-Expedia simulator as a traveler, and the console page itself."""
+"""What the console's browser tests say to the local stack: the HTTP API as the demo agent (or another
+seeded agent), the Expedia simulator as a traveler, the partner route as a guest with a profile, and the
+console page itself.
+
+    page.sign_in_as("ben")                                   # a seeded agent (stack.json demo.agents)
+    with console_as(browser, local_stack, "ana") as ana:     # a second agent in a browser context of her own
+        ...
+    guest = agent.new_guest_conversation("Camille Durand", "fr", reservation_id="R-42", check_in=date(...))
+    agent.hold(guest["id"], seconds=3600)
+"""
 
 from __future__ import annotations
 
 import base64
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
 
 import requests
-from stack_client import StackAws, StackClient
+from stack_client import StackAws, StackClient, guest_conversation, seeded_agent
 
 from infra import names
 
@@ -43,13 +53,15 @@ def eventually(check, timeout: float = 10.0, interval: float = 0.25, message: st
 
 
 class AgentApi:
-    """The demo agent on the HTTP API (stack_client's agent), with the questions the console tests ask."""
+    """A seeded agent on the HTTP API (stack_client's agent; the demo agent unless ``who`` names another:
+    "ben", "ana", an email or a name), with the questions the console tests ask."""
 
-    def __init__(self, stack: dict):
+    def __init__(self, stack: dict, who: str | None = None):
         self.stack = stack
         self.demo = stack["demo"]
         self.hotel_id = self.demo["hotel_id"]
-        self.client = StackClient.as_agent(stack)
+        self.client = StackClient.as_agent(stack, who=who)
+        self.me = self.client.agent  # {"key", "email", "password", "name", "role", "id"}
         self.partner = StackClient.as_partner(stack)
         self.base = f"/hotels/{self.hotel_id}"
 
@@ -147,6 +159,19 @@ class AgentApi:
         thread_id = self.traveler_writes(ASKS_FOR_A_PERSON, first_name=first_name, last_name=last_name)
         return self.wait_for(thread_id, status="open")
 
+    def new_guest_conversation(self, name: str = "Camille Durand", language: str | None = "fr",
+                               reservation_id: str | None = None, check_in: date | str | None = None,
+                               **options) -> dict:
+        """A conversation of its own handed in by the demo partner (``stack_client.guest_conversation``): the
+        guest's name, language and booking (``reservation_id`` checking in on ``check_in``, default in 3 days);
+        Open unless ``wants_human=False``. The conversation (with ``contact``), plus ``reservation_id``,
+        ``check_in`` and ``check_out``."""
+        return guest_conversation(self.stack, name, language, reservation_id, check_in, **options)
+
+    def hold(self, conversation_id: str, seconds: float = 86400) -> dict:
+        """Puts it on hold through the API (``POST .../hold``) for ``seconds``; the conversation."""
+        return self.client.hold(conversation_id, seconds)
+
 
 class ConsolePage:
     """The console in one browser page, with what the tests watch: API calls, dialogs, page errors."""
@@ -160,6 +185,7 @@ class ConsolePage:
         self.dialogs: list[str] = []
         self.errors: list[str] = []
         self.events: list[str] = []
+        self.agent: dict | None = None  # sign_in_as: the seeded agent signed in
         page.on("dialog", self._on_dialog)
         page.on("pageerror", lambda error: self._log(self.errors, f"page error: {error}"))
         page.on("console", lambda message: self.events.append(f"console {message.type}: {message.text}"))
@@ -203,6 +229,14 @@ class ConsolePage:
         self.page.click("#sign-in")
         self.page.wait_for_selector('[role="tab"][aria-selected="true"]')
         self.wait_for_list()
+
+    def sign_in_as(self, who: str | None = None) -> dict:
+        """Signs in through the form as a seeded agent ("camille", "ben", "ana", an email or a name; None:
+        the demo agent); returns that agent's entry (key, email, password, name, role, id)."""
+        agent = seeded_agent(self.stack, who)
+        self.sign_in(agent["email"], agent["password"])
+        self.agent = agent
+        return agent
 
     def wait_for_list(self) -> None:
         self.page.wait_for_selector("#tabpanel .conv-list, #tabpanel .empty")
@@ -255,6 +289,23 @@ class ConsolePage:
 
     def hotel_timezone(self) -> str:
         return self.page.get_attribute("#hotel-tz", "data-timezone")
+
+
+@contextmanager
+def console_as(browser, stack: dict, who: str | None = None, *, sign_in: bool = True,
+               **context_options) -> Iterator[ConsolePage]:
+    """The console in a browser context of its own (its own session storage: another agent beside the
+    test's ``page``), signed in as the seeded agent ``who``; the context closes on exit.
+    ``context_options``: Playwright's (default: the desktop viewport, en-GB)."""
+    context = browser.new_context(**{"viewport": DESKTOP, "locale": "en-GB", **context_options})
+    context.set_default_timeout(10_000)
+    try:
+        console = ConsolePage(context.new_page(), stack)
+        if sign_in:
+            console.sign_in_as(who)
+        yield console
+    finally:
+        context.close()
 
 
 def _join(base: str, path: str) -> str:

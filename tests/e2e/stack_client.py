@@ -1,8 +1,11 @@
 """Clients of the running local stack, over HTTP only (as the console, a partner or Expedia would be).
 
     agent = StackClient.as_agent(info)                   # signs in through /cognito/ (InitiateAuth)
+    ben = StackClient.as_agent(info, who="ben")          # another seeded agent (demo.agents: key, email or name)
     agent.get(f"/hotels/{hotel}/inbox").json()
     partner = StackClient.as_partner(info)               # x-api-key: the demo partner key
+    guest_conversation(info, "Camille Durand", "fr", reservation_id="R-1")  # a fresh Open one, with a profile
+    agent.hold(conversation_id, seconds=3600)            # POST .../hold
     expedia = ExpediaSim(info)                           # the stand-in's simulator
     expedia.traveler_writes("thr-1", "What time is check-in?")
     StackAws(info).client("scheduler")                   # boto3 on the stack's moto
@@ -17,7 +20,7 @@ import json
 import time
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import boto3
@@ -60,6 +63,21 @@ class SignInFailed(Exception):
     pass
 
 
+def seeded_agent(info: dict, who: str | None = None) -> dict:
+    """One of the demo hotel's seeded logins (``demo.agents`` of ``stack.json``: key, email, password, name,
+    role, id), named by its key ("camille", "ben", "ana"), email or name; None: the demo agent (the first)."""
+    demo = info["demo"]
+    agents = demo.get("agents") or [{"key": "camille", "email": demo["agent_username"],
+                                     "password": demo["agent_password"], "name": None, "role": "agent", "id": None}]
+    if who is None:
+        return agents[0]
+    wanted = who.casefold()
+    for agent in agents:
+        if wanted in (agent["key"], agent["email"].casefold(), (agent["name"] or "").casefold()):
+            return agent
+    raise KeyError(f"no seeded agent {who!r}: {', '.join(a['key'] for a in agents)}")
+
+
 def sign_in(info: dict, username: str, password: str) -> str:
     """The agent's Cognito ID token, from InitiateAuth (USER_PASSWORD_AUTH) on the console's origin."""
     response = requests.post(info["cognito_endpoint"], timeout=TIMEOUT, data=json.dumps({
@@ -80,12 +98,20 @@ class StackClient:
         self.base = f"{info['api_url']}/v1"
         self.http = requests.Session()
         self.http.headers.update(headers or {})
+        self.agent: dict | None = None  # as_agent: the seeded agent signed in
+        self.token: str | None = None  # as_agent: its ID token
 
     @classmethod
-    def as_agent(cls, info: dict, username: str | None = None, password: str | None = None) -> StackClient:
-        demo = info["demo"]
-        token = sign_in(info, username or demo["agent_username"], password or demo["agent_password"])
-        return cls(info, {"Authorization": f"Bearer {token}"})
+    def as_agent(cls, info: dict, username: str | None = None, password: str | None = None, *,
+                 who: str | None = None) -> StackClient:
+        """Signed in as a seeded agent (``who``: see ``seeded_agent``; the demo agent by default), or with
+        ``username`` and ``password``. ``client.agent`` is the seeded agent's entry (None for other logins)."""
+        seeded = seeded_agent(info, who) if username is None else None
+        token = sign_in(info, username or seeded["email"], password or seeded["password"])
+        client = cls(info, {"Authorization": f"Bearer {token}"})
+        client.agent = seeded
+        client.token = token
+        return client
 
     @classmethod
     def as_partner(cls, info: dict, api_key: str | None = None) -> StackClient:
@@ -96,6 +122,15 @@ class StackClient:
 
     def post(self, path: str, json: Any = None, **kwargs) -> requests.Response:
         return self.http.post(f"{self.base}{path}", json=json, timeout=TIMEOUT, **kwargs)
+
+    def put(self, path: str, json: Any = None, **kwargs) -> requests.Response:
+        return self.http.put(f"{self.base}{path}", json=json, timeout=TIMEOUT, **kwargs)
+
+    def patch(self, path: str, json: Any = None, **kwargs) -> requests.Response:
+        return self.http.patch(f"{self.base}{path}", json=json, timeout=TIMEOUT, **kwargs)
+
+    def delete(self, path: str, **kwargs) -> requests.Response:
+        return self.http.delete(f"{self.base}{path}", timeout=TIMEOUT, **kwargs)
 
     # -- the demo hotel's conversations -------------------------------------------------------
 
@@ -135,6 +170,51 @@ class StackClient:
     def status_of(self, conversation_id: str) -> str | None:
         response = self.get(f"/hotels/{self.hotel}/conversations/{conversation_id}")
         return response.json()["status"] if response.status_code == 200 else None
+
+    def hold(self, conversation_id: str, seconds: float = 86400, hotel: str | None = None) -> dict:
+        """Puts the conversation on hold for ``seconds`` (``POST .../hold``); the conversation as answered."""
+        response = self.act(conversation_id, "hold", {"until": in_seconds(seconds)}, hotel=hotel)
+        assert response.status_code == 200, response.text
+        return response.json()
+
+
+def guest_conversation(info: dict, name: str = "Camille Durand", language: str | None = "fr",
+                       reservation_id: str | None = None, check_in: date | str | None = None, nights: int = 2,
+                       text: str = "Bonjour, je voudrais parler à quelqu'un de la réception, s'il vous plaît.",
+                       *, channel: str = "webchat", wants_human: bool = True, email: str | None = None,
+                       phone: str | None = None, status: str | None = "open", hotel: str | None = None) -> dict:
+    """A fresh conversation of its own (new thread and guest ids) handed in by the demo partner through
+    ``POST /v1/hotels/{h}/inbound``, with the guest's profile: name, language and, with ``reservation_id``,
+    a booking checking in on ``check_in`` (default: in 3 days) for ``nights``. ``wants_human`` (the default)
+    lands it in Open. Waits until the conversation has ``status`` (None: any) and returns it (GET
+    conversation, with ``contact``), plus ``reservation_id``, ``check_in`` and ``check_out`` as handed in."""
+    hotel = hotel or info["demo"]["hotel_id"]
+    thread = new_id(f"{channel}-e2e")
+    sender: dict[str, Any] = {"external_id": new_id("guest"), "name": name}
+    sender.update({k: v for k, v in (("language", language), ("email", email), ("phone", phone)) if v})
+    check_out = None
+    if reservation_id is not None:
+        check_in = date.fromisoformat(check_in) if isinstance(check_in, str) else check_in
+        check_in = check_in or date.today() + timedelta(days=3)
+        check_out = check_in + timedelta(days=nights)
+        sender["reservations"] = [{"reservation_id": reservation_id, "check_in": check_in.isoformat(),
+                                   "check_out": check_out.isoformat(), "guests": 2}]
+    partner = StackClient.as_partner(info)
+    handed_in = partner.post(f"/hotels/{hotel}/inbound", json={
+        "channel": channel, "external_conversation_id": thread, "external_message_id": f"{thread}-m1",
+        "sender": sender, "text": text, "sent_at": in_seconds(-5), "wants_human": wants_human})
+    assert handed_in.status_code == 202, handed_in.text
+    conversation_id = handed_in.json()["conversation_id"]
+
+    def arrived() -> dict | None:
+        response = partner.get(f"/hotels/{hotel}/conversations/{conversation_id}")
+        found = response.json() if response.status_code == 200 else None
+        return found if found and (status is None or found["status"] == status) else None
+
+    conversation = eventually(arrived, timeout=20, what=f"conversation {thread} ({status or 'any status'})")
+    return {**conversation, "reservation_id": reservation_id,
+            "check_in": check_in.isoformat() if isinstance(check_in, date) else None,
+            "check_out": check_out.isoformat() if check_out else None}
 
 
 class ExpediaSim:
