@@ -43,19 +43,38 @@ export function createApi(baseUrl, token, onUnauthorized) {
     return s ? `?${s}` : '';
   };
 
+  const get = (path) => call('GET', path);
+  const post = (path, body) => call('POST', path, body);
+
   return {
-    hotel: (h) => call('GET', hotelPath(h)),
-    inbox: (h) => call('GET', `${hotelPath(h)}/inbox`),
-    conversations: (h, tab, limit, cursor) =>
-      call('GET', `${hotelPath(h)}/conversations${query({ tab, limit, cursor })}`),
-    conversation: (h, c) => call('GET', convPath(h, c)),
-    messages: (h, c, limit, cursor) => call('GET', `${convPath(h, c)}/messages${query({ limit, cursor })}`),
-    activity: (h, c, limit, cursor) => call('GET', `${convPath(h, c)}/activity${query({ limit, cursor })}`),
+    // Generic calls, paths relative to /v1 (e.g. '/hotels/h1/replies'), for the settings screen and helpers.
+    get,
+    post,
+    put: (path, body) => call('PUT', path, body),
+    patch: (path, body) => call('PATCH', path, body),
+    del: (path) => call('DELETE', path),
+    hotel: (h) => get(hotelPath(h)),
+    inbox: (h) => get(`${hotelPath(h)}/inbox`),
+    /** A tab's page; `assignee` "me" | "none" (or an agent id), `sort` "waiting" (Open only). */
+    conversations: (h, tab, limit, cursor, { assignee, sort } = {}) =>
+      get(`${hotelPath(h)}/conversations${query({ tab, limit, cursor, assignee, sort })}`),
+    mentions: (h, cursor) => get(`${hotelPath(h)}/mentions${query({ cursor })}`),
+    search: (h, q) => get(`${hotelPath(h)}/search${query({ q })}`),
+    agents: (h) => get(`${hotelPath(h)}/agents`),
+    replies: (h) => get(`${hotelPath(h)}/replies`),
+    renderReply: (h, c, r) => post(`${convPath(h, c)}/replies/${enc(r)}/render`),
+    conversation: (h, c) => get(convPath(h, c)),
+    messages: (h, c, limit, cursor) => get(`${convPath(h, c)}/messages${query({ limit, cursor })}`),
+    activity: (h, c, limit, cursor) => get(`${convPath(h, c)}/activity${query({ limit, cursor })}`),
     reply: (h, c, text, attachmentIds = []) =>
-      call('POST', `${convPath(h, c)}/messages`, attachmentIds.length ? { text, attachment_ids: attachmentIds } : { text }),
-    grantUpload: (h, c, file) => call('POST', `${convPath(h, c)}/attachments`, file),
-    channels: (h) => call('GET', `${hotelPath(h)}/channels`),
-    hold: (h, c, until) => call('POST', `${convPath(h, c)}/hold`, { until }),
-    action: (h, c, name) => call('POST', `${convPath(h, c)}/${name}`),
+      post(`${convPath(h, c)}/messages`, attachmentIds.length ? { text, attachment_ids: attachmentIds } : { text }),
+    note: (h, c, text, mentions = []) => post(`${convPath(h, c)}/notes`, mentions.length ? { text, mentions } : { text }),
+    assign: (h, c, agentId) => post(`${convPath(h, c)}/assign`, { agent_id: agentId || null }),
+    resume: (h, c) => post(`${convPath(h, c)}/resume`),
+    read: (h, c) => post(`${convPath(h, c)}/read`),
+    grantUpload: (h, c, file) => post(`${convPath(h, c)}/attachments`, file),
+    channels: (h) => get(`${hotelPath(h)}/channels`),
+    hold: (h, c, until) => post(`${convPath(h, c)}/hold`, { until }),
+    action: (h, c, name) => post(`${convPath(h, c)}/${name}`),
   };
 }

@@ -8,6 +8,7 @@ import { ApiError, createApi } from './api.js';
 import * as time from './time.js';
 import * as files from './files.js';
 import { channelStatus } from './channels.js';
+import * as team from './team.js';
 
 const TABS = ['open', 'on_hold', 'closed', 'spam', 'all'];
 const PAGE = 25;
@@ -19,15 +20,9 @@ const CHANNELS_REFRESH_MS = 60e3; // the header's channel health changes slowly:
 const HOTEL_KEY = 'lobby.hotel';
 const NAMES_KEY = 'lobby.names';
 
-// Which statuses allow which action (docs/api.md, "Transitions").
-const ALLOWED = {
-  reply: ['bot', 'open', 'on_hold', 'closed'],
-  hold: ['open', 'on_hold'],
-  close: ['bot', 'open', 'on_hold'],
-  reopen: ['closed'],
-  spam: ['bot', 'open', 'on_hold', 'closed'],
-  'not-spam': ['spam'],
-};
+// What a conversation allows comes from the API (its `allowed_actions`); these are only the routes.
+const ACTION_PATHS = { not_spam: 'not-spam' };
+const SORTS = ['newest', 'waiting'];
 const CHANNELS = { expedia: 'Expedia', webchat: 'Web chat', whatsapp: 'WhatsApp', email: 'E-mail', sms: 'SMS' };
 
 const app = document.getElementById('app');
@@ -50,6 +45,9 @@ for (const type of ['dragover', 'drop']) {
 document.addEventListener('click', (event) => {
   if (s && s.holdOpen && !event.target.closest('.hold-wrap')) toggleHold(false);
 });
+
+// The reply clocks count down from the clock alone: no API call.
+setInterval(() => { if (s) team.refreshDue(); }, team.DUE_TICK_MS);
 
 boot();
 
@@ -139,7 +137,10 @@ function onUnauthorized() {
 }
 
 function endSession() {
-  if (s) clearTimeout(s.timer);
+  if (s) {
+    clearTimeout(s.timer);
+    destroyHelpers();
+  }
   s = null;
   auth.signOut();
 }
@@ -155,17 +156,38 @@ function startSession(token, claims) {
     api: createApi(config.api_url, token, onUnauthorized),
     hotel: hotels.includes(saved) ? saved : hotels[0],
     info: null, tz: time.browserTimeZone(),
-    tab: 'open', counts: null,
-    list: emptyList('open'),
+    tab: 'open', counts: null, inbox: null,
+    // The list: a tab's (with its assignee filter and, on Open, its order), the Mentions, or a search's results.
+    view: 'tab', filter: 'all', sort: 'newest', query: '',
+    list: null,
     selected: null, conv: null, messages: null, activity: null, paneFor: null,
     names: loadNames(), drafts: {}, uploads: {}, channels: null, channelsAt: 0, messagesAt: 0,
     timer: null, listSeq: 0, busy: false, holdOpen: false, offline: false,
+    agents: null, modes: {}, resumed: {}, helpers: [], settings: false,
+    admin: String(claims['custom:role'] || '') === 'admin',
   };
+  s.list = emptyList();
   renderShell();
   if (s.hotel) loadHotel();
 }
 
-const emptyList = (tab) => ({ tab, items: [], next: null, loaded: false, loadingMore: false });
+/** An empty list of what the session shows now (the view, tab, filter, order or query). */
+const emptyList = () => ({
+  kind: s.view, tab: s.tab, filter: s.filter, sort: s.sort, q: s.query,
+  items: [], next: null, loaded: false, loadingMore: false, error: '',
+});
+
+/** One page of a list: the tab's (filtered, ordered), the Mentions', or the search's results (one page). */
+function fetchList(list, limit, cursor) {
+  if (list.kind === 'mentions') return s.api.mentions(s.hotel, cursor);
+  if (list.kind === 'search') {
+    return s.api.search(s.hotel, list.q).then((page) => ({ items: page.items || [], next_cursor: null }));
+  }
+  return s.api.conversations(s.hotel, list.tab, limit, cursor, {
+    assignee: team.ASSIGNEE_PARAM[list.filter],
+    sort: list.tab === 'open' && list.sort === 'waiting' ? 'waiting' : undefined,
+  });
+}
 
 function loadNames() {
   try {
@@ -192,7 +214,7 @@ async function loadHotel() {
     s.info = hotel;
     if (hotel && hotel.timezone && time.validTimeZone(hotel.timezone)) s.tz = hotel.timezone;
   }, () => {}); // no hotel route (404) or no access: the browser's time zone, the hotel's id
-  await Promise.all([info, refreshCounts(), loadList(), refreshChannels()]);
+  await Promise.all([info, refreshCounts(), loadList(), refreshChannels(), loadAgents()]);
   if (session !== s) return;
   renderHeader();
   renderList(true);
@@ -204,10 +226,25 @@ async function refreshCounts() {
   try {
     const inbox = await s.api.inbox(s.hotel);
     if (session !== s) return;
+    s.inbox = inbox;
     s.counts = inbox.tabs;
     renderCounts();
   } catch (e) {
     if (session === s) handleBackgroundError(e);
+  }
+}
+
+/** The hotel's agents, for the assignee picker and the mentions' completion (once per hotel). */
+async function loadAgents() {
+  const session = s;
+  const hotel = s.hotel;
+  try {
+    const page = await s.api.agents(hotel);
+    if (session !== s || hotel !== s.hotel) return;
+    s.agents = page.items || [];
+    if (s.conv) renderConvHead();
+  } catch (e) {
+    if (session === s && e instanceof ApiError && e.status !== 0) s.agents = [];
   }
 }
 
@@ -227,18 +264,25 @@ async function refreshChannels() {
   renderChannels();
 }
 
-/** The selected tab's first page: the one API call a tab switch costs. */
+/** The selected list's first page: the one API call a tab (or filter) switch costs. */
 async function loadList() {
   const session = s;
   const seq = ++s.listSeq;
-  const tab = s.tab;
+  const list = emptyList();
   try {
-    const page = await s.api.conversations(s.hotel, tab, PAGE);
+    const page = await fetchList(list, PAGE);
     if (session !== s || seq !== s.listSeq) return;
-    s.list = { tab, items: page.items, next: page.next_cursor, loaded: true, loadingMore: false };
+    s.list = { ...list, items: page.items || [], next: page.next_cursor || null, loaded: true };
     renderList(true);
   } catch (e) {
-    if (session === s) handleBackgroundError(e);
+    if (session !== s || seq !== s.listSeq) return;
+    if (e instanceof ApiError && (e.status === 400 || e.status === 422)) {
+      // A search too short or too long: the API's own words, in place of the results.
+      s.list = { ...list, loaded: true, error: e.message };
+      renderList(true);
+      return;
+    }
+    handleBackgroundError(e);
   }
 }
 
@@ -250,7 +294,7 @@ async function loadMore() {
   list.loadingMore = true;
   renderList(true);
   try {
-    const page = await s.api.conversations(s.hotel, list.tab, PAGE, list.next);
+    const page = await fetchList(list, PAGE, list.next);
     if (session !== s || seq !== s.listSeq) return;
     const known = new Set(list.items.map((c) => c.id));
     list.items = list.items.concat(page.items.filter((c) => !known.has(c.id)));
@@ -268,18 +312,19 @@ async function refreshList() {
   const session = s;
   const seq = s.listSeq;
   const list = s.list;
-  const limit = Math.min(MAX_PAGE, Math.max(PAGE, list.items.length));
-  const page = await s.api.conversations(s.hotel, list.tab, limit);
+  if (list.error) return list.items;
+  const limit = list.kind === 'tab' ? Math.min(MAX_PAGE, Math.max(PAGE, list.items.length)) : PAGE;
+  const page = await fetchList(list, limit);
   if (session !== s || seq !== s.listSeq) return null;
-  let items = page.items;
-  let next = page.next_cursor;
+  let items = page.items || [];
+  let next = page.next_cursor || null;
   if (list.items.length > limit) {
     const fresh = new Set(items.map((c) => c.id));
     items = items.concat(list.items.slice(limit).filter((c) => !fresh.has(c.id)));
     next = list.next;
   }
   const changed = JSON.stringify(items) !== JSON.stringify(list.items) || next !== list.next || !list.loaded;
-  s.list = { tab: list.tab, items, next, loaded: true, loadingMore: false };
+  s.list = { ...list, items, next, loaded: true, loadingMore: false };
   if (changed) renderList();
   return items;
 }
@@ -299,6 +344,7 @@ async function tick() {
     const channels = Date.now() - s.channelsAt >= CHANNELS_REFRESH_MS ? refreshChannels() : null;
     const [inbox, items] = await Promise.all([s.api.inbox(s.hotel), refreshList(), channels]);
     if (session !== s) return;
+    s.inbox = inbox;
     s.counts = inbox.tabs;
     renderCounts();
     if (items) await refreshSelected(items);
@@ -310,9 +356,11 @@ async function tick() {
   }
 }
 
+const assigneeId = (c) => (c.assignee ? c.assignee.id : null);
 const conversationChanged = (a, b) =>
   a.status !== b.status || a.updated_at !== b.updated_at || a.last_message_at !== b.last_message_at
-  || a.hold_until !== b.hold_until;
+  || a.hold_until !== b.hold_until || assigneeId(a) !== assigneeId(b)
+  || String(a.allowed_actions) !== String(b.allowed_actions);
 
 async function refreshSelected(items) {
   const conv = s.conv;
@@ -357,12 +405,30 @@ async function openConversation(id) {
   s.messages = null;
   s.activity = null;
   s.holdOpen = false;
+  if (s.settings) {
+    s.settings = false;
+    renderHeader();
+  }
   renderList();
   renderConversation();
-  await loadConversation(id);
+  await loadConversation(id, { opening: true });
 }
 
-async function loadConversation(id, { quiet = false } = {}) {
+/** Marks it read for this agent (opening it, or a guest message or note arriving while it is open). */
+async function markRead(id) {
+  const session = s;
+  const known = (c) => { if (c.id === id) c.unread = false; };
+  s.list.items.forEach(known);
+  if (s.conv && s.conv.id === id) s.conv.unread = false;
+  renderList();
+  try {
+    await s.api.read(s.hotel, id);
+  } catch (e) {
+    if (session === s) handleBackgroundError(e);
+  }
+}
+
+async function loadConversation(id, { quiet = false, opening = false } = {}) {
   const session = s;
   try {
     const [conv, messages, activity] = await Promise.all([
@@ -379,6 +445,7 @@ async function loadConversation(id, { quiet = false } = {}) {
     rememberName(conv);
     renderConversation();
     if (!hadName && s.names[id]) renderList();
+    if (opening || conv.unread) markRead(id);
   } catch (e) {
     if (session !== s || s.selected !== id) return;
     if (e instanceof ApiError && e.status === 404) {
@@ -416,7 +483,10 @@ async function loadOlder(kind) {
   else renderDetails();
 }
 
-const allowed = (action) => !!s.conv && ALLOWED[action].includes(s.conv.status) && !s.busy;
+/** Whether the open conversation allows `action` now: the server's `allowed_actions`, nothing else. */
+const permits = (action) => !!s && !!s.conv && Array.isArray(s.conv.allowed_actions) && s.conv.allowed_actions.includes(action);
+const allowed = (action) => permits(action) && !s.busy;
+const myId = () => (s && s.claims.sub) || '';
 
 /** Runs one action; a refusal is explained, and either way the view is refreshed from the API. */
 async function act(action, until) {
@@ -427,12 +497,13 @@ async function act(action, until) {
   s.holdOpen = false;
   renderConvHead();
   try {
+    const path = ACTION_PATHS[action] || action;
     const result = action === 'hold'
       ? await s.api.hold(s.hotel, id, time.isoUtc(until))
-      : await s.api.action(s.hotel, id, action);
+      : await s.api.action(s.hotel, id, path);
     if (session !== s) return;
     if (s.conv && s.conv.id === id) s.conv = { ...s.conv, ...result };
-    notify(t(`done_${action}`, { time: until ? time.longTime(until, locale(), s.tz) : '' }));
+    notify(t(`done_${path}`, { time: until ? time.longTime(until, locale(), s.tz) : '' }));
   } catch (e) {
     if (session !== s) return;
     explain(e);
@@ -446,8 +517,122 @@ async function act(action, until) {
   }
 }
 
+/** Assigns the open conversation (null: nobody); a lost race says who has it now, and the view reloads. */
+async function assign(agentId) {
+  if (!s || !s.conv || s.busy || !permits('assign')) return;
+  const id = s.conv.id;
+  if ((assigneeId(s.conv) || '') === (agentId || '')) return;
+  const session = s;
+  s.busy = true;
+  renderConvHead();
+  try {
+    const result = await s.api.assign(s.hotel, id, agentId || null);
+    if (session !== s) return;
+    if (s.conv && s.conv.id === id) s.conv = { ...s.conv, ...result };
+    const now = result && result.assignee;
+    notify(now ? t('done_assign', { name: now.id === myId() ? t('you') : now.name || now.id }) : t('done_unassign'));
+  } catch (e) {
+    if (session !== s) return;
+    if (e instanceof ApiError && e.status === 409 && 'assignee' in e.body) {
+      const now = e.body.assignee;
+      notify(now ? t('takenBy', { name: now.name || now.id }) : t('takenByNobody'), 'error');
+    } else {
+      explain(e);
+    }
+  } finally {
+    if (session === s) {
+      s.busy = false;
+      renderConvHead();
+      await Promise.all([loadConversation(id, { quiet: true }), tick()]);
+      keepFocus();
+    }
+  }
+}
+
+const mode = (id) => (s.modes[id] === 'note' ? 'note' : 'reply');
+
+/** Reply or internal note: the composer's mode for the open conversation. */
+function setMode(next, focus = false) {
+  if (!s || !s.conv) return;
+  s.modes[s.conv.id] = next;
+  updateComposer(false);
+  const textarea = $('#composer');
+  if (focus && textarea && !textarea.disabled) textarea.focus();
+}
+
+/** "Start replying brings it back": the first keystroke of a reply on a held conversation resumes it
+ * (once per hold); the reply itself is sent as before. */
+async function resumeOnTyping(id) {
+  if (!s || !s.conv || s.conv.id !== id || s.conv.status !== 'on_hold' || !permits('resume')) return;
+  if (mode(id) !== 'reply') return;
+  const key = `${id}|${s.conv.hold_until || ''}`;
+  if (s.resumed[key]) return;
+  s.resumed[key] = true;
+  const session = s;
+  try {
+    const result = await s.api.resume(s.hotel, id);
+    if (session !== s) return;
+    if (s.conv && s.conv.id === id) {
+      s.conv = { ...s.conv, ...result };
+      renderConvHead();
+      updateComposer(s.busy);
+    }
+  } catch (e) {
+    if (session !== s) return;
+    if (!(e instanceof ApiError)) throw e;
+    if (e.status === 0) delete s.resumed[key]; // not reached: the next keystroke tries again
+    else if (e.status !== 401 && e.status !== 409) explain(e); // 409: no longer on hold; the refresh shows why
+  }
+  if (session === s) await Promise.all([loadConversation(id, { quiet: true }), tick()]);
+}
+
+function composerInput(event) {
+  if (!s || !s.paneFor) return;
+  const id = s.paneFor;
+  s.drafts[id] = event.target.value;
+  resumeOnTyping(id);
+}
+
+async function sendNote(textarea) {
+  const text = textarea.value;
+  const id = s.conv.id;
+  if (!text.trim() || !permits('note')) return;
+  const session = s;
+  const completer = s.helpers.find((x) => x.kind === 'mentions');
+  const mentions = completer && typeof completer.handle.mentions === 'function' ? completer.handle.mentions() || [] : [];
+  s.busy = true;
+  renderConvHead();
+  updateComposer(true);
+  setComposerError('');
+  try {
+    await s.api.note(s.hotel, id, text, [...new Set(mentions)]);
+    if (session !== s) return;
+    if (s.drafts[id] === text || textarea.value === text) {
+      textarea.value = '';
+      delete s.drafts[id];
+    }
+    notify(t('done_note'));
+  } catch (e) {
+    if (session !== s) return;
+    if (e instanceof ApiError && (e.status === 400 || e.status === 422)) setComposerError(e.message);
+    else explain(e);
+  } finally {
+    if (session === s) {
+      s.busy = false;
+      renderConvHead();
+      updateComposer(false);
+      await Promise.all([loadConversation(id, { quiet: true }), tick()]);
+    }
+  }
+}
+
 async function sendReply(textarea) {
   if (!s || !s.conv || s.busy) return;
+  if (mode(s.conv.id) === 'note') {
+    await sendNote(textarea);
+    return;
+  }
+  if (!permits('reply')) return;
   const text = textarea.value;
   const id = s.conv.id;
   const attached = s.uploads[id] || [];
@@ -513,7 +698,7 @@ function uploadError(e) {
 
 /** Files picked or dropped for the open conversation's reply: checked, then listed in the composer. */
 function attachFiles(list) {
-  if (!s || !s.conv || !ALLOWED.reply.includes(s.conv.status) || s.busy) return;
+  if (!s || !s.conv || !permits('reply') || mode(s.conv.id) === 'note' || s.busy) return;
   const id = s.conv.id;
   const { files: kept, errors } = files.addFiles(s.uploads[id] || [], list);
   s.uploads[id] = kept;
@@ -590,16 +775,98 @@ function renderShell() {
     }, h('span', { class: 'tab-label' }, t(`tab_${tab}`)), h('span', { class: 'count', id: `count-${tab}` }, ''))));
   const listPanel = h('section', {
     id: 'tabpanel', class: 'list-panel', role: 'tabpanel', 'aria-labelledby': `tab-${s.tab}`, tabindex: '-1',
-  });
+  }, h('div', { class: 'list-tools', id: 'list-tools' }), h('div', { class: 'list-body', id: 'list-body' }));
   const pane = h('section', { id: 'pane', class: 'pane', 'aria-label': t('messages') });
   fill(app, header, offline, tablist, h('main', { class: 'workspace', id: 'workspace' }, listPanel, pane), notice);
   renderHeader();
+  renderTools();
   renderCounts();
   renderList(true);
   s.paneFor = undefined;
   renderConversation();
 }
 
+/** Above the list: the search box, whose conversations (All / Mine / Unassigned, Mentions), Open's order. */
+function renderTools() {
+  const tools = $('#list-tools');
+  if (!tools || !s) return;
+  const search = h('input', {
+    type: 'search', id: 'search', class: 'search', 'aria-label': t('search'), placeholder: t('searchPlaceholder'),
+    autocomplete: 'off', spellcheck: 'false', maxlength: '500', props: { value: s.query },
+    onkeydown: (e) => {
+      if (e.key === 'Enter') {
+        e.preventDefault();
+        runSearch(e.target.value);
+      } else if (e.key === 'Escape') {
+        e.preventDefault();
+        e.stopPropagation();
+        e.target.value = '';
+        if (s.view === 'search') showTab();
+      }
+    },
+    oninput: (e) => { if (!e.target.value && s.view === 'search') showTab(); },
+  });
+  const sort = s.view === 'tab' && s.tab === 'open' && h('label', { class: 'sort-picker' },
+    h('span', { class: 'sort-label' }, t('sort')),
+    h('select', { id: 'sort', onchange: (e) => setSort(e.target.value) },
+      SORTS.map((value) => h('option', { value, props: { selected: value === s.sort } }, t(`sort_${value}`)))));
+  const focused = document.activeElement && tools.contains(document.activeElement) && document.activeElement;
+  const focusKey = focused && (focused.id ? `#${focused.id}` : focused.dataset.assignee
+    ? `[data-assignee="${focused.dataset.assignee}"]` : focused.dataset.view && `[data-view="${focused.dataset.view}"]`);
+  fill(tools,
+    h('form', { class: 'search-form', role: 'search', onsubmit: (e) => e.preventDefault() }, search),
+    h('div', { class: 'list-filters' },
+      team.filterBar({ filter: s.filter, view: s.view, onFilter: setFilter, onMentions: showMentions }),
+      sort));
+  if (focusKey) {
+    const again = tools.querySelector(focusKey);
+    if (again) again.focus();
+  }
+}
+
+/** Shows another list (its first page is the one call this costs) and restarts the refresh period. */
+function switchList(changes) {
+  Object.assign(s, changes);
+  s.list = emptyList();
+  $('#tabpanel').setAttribute('aria-labelledby', `tab-${s.tab}`);
+  renderTools();
+  renderCounts();
+  renderList(true);
+  loadList();
+  schedule();
+}
+
+function setFilter(filter) {
+  if (!s || (filter === s.filter && s.view === 'tab')) return;
+  switchList({ view: 'tab', filter, query: '' });
+}
+
+function setSort(sort) {
+  if (!s || !SORTS.includes(sort) || sort === s.sort) return;
+  switchList({ sort });
+}
+
+function showMentions() {
+  if (!s) return;
+  if (s.view === 'mentions') switchList({ view: 'tab' });
+  else switchList({ view: 'mentions', query: '' });
+}
+
+/** Back from the Mentions or a search to the tab's list. */
+function showTab() {
+  if (!s || s.view === 'tab') return;
+  switchList({ view: 'tab', query: '' });
+}
+
+function runSearch(value) {
+  if (!s) return;
+  const q = value.trim();
+  if (!q) {
+    showTab();
+    return;
+  }
+  switchList({ view: 'search', query: q });
+}
 function renderHeader() {
   const header = $('#top');
   if (!header || !s) return;
@@ -617,6 +884,10 @@ function renderHeader() {
     h('div', { class: 'channels', id: 'channels' }, s.hotel && channelStatus(s.channels, s.tz)),
     h('span', { class: 'spacer' }),
     languagePicker(() => { renderShell(); }),
+    s.admin && s.hotel && h('button', {
+      type: 'button', class: 'ghost', id: 'settings-button', dataset: { view: 'settings' },
+      'aria-pressed': String(!!s.settings), onclick: showSettings,
+    }, t('settings')),
     h('button', { type: 'button', class: 'icon', id: 'help-button', 'aria-label': t('help'), title: t('help'), onclick: showHelp }, '?'),
     name && h('span', { class: 'agent', id: 'agent-name' }, name),
     h('button', { type: 'button', class: 'ghost', id: 'sign-out', onclick: () => { endSession(); renderLogin(null); } }, t('signOut')));
@@ -631,9 +902,11 @@ function switchHotel(hotel) {
   localStorage.setItem(HOTEL_KEY, hotel);
   clearTimeout(s.timer);
   Object.assign(s, {
-    hotel, info: null, tz: time.browserTimeZone(), counts: null, list: emptyList(s.tab), channels: null,
+    hotel, info: null, tz: time.browserTimeZone(), counts: null, inbox: null, channels: null, agents: null,
     selected: null, conv: null, messages: null, activity: null, listSeq: s.listSeq + 1,
+    view: s.view === 'search' ? 'tab' : s.view, query: '', settings: false,
   });
+  s.list = emptyList();
   renderShell();
   loadHotel();
 }
@@ -642,10 +915,15 @@ function renderCounts() {
   if (!s || !s.hotel) return;
   for (const tab of TABS) {
     const el = $(`#count-${tab}`);
-    if (el) el.textContent = s.counts ? String(s.counts[tab] ?? 0) : '';
+    const n = team.countFor(s.inbox, s.filter, tab);
+    if (el) el.textContent = n === null ? '' : String(n);
   }
-  const open = s.counts ? s.counts.open : 0;
-  document.title = open ? `(${open}) ${t('appName')}` : t('appName');
+}
+
+/** The browser tab's title: how many conversations of the loaded list are unread for this agent. */
+function renderTitle() {
+  const unread = s && s.hotel && s.list ? s.list.items.filter((c) => c.unread).length : 0;
+  document.title = unread ? `(${unread}) ${t('appName')}` : t('appName');
 }
 
 function selectTab(tab, focus = false) {
@@ -656,13 +934,9 @@ function selectTab(tab, focus = false) {
     el.tabIndex = selected ? 0 : -1;
     if (selected && focus) el.focus();
   }
-  if (tab === s.tab) return;
-  s.tab = tab;
-  s.list = emptyList(tab);
-  $('#tabpanel').setAttribute('aria-labelledby', `tab-${tab}`);
-  renderList(true);
-  loadList();
-  schedule(); // the next refresh comes a full period later: the switch itself costs one call
+  if (tab === s.tab && s.view === 'tab') return;
+  // The next refresh comes a full period later: the switch itself costs one call.
+  switchList({ tab, view: 'tab', query: '' });
 }
 
 function onTabKey(event) {
@@ -677,41 +951,53 @@ function onTabKey(event) {
 // Rendering: the list
 
 function renderList(force = false) {
-  const panel = $('#tabpanel');
+  const panel = $('#list-body');
   if (!panel || !s) return;
+  renderTitle();
   const focusedId = document.activeElement && document.activeElement.closest
     && document.activeElement.closest('.conv-item') && document.activeElement.dataset.id;
   const scroller = $('.conv-list', panel);
   const scroll = scroller ? scroller.scrollTop : 0;
-  const { items, loaded, next, loadingMore } = s.list;
+  const { items, loaded, next, loadingMore, kind, error } = s.list;
   let body;
   if (!loaded) body = h('p', { class: 'placeholder' }, t('loading'));
-  else if (!items.length) body = h('p', { class: 'placeholder empty' }, t(`empty_${s.list.tab}`));
-  else {
+  else if (error) body = h('p', { class: 'placeholder empty search-error', id: 'search-error', role: 'alert' }, error);
+  else if (!items.length) {
+    body = h('p', { class: 'placeholder empty' }, kind === 'search' ? t('searchEmpty', { q: s.list.q })
+      : kind === 'mentions' ? t('empty_mentions') : s.list.filter === 'all' ? t(`empty_${s.list.tab}`) : t(`emptyFilter_${s.list.filter}`));
+  } else {
     body = h('ul', { class: 'conv-list', 'aria-label': t('conversations') }, items.map(listRow),
       next && h('li', { class: 'more' }, h('button', {
         type: 'button', id: 'load-more', class: 'ghost', disabled: loadingMore, onclick: loadMore,
       }, loadingMore ? t('loading') : t('loadMore'))));
   }
-  fill(panel, body);
+  const caption = kind === 'search'
+    ? h('p', { class: 'list-caption', id: 'list-caption' }, h('span', {}, t('searchResults', { q: s.list.q })),
+      h('button', { type: 'button', class: 'ghost', id: 'search-clear', onclick: () => { const box = $('#search'); if (box) box.value = ''; showTab(); } }, t('searchClear')))
+    : kind === 'mentions' && h('p', { class: 'list-caption', id: 'list-caption' }, t('mentionsTitle'));
+  fill(panel, caption, body);
   const newScroller = $('.conv-list', panel);
   if (newScroller && !force) newScroller.scrollTop = scroll;
   if (focusedId) {
     const again = panel.querySelector(`.conv-item[data-id="${CSS.escape(focusedId)}"]`);
     if (again) again.focus();
   }
-  app.classList.toggle('has-conversation', !!s.selected);
+  app.classList.toggle('has-conversation', !!s.selected || !!s.settings);
 }
 
 function listRow(c) {
   const when = c.last_message_at;
+  const marks = team.rowMarks(c, myId());
+  const due = team.dueBadge(c, c.reply_due_at && t('dueTitle', { time: time.longTime(c.reply_due_at, locale(), s.tz) }));
   return h('li', {},
     h('button', {
-      type: 'button', class: `conv-item status-${c.status}`, dataset: { id: c.id },
+      type: 'button', class: `conv-item status-${c.status}${c.unread ? ' unread' : ''}`,
+      dataset: { id: c.id, conversationId: c.id },
       'aria-current': c.id === s.selected ? 'true' : null,
       onclick: () => openConversation(c.id),
     },
     h('span', { class: 'ci-top' },
+      marks[0],
       h('span', { class: 'ci-name' }, guestName(c)),
       channelBadge(c.channel),
       h('time', { class: 'ci-time', datetime: when, title: time.longTime(when, locale(), s.tz) },
@@ -719,7 +1005,8 @@ function listRow(c) {
     h('span', { class: 'ci-preview' }, c.last_message_preview || t('noPreview')),
     (c.status === 'on_hold' && c.hold_until) && h('span', { class: 'ci-hold' },
       h('time', { datetime: c.hold_until }, t('wakesAt', { time: time.longTime(c.hold_until, locale(), s.tz) }))),
-    s.list.tab === 'all' && statusPill(c.status)));
+    (marks[1] || due) && h('span', { class: 'ci-team' }, marks[1], due),
+    (s.list.tab === 'all' || s.list.kind !== 'tab') && statusPill(c.status)));
 }
 
 function channelBadge(channel) {
@@ -735,19 +1022,29 @@ const statusPill = (status) => h('span', { class: `pill status-${status}` }, t(`
 function renderConversation() {
   const pane = $('#pane');
   if (!pane || !s) return;
-  app.classList.toggle('has-conversation', !!s.selected);
+  app.classList.toggle('has-conversation', !!s.selected || !!s.settings);
+  if (s.settings && !s.selected) {
+    if (s.paneFor !== 'settings') {
+      destroyHelpers();
+      s.paneFor = 'settings';
+      renderSettingsPane(pane);
+    }
+    return;
+  }
   if (!s.selected) {
+    destroyHelpers();
     s.paneFor = null;
     fill(pane, h('p', { class: 'placeholder pick' }, t('pickConversation')));
     return;
   }
   if (s.paneFor !== s.selected) {
     // Built once per conversation: later refreshes update the parts and leave the draft alone.
+    destroyHelpers();
     s.paneFor = s.selected;
     const textarea = h('textarea', {
-      id: 'reply-text', rows: '3', 'aria-label': t('reply'), placeholder: t('replyPlaceholder'),
+      id: 'composer', rows: '3', 'aria-label': t('reply'), placeholder: t('replyPlaceholder'),
       props: { value: s.drafts[s.selected] || '' },
-      oninput: (e) => { s.drafts[s.paneFor] = e.target.value; },
+      oninput: composerInput,
       onkeydown: (e) => {
         if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
           e.preventDefault();
@@ -760,8 +1057,12 @@ function renderConversation() {
       tabindex: '-1', 'aria-hidden': 'true',
       onchange: (e) => { attachFiles([...e.target.files]); e.target.value = ''; },
     });
+    const modeButton = (name, label) => h('button', {
+      type: 'button', class: `mode mode-${name}`, dataset: { mode: name }, 'aria-pressed': 'false',
+      onclick: () => setMode(name, true),
+    }, label);
     const composer = h('form', {
-      class: 'composer', id: 'composer', 'aria-label': t('reply'),
+      class: 'composer', id: 'composer-form', 'aria-label': t('reply'),
       onsubmit: (e) => { e.preventDefault(); sendReply(textarea); },
       ondragover: (e) => {
         if (![...e.dataTransfer.types].includes('Files') || $('#attach').disabled) return;
@@ -778,6 +1079,8 @@ function renderConversation() {
         attachFiles([...e.dataTransfer.files]);
       },
     },
+    h('div', { class: 'modes', role: 'group', 'aria-label': t('composeMode') },
+      modeButton('reply', t('reply')), modeButton('note', t('modeNote'))),
     h('p', { class: 'composer-note', id: 'composer-note' }),
     textarea,
     h('ul', { class: 'composer-files', id: 'composer-files', 'aria-label': t('replyFiles'), hidden: true }),
@@ -799,6 +1102,7 @@ function renderConversation() {
           h('div', { class: 'messages', id: 'messages', tabindex: '0', 'aria-label': t('messages') }),
           composer),
         h('aside', { class: 'details', id: 'details' })));
+    attachHelpers(textarea, s.selected);
   }
   renderConvHead();
   renderMessages({ first: true });
@@ -806,6 +1110,74 @@ function renderConversation() {
   updateComposer(false);
   renderFiles();
 }
+
+// Console B's composer helpers (mention completion, saved replies) and the admins' settings screen load
+// when first needed, so the first load stays small; a missing module leaves the composer as it is.
+const modules = {};
+function loadModule(name) {
+  if (!modules[name]) modules[name] = import(`./${name}.js`).catch(() => null);
+  return modules[name];
+}
+
+function attachHelpers(textarea, conversationId) {
+  const session = s;
+  const attach = (kind, make) => (module) => {
+    if (!module || session !== s || s.paneFor !== conversationId || !textarea.isConnected) return;
+    const handle = make(module);
+    if (handle) s.helpers.push({ kind, handle });
+  };
+  loadModule('notes').then(attach('mentions', (m) => typeof m.attachMentions === 'function'
+    // Completion only while writing a note: an "@" in a reply to a guest is just an "@".
+    && m.attachMentions(textarea, () => (mode(conversationId) === 'note' ? s.agents || [] : [])))).catch(() => {});
+  loadModule('replies').then(attach('replies', (m) => typeof m.attachReplyPicker === 'function'
+    && m.attachReplyPicker(textarea, {
+      list: () => s.api.replies(s.hotel),
+      render: (replyId) => s.api.renderReply(s.hotel, conversationId, replyId),
+    }))).catch(() => {});
+}
+
+function destroyHelpers() {
+  if (!s) return;
+  for (const { handle } of s.helpers.splice(0)) {
+    try {
+      if (handle && typeof handle.destroy === 'function') handle.destroy();
+    } catch {
+      // a helper that fails to clean up must not keep the next conversation from opening
+    }
+  }
+}
+
+function showSettings() {
+  if (!s || !s.admin) return;
+  s.settings = !s.settings || !!s.selected;
+  s.selected = null;
+  s.conv = null;
+  renderHeader();
+  renderList();
+  renderConversation();
+}
+
+function renderSettingsPane(pane) {
+  const session = s;
+  const box = h('div', { class: 'settings', id: 'settings' }, h('p', { class: 'placeholder' }, t('loading')));
+  fill(pane,
+    h('div', { class: 'conv-head settings-head' },
+      h('button', { type: 'button', class: 'ghost back', onclick: () => { s.settings = false; renderHeader(); closePane(); } }, '← ', t('back')),
+      h('h2', {}, t('settings'))),
+    box);
+  loadModule('settings').then((module) => {
+    if (session !== s || s.paneFor !== 'settings' || !box.isConnected) return;
+    if (module && typeof module.renderSettings === 'function') {
+      fill(box);
+      module.renderSettings(box, { api: s.api, hotelId: s.hotel, t });
+    } else {
+      fill(box, h('p', { class: 'placeholder' }, t('settingsUnavailable')));
+    }
+  });
+}
+
+// The toolbar's buttons, in the API's order; only those the conversation's `allowed_actions` lists.
+const TOOLBAR = ['reply', 'note', 'resume', 'hold', 'close', 'reopen', 'spam', 'not_spam'];
 
 function renderConvHead() {
   const head = $('#conv-head');
@@ -818,34 +1190,58 @@ function renderConvHead() {
   }
   const active = document.activeElement && head.contains(document.activeElement) ? document.activeElement : null;
   const focusedAction = active && (active.id ? `#${CSS.escape(active.id)}` : active.dataset.action && `[data-action="${active.dataset.action}"]`);
-  const button = (action, label, extra = {}) => h('button', {
+  const button = (action, label, onclick, extra = {}) => h('button', {
     type: 'button', class: `action action-${action}`, dataset: { action }, disabled: !allowed(action),
-    onclick: () => act(action), ...extra,
+    onclick, ...extra,
   }, label);
-  const holdButton = h('button', {
-    type: 'button', class: 'action action-hold', id: 'hold-button', dataset: { action: 'hold' },
-    'aria-haspopup': 'dialog', 'aria-expanded': String(s.holdOpen), 'aria-controls': 'hold-menu',
-    disabled: !allowed('hold'), onclick: () => toggleHold(!s.holdOpen),
-  }, t('hold'), ' ▾');
+  const tools = {
+    reply: () => button('reply', t('reply'), () => setMode('reply', true), { 'aria-keyshortcuts': 'r' }),
+    note: () => button('note', t('modeNote'), () => setMode('note', true), { 'aria-keyshortcuts': 'n' }),
+    // "resume" is also allowed (as a no-op) on Open: the button only makes sense on hold.
+    resume: () => conv.status === 'on_hold' && button('resume', t('resume'), () => act('resume')),
+    hold: () => h('div', { class: 'hold-wrap' }, h('button', {
+      type: 'button', class: 'action action-hold', id: 'hold-button', dataset: { action: 'hold' },
+      'aria-haspopup': 'dialog', 'aria-expanded': String(s.holdOpen), 'aria-controls': 'hold-menu',
+      'aria-keyshortcuts': 'h', disabled: !allowed('hold'), onclick: () => toggleHold(!s.holdOpen),
+    }, t('hold'), ' ▾'), s.holdOpen && holdMenu()),
+    close: () => button('close', t('close'), () => act('close'), { 'aria-keyshortcuts': 'c' }),
+    reopen: () => button('reopen', t('reopen'), () => act('reopen')),
+    spam: () => button('spam', t('spam'), () => act('spam')),
+    not_spam: () => button('not_spam', t('notSpam'), () => act('not_spam')),
+  };
+  const actions = Array.isArray(conv.allowed_actions) ? conv.allowed_actions : [];
   fill(head,
     h('button', { type: 'button', class: 'ghost back', onclick: closePane }, '← ', t('back')),
     h('div', { class: 'conv-title' },
       h('h2', { id: 'conv-title' }, guestName(conv)),
       channelBadge(conv.channel),
       h('span', { class: `pill status-${conv.status}`, id: 'conv-status', dataset: { status: conv.status } },
-        t(`status_${conv.status}`, null, conv.status))),
+        t(`status_${conv.status}`, null, conv.status)),
+      conv.reply_due_at && team.dueBadge(conv, t('dueTitle', { time: time.longTime(conv.reply_due_at, locale(), s.tz) }))),
     conv.status === 'on_hold' && conv.hold_until && h('p', { class: 'hold-info', id: 'hold-info' },
       h('time', { datetime: conv.hold_until }, t('onHoldUntil', { time: time.longTime(conv.hold_until, locale(), s.tz) }))),
+    assigneeBar(conv),
     h('div', { class: 'actions', role: 'toolbar', 'aria-label': t('actions'), onkeydown: onToolbarKey },
-      h('div', { class: 'hold-wrap' }, holdButton, s.holdOpen && holdMenu()),
-      button('close', t('close'), { 'aria-keyshortcuts': 'c' }),
-      button('reopen', t('reopen')),
-      button('spam', t('spam')),
-      button('not-spam', t('notSpam'))));
+      TOOLBAR.filter((action) => actions.includes(action)).map((action) => tools[action]())));
   if (focusedAction) {
     const again = head.querySelector(focusedAction);
     if (again && !again.disabled) again.focus();
   }
+}
+
+/** Who has the conversation: a picker and "Assign to me" when it can be assigned, else the name. */
+function assigneeBar(conv) {
+  const current = conv.assignee;
+  if (!permits('assign')) {
+    return current && h('p', { class: 'assignee-bar', id: 'assignee-info' },
+      t('assignedTo', { name: current.id === myId() ? t('you') : current.name || current.id }));
+  }
+  return h('div', { class: 'assignee-bar' },
+    team.assigneeSelect(conv, s.agents, { disabled: s.busy, onChange: (value) => assign(value || null) }),
+    (!current || current.id !== myId()) && h('button', {
+      type: 'button', class: 'action action-assign', id: 'take', dataset: { action: 'assign' },
+      'aria-keyshortcuts': 'a', disabled: !allowed('assign'), onclick: () => assign(myId()),
+    }, t('take')));
 }
 
 function onToolbarKey(event) {
@@ -956,7 +1352,28 @@ function renderMessages({ first = false, keepScroll = false } = {}) {
   else if (first || nearBottom || items.length !== previousCount) box.scrollTop = box.scrollHeight;
 }
 
+const agentName = (id) => {
+  const agent = (s.agents || []).find((a) => a.id === id);
+  return agent ? agent.name || agent.email : null;
+};
+
+/** An internal note: set apart (its label, its colour), never shown as sent or delivered. */
+function noteRow(m) {
+  const mine = m.agent_id && m.agent_id === myId();
+  const who = mine ? t('you') : agentName(m.agent_id) || t('sender_agent');
+  const mentioned = (m.mentions || []).map((id) => (id === myId() ? t('you') : agentName(id) || '')).filter(Boolean);
+  return h('li', { class: `message note${(m.mentions || []).includes(myId()) ? ' mentions-me' : ''}`, dataset: { id: m.id } },
+    h('div', { class: 'bubble' },
+      h('p', { class: 'meta' },
+        h('span', { class: 'note-label' }, t('noteLabel')),
+        h('span', { class: 'who' }, who),
+        h('time', { datetime: m.sent_at, title: time.longTime(m.sent_at, locale(), s.tz) }, time.shortTime(m.sent_at, locale(), s.tz))),
+      h('p', { class: 'text' }, m.text),
+      mentioned.length > 0 && h('p', { class: 'note-mentions' }, t('noteMentions', { names: mentioned.join(', ') }))));
+}
+
 function messageRow(m) {
+  if (m.internal) return noteRow(m);
   const mine = m.sender === 'agent' && m.agent_id && m.agent_id === s.claims.sub;
   const who = mine ? t('you') : t(`sender_${m.sender}`, null, m.sender);
   const attachments = files.attachmentList(m.attachments);
@@ -979,19 +1396,31 @@ function deliveryReason(reason) {
   return detail ? `${t(`deliveryReason_${code}`)} (${detail})` : t(`deliveryReason_${code}`);
 }
 
+/** The composer follows the conversation's `allowed_actions`: "reply" for replies, "note" for notes. */
 function updateComposer(sending) {
-  const textarea = $('#reply-text');
+  const textarea = $('#composer');
   if (!textarea || !s) return;
   const note = $('#composer-note');
   const send = $('#send');
   const conv = s.conv;
-  const can = !!conv && ALLOWED.reply.includes(conv.status);
+  const noting = !!conv && mode(conv.id) === 'note';
+  const can = !!conv && permits(noting ? 'note' : 'reply');
   textarea.disabled = !can || sending;
   send.disabled = !can || sending;
-  $('#attach').disabled = !can || sending;
-  send.textContent = sending ? t('sending') : t('send');
+  $('#attach').disabled = noting || !can || sending; // notes carry no files
+  send.textContent = sending ? t('sending') : noting ? t('addNote') : t('send');
+  textarea.placeholder = noting ? t('notePlaceholder') : t('replyPlaceholder');
+  textarea.setAttribute('aria-label', noting ? t('modeNote') : t('reply'));
+  const form = $('#composer-form');
+  if (form) form.classList.toggle('note-mode', noting);
+  for (const button of document.querySelectorAll('#composer-form [data-mode]')) {
+    const pressed = button.dataset.mode === (noting ? 'note' : 'reply');
+    button.setAttribute('aria-pressed', String(pressed));
+    button.disabled = !conv || !permits(button.dataset.mode) || sending;
+  }
   let text = '';
-  if (conv && conv.status === 'spam') text = t('replySpam');
+  if (noting) text = t('noteHint');
+  else if (conv && !can && conv.status === 'spam') text = t('replySpam');
   else if (conv && conv.bot_enabled) text = t('botHandles');
   note.textContent = text;
   note.hidden = !text;
@@ -1065,6 +1494,9 @@ function activityRow(a) {
   const details = a.details || {};
   if (typeof details.until === 'string') why.push(t('detail_until', { time: time.longTime(details.until, locale(), s.tz) }));
   if (details.words) why.push(t('detail_words', { words: [].concat(details.words).join(', ') }));
+  const named = (who) => (who && typeof who === 'object' ? (who.id === myId() ? t('you') : who.name || who.id) : '');
+  if (named(details.assignee)) why.push(t('detail_assignee', { name: named(details.assignee) }));
+  if (named(details.previous)) why.push(t('detail_previous', { name: named(details.previous) }));
   return h('li', { class: `event event-${/^[a-z_]+$/.test(a.type) ? a.type : 'other'}`, dataset: { type: a.type } },
     h('p', { class: 'what' }, h('strong', {}, what), statuses && h('span', { class: 'transition' }, statuses)),
     h('p', { class: 'who-when' },
@@ -1097,7 +1529,8 @@ function showHelp() {
   if (dialog) dialog.remove();
   const key = (...keys) => h('span', { class: 'keys' }, keys.map((k) => h('kbd', {}, k)));
   const rows = [
-    [key('r'), t('sc_reply')], [key('Ctrl', 'Enter'), t('sc_send')], [key('c'), t('sc_close')],
+    [key('r'), t('sc_reply')], [key('n'), t('sc_note')], [key('/'), t('sc_saved')], [key('a'), t('sc_take')],
+    [key('Ctrl', 'Enter'), t('sc_send')], [key('c'), t('sc_close')],
     [key('h'), t('sc_hold')], [key('j', 'k'), t('sc_nav')], [key('1', '…', '5'), t('sc_tabs')],
     [key('←', '→'), t('sc_tabkeys')], [key('?'), t('sc_help')], [key('Esc'), t('sc_escape')],
   ];
@@ -1132,10 +1565,30 @@ function onShortcut(event) {
     const row = $(`.conv-item[data-id="${CSS.escape(items[next].id)}"]`);
     if (row) row.focus();
   } else if (key === 'r') {
-    const reply = $('#reply-text');
-    if (reply && !reply.disabled) {
+    if (s.conv && permits('reply')) {
       event.preventDefault();
-      reply.focus();
+      setMode('reply', true);
+    }
+  } else if (key === 'n') {
+    if (s.conv && permits('note')) {
+      event.preventDefault();
+      setMode('note', true);
+    }
+  } else if (key === '/') {
+    // The saved replies: "/" typed in the reply, which opens the picker.
+    if (!s.conv || !permits('reply')) return;
+    event.preventDefault();
+    setMode('reply', true);
+    const composer = $('#composer');
+    if (!composer || composer.disabled) return;
+    composer.focus();
+    const end = composer.value.length;
+    composer.setRangeText(end && !/\s$/.test(composer.value) ? ' /' : '/', end, end, 'end');
+    composer.dispatchEvent(new Event('input', { bubbles: true }));
+  } else if (key === 'a') {
+    if (allowed('assign') && assigneeId(s.conv) !== myId()) {
+      event.preventDefault();
+      assign(myId());
     }
   } else if (key === 'c') {
     if (allowed('close')) act('close');
