@@ -134,7 +134,7 @@ def test_an_agents_reply_with_a_file_uploads_with_progress_and_reaches_expedia_w
     expect(chip.locator(".att-name")).to_have_text(name)
     expect(chip.locator(".att-size")).to_have_text("2 MB")
     text = f"Here is your invoice. ({uuid.uuid4().hex[:6]})"
-    signed_in.fill("#reply-text", text)
+    signed_in.fill("#composer", text)
     signed_in.evaluate(WATCH_UPLOADS)
     signed_in.click("#send")
 
@@ -142,7 +142,7 @@ def test_an_agents_reply_with_a_file_uploads_with_progress_and_reaches_expedia_w
     expect(reply).to_have_count(1, timeout=15_000)
     expect(reply.locator(".att-pdf .att-name")).to_have_text(name)
     expect(signed_in.locator("#composer-files .upload")).to_have_count(0)  # sent: the composer is empty again
-    expect(signed_in.locator("#reply-text")).to_have_value("")
+    expect(signed_in.locator("#composer")).to_have_value("")
     seen = signed_in.evaluate("window.__uploads")
     assert any(state == "uploading" and value is not None for state, value in seen), seen  # the bar showed
     assert ["uploaded", 100] in seen, seen
@@ -219,14 +219,14 @@ def test_a_failed_upload_shows_an_error_and_sends_nothing(signed_in, agent, loca
     signed_in.route(re.compile(re.escape(storage) + r"/.*"),
                     lambda route: route.abort() if route.request.method == "POST" else route.continue_())
     signed_in.set_input_files("#attach-input", files=[_file("menu.png", "image/png", png())])
-    signed_in.fill("#reply-text", "The menu is attached.")
+    signed_in.fill("#composer", "The menu is attached.")
     signed_in.click("#send")
 
     error = signed_in.locator("#composer-error")
     expect(error).to_have_text("“menu.png” could not be uploaded: the file storage could not be reached. "
                                "Nothing was sent.")
     expect(signed_in.locator('#composer-files .upload[data-state="failed"]')).to_have_count(1)
-    expect(signed_in.locator("#reply-text")).to_have_value("The menu is attached.")  # kept for another try
+    expect(signed_in.locator("#composer")).to_have_value("The menu is attached.")  # kept for another try
     assert any(c.endswith(f"/conversations/{conversation['id']}/attachments") for c in signed_in.api_calls)
     assert not any(c.startswith("POST ") and c.endswith("/messages") for c in signed_in.api_calls)
     assert agent.messages(conversation["id"]) == messages_before
@@ -266,7 +266,7 @@ def test_expedias_attachment_service_down_ends_in_a_failed_reply_with_the_reason
     try:
         signed_in.set_input_files("#attach-input", files=[_file("terms.pdf", "application/pdf", PDF)])
         text = f"Our terms, attached. ({uuid.uuid4().hex[:6]})"
-        signed_in.fill("#reply-text", text)
+        signed_in.fill("#composer", text)
         signed_in.click("#send")
         reply = signed_in.locator("#messages .message.from-agent").filter(has_text=text)
         expect(reply.locator(".att-pdf .att-name")).to_have_text("terms.pdf", timeout=15_000)

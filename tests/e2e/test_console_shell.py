@@ -105,7 +105,7 @@ def test_a_tablet_shows_the_list_and_the_conversation_without_sideways_scrolling
     conversation = agent.everything("open")[0]
     page.open_conversation(conversation)
     expect(page.locator("#tabpanel")).to_be_visible()
-    expect(page.locator("#reply-text")).to_be_visible()
+    expect(page.locator("#composer")).to_be_visible()
     expect(page.locator("#profile-name")).to_be_attached()
     assert page.evaluate("document.documentElement.scrollWidth") <= 768
     box = page.locator("#pane").bounding_box()
