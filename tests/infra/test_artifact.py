@@ -22,7 +22,7 @@ import pytest
 from moto.server import ThreadedMotoServer
 
 from infra import names
-from infra.artifact import HostArtifact, lambda_environment, target_python
+from infra.artifact import REQUIREMENTS, RUNTIME_PROVIDED, HostArtifact, lambda_environment, pins, target_python
 
 REGION = "eu-west-1"
 HOTEL = "artifact-hotel"
@@ -122,6 +122,65 @@ def test_a_dependency_missing_from_the_layer_is_reported_with_the_module_that_ne
     assert "expedia.client" in report["failures"]
     assert "No module named 'requests'" in report["failures"]["expedia.client"]
     assert "api.handler" not in report["failures"]  # only what needs requests fails
+
+
+# Reads the version of every distribution named in the file given (from the layer's dist-info), and runs what
+# the code asset only imports lazily at run time: Babel's French long date needs its locale data in the layer.
+REQUIREMENTS_CHECK = """
+import importlib.metadata, json, pathlib
+request = json.loads(pathlib.Path(REQUEST).read_text())
+found = {}
+for name in request["names"]:
+    try:
+        found[name] = importlib.metadata.version(name)
+    except importlib.metadata.PackageNotFoundError:
+        found[name] = None
+try:
+    import datetime
+    from babel.dates import format_date
+    date = format_date(datetime.date(2026, 11, 24), format="long", locale="fr")
+except Exception as error:
+    date = f"{type(error).__name__}: {error}"
+pathlib.Path(REQUEST).write_text(json.dumps({"versions": found, "date": date}))
+"""
+
+
+def layer_requirements(host: HostArtifact, paths: list[Path], tmp_path: Path) -> dict:
+    """What the Lambda-like interpreter finds of requirements.txt's pins (all but what the runtime ships)."""
+    wanted = sorted(name for name in pins(REQUIREMENTS.read_text()) if name not in RUNTIME_PROVIDED)
+    return _run(host, paths, REQUIREMENTS_CHECK, tmp_path, lambda_environment(paths[0], names.API_FUNCTION),
+                {"names": wanted})
+
+
+def test_every_requirement_is_in_the_layer_at_its_pinned_version(artifact, tmp_path):
+    """Also what the code imports only inside a function (Babel, for saved replies' dates), which the import
+    test above cannot see; and Babel's locale data, without which the import passes and rendering fails."""
+    host, paths = artifact
+    report = layer_requirements(host, paths, tmp_path)
+    pinned = {name: version for name, version in pins(REQUIREMENTS.read_text()).items()
+              if name not in RUNTIME_PROVIDED}
+    assert {"babel", "cachetools"} <= set(pinned)
+    assert report["versions"] == pinned
+    assert report["date"] == "24 novembre 2026"
+
+
+@pytest.mark.parametrize("missing", ["babel", "cachetools"])
+def test_a_requirement_missing_from_the_layer_is_reported(artifact, tmp_path, missing):
+    """The proof that the requirement check can fail: the built layer without one of issue 12's dependencies."""
+    host, (code, layer, boto3_dir) = artifact
+    without = tmp_path / f"layer-without-{missing}"
+    without.mkdir()
+    for entry in layer.iterdir():
+        if entry.name != missing and not entry.name.lower().startswith(f"{missing}-"):
+            (without / entry.name).symlink_to(entry)
+    report = layer_requirements(host, [code, without, boto3_dir], tmp_path)
+    assert report["versions"][missing] is None
+    assert [name for name, version in report["versions"].items() if version is None] == [missing]
+    if missing == "babel":
+        assert report["date"] == "ModuleNotFoundError: No module named 'babel'"
+    else:  # the directory imports cachetools when its module loads: the import test names it too
+        failures = import_everything(host, [code, without, boto3_dir], tmp_path)["failures"]
+        assert "No module named 'cachetools'" in failures["directory.cognito"]
 
 
 # -- every handler, with a real event, against moto's server ------------------------------------------------------
