@@ -1494,11 +1494,12 @@ function activityRow(a) {
   const details = a.details || {};
   if (typeof details.until === 'string') why.push(t('detail_until', { time: time.longTime(details.until, locale(), s.tz) }));
   if (details.words) why.push(t('detail_words', { words: [].concat(details.words).join(', ') }));
+  // Assignments: who has it now (and who had it) in place of the unchanged status.
   const named = (who) => (who && typeof who === 'object' ? (who.id === myId() ? t('you') : who.name || who.id) : '');
-  if (named(details.assignee)) why.push(t('detail_assignee', { name: named(details.assignee) }));
-  if (named(details.previous)) why.push(t('detail_previous', { name: named(details.previous) }));
+  const handover = [named(details.assignee) && t('detail_assignee', { name: named(details.assignee) }),
+    named(details.previous) && t('detail_previous', { name: named(details.previous) })].filter(Boolean).join(' · ');
   return h('li', { class: `event event-${/^[a-z_]+$/.test(a.type) ? a.type : 'other'}`, dataset: { type: a.type } },
-    h('p', { class: 'what' }, h('strong', {}, what), statuses && h('span', { class: 'transition' }, statuses)),
+    h('p', { class: 'what' }, h('strong', {}, what), (handover || statuses) && h('span', { class: 'transition' }, handover || statuses)),
     h('p', { class: 'who-when' },
       h('span', { class: `actor actor-${actor.type}` }, who),
       ' · ',
