@@ -32,9 +32,9 @@ from constructs import Construct
 from infra import names
 from infra.auth import Auth
 from infra.bundling import FunctionCode
+from infra.data import index_names
 from infra.functions import LOG_RETENTION, LobbyFunction
 from infra.scheduling import Scheduling
-from store.schema import TAB_INDEXES
 
 API_TIMEOUT = Duration.seconds(25)  # under API Gateway's 29 s integration timeout
 AUTHORIZER_TIMEOUT = Duration.seconds(10)
@@ -48,6 +48,8 @@ API_TABLE_ACTIONS = (
     "dynamodb:ConditionCheckItem",
 )
 API_INDEX_ACTIONS = ("dynamodb:Query",)
+# The agent directory (directory.cognito): the members of a hotel's group, nothing else of the pool.
+API_DIRECTORY_ACTIONS = ("cognito-idp:ListUsersInGroup",)
 API_SCHEDULE_ACTIONS = ("scheduler:CreateSchedule", "scheduler:DeleteSchedule")  # one schedule per hold: never updated
 
 # Stage defaults for every method; usage plans narrow them per caller.
@@ -98,7 +100,7 @@ class Api(Construct):
         # An API key value is 20 to 128 alphanumeric characters; one per stack, so unique in the account.
         self.console_usage_key = re.sub(r"[^A-Za-z0-9]", "", f"LobbyConsoleUsage{stack.stack_name}Identifier")
 
-        self.function = self._api_function(table, code, scheduling, outbound_queue, allow_origin)
+        self.function = self._api_function(table, code, auth, scheduling, outbound_queue, allow_origin)
         self.authorizer_function = self._authorizer_function(table, code, auth)
 
         access_logs = logs.LogGroup(self, "AccessLogs", retention=logs.RetentionDays.THREE_MONTHS)
@@ -227,7 +229,7 @@ class Api(Construct):
 
     # Functions
 
-    def _api_function(self, table, code, scheduling: Scheduling, outbound_queue: sqs.IQueue,
+    def _api_function(self, table, code, auth: Auth, scheduling: Scheduling, outbound_queue: sqs.IQueue,
                       console_origin: str) -> LobbyFunction:
         function = LobbyFunction(
             self, "Handler",
@@ -245,18 +247,22 @@ class Api(Construct):
                 "SCHEDULER_DLQ_ARN": scheduling.dlq.queue_arn,
                 "OUTBOUND_QUEUE_URL": outbound_queue.queue_url,
                 "CONSOLE_ORIGIN": console_origin,
+                names.USER_POOL_ID_VARIABLE: auth.user_pool.user_pool_id,
             },
         )
         # A status change is one TransactWriteItems: IAM authorizes its items by PutItem,
         # UpdateItem and ConditionCheckItem (there is no dynamodb:TransactWriteItems action).
         function.add_to_policy(
             iam.PolicyStatement(sid="Table", actions=list(API_TABLE_ACTIONS), resources=[table.table_arn]),
-            # Each tab index by name rather than `index/*`: Query only.
+            # Each index of store.schema by name rather than `index/*` (the tabs, and the team's
+            # filters and waiting order): Query only.
             iam.PolicyStatement(
                 sid="TabIndexes",
                 actions=list(API_INDEX_ACTIONS),
-                resources=[f"{table.table_arn}/index/{spec.name}" for spec in TAB_INDEXES.values()],
+                resources=[f"{table.table_arn}/index/{name}" for name in index_names()],
             ),
+            iam.PolicyStatement(sid="AgentDirectory", actions=list(API_DIRECTORY_ACTIONS),
+                                resources=[auth.user_pool.user_pool_arn]),
             iam.PolicyStatement(
                 sid="PassSchedulerRole",
                 actions=["iam:PassRole"],

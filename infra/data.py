@@ -1,4 +1,10 @@
-"""The data construct: Lobby's single DynamoDB table, its five sparse tab indexes and its time to live."""
+"""The data construct: Lobby's single DynamoDB table, its sparse indexes and its time to live.
+
+Every index comes from ``store.schema.table_definition`` (the same ``CreateTable`` arguments the local stack
+and the tests create the table with), never from a copy here: an index the store adds is deployed as is.
+CloudFormation creates or deletes at most one global secondary index of a table per stack update, so a
+deployed table gets each new index in its own deploy (README: Deploying new indexes).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +12,22 @@ from aws_cdk import RemovalPolicy
 from aws_cdk import aws_dynamodb as dynamodb
 from constructs import Construct
 
-from store.schema import PARTITION_KEY, SORT_KEY, TAB_INDEXES, TTL_ATTRIBUTE
+from store.schema import PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE, table_definition
+
+_TYPES = {"S": dynamodb.AttributeType.STRING, "N": dynamodb.AttributeType.NUMBER,
+          "B": dynamodb.AttributeType.BINARY}
+_PROJECTIONS = {"ALL": dynamodb.ProjectionType.ALL, "KEYS_ONLY": dynamodb.ProjectionType.KEYS_ONLY,
+                "INCLUDE": dynamodb.ProjectionType.INCLUDE}
+
+
+def global_indexes() -> list[dict]:
+    """The table's GSIs as ``CreateTable`` writes them (``store.schema``), in their order."""
+    return list(table_definition("-").get("GlobalSecondaryIndexes", []))
+
+
+def index_names() -> list[str]:
+    """Every GSI's name: what a function that queries the indexes is granted, index by index."""
+    return [index["IndexName"] for index in global_indexes()]
 
 
 class Data(Construct):
@@ -15,12 +36,13 @@ class Data(Construct):
 
     def __init__(self, scope: Construct, id: str, *, table_name: str):
         super().__init__(scope, id)
-        string = dynamodb.AttributeType.STRING
+        definition = table_definition(table_name)
+        types = {a["AttributeName"]: _TYPES[a["AttributeType"]] for a in definition["AttributeDefinitions"]}
         self.table = dynamodb.Table(
             self, "Table",
             table_name=table_name,
-            partition_key=dynamodb.Attribute(name=PARTITION_KEY, type=string),
-            sort_key=dynamodb.Attribute(name=SORT_KEY, type=string),
+            partition_key=dynamodb.Attribute(name=PARTITION_KEY, type=types[PARTITION_KEY]),
+            sort_key=dynamodb.Attribute(name=SORT_KEY, type=types[SORT_KEY]),
             billing_mode=dynamodb.BillingMode.PAY_PER_REQUEST,
             point_in_time_recovery_specification=dynamodb.PointInTimeRecoverySpecification(
                 point_in_time_recovery_enabled=True),
@@ -29,10 +51,13 @@ class Data(Construct):
             time_to_live_attribute=TTL_ATTRIBUTE,
             removal_policy=RemovalPolicy.RETAIN,
         )
-        for spec in TAB_INDEXES.values():
+        for index in definition.get("GlobalSecondaryIndexes", []):
+            keys = {k["KeyType"]: k["AttributeName"] for k in index["KeySchema"]}
+            projection = index.get("Projection", {"ProjectionType": "ALL"})
             self.table.add_global_secondary_index(
-                index_name=spec.name,
-                partition_key=dynamodb.Attribute(name=spec.partition_key, type=string),
-                sort_key=dynamodb.Attribute(name=spec.sort_key, type=string),
-                projection_type=dynamodb.ProjectionType.ALL,
+                index_name=index["IndexName"],
+                partition_key=dynamodb.Attribute(name=keys["HASH"], type=types[keys["HASH"]]),
+                sort_key=dynamodb.Attribute(name=keys["RANGE"], type=types[keys["RANGE"]]) if "RANGE" in keys else None,
+                projection_type=_PROJECTIONS[projection["ProjectionType"]],
+                non_key_attributes=projection.get("NonKeyAttributes"),
             )

@@ -177,6 +177,9 @@ HOTEL_IDS_ATTRIBUTE = "hotel_ids"  # the token claim is custom:hotel_ids
 HOTEL_IDS_MAX_LENGTH = 2048
 ROLE_ATTRIBUTE = "role"  # the token claim is custom:role: one of auth.principal.ROLES (the admin command writes it)
 ROLE_MAX_LENGTH = 16
+# The api function's agent directory reads the pool's groups (one per hotel, directory.cognito.group_name):
+# the environment variable of wiring.settings.Settings.user_pool_id.
+USER_POOL_ID_VARIABLE = "USER_POOL_ID"
 # What the console's app client may read and write, in Cognito's attribute names. It writes
 # neither custom attribute: an agent must never grant herself a hotel or a role.
 CONSOLE_READ_ATTRIBUTES = ("email", "email_verified", "name", f"custom:{HOTEL_IDS_ATTRIBUTE}",

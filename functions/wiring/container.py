@@ -105,6 +105,15 @@ def token_verifier():
     return TokenVerifier.from_settings(settings())
 
 
+@lru_cache(maxsize=1)
+def directory():
+    """The hotels' agents (``inbox.ports.AgentDirectory``): the user pool's groups, cached per hotel."""
+    from directory.cognito import CognitoDirectory
+
+    config = settings()
+    return CognitoDirectory(client("cognito-idp"), config.user_pool_id, ttl_seconds=config.agents_cache_seconds)
+
+
 def _scheduler():
     from scheduling.eventbridge import EventBridgeWakeUpScheduler
 
@@ -134,6 +143,7 @@ def inbox():
 
     return Inbox(
         store(), _Lazy(_scheduler), _Lazy(_outbox), bot=_Lazy(_bot), files=_Lazy(files), health=store(),
+        directory=_Lazy(directory),
         channels_that_deliver=settings().channels_that_deliver,
         on_transition=count_transition, log=lambda message, **fields: logger.info(message, extra=fields),
     )
@@ -214,6 +224,6 @@ def expedia_reconciler():
 
 def reset() -> None:
     """Forget everything built so far (tests and the local stack change settings between runs)."""
-    for cached in (settings, client, s3_client, files, store, token_verifier, inbox, secrets, _expedia_client_for,
+    for cached in (settings, client, s3_client, files, store, token_verifier, directory, inbox, secrets, _expedia_client_for,
                    expedia_ingest, expedia_sender, expedia_reconciler, expedia_backfill):
         cached.cache_clear()

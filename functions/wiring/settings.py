@@ -48,6 +48,10 @@ class Settings:
     jwks_refresh_cooldown_seconds: float = 10.0  # at most one refetch for unknown key ids in this window
     jwks_timeout_seconds: float = 2.0  # one fetch of the key set (the authorizer has 10 s)
     token_leeway_seconds: float = 30.0  # clock skew allowed on exp/iat
+    # The agent directory (the api function): a hotel's agents are the members of the pool's group
+    # hotel.<hotel_id> (directory.cognito), each hotel's list kept this long in the warm process.
+    user_pool_id: str = ""
+    agents_cache_seconds: float = 60.0
 
     # Expedia Group: the GraphQL API, its token endpoint, and the secret holding Lobby's
     # credentials and callback signing secret.

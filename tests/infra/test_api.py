@@ -12,6 +12,7 @@ API_TABLE_ACTIONS = {
     "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem",
 }
 SCHEDULE_ACTIONS = {"scheduler:CreateSchedule", "scheduler:DeleteSchedule"}
+DIRECTORY_ACTIONS = {"cognito-idp:ListUsersInGroup"}
 
 
 def _id(cfn, type_: str) -> str:
@@ -148,20 +149,45 @@ def test_401_and_403_answer_json_messages_with_cors_headers(cfn):
 
 def test_api_function_has_exactly_the_actions_it_uses(cfn):
     function_id, _ = cfn.function(names.API_HANDLER)
-    assert cfn.actions(cfn.role_of(function_id)) == cfn.FUNCTION_BASELINE | API_TABLE_ACTIONS | SCHEDULE_ACTIONS | {
-        "iam:PassRole", "sqs:SendMessage", "s3:PutObject", "s3:GetObject", "s3:ListBucket"}  # attachments
+    assert cfn.actions(cfn.role_of(function_id)) == cfn.FUNCTION_BASELINE | API_TABLE_ACTIONS | SCHEDULE_ACTIONS | \
+        DIRECTORY_ACTIONS | {"iam:PassRole", "sqs:SendMessage", "s3:PutObject", "s3:GetObject", "s3:ListBucket"}  # attachments
 
 
-def test_api_function_reads_and_writes_the_table_and_only_queries_the_tab_indexes(cfn):
-    from store.schema import TAB_INDEXES
+def test_api_function_reads_and_writes_the_table_and_only_queries_its_indexes(cfn):
+    """Every index of store.schema (the tabs, the team's filters and waiting order) by name, Query only."""
+    from store.schema import TAB_INDEXES, table_definition
 
     function_id, _ = cfn.function(names.API_HANDLER)
     grants = cfn.grants(cfn.role_of(function_id))
     table = _get_att(_id(cfn, "AWS::DynamoDB::Table"))
     for action in API_TABLE_ACTIONS - {"dynamodb:Query"}:
         assert grants[action] == [table], action
-    indexes = [{"Fn::Join": ["", [table, f"/index/{spec.name}"]]} for spec in TAB_INDEXES.values()]
+    in_schema = [index["IndexName"] for index in table_definition("lobby")["GlobalSecondaryIndexes"]]
+    assert {spec.name for spec in TAB_INDEXES.values()} <= set(in_schema)
+    indexes = [{"Fn::Join": ["", [table, f"/index/{name}"]]} for name in in_schema]
     assert grants["dynamodb:Query"] == [table, *indexes]
+
+
+def test_api_function_reads_only_the_members_of_the_agents_pools_groups(cfn):
+    """The agent directory: ListUsersInGroup on the agents' pool, nothing else of Cognito, nothing elsewhere."""
+    function_id, _ = cfn.function(names.API_HANDLER)
+    role = cfn.role_of(function_id)
+    pool, _ = cfn.one("AWS::Cognito::UserPool", UserPoolName=names.USER_POOL)
+    assert cfn.grants(role)["cognito-idp:ListUsersInGroup"] == [_get_att(pool)]
+    assert {a for a in cfn.actions(role) if a.startswith("cognito-idp:")} == DIRECTORY_ACTIONS
+    for handler in (names.AUTHORIZER_HANDLER, names.WAKE_UP_HANDLER, names.EXPEDIA_INGEST_HANDLER,
+                    names.OUTBOUND_SENDER_HANDLER, names.EXPEDIA_CALLBACK_HANDLER, names.EXPEDIA_RECONCILE_HANDLER):
+        other, _ = cfn.function(handler)
+        assert not {a for a in cfn.actions(cfn.role_of(other)) if a.startswith("cognito-idp:")}, handler
+
+
+def test_api_function_environment_names_the_agents_pool_as_the_directory_reads_it(cfn):
+    from wiring.settings import Settings
+
+    _, function = cfn.function(names.API_HANDLER)
+    pool, _ = cfn.one("AWS::Cognito::UserPool", UserPoolName=names.USER_POOL)
+    assert function["Properties"]["Environment"]["Variables"][names.USER_POOL_ID_VARIABLE] == {"Ref": pool}
+    assert names.USER_POOL_ID_VARIABLE.lower() in Settings.names()
 
 
 def test_api_function_manages_only_the_wake_up_schedules_and_passes_only_the_scheduler_role(cfn):

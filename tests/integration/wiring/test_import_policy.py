@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 FUNCTIONS = Path(__file__).resolve().parents[3] / "functions"
-WATCHED = ("aws_xray_sdk", "pydantic", "boto3", "pynamodb", "jwt")
+WATCHED = ("aws_xray_sdk", "pydantic", "boto3", "pynamodb", "jwt", "babel", "cachetools")
 
 
 def loaded_by(module: str) -> set[str]:
