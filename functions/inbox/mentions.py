@@ -11,7 +11,8 @@ from inbox.search import normalize
 
 TOKEN = re.compile(r"(?<!\w)@(\w[\w.'-]*)")
 _WORD = re.compile(r"\w")  # "@Anabela" is not "@Ana" followed by more text
-_TRAILING = ".'-"  # "@ana." ends a sentence: the dot is not part of the name
+_TRAILING = ".'-"
+NAME_WINDOW = 200  # characters after an "@" compared with the agents' names  # "@ana." ends a sentence: the dot is not part of the name
 
 
 def mentioned(text: str, agents: Sequence[Agent]) -> list[Agent]:
@@ -24,7 +25,9 @@ def mentioned(text: str, agents: Sequence[Agent]) -> list[Agent]:
     found: dict[str, Agent] = {}
     by_length = sorted(agents, key=lambda a: len(normalize(a.name)), reverse=True)
     for match in TOKEN.finditer(text):
-        agent = _named(normalize(text[match.start(1):]), normalize(match.group(1).rstrip(_TRAILING)), by_length)
+        # Only the next few words can hold a name (this keeps a note full of "@" cheap to read).
+        rest = normalize(text[match.start(1):match.start(1) + NAME_WINDOW])
+        agent = _named(rest, normalize(match.group(1).rstrip(_TRAILING)), by_length)
         found.setdefault(agent.id, agent)
     return list(found.values())
 
