@@ -248,9 +248,9 @@ class Inbox(TeamUseCases, HoldUseCases, ChannelUseCases, FileUseCases):
             # The bot answers after the guest wrote, even when the guest's clock runs ahead.
             answered_at = max(self.clock(), m.sent_at + timedelta(milliseconds=1))
             messages.append(replace(self._outbound_message(current, outcome, reply), sent_at=answered_at))
+        # A new conversation can be found by its guest from the start.
+        search = entry_terms(outcome.conversation, contact) if before is None else ()
         try:
-            # A new conversation can be found by its guest from the start.
-            search = entry_terms(outcome.conversation, contact) if before is None else ()
             after = self.store.commit(before, outcome.conversation, activities, messages,
                                       guards=[guard, *extra_guards], contact=contact, search=search)
         except Duplicate:
