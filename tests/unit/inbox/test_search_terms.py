@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 from fakes import world
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from team_helpers import GUEST, guest_writes
 
@@ -22,6 +22,7 @@ def test_normalize_is_blind_to_case_accents_and_spacing():
     assert normalize("Straße") == "strasse"
 
 
+@settings(deadline=None)  # a shared machine under load must not fail a correct example
 @given(st.text(max_size=60))
 def test_normalize_is_idempotent(text):
     assert normalize(normalize(text)) == normalize(text)
@@ -40,6 +41,7 @@ WORD = st.text(alphabet="abcdefghijklmnopqrstuvwxyzéèàçñüÉÀÇ-'", min_si
     lambda w: any(c.isalpha() for c in w[:2]))
 
 
+@settings(deadline=None)
 @given(st.lists(WORD, min_size=1, max_size=4), st.data())
 def test_a_name_always_finds_itself_by_each_words_prefix(words, data):
     name = " ".join(words)
