@@ -63,10 +63,9 @@ REPLIES: tuple[Reply, ...] = (
               "sans réservation.",
         "en": "Hello {guest.first_name|there}, our underground car park is €25 a night, no booking needed."}),
     Reply("thanks", "Merci / Thank you", "merci", {
-        "fr": "Merci {guest.first_name|beaucoup} ! Toute l'équipe de {hotel.name} vous souhaite un bon séjour. "
-              "{agent.name}",
-        "en": "Thank you {guest.first_name|very much}! The whole team of {hotel.name} wishes you a pleasant stay. "
-              "{agent.name}"}),
+        "fr": "Merci {guest.first_name|beaucoup} ! Nous vous souhaitons un excellent séjour. "
+              "{agent.name}, {hotel.name}",
+        "en": "Thank you {guest.first_name|very much}! We wish you a pleasant stay. {agent.name}, {hotel.name}"}),
 )
 
 
@@ -86,11 +85,13 @@ class Guest:
 @dataclass(frozen=True)
 class Action:
     """An agent's action through the API: ``reply`` (with text), ``hold`` (for seconds),
-    ``close``, ``reopen``, ``spam`` or ``not-spam``."""
+    ``close``, ``reopen``, ``spam``, ``not-spam``, ``assign`` (to the team member ``agent``, a
+    ``TeamMember.key``) or ``note`` (an internal note, with text: ``@Name`` mentions a colleague)."""
 
     kind: str
     text: str | None = None
     hold_seconds: int | None = None
+    agent: str | None = None
 
 
 @dataclass(frozen=True)
@@ -114,6 +115,14 @@ def reply(text: str) -> Action:
 
 def hold(days: float = 0, seconds: int = 0) -> Action:
     return Action("hold", hold_seconds=int(days * 86400) + seconds)
+
+
+def assign(agent: str) -> Action:
+    return Action("assign", agent=agent)
+
+
+def note(text: str) -> Action:
+    return Action("note", text=text)
 
 
 CLOSE, SPAM, NOT_SPAM = Action("close"), Action("spam"), Action("not-spam")

@@ -53,6 +53,7 @@ class Seeder:
         self.http = requests.Session()
         self.hotel_id = demo_data.HOTEL_ID
         self.partner_key: str | None = None
+        self.agent_ids: dict[str, str] = {}  # TeamMember.key -> the agent's id (its sub)
 
     def run(self) -> dict:
         """Seeds everything; returns the ``demo`` part of the stack info."""
@@ -83,6 +84,7 @@ class Seeder:
                    "id": admin.create_agent(self.cognito, self.info["cognito_user_pool_id"], member.email,
                                             member.name, member.password, [hotel.id], role=member.role)}
                   for member in self.team]
+        self.agent_ids = {agent["key"]: agent["id"] for agent in agents}
         self.partner_key = admin.create_partner_key(self.store, demo_data.PARTNER_ID, demo_data.PARTNER_NAME,
                                                     [hotel.id])
         if self.inbox is not None:
@@ -169,6 +171,10 @@ class Seeder:
         elif action.kind == "hold":
             until = datetime.now(UTC) + timedelta(seconds=action.hold_seconds)
             self._post(f"{base}/hold", headers=headers, json={"until": _iso(until)})
+        elif action.kind == "assign":
+            self._post(f"{base}/assign", headers=headers, json={"agent_id": self.agent_ids[action.agent]})
+        elif action.kind == "note":
+            self._post(f"{base}/notes", headers=headers, json={"text": action.text})
         else:
             self._post(f"{base}/{action.kind}", headers=headers)
 
