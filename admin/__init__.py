@@ -1,5 +1,9 @@
 """Lobby's admin operations: create hotels, console agents and partner API keys.
 
+An agent's hotels live twice in the user pool, and every operation here keeps them in step: in
+``custom:hotel_ids`` (the ID token's claim: what the agent may open) and as membership of each hotel's
+group ``hotel.<hotel_id>`` (``directory.cognito.group_name``: whom the hotel's team lists, ``GET .../agents``).
+
 Run them as ``python -m admin ...`` from the repository root (see ``admin.__main__``), or
 call the functions below (the local stack and the tests do). They talk to whatever the
 given store and clients point at, moto or AWS alike.
@@ -22,6 +26,7 @@ from auth.keys import hash_api_key, new_api_key  # noqa: E402
 from auth.principal import AGENT_ROLE  # noqa: E402
 from auth.principal import ROLES as principal_roles  # noqa: E402
 from auth.tokens import HOTELS_CLAIM, ROLE_CLAIM  # noqa: E402
+from directory.cognito import GROUP_PREFIX, group_name  # noqa: E402
 from inbox.ids import HOTEL_ID_PATTERN, HOTEL_ID_RULE, is_hotel_id  # noqa: E402
 from inbox.ports import Hotel, PartnerKey  # noqa: E402
 
@@ -34,7 +39,8 @@ MAX_BACKFILL_DAYS = 30  # what connecting imports: the issue's "last 30 days"
 _PROPERTY_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")  # Expedia's are digits; the key needs no more than this
 
 __all__ = ["ROLES", "AdminError", "connect_expedia", "create_agent", "create_hotel", "create_partner_key",
-           "load_knowledge", "parse_hotel_ids", "require_hotels"]
+           "load_knowledge", "parse_hotel_ids", "require_hotels", "set_agent_hotels", "set_reply_target",
+           "set_role"]
 
 
 class AdminError(Exception):
@@ -186,10 +192,11 @@ def create_agent(cognito, user_pool_id: str, email: str, name: str, password: st
     always gives it), hotels that do not exist are refused before anything is created.
     """
     hotels = parse_hotel_ids(hotel_ids)
-    if role not in ROLES:
-        raise AdminError(f"unknown role {role!r}: one of {', '.join(ROLES)}")
+    _check_role(role)
     if store is not None:
         require_hotels(store, hotels)
+    for hotel in hotels:  # before the user: a pool that refuses groups leaves no agent half made
+        _ensure_group(cognito, user_pool_id, hotel)
     response = cognito.admin_create_user(
         UserPoolId=user_pool_id,
         Username=email,
@@ -203,8 +210,82 @@ def create_agent(cognito, user_pool_id: str, email: str, name: str, password: st
         MessageAction="SUPPRESS",
     )
     cognito.admin_set_user_password(UserPoolId=user_pool_id, Username=email, Password=password, Permanent=True)
+    for hotel in hotels:
+        cognito.admin_add_user_to_group(UserPoolId=user_pool_id, GroupName=group_name(hotel), Username=email)
     attributes = {a["Name"]: a["Value"] for a in response["User"].get("Attributes", [])}
     return attributes.get("sub") or response["User"]["Username"]
+
+
+def set_agent_hotels(cognito, user_pool_id: str, email: str, hotel_ids: str | Iterable[str], *,
+                     store=None) -> tuple[list[str], list[str]]:
+    """Make these the agent's hotels: ``custom:hotel_ids`` and the groups ``hotel.<h>`` (joined, created if
+    missing; left for every other hotel, whatever the attribute said before). Returns ``(joined, left)``.
+
+    The agent's ID tokens carry the old claim until they expire (an hour); the team lists change within
+    the directory's cache time (a minute)."""
+    hotels = parse_hotel_ids(hotel_ids)
+    if store is not None:
+        require_hotels(store, hotels)
+    current = _hotel_groups(cognito, user_pool_id, email)  # also refuses an unknown user, before any change
+    joined = [hotel for hotel in hotels if hotel not in current]
+    left = [hotel for hotel in current if hotel not in hotels]
+    for hotel in joined:
+        _ensure_group(cognito, user_pool_id, hotel)
+    cognito.admin_update_user_attributes(UserPoolId=user_pool_id, Username=email,
+                                         UserAttributes=[{"Name": HOTELS_ATTRIBUTE, "Value": ",".join(hotels)}])
+    for hotel in joined:
+        cognito.admin_add_user_to_group(UserPoolId=user_pool_id, GroupName=group_name(hotel), Username=email)
+    for hotel in left:
+        cognito.admin_remove_user_from_group(UserPoolId=user_pool_id, GroupName=group_name(hotel), Username=email)
+    return joined, left
+
+
+def set_role(cognito, user_pool_id: str, email: str, role: str) -> None:
+    """Write the agent's ``custom:role`` (``admin`` or ``agent``). Its ID tokens carry the old role until they
+    expire (an hour: signing in again shows the new one); the team lists show it within a minute."""
+    _check_role(role)
+    cognito.admin_update_user_attributes(UserPoolId=user_pool_id, Username=email,
+                                         UserAttributes=[{"Name": ROLE_ATTRIBUTE, "Value": role}])
+
+
+def set_reply_target(store, hotel_id: str, minutes: int | None) -> None:
+    """The hotel's reply target in minutes (what ``reply_due_at`` counts from a guest's first unanswered
+    message on channels without a clock of their own), or None for none; ``PATCH /v1/hotels/{h}`` does the same."""
+    from inbox.team import MAX_REPLY_TARGET, MIN_REPLY_TARGET
+
+    hotel_id = check_hotel_id(hotel_id)
+    if minutes is not None and not MIN_REPLY_TARGET <= minutes <= MAX_REPLY_TARGET:
+        raise AdminError(f"the reply target is {MIN_REPLY_TARGET} to {MAX_REPLY_TARGET} minutes, not {minutes}")
+    if store.get_hotel(hotel_id) is None:
+        raise AdminError(f"hotel {hotel_id} does not exist")
+    store.set_reply_target(hotel_id, minutes)
+
+
+def _check_role(role: str) -> None:
+    if role not in ROLES:
+        raise AdminError(f"unknown role {role!r}: one of {', '.join(ROLES)}")
+
+
+def _ensure_group(cognito, user_pool_id: str, hotel_id: str) -> None:
+    """The hotel's group, created when missing (a hotel's first agent)."""
+    try:
+        cognito.create_group(UserPoolId=user_pool_id, GroupName=group_name(hotel_id),
+                             Description=f"Lobby agents of hotel {hotel_id}")
+    except cognito.exceptions.GroupExistsException:
+        pass
+
+
+def _hotel_groups(cognito, user_pool_id: str, email: str) -> list[str]:
+    """The hotels whose groups the user is in (every page of AdminListGroupsForUser)."""
+    hotels: list[str] = []
+    request = {"UserPoolId": user_pool_id, "Username": email, "Limit": 60}
+    while True:
+        page = cognito.admin_list_groups_for_user(**request)
+        hotels += [g["GroupName"].removeprefix(GROUP_PREFIX) for g in page.get("Groups", [])
+                   if g["GroupName"].startswith(GROUP_PREFIX)]
+        if not page.get("NextToken"):
+            return hotels
+        request["NextToken"] = page["NextToken"]
 
 
 def create_partner_key(store, partner_id: str, name: str, hotel_ids: str | Iterable[str], *,

@@ -7,10 +7,17 @@
     set-bot --hotel-id h1 [--file bot.json] [--off]
     create-agent --user-pool-id POOL --email ana@example.com --name Ana [--password ...] --hotel-ids h1,h2
                  [--role admin|agent]
+    set-agent-hotels --user-pool-id POOL --email ana@example.com --hotel-ids h1,h3
+    set-role --user-pool-id POOL --email ana@example.com --role admin|agent
+    set-reply-target --hotel-id h1 (--minutes 240 | --none)
     create-partner-key --partner-id acme --name "Acme" --hotel-ids h1,h2 [--usage-plan-id ID]
 
 Hotel ids: 1 to 63 lower-case letters, digits, ``-`` or ``_``, starting with a letter or digit
 (``inbox.ids.HOTEL_ID_PATTERN``); agents and partner keys only for hotels that exist.
+An agent's hotels are both its ``custom:hotel_ids`` and its membership of the groups ``hotel.<h>``
+(the hotel's team, ``GET .../agents``): ``create-agent`` and ``set-agent-hotels`` write both, creating
+a hotel's group with its first agent. A changed role or hotel list reaches the agent's ID token when it
+next signs in (tokens last an hour) and the team lists within a minute.
 Exit status: 0 done; 2 refused as asked (a bad option, id or file, a hotel that does not exist:
 one line on stderr, nothing changed); 1 refused by AWS (a user that exists, a bad password, ...).
 
@@ -47,6 +54,9 @@ from admin import (
     load_knowledge,
     parse_hotel_ids,
     require_hotels,
+    set_agent_hotels,
+    set_reply_target,
+    set_role,
 )
 
 __all__ = ["build_parser", "create_agent", "create_hotel", "create_partner_key", "main"]
@@ -106,6 +116,25 @@ def build_parser() -> argparse.ArgumentParser:
     agent.add_argument("--hotel-ids", required=True, help="comma-separated, e.g. h1,h2")
     agent.add_argument("--role", choices=ROLES, default=DEFAULT_ROLE,
                        help=f"admin: also the hotel's bot settings; agent: the inbox (default: {DEFAULT_ROLE})")
+
+    hotels = commands.add_parser("set-agent-hotels", help="replace an agent's hotels (attribute and groups)")
+    _add_global_options(hotels, None)
+    hotels.add_argument("--user-pool-id", required=True)
+    hotels.add_argument("--email", required=True)
+    hotels.add_argument("--hotel-ids", required=True, help="comma-separated, e.g. h1,h2: all of the agent's hotels")
+
+    role = commands.add_parser("set-role", help="change an agent's role (custom:role)")
+    _add_global_options(role, None)
+    role.add_argument("--user-pool-id", required=True)
+    role.add_argument("--email", required=True)
+    role.add_argument("--role", choices=ROLES, required=True)
+
+    target = commands.add_parser("set-reply-target", help="the hotel's reply target, in minutes")
+    _add_global_options(target, None)
+    target.add_argument("--hotel-id", required=True)
+    minutes = target.add_mutually_exclusive_group(required=True)
+    minutes.add_argument("--minutes", type=int, help="5 to 10080 (a week)")
+    minutes.add_argument("--none", action="store_true", help="no reply target (only the channels' own clocks)")
 
     partner = commands.add_parser("create-partner-key", help="issue a partner API key (shown once)")
     _add_global_options(partner, None)
@@ -222,6 +251,20 @@ def _run(args) -> int:
         sub = create_agent(_client("cognito-idp", args), args.user_pool_id, args.email, args.name, password, hotels,
                            store=store, role=args.role)
         print(f"Created {args.role} {args.email} (sub {sub}) for hotels {', '.join(hotels)}.")
+    elif args.command == "set-agent-hotels":
+        hotels = parse_hotel_ids(args.hotel_ids)
+        joined, left = set_agent_hotels(_client("cognito-idp", args), args.user_pool_id, args.email, hotels,
+                                        store=_store(args))
+        print(f"{args.email} now works for hotels {', '.join(hotels)} (joined: {', '.join(joined) or 'none'}; "
+              f"left: {', '.join(left) or 'none'}); new tokens carry them after the next sign-in.")
+    elif args.command == "set-role":
+        set_role(_client("cognito-idp", args), args.user_pool_id, args.email, args.role)
+        print(f"{args.email} is now {args.role}; new tokens carry it after the next sign-in.")
+    elif args.command == "set-reply-target":
+        minutes = None if args.none else args.minutes
+        set_reply_target(_store(args), args.hotel_id, minutes)
+        shown = "none" if minutes is None else f"{minutes} minutes"
+        print(f"Hotel {args.hotel_id.strip()}: reply target {shown}.")
     elif args.command == "create-partner-key":
         hotels = parse_hotel_ids(args.hotel_ids)
         apigateway = _client("apigateway", args) if args.usage_plan_id else None
