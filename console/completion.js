@@ -67,6 +67,9 @@ export function popup(textarea, { id, label, onPick, onClose }) {
     if (item) onPick(item.value);
   }
 
+  // The pane may scroll or the window change size while the list is open: it follows the textarea.
+  const follow = () => { if (!el.hidden) place(); };
+
   function open(next, hintText = '') {
     items = next || [];
     active = items.length ? Math.min(Math.max(active, 0), items.length - 1) : -1;
@@ -74,6 +77,10 @@ export function popup(textarea, { id, label, onPick, onClose }) {
     hint.hidden = !hintText;
     paint();
     place();
+    if (el.hidden) {
+      window.addEventListener('scroll', follow, true);
+      window.addEventListener('resize', follow);
+    }
     el.hidden = false;
     textarea.setAttribute('aria-expanded', 'true');
     textarea.setAttribute('aria-controls', listId);
@@ -83,6 +90,8 @@ export function popup(textarea, { id, label, onPick, onClose }) {
   function close() {
     if (el.hidden) return;
     el.hidden = true;
+    window.removeEventListener('scroll', follow, true);
+    window.removeEventListener('resize', follow);
     items = [];
     active = -1;
     list.replaceChildren();
@@ -95,7 +104,11 @@ export function popup(textarea, { id, label, onPick, onClose }) {
   }
 
   function key(event) {
-    if (el.hidden || event.ctrlKey || event.metaKey || event.altKey) return false;
+    if (el.hidden) return false;
+    if (event.ctrlKey || event.metaKey || event.altKey) {
+      if (event.key === 'Enter') close(); // sent as it is: the list has nothing more to offer
+      return false;
+    }
     if (event.key === 'Escape') {
       close();
       return true;
