@@ -127,6 +127,7 @@ def world(cfn, monkeypatch):
             "SCHEDULER_DLQ_ARN": resources.queue_arns[names.SCHEDULER_DLQ],
             "EXPEDIA_GRAPHQL_URL": standin.graphql_url, "EXPEDIA_TOKEN_URL": standin.token_url,
             "EXPEDIA_FILES_URL": standin.files_url, "EXPEDIA_BACKOFF_SECONDS": "0.01",
+            names.USER_POOL_ID_VARIABLE: resources.user_pool_id,
         }.items():
             monkeypatch.setenv(name, value)
         iam = boto3.client("iam", region_name=REGION)
@@ -264,3 +265,31 @@ def test_an_agents_file_is_granted_uploaded_replied_and_sent_with_exactly_the_ap
     assert sent["attachmentIds"] == [uploaded["attachmentId"]] and sent["body"] == "Voici la facture."
     delivered = [m for m in container.store().list_messages(HOTEL, conversation.id, 10).items if m.id == reply["id"]]
     assert [m.delivery for m in delivered] == [Delivery.DELIVERED]
+
+
+def test_the_hotels_team_is_listed_with_exactly_the_api_role_and_no_other_function_may(world):
+    """The agent directory under the api function's role: ListUsersInGroup of the hotel's group (moto checks
+    the action); a role without it (the ingest's) is refused, so the grant is what lets the api list agents."""
+    from botocore.exceptions import ClientError
+
+    from admin import create_agent
+    from wiring import container
+
+    cognito = boto3.client("cognito-idp", region_name=REGION)
+    pool = world.resources.user_pool_id
+    create_agent(cognito, pool, "ana@roles.example", "Ana Lima", "Roles-Passw0rd!", [HOTEL], role="admin")
+    create_agent(cognito, pool, "ben@roles.example", "Ben Martin", "Roles-Passw0rd!", [HOTEL])
+
+    world.sign_as(names.API_HANDLER)
+    try:
+        agents = container.inbox().agents(HOTEL)
+    finally:
+        world.sign_as(None)
+    assert [(a.name, a.role) for a in agents] == [("Ana Lima", "admin"), ("Ben Martin", "agent")]
+
+    world.sign_as(names.EXPEDIA_INGEST_HANDLER)
+    try:
+        with pytest.raises(ClientError, match="not authorized to perform: cognito-idp:ListUsersInGroup"):
+            container.directory().agents(HOTEL)
+    finally:
+        world.sign_as(None)
