@@ -3,7 +3,8 @@
 Every index comes from ``store.schema.table_definition`` (the same ``CreateTable`` arguments the local stack
 and the tests create the table with), never from a copy here: an index the store adds is deployed as is.
 CloudFormation creates or deletes at most one global secondary index of a table per stack update, so a
-deployed table gets each new index in its own deploy (README: Deploying new indexes).
+deployed table gets each new index in its own deploy: ``cdk deploy -c indexes=N`` builds only the schema's
+first N indexes (README: Deploying new indexes); without it, all of them.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from store.schema import PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE, table_definitio
 
 _TYPES = {"S": dynamodb.AttributeType.STRING, "N": dynamodb.AttributeType.NUMBER,
           "B": dynamodb.AttributeType.BINARY}
+INDEXES_CONTEXT = "indexes"  # cdk -c indexes=N: the first N indexes of store.schema only
 _PROJECTIONS = {"ALL": dynamodb.ProjectionType.ALL, "KEYS_ONLY": dynamodb.ProjectionType.KEYS_ONLY,
                 "INCLUDE": dynamodb.ProjectionType.INCLUDE}
 
@@ -37,6 +39,12 @@ class Data(Construct):
     def __init__(self, scope: Construct, id: str, *, table_name: str):
         super().__init__(scope, id)
         definition = table_definition(table_name)
+        gsis = definition.get("GlobalSecondaryIndexes", [])
+        limit = self.node.try_get_context(INDEXES_CONTEXT)
+        if limit is not None:
+            if not str(limit).isdigit() or not 1 <= int(limit) <= len(gsis):
+                raise ValueError(f"-c {INDEXES_CONTEXT}={limit}: give 1 to {len(gsis)} (the indexes of store.schema)")
+            gsis = gsis[:int(limit)]
         types = {a["AttributeName"]: _TYPES[a["AttributeType"]] for a in definition["AttributeDefinitions"]}
         self.table = dynamodb.Table(
             self, "Table",
@@ -51,7 +59,7 @@ class Data(Construct):
             time_to_live_attribute=TTL_ATTRIBUTE,
             removal_policy=RemovalPolicy.RETAIN,
         )
-        for index in definition.get("GlobalSecondaryIndexes", []):
+        for index in gsis:
             keys = {k["KeyType"]: k["AttributeName"] for k in index["KeySchema"]}
             projection = index.get("Projection", {"ProjectionType": "ALL"})
             self.table.add_global_secondary_index(

@@ -84,6 +84,24 @@ def test_every_index_in_the_template_is_the_schemas_as_the_local_stack_creates_i
     assert len(properties["GlobalSecondaryIndexes"]) <= 20  # DynamoDB's limit per table
 
 
+def test_a_deployed_table_takes_its_new_indexes_one_deploy_at_a_time(tmp_path):
+    """cdk -c indexes=N builds the schema's first N indexes only (CloudFormation adds one GSI per update)."""
+    import pytest
+
+    from infra.app import build_app
+    from store.schema import table_definition
+
+    names = [g["IndexName"] for g in table_definition("lobby")["GlobalSecondaryIndexes"]]
+    app, stack = build_app(outdir=str(tmp_path), context={"aws:cdk:bundling-stacks": [], "indexes": "5"})
+    from aws_cdk.assertions import Template
+
+    (table,) = Template.from_stack(stack).find_resources("AWS::DynamoDB::Table").values()
+    assert [g["IndexName"] for g in table["Properties"]["GlobalSecondaryIndexes"]] == names[:5]
+    for odd in ("0", str(len(names) + 1), "all"):
+        with pytest.raises(Exception, match="give 1 to"):
+            build_app(outdir=str(tmp_path / odd), context={"aws:cdk:bundling-stacks": [], "indexes": odd})
+
+
 def test_cfn_lint_reports_no_error(template_path):
     cfn_lint = Path(sys.executable).parent / "cfn-lint"
     result = subprocess.run([str(cfn_lint), template_path], capture_output=True, text=True)
