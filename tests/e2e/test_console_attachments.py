@@ -25,7 +25,7 @@ WATCH_UPLOADS = """() => {
     const bar = li.querySelector('progress');
     window.__uploads.push([li.dataset.state, bar ? bar.value : null]);
   } };
-  new MutationObserver(note).observe(document.getElementById('composer'),
+  new MutationObserver(note).observe(document.getElementById('composer-form'),
     {subtree: true, childList: true, attributes: true, attributeFilter: ['value', 'data-state']});
 }"""
 
@@ -33,7 +33,7 @@ WATCH_UPLOADS = """() => {
 DROP = """({names, bytes}) => {
   const dt = new DataTransfer();
   for (const name of names) dt.items.add(new File([new Uint8Array(bytes)], name, {type: 'image/png'}));
-  document.getElementById('composer').dispatchEvent(new DragEvent('drop', {dataTransfer: dt, bubbles: true, cancelable: true}));
+  document.getElementById('composer-form').dispatchEvent(new DragEvent('drop', {dataTransfer: dt, bubbles: true, cancelable: true}));
 }"""
 
 
