@@ -107,7 +107,8 @@ class StackClient:
         """Signed in as a seeded agent (``who``: see ``seeded_agent``; the demo agent by default), or with
         ``username`` and ``password``. ``client.agent`` is the seeded agent's entry (None for other logins)."""
         seeded = seeded_agent(info, who) if username is None else None
-        token = sign_in(info, username or seeded["email"], password or seeded["password"])
+        login = seeded or seeded_agent(info)  # a username without a password: the demo agent's (as before)
+        token = sign_in(info, username or login["email"], password or login["password"])
         client = cls(info, {"Authorization": f"Bearer {token}"})
         client.agent = seeded
         client.token = token
