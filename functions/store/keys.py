@@ -86,3 +86,59 @@ CHANNEL_RUN_SK = "RECONCILED"
 def channel_run_pk(channel: str) -> str:
     """The channel's own item (no hotel's): when its last reconciliation run ended, for every hotel at once."""
     return f"{CHANNEL_PREFIX}{channel}"
+
+
+# --- the team (issue 12) ------------------------------------------------------------------------
+
+NOBODY = "-"  # the assignee part of a team index key for a conversation nobody has (inbox.model.UNASSIGNED)
+READ_PREFIX = "read@"  # the conversation item's top-level read marks: "read@<agent id>" = ISO time
+REPLY_PREFIX = "REPLY#"
+FIND_SEPARATOR = "\u001f"  # between a search entry's term, kind and conversation (below any printable character)
+
+
+def team_all_pk(hotel_id: str, assignee_id: str | None) -> str:
+    return f"{hotel_id}#{assignee_id or NOBODY}"
+
+
+def team_tab_pk(hotel_id: str, assignee_id: str | None, tab: str) -> str:
+    return f"{hotel_id}#{assignee_id or NOBODY}#{tab}"
+
+
+def team_waiting_pk(hotel_id: str, assignee_id: str | None) -> str:
+    return f"{hotel_id}#{assignee_id or NOBODY}"
+
+
+def waiting_sort_key(waiting_since: datetime | None, last_message_at: datetime, conversation_id: str) -> str:
+    """Ascending: the guest waiting longest first, then ("~" sorts after digits) those nobody waits on, oldest first."""
+    if waiting_since is not None:
+        return f"{iso(waiting_since)}#{conversation_id}"
+    return f"~{iso(last_message_at)}#{conversation_id}"
+
+
+def counter_attribute(tab: str, assignee_id: str | None = None) -> str:
+    """A counter shard's attribute: ``<tab>`` for everyone's, ``<tab>@<agent id>`` for one assignee's."""
+    return f"{tab}@{assignee_id}" if assignee_id else tab
+
+
+def read_attribute(agent_id: str) -> str:
+    return f"{READ_PREFIX}{agent_id}"
+
+
+def mentions_pk(hotel_id: str, agent_id: str) -> str:
+    return f"HOTEL#{hotel_id}#MENTIONS#{agent_id}"
+
+
+def mention_sk(at: datetime, conversation_id: str, message_id: str) -> str:
+    return f"{iso(at)}#{conversation_id}#{message_id}"
+
+
+def find_pk(hotel_id: str) -> str:
+    return f"HOTEL#{hotel_id}#FIND"
+
+
+def find_sk(term: str, kind: str, conversation_id: str) -> str:
+    return FIND_SEPARATOR.join((term, kind, conversation_id))
+
+
+def reply_sk(reply_id: str) -> str:
+    return f"{REPLY_PREFIX}{reply_id}"

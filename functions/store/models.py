@@ -17,7 +17,7 @@ from pynamodb.attributes import (
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
-from store.schema import PARTITION_KEY, SORT_KEY, TAB_INDEXES, TTL_ATTRIBUTE, TabIndex
+from store.schema import PARTITION_KEY, SORT_KEY, TAB_INDEXES, TEAM_INDEXES, TTL_ATTRIBUTE, TabIndex
 
 
 class _Item(Model):
@@ -55,6 +55,7 @@ class HotelItem(_Item):
     # one read gives a warm function everything it needs to answer for the hotel.
     knowledge_z = BinaryAttribute(null=True, legacy_encoding=False)
     knowledge = JSONAttribute(null=True)  # written before compression: read, never written
+    reply_target_minutes = NumberAttribute(null=True)  # absent: no target of the hotel's own
 
 
 class GuardItem(_Item):
@@ -100,6 +101,11 @@ class _ConversationAttributes(_Item):
     external_conversation_id = UnicodeAttribute(null=True)
     guest_text_digest = UnicodeAttribute(null=True)
     guest_text_repeats = NumberAttribute(null=True)
+    assignee_id = UnicodeAttribute(null=True)
+    assignee_name = UnicodeAttribute(null=True)
+    waiting_since = UnicodeAttribute(null=True)
+    attention_at = UnicodeAttribute(null=True)
+    # Read marks are top-level attributes "read@<agent id>" (keys.read_attribute), read by ``reading.conversation``.
     version = VersionAttribute()
 
 
@@ -109,6 +115,11 @@ for _spec in TAB_INDEXES.values():
     _tab_members[_spec.partition_key] = UnicodeAttribute(null=True)
     _tab_members[_spec.sort_key] = UnicodeAttribute(null=True)
     _tab_members[f"{_spec.tab}_index"] = _tab_index(_spec)()
+# The team's indexes (no index object: the store queries them by name), their key attributes only.
+for _team in TEAM_INDEXES:
+    _tab_members.setdefault(_team.partition_key, UnicodeAttribute(null=True))
+    _tab_members.setdefault(_team.sort_key, UnicodeAttribute(null=True))
+INDEX_KEY_ATTRIBUTES = frozenset(_tab_members) - {f"{spec.tab}_index" for spec in TAB_INDEXES.values()}
 ConversationItem: type[_ConversationAttributes] = type("ConversationItem", (_ConversationAttributes,), _tab_members)
 
 
@@ -140,6 +151,8 @@ class MessageItem(_Item):
     # A sender's claim on delivering the message (``claim_delivery``): who, and until when (``iso``).
     claim = UnicodeAttribute(null=True)
     claim_until = UnicodeAttribute(null=True)
+    internal = BooleanAttribute(null=True)  # a note (absent: a message to or from the guest)
+    mentions = ListAttribute(of=UnicodeAttribute, null=True)  # a note's mentioned agent ids (absent: none)
 
 
 class UploadItem(_Item):
@@ -217,9 +230,32 @@ class PartnerKeyItem(_Item):
     created_at = UnicodeAttribute()
 
 
+class SearchEntryItem(_Item):
+    """One way to find a conversation (pk ``HOTEL#<h>#FIND``, sk "<term>\u001f<kind>\u001f<conversation>")."""
+
+    label = UnicodeAttribute(null=True)
+
+
+class MentionItem(_Item):
+    """A note mentioned an agent (pk ``HOTEL#<h>#MENTIONS#<agent>``, sk "<at>#<conversation>#<message>")."""
+
+    conversation_id = UnicodeAttribute()
+    message_id = UnicodeAttribute()
+    at = UnicodeAttribute()
+
+
+class SavedReplyItem(_Item):
+    """A saved reply of the hotel (pk ``HOTEL#<h>``, sk ``REPLY#<id>``)."""
+
+    reply_id = UnicodeAttribute()
+    hotel_id = UnicodeAttribute()
+    title = UnicodeAttribute()
+    shortcut = UnicodeAttribute()
+    texts = MapAttribute()  # language -> text
+
 
 ALL_MODELS = (HotelItem, GuardItem, PropertyItem, ContactItem, ConversationItem, MessageItem, ActivityItem, CounterItem,
-              PartnerKeyItem, UploadItem, ChannelHealthItem, ChannelRunItem)
+              PartnerKeyItem, UploadItem, ChannelHealthItem, ChannelRunItem, SearchEntryItem, MentionItem, SavedReplyItem)
 
 
 def bind(table_name: str, region: str, endpoint_url: str | None = None) -> None:

@@ -28,6 +28,26 @@ TAB_INDEXES: dict[str, TabIndex] = {
     for tab in TABS
 }
 
+
+@dataclass(frozen=True)
+class Index:
+    """A sparse GSI of the team's views (assignee filters, waiting order); see ``store.team``."""
+
+    name: str
+    partition_key: str
+    sort_key: str
+
+
+# The team's indexes. A conversation is in each while its status says so, and leaves it when its
+# key attributes are REMOVED (never set to null). ``all_sk`` is the ``all`` tab's own sort key, shared.
+TEAM_ALL = Index("team-all", "team_all_pk", TAB_INDEXES["all"].sort_key)  # "<hotel>#<assignee or ->"; not spam
+TEAM_TAB = Index("team-tab", "team_tab_pk", "team_tab_sk")  # "<hotel>#<assignee or ->#<tab>"; open/on_hold/closed
+# Open only; "<waiting_since>#<id>", or "~<last_message_at>#<id>" when nobody waits: read ascending.
+OPEN_WAITING = Index("open-waiting", "waiting_pk", "waiting_sk")  # the hotel
+TEAM_WAITING = Index("team-waiting", "team_waiting_pk", "waiting_sk")  # "<hotel>#<assignee or ->"
+TEAM_INDEXES: tuple[Index, ...] = (TEAM_ALL, TEAM_TAB, OPEN_WAITING, TEAM_WAITING)
+TEAM_TABS = ("open", "on_hold", "closed")  # the tabs of the team-tab index
+
 # Counters are spread over a few items per hotel so that bursts of status changes in
 # parallel transactions rarely meet on one item; one Query reads them all.
 COUNTER_SHARDS = 4
@@ -39,7 +59,8 @@ TTL_ATTRIBUTE = "expires_at"
 
 def table_definition(table_name: str) -> dict:
     """``CreateTable`` arguments for the table (used by tests and the local stack)."""
-    attributes = [PARTITION_KEY, SORT_KEY] + [a for i in TAB_INDEXES.values() for a in (i.partition_key, i.sort_key)]
+    indexes: list[TabIndex | Index] = [*TAB_INDEXES.values(), *TEAM_INDEXES]
+    attributes = list(dict.fromkeys([PARTITION_KEY, SORT_KEY, *(a for i in indexes for a in (i.partition_key, i.sort_key))]))
     return {
         "TableName": table_name,
         "BillingMode": "PAY_PER_REQUEST",
@@ -54,6 +75,6 @@ def table_definition(table_name: str) -> dict:
                 ],
                 "Projection": {"ProjectionType": "ALL"},
             }
-            for i in TAB_INDEXES.values()
+            for i in indexes
         ],
     }
