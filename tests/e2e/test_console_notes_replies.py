@@ -456,6 +456,17 @@ def test_a_saved_reply_made_in_settings_renders_in_the_composer_in_french(page, 
     # Still a draft to edit: nothing was sent.
     assert [m for m in api.messages(guest["id"]) if m["sender"] == "agent"] == []
 
+    # The "/" shortcut (outside the text) opens the picker on every reply, the new one among them.
+    composer.fill("")
+    page.locator("#messages").focus()
+    page.keyboard.press("/")
+    expect(composer).to_be_focused()
+    expect(page.locator("#reply-picker li", has_text=title)).to_have_count(1)
+    assert page.locator("#reply-picker li").count() >= 4  # with the seeded checkin, parking and merci
+    composer.press("Escape")
+    expect(page.locator("#reply-picker")).to_be_hidden()
+    expect(composer).to_have_value("/")
+
 
 def test_a_saved_reply_with_an_unknown_variable_shows_the_422_and_is_not_saved(page, local_stack):
     api = AgentApi(local_stack, "camille")
