@@ -61,8 +61,10 @@ def test_tab_indexes_in_the_template_equal_the_store_models(template_json):
             for k in index._get_schema()["key_schema"]
         )
         in_models[index.Meta.index_name] = (key_schema, "ALL")
-    assert in_template == in_models
-    assert {"tab-open", "tab-on-hold", "tab-closed", "tab-spam", "tab-all"} <= set(in_template)
+    # Every index the pynamodb models declare is deployed with the same keys; the store may query the others
+    # (the team's) without a model class: the next test holds the template to the whole schema.
+    assert {name: in_template.get(name) for name in in_models} == in_models
+    assert {"tab-open", "tab-on-hold", "tab-closed", "tab-spam", "tab-all"} <= set(in_models)
 
 
 def test_every_index_in_the_template_is_the_schemas_as_the_local_stack_creates_it(template_json):
