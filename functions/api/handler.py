@@ -10,7 +10,7 @@ from aws_lambda_powertools.logging import correlation_paths
 
 from api import body
 from api.body import BodyRefused
-from api.routes import attachments, channels, conversations, hotels, inbox
+from api.routes import attachments, channels, conversations, hotels, inbox, replies, search, team
 from api.scope import Forbidden, hotel_scope
 from inbox.errors import (
     Conflict,
@@ -39,6 +39,9 @@ app.include_router(conversations.router, prefix="/v1")
 app.include_router(hotels.router, prefix="/v1")
 app.include_router(attachments.router, prefix="/v1")
 app.include_router(channels.router, prefix="/v1")
+app.include_router(team.router, prefix="/v1")
+app.include_router(replies.router, prefix="/v1")
+app.include_router(search.router, prefix="/v1")
 
 @cache
 def _configure_openapi() -> None:
@@ -94,6 +97,8 @@ def domain_error(error: DomainError) -> Response:
         return _error(413, str(error))
     if isinstance(error, NotFound):
         return _error(404, str(error))
+    if isinstance(error, Conflict) and error.assignee_known:  # an assignment race: who has it now
+        return _error(409, str(error), status=error.status, assignee=error.assignee)
     if isinstance(error, (TransitionNotAllowed, Conflict)):
         return _error(409, str(error), status=error.status)
     if isinstance(error, InvalidInput):

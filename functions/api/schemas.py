@@ -55,6 +55,8 @@ class TabCounts(_Out):
 
 class InboxOut(_Out):
     tabs: TabCounts
+    mine: TabCounts = Field(description="The caller's own conversations per tab (all 0 for a partner)")
+    unassigned: TabCounts = Field(description="Conversations nobody owns, per tab")
 
 
 class ReservationOut(_Out):
@@ -81,6 +83,14 @@ class ContactOut(_Out):
                    external_id=c.external_id, reservations=[ReservationOut(**r.__dict__) for r in c.reservations])
 
 
+class AgentRefOut(_Out):
+    id: str
+    name: str
+
+
+Action = Literal["reply", "note", "resume", "assign", "hold", "close", "reopen", "spam", "not_spam"]
+
+
 class ConversationOut(_Out):
     id: str
     hotel_id: str
@@ -96,9 +106,15 @@ class ConversationOut(_Out):
     external_conversation_id: str | None
     contact_id: str | None
     contact_name: str | None = Field(default=None, description="The guest's name, when the channel gave it")
+    assignee: AgentRefOut | None = Field(default=None, description="The agent who owns it, or null")
+    waiting_since: UtcTime | None = Field(default=None, description="The oldest guest message no agent answered")
+    reply_due_at: UtcTime | None = Field(default=None, description="When the reply clock runs out, or null")
+    unread: bool = Field(default=False, description="A guest message or note arrived since the caller last read it")
+    allowed_actions: list[Action] = Field(default_factory=list, description="What the caller may do now")
 
     @classmethod
-    def of(cls, c: Conversation, *, hotel_bot_on: bool = True) -> ConversationOut:
+    def of(cls, c: Conversation, *, hotel_bot_on: bool = True, **team: Any) -> ConversationOut:
+        """``team``: reply_due_at, unread and allowed_actions, as ``api.present`` works them out for the caller."""
         from inbox.model import bot_enabled
 
         return cls(
@@ -106,7 +122,8 @@ class ConversationOut(_Out):
             bot_enabled=bot_enabled(c.status, hotel_bot_on), automated=c.automated, hold_until=c.hold_until,
             created_at=c.created_at, updated_at=c.updated_at, last_message_at=c.last_message_at,
             last_message_preview=c.last_message_preview, external_conversation_id=c.external_conversation_id,
-            contact_id=c.contact_id, contact_name=c.contact_name,
+            contact_id=c.contact_id, contact_name=c.contact_name, waiting_since=c.waiting_since,
+            assignee=AgentRefOut(id=c.assignee.id, name=c.assignee.name) if c.assignee else None, **team,
         )
 
 
@@ -154,13 +171,16 @@ class MessageOut(_Out):
     delivery: Literal["pending", "delivered", "failed"] | None
     delivery_error: str | None = None
     attachments: list[AttachmentOut] = Field(default_factory=list, description="The message's files")
+    internal: bool = Field(default=False, description="A note between agents, never sent to the guest")
+    mentions: list[str] = Field(default_factory=list, description="The agent ids a note mentions")
 
     @classmethod
     def of(cls, m: Message, link: LinkOf) -> MessageOut:
         return cls(id=m.id, conversation_id=m.conversation_id, direction=m.direction.value, sender=m.sender.value,
                    agent_id=m.agent_id, text=m.text, sent_at=m.sent_at, external_message_id=m.external_message_id,
                    delivery=m.delivery.value if m.delivery else None, delivery_error=m.delivery_error,
-                   attachments=[AttachmentOut.of(a, link) for a in m.attachments])
+                   attachments=[AttachmentOut.of(a, link) for a in m.attachments], internal=m.internal,
+                   mentions=list(m.mentions))
 
 
 class MessagePage(_Out):
@@ -338,6 +358,8 @@ class ErrorOut(BaseModel):
     status: StatusName | None = Field(default=None, description="The conversation's current status, on 409")
     details: list[dict[str, Any]] | None = Field(default=None, description="What failed validation, on 422")
     limit_bytes: int | None = Field(default=None, description="The route's body limit, on 413")
+    assignee: AgentRefOut | None = Field(default=None, description="Who has the conversation now, on an assignment's "
+                                                                   "409")
 
 
 # Body limits (bytes of the request body, as sent). Messages are at most 5,000 characters
@@ -507,3 +529,4 @@ class HotelOut(_Out):
     timezone: str = Field(description="IANA time zone, e.g. Europe/Paris: hold presets use the hotel's time")
     bot_enabled: bool
     expedia_property_id: str | None
+    reply_target_minutes: int | None = Field(default=None, description="The hotel's own reply target, or null")

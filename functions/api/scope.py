@@ -21,6 +21,12 @@ def require_admin(principal: Principal) -> None:
         raise Forbidden(f"only the hotel's admins may do this, not {who}")
 
 
+def require_team(principal: Principal) -> None:
+    """The team's routes (agents, assignment, notes, mentions, read marks, saved replies): agents only."""
+    if principal.role is None:
+        raise Forbidden("this route is for the hotel's agents (console sign-in), not for a partner key")
+
+
 def hotel_scope(app, next_middleware) -> Response:
     event = app.current_event
     if event.path in PUBLIC_PATHS:

@@ -8,6 +8,7 @@ from aws_lambda_powertools.event_handler.api_gateway import Router
 from aws_lambda_powertools.event_handler.openapi.params import Query
 
 from api.context import inbox, principal
+from api.present import conversation_out
 from api.schemas import (
     ACTION_ERRORS,
     READ_ERRORS,
@@ -33,7 +34,7 @@ CHANGED = responses(200, "The conversation after the change", *ACTION_ERRORS)
 
 
 def _out(hotel_id: str, conversation) -> ConversationOut:
-    return ConversationOut.of(conversation, hotel_bot_on=inbox().hotel_bot_on(hotel_id))
+    return conversation_out(inbox(), hotel_id, conversation, principal(router))
 
 
 def _message(service, hotel_id: str, message) -> MessageOut:

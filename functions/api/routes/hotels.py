@@ -21,6 +21,7 @@ from api.schemas import (
     responses,
 )
 from api.scope import require_admin
+from api.team_schemas import HotelPatchIn
 from inbox.bot import KnowledgeBase, KnowledgeEntry
 from inbox.errors import NotFound
 from inbox.inbound import GuestProfile, InboundMessage, conversation_id_for
@@ -80,7 +81,20 @@ def _hotel(hotel_id: str):
 def get_hotel(hotel_id: str) -> HotelOut:
     hotel = _hotel(hotel_id)
     return HotelOut(id=hotel.id, name=hotel.name, timezone=hotel.timezone, bot_enabled=hotel.bot_enabled,
-                    expedia_property_id=hotel.expedia_property_id)
+                    expedia_property_id=hotel.expedia_property_id, reply_target_minutes=hotel.reply_target_minutes)
+
+
+@router.patch("/hotels/<hotel_id>", summary="Change the hotel's settings: its reply target (admins only)",
+              tags=["hotels"], security=[{"cognito": []}],
+              responses=responses(200, "The hotel, as stored", *WRITE_ERRORS, 404, e404="No such hotel",
+                                  e403="The hotel is not one of the caller's, or the caller is not one of its admins",
+                                  e422="The request failed validation: reply_target_minutes is 5 to 10,080, or null"))
+def patch_hotel(hotel_id: str, body: HotelPatchIn) -> HotelOut:
+    require_admin(principal(router))
+    _hotel(hotel_id)  # 404 before anything is written
+    if "reply_target_minutes" in body.model_fields_set:
+        inbox().set_reply_target(hotel_id, body.reply_target_minutes)
+    return get_hotel(hotel_id)
 
 
 def _settings(hotel_id: str) -> BotSettings:

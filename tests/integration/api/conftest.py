@@ -72,3 +72,16 @@ def bucket(api_settings, monkeypatch, region):
     monkeypatch.setenv("ATTACHMENTS_BUCKET", BUCKET)
     container.reset()
     return BUCKET
+
+
+@pytest.fixture
+def team(api_settings, monkeypatch, region):
+    """The hotels' agents in moto's user pool (groups hotel.h1, hotel.h2), and the API reading them."""
+    from team_helpers import make_team
+
+    from wiring import container
+
+    made = make_team(region)
+    monkeypatch.setenv("USER_POOL_ID", made.pool_id)
+    container.reset()
+    return made
