@@ -43,7 +43,7 @@ def put_reply(hotel_id: str, reply_id: ReplyId, body: SavedReplyIn) -> SavedRepl
 @router.delete("/hotels/<hotel_id>/replies/<reply_id>", summary="Delete a saved reply (admins only)",
                tags=["replies"], security=[{"cognito": []}], status_code=204,
                responses=responses(204, "Deleted", 401, 403, 404, 422, e403=ADMIN_403, e404="No such saved reply"))
-def delete_reply(hotel_id: str, reply_id: ReplyId) -> Response:
+def delete_reply(hotel_id: str, reply_id: ReplyId):  # no body: no schema in the document
     require_admin(principal(router))
     inbox().delete_reply(hotel_id, reply_id)
     return Response(204)
