@@ -168,3 +168,18 @@ def test_two_seeded_agents_sign_in_to_the_console_in_two_browser_contexts(browse
         tokens = {claims_of(p.evaluate("sessionStorage.getItem('lobby.idToken')"))["sub"] for p in (page, ben)}
         assert tokens == {camille["id"], ben.agent["id"]}
         assert not ben.errors and not page.errors
+
+
+def test_the_demo_has_conversations_assigned_to_the_team_and_a_mention(local_stack, ben):
+    from inbox.inbound import conversation_id_for
+
+    hotel = local_stack["demo"]["hotel_id"]
+    noah, aisha = (conversation_id_for(hotel, "expedia", thread) for thread in ("thr-demo-09", "thr-demo-29"))
+    assert ben.conversation(noah)["assignee"] == {"id": ben.agent["id"], "name": "Ben Martin"}
+    counts = ben.get(f"/hotels/{hotel}/inbox").json()
+    assert counts["mine"]["open"] >= 1 and counts["unassigned"]["open"] >= 1, counts
+    mentions = ben.get(f"/hotels/{hotel}/mentions")
+    assert mentions.status_code == 200, mentions.text
+    assert aisha in [c["id"] for c in mentions.json()["items"]]
+    [note] = [m for m in ben.messages(aisha) if m.get("internal")]
+    assert note["mentions"] == [ben.agent["id"]] and note["delivery"] is None
