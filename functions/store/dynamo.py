@@ -9,9 +9,6 @@ health are one request each (``store.uploads``, ``store.channels``).
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 import random
 from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
@@ -33,15 +30,15 @@ from inbox.model import (
     Conversation,
     Delivery,
     Message,
-    Tab,
     iso,
 )
-from inbox.ports import Guard, Hotel, Page, PartnerKey
+from inbox.ports import Guard, Hotel, Mention, Page, PartnerKey, SearchEntry
 from store import keys, reading
 from store.channels import Channels
 from store.knowledge import pack_knowledge
 from store.models import (
     ALL_MODELS,
+    INDEX_KEY_ATTRIBUTES,
     ActivityItem,
     ActorAttribute,
     AttachmentAttribute,
@@ -53,21 +50,33 @@ from store.models import (
     MessageItem,
     PartnerKeyItem,
     PropertyItem,
-    _ConversationAttributes,
+    SearchEntryItem,
     bind,
 )
-from store.schema import COUNTER_SHARDS, PARTITION_KEY, SORT_KEY, TAB_INDEXES
-from store.table import OnUnreadable, log_unreadable
+from store.schema import COUNTER_SHARDS, PARTITION_KEY, SORT_KEY
+from store.table import OnUnreadable, decode_cursor, encode_cursor, log_unreadable
+from store.team import (
+    Team,
+    counter_actions,
+    counter_deltas,
+    index_keys,
+    mention_items,
+    read_mark_actions,
+    search_entry_items,
+)
 from store.uploads import Uploads
+
+TRANSACTION_MAX_ITEMS = 100  # TransactWriteItems' limit
 
 
 class _TransactionConflict(Exception):
     """Another transaction touched one of our items at the same moment: safe to try again."""
 
 
-class DynamoStore(Uploads, Channels):
+class DynamoStore(Team, Uploads, Channels):
     """The single-table store. Build one per process (the composition root does). Uploads live in
-    ``store.uploads``; delivery claims and channel health in ``store.channels``.
+    ``store.uploads``; delivery claims and channel health in ``store.channels``; the team's views,
+    counts, read marks, mentions, search and saved replies in ``store.team``.
 
     Reads tolerate items they cannot read: a list skips them (or shows a conversation with
     placeholders), a reader shows what it can, and each is reported to ``on_unreadable``.
@@ -110,7 +119,7 @@ class DynamoStore(Uploads, Channels):
         HotelItem(
             keys.hotel_pk(hotel.id), keys.HOTEL_SK, hotel_id=hotel.id, name=hotel.name, timezone=hotel.timezone,
             bot_enabled=hotel.bot_enabled, expedia_property_id=hotel.expedia_property_id,
-            knowledge_z=pack_knowledge(hotel.knowledge),
+            knowledge_z=pack_knowledge(hotel.knowledge), reply_target_minutes=hotel.reply_target_minutes,
         ).save()
 
     def get_hotel(self, hotel_id: str) -> Hotel | None:
@@ -190,47 +199,6 @@ class DynamoStore(Uploads, Channels):
             raise NotFound(f"conversation {conversation_id} not found")
         return conversation
 
-    def list_tab(self, hotel_id: str, tab: Tab, limit: int, cursor: str | None = None) -> Page[Conversation]:
-        spec = TAB_INDEXES[Tab(tab).value]
-        start = _decode_cursor(cursor, {PARTITION_KEY, SORT_KEY, spec.partition_key, spec.sort_key})
-        if start is not None and (
-            start[spec.partition_key]["S"] != hotel_id
-            or not start[PARTITION_KEY]["S"].startswith(keys.conversation_pk(hotel_id, ""))
-        ):
-            raise InvalidInput("invalid cursor")
-        items = self._query(limit + 1, start, IndexName=spec.name, KeyConditionExpression="#p = :p",
-                            ExpressionAttributeNames={"#p": spec.partition_key},
-                            ExpressionAttributeValues={":p": {"S": hotel_id}})
-        page, more = items[:limit], len(items) > limit
-        # The cursor is the last item's key, read or not, so a bad item never stops the paging.
-        next_cursor = _encode_cursor(page[-1], (PARTITION_KEY, SORT_KEY, spec.partition_key, spec.sort_key)) if more else None
-        conversations = [self._read(reading.conversation, raw) for raw in page]
-        return Page([c for c in conversations if c is not None], next_cursor)
-
-    def tab_counts(self, hotel_id: str) -> dict[Tab, int]:
-        counts = {tab: 0 for tab in Tab}
-        shards = self._query(None, None, KeyConditionExpression="#p = :p AND begins_with(#s, :c)",
-                             ExpressionAttributeNames={"#p": PARTITION_KEY, "#s": SORT_KEY},
-                             ExpressionAttributeValues={":p": {"S": keys.hotel_pk(hotel_id)},
-                                                        ":c": {"S": keys.COUNTER_PREFIX}})
-        for raw in shards:
-            for tab in Tab:
-                try:
-                    counts[tab] += int(raw[tab.value]["N"]) if tab.value in raw else 0
-                except (KeyError, TypeError, ValueError) as error:
-                    self.on_unreadable(reading.item_key(raw), reading.UnreadableItem(f"{tab.value}: {error!r}"))
-        return counts
-
-    def _query(self, limit: int | None, start: dict[str, Any] | None, **params: Any) -> list[dict[str, Any]]:
-        """One Query (newest first), its raw items."""
-        params.update(TableName=self.table_name, ScanIndexForward=False)
-        if limit is not None:
-            params["Limit"] = limit
-        if start is not None:
-            params["ExclusiveStartKey"] = start
-        items: list[dict[str, Any]] = self._client.query(**params)["Items"]
-        return items
-
     # --- messages and activity ----------------------------------------------------------
 
     def list_messages(self, hotel_id: str, conversation_id: str, limit: int, cursor: str | None = None) -> Page[Message]:
@@ -253,7 +221,7 @@ class DynamoStore(Uploads, Channels):
         """One page of a conversation's messages or entries (raw), in one Query that also proves
         the conversation exists (its own item sits next to them in the key range)."""
         pk = keys.conversation_pk(hotel_id, conversation_id)
-        start = _decode_cursor(cursor, {PARTITION_KEY, SORT_KEY})
+        start = decode_cursor(cursor, {PARTITION_KEY, SORT_KEY})
         if start is not None and (start[PARTITION_KEY]["S"] != pk or not start[SORT_KEY]["S"].startswith(prefix)):
             raise InvalidInput("invalid cursor")
         values = {":p": {"S": pk}, ":c": {"S": keys.CONVERSATION_SK}}
@@ -266,7 +234,7 @@ class DynamoStore(Uploads, Channels):
             raise NotFound(f"conversation {conversation_id} not found")
         children = [i for i in found if i[SORT_KEY]["S"] != keys.CONVERSATION_SK]
         page, more = children[:limit], len(children) > limit
-        return page, (_encode_cursor(page[-1], (PARTITION_KEY, SORT_KEY)) if more else None)
+        return page, (encode_cursor(page[-1], (PARTITION_KEY, SORT_KEY)) if more else None)
 
     # --- the one write path of a change ---------------------------------------------------
 
@@ -274,6 +242,7 @@ class DynamoStore(Uploads, Channels):
         self, before: Conversation | None, after: Conversation,
         activities: Sequence[Activity] = (), messages: Sequence[Message] = (), *,
         guards: Sequence[str] = (), contact: Contact | None = None,
+        search: Sequence[SearchEntry] = (), mentions: Sequence[Mention] = (),
     ) -> Conversation:
         """Write a change as one transaction: the conversation (created, or updated under its
         version), its activity entries, new messages, and the tab counters of the hotel.
@@ -282,20 +251,31 @@ class DynamoStore(Uploads, Channels):
         they are written with the change, and a taken one cancels it with ``Duplicate``.
         ``contact`` (a new conversation's guest) is created or has its known fields updated.
 
+        ``search`` entries and ``mentions`` are written with it; the read marks ``after`` changed
+        (``read@<agent>``) too. The counters move by ``<tab>`` and ``<tab>@<assignee>`` on one shard.
+        Entries that do not fit in the transaction (100 items) follow it in a batch write.
+
         Raises ``Conflict`` when another writer changed the conversation first, ``Duplicate``
         when a guard or a message with the same key is already stored.
         """
-        return self._commit_with_retry(before, after, activities, messages, guards, contact)
+        extras: list[Any] = [*mention_items(after.hotel_id, mentions), *search_entry_items(after.hotel_id, search)]
+        fixed = 1 + len(activities) + len(messages) + len(guards) + int(contact is not None) + 1  # + a shard
+        room = max(TRANSACTION_MAX_ITEMS - fixed, 0)
+        committed = self._commit_with_retry(before, after, activities, messages, guards, contact, extras[:room])
+        self._batch_put(extras[room:])
+        return committed
 
-    def _commit_once(self, before, after, activities, messages, guards, contact) -> Conversation:
-        tabs_before = before.tabs if before is not None else frozenset()
-        delta = {tab: int(tab in after.tabs) - int(tab in tabs_before) for tab in Tab}
+    def _batch_put(self, items: Sequence[Any]) -> None:
+        if items:
+            with SearchEntryItem.batch_write() as batch:  # any item of the table: same table, same connection
+                for item in items:
+                    batch.save(item)
+
+    def _commit_once(self, before, after, activities, messages, guards, contact, extras) -> Conversation:
+        delta = counter_deltas(before, after)
         puts: list[str] = []  # what each Put is, to read the cancellation reasons (Puts come before Updates)
         try:
             with TransactWrite(connection=self._tx_connection) as tx:
-                if before is None:
-                    tx.save(_conversation_item(after), condition=ConversationItem.pk.does_not_exist())
-                    puts.append("conversation")
                 for activity in activities:
                     tx.save(_activity_item(activity), condition=ActivityItem.pk.does_not_exist())
                     puts.append("activity")
@@ -306,16 +286,25 @@ class DynamoStore(Uploads, Channels):
                     tx.save(_guard_item(after.hotel_id, guard, after.id, messages[0] if messages else None),
                             condition=GuardItem.pk.does_not_exist())
                     puts.append(f"guard:{guard}")
-                if before is not None:
+                for extra in extras:  # mentions and search entries: plain puts (writing one again is harmless)
+                    tx.save(extra)
+                    puts.append("extra")
+                # The conversation is an Update even when it is created (its read marks are top-level
+                # attributes no model declares), and the first one: its cancellation reason is at len(puts).
+                if before is None:
+                    item = ConversationItem(keys.conversation_pk(after.hotel_id, after.id), keys.CONVERSATION_SK)
+                    tx.update(item, actions=_conversation_actions(None, after),
+                              condition=ConversationItem.pk.does_not_exist())
+                else:
                     item = ConversationItem(keys.conversation_pk(after.hotel_id, after.id), keys.CONVERSATION_SK,
                                             version=before.version)
                     tx.update(item, actions=_conversation_actions(before, after))
                 if contact is not None:
                     tx.update(ContactItem(keys.hotel_pk(contact.hotel_id), keys.contact_sk(contact.id)),
                               actions=_contact_actions(contact))
-                if any(delta.values()):
+                if delta:
                     shard = CounterItem(keys.hotel_pk(after.hotel_id), keys.counter_sk(random.randrange(COUNTER_SHARDS)))
-                    tx.update(shard, actions=[getattr(CounterItem, t.value).add(d) for t, d in delta.items() if d])
+                    tx.update(shard, actions=counter_actions(delta))
         except TransactWriteError as error:
             self._raise_for(error, before, after, puts, messages)
             raise
@@ -326,7 +315,7 @@ class DynamoStore(Uploads, Channels):
         codes = [r.code if r else None for r in reasons]
         if "TransactionConflict" in codes:
             raise _TransactionConflict() from error
-        conversation_index = 0 if before is None else len(puts)
+        conversation_index = len(puts)
         if len(codes) > conversation_index and codes[conversation_index] == "ConditionalCheckFailed":
             current = self._status_or_none(after.hotel_id, after.id)
             raise Conflict(current, "the conversation was changed by someone else; reload it") from error
@@ -377,18 +366,24 @@ class DynamoStore(Uploads, Channels):
         except DoesNotExist:
             return None
 
-    def save_profile(self, contact: Contact, guards: Sequence[str] = ()) -> None:
-        """Fill in a guest's profile; with guards, only once (``Duplicate`` when a guard is taken)."""
+    def save_profile(self, contact: Contact, guards: Sequence[str] = (), search: Sequence[SearchEntry] = ()) -> None:
+        """Fill in a guest's profile and write the search entries it gives, in one transaction (entries
+        beyond its 100 items follow in a batch write); with guards, only once (``Duplicate`` when a guard is taken)."""
+        entries = search_entry_items(contact.hotel_id, search)
+        room = max(TRANSACTION_MAX_ITEMS - len(guards) - 1, 0)
         try:
             with TransactWrite(connection=self._tx_connection) as tx:
                 for guard in guards:
                     tx.save(_guard_item(contact.hotel_id, guard), condition=GuardItem.pk.does_not_exist())
+                for entry in entries[:room]:
+                    tx.save(entry)
                 tx.update(ContactItem(keys.hotel_pk(contact.hotel_id), keys.contact_sk(contact.id)),
                           actions=_contact_actions(contact))
         except TransactWriteError as error:
             if "ConditionalCheckFailed" in [r.code if r else None for r in error.cancellation_reasons or []]:
                 raise Duplicate("", "") from error
             raise
+        self._batch_put(entries[room:])
 
     def take_guards(self, hotel_id: str, guards: Sequence[str]) -> None:
         """Mark keys as handled when nothing else is written with them."""
@@ -452,15 +447,6 @@ def _contact_actions(contact: Contact) -> list:
     return actions
 
 
-def _tab_keys(conversation: Conversation) -> dict[str, str]:
-    sort = keys.tab_sort_key(conversation.last_message_at, conversation.id)
-    out: dict[str, str] = {}
-    for tab in conversation.tabs:
-        spec = TAB_INDEXES[tab.value]
-        out[spec.partition_key], out[spec.sort_key] = conversation.hotel_id, sort
-    return out
-
-
 def _conversation_fields(c: Conversation) -> dict[str, Any]:
     return {
         "conversation_id": c.id, "hotel_id": c.hotel_id, "channel": c.channel, "status": c.status.value,
@@ -470,27 +456,26 @@ def _conversation_fields(c: Conversation) -> dict[str, Any]:
         "contact_id": c.contact_id, "contact_name": c.contact_name,
         "external_conversation_id": c.external_conversation_id,
         "guest_text_digest": c.guest_text_digest, "guest_text_repeats": c.guest_text_repeats or None,
+        "assignee_id": c.assignee.id if c.assignee else None, "assignee_name": c.assignee.name if c.assignee else None,
+        "waiting_since": iso(c.waiting_since) if c.waiting_since else None,
+        "attention_at": iso(c.attention_at) if c.attention_at else None,
     }
 
 
-def _conversation_item(c: Conversation) -> _ConversationAttributes:  # ConversationItem's static type
-    attributes = {**_conversation_fields(c), **_tab_keys(c)}  # disjoint: the fields, then the tab index keys
-    return ConversationItem(keys.conversation_pk(c.hotel_id, c.id), keys.CONVERSATION_SK, **attributes)
+def _conversation_actions(before: Conversation | None, after: Conversation) -> list:
+    """Update actions from ``before`` (None: a new item) to ``after``: set what has a value, REMOVE what
+    has none, and SET the read marks ``after`` changed.
 
-
-def _conversation_actions(before: Conversation, after: Conversation) -> list:
-    """Update actions from ``before`` to ``after``: set what has a value, REMOVE what has none.
-
-    Tab index keys of tabs the conversation leaves are removed, never set to null: DynamoDB
-    rejects a null index key (moto does not), and a missing key is what keeps the index sparse.
+    Index keys of the indexes the conversation leaves (a tab, an assignee's view, the waiting order) are
+    removed, never set to null: DynamoDB rejects a null index key (moto does not), and a missing key is
+    what keeps the index sparse.
     """
-    values = {**_conversation_fields(after), **_tab_keys(after)}
-    old = {**_conversation_fields(before), **_tab_keys(before)}
-    if before.degraded:
+    values = {**_conversation_fields(after), **index_keys(after)}
+    old: dict[str, Any] = {} if before is None else {**_conversation_fields(before), **index_keys(before)}
+    if before is not None and before.degraded:
         # What is stored differs from what was read (placeholders): rewrite every field, and
-        # remove every tab key the conversation no longer has, whatever the item holds.
-        every_tab_key = {a for spec in TAB_INDEXES.values() for a in (spec.partition_key, spec.sort_key)}
-        old = {name: object() for name in (*values, *every_tab_key)}
+        # remove every index key the conversation no longer has, whatever the item holds.
+        old = {name: object() for name in (*values, *INDEX_KEY_ATTRIBUTES)}
     actions = []
     for name, value in values.items():
         attribute = getattr(ConversationItem, name)
@@ -498,9 +483,9 @@ def _conversation_actions(before: Conversation, after: Conversation) -> list:
             actions.append(attribute.set(value))
         elif value is None and old.get(name) is not None:
             actions.append(attribute.remove())
-    for name in old.keys() - values.keys():
+    for name in sorted(old.keys() - values.keys()):
         actions.append(getattr(ConversationItem, name).remove())
-    return actions
+    return [*actions, *read_mark_actions(before, after)]
 
 
 def _message_item(m: Message) -> MessageItem:
@@ -510,6 +495,7 @@ def _message_item(m: Message) -> MessageItem:
         text=m.text, sent_at=iso(m.sent_at), agent_id=m.agent_id, external_message_id=m.external_message_id,
         delivery=m.delivery.value if m.delivery else None, delivery_error=m.delivery_error,
         attachments=[_attachment_map(a) for a in m.attachments] or None,
+        internal=True if m.internal else None, mentions=list(m.mentions) or None,
     )
 
 
@@ -526,25 +512,3 @@ def _activity_item(a: Activity) -> ActivityItem:
         from_status=a.from_status.value if a.from_status else None, to_status=a.to_status.value, at=iso(a.at),
         reason=a.reason, details=a.details or None,
     )
-
-
-# --- cursors -----------------------------------------------------------------------------------
-
-
-def _encode_cursor(raw: dict[str, Any], names: Sequence[str]) -> str:
-    key = {name: raw[name] for name in names}
-    return base64.urlsafe_b64encode(json.dumps(key, separators=(",", ":")).encode()).decode().rstrip("=")
-
-
-def _decode_cursor(cursor: str | None, names: set[str]) -> dict | None:
-    if not cursor:
-        return None
-    try:
-        key = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
-        valid = isinstance(key, dict) and set(key) == names and all(
-            isinstance(v, dict) and set(v) == {"S"} and isinstance(v["S"], str) for v in key.values())
-    except (ValueError, binascii.Error, UnicodeDecodeError):
-        valid = False
-    if not valid:
-        raise InvalidInput("invalid cursor")
-    return key

@@ -251,7 +251,7 @@ class SavedReplyItem(_Item):
     hotel_id = UnicodeAttribute()
     title = UnicodeAttribute()
     shortcut = UnicodeAttribute()
-    texts = MapAttribute()  # language -> text
+    texts: MapAttribute[str, str] = MapAttribute()  # language -> text
 
 
 ALL_MODELS = (HotelItem, GuardItem, PropertyItem, ContactItem, ConversationItem, MessageItem, ActivityItem, CounterItem,

@@ -18,6 +18,7 @@ from inbox.model import (
     Activity,
     Actor,
     ActorType,
+    AgentRef,
     Attachment,
     Contact,
     Conversation,
@@ -25,11 +26,13 @@ from inbox.model import (
     Direction,
     Message,
     Reservation,
+    SavedReply,
     Sender,
     Status,
 )
-from inbox.ports import ChannelHealthRecord, Guard, Hotel
+from inbox.ports import ChannelHealthRecord, Guard, Hotel, SearchEntry
 from inbox.times import SENT_AT_EARLIEST, parse_time
+from store import keys
 from store.knowledge import unpack_knowledge
 from store.models import (
     BLOCKED_DAY_PREFIX,
@@ -42,6 +45,8 @@ from store.models import (
     GuardItem,
     HotelItem,
     MessageItem,
+    SavedReplyItem,
+    SearchEntryItem,
     UploadItem,
 )
 from store.schema import PARTITION_KEY, SORT_KEY
@@ -123,6 +128,7 @@ def conversation(raw: dict[str, Any]) -> tuple[Conversation, list[str]]:
     fallback = next((t for t in times.values() if t is not None), PLACEHOLDER_TIME)
     created, updated, last = (times[n] or fallback for n in ("created_at", "updated_at", "last_message_at"))
     repeats = f.guest_text_repeats
+    assignee = AgentRef(f.assignee_id, f.assignee_name or f.assignee_id) if f.assignee_id else None
     return Conversation(
         id=f.conversation_id, hotel_id=f.hotel_id, channel=f.channel, status=status,
         created_at=created, updated_at=updated, last_message_at=last,
@@ -132,8 +138,24 @@ def conversation(raw: dict[str, Any]) -> tuple[Conversation, list[str]]:
         hold_until=_time(f, "hold_until", problems), hold_token=f.hold_token,
         guest_text_digest=f.guest_text_digest,
         guest_text_repeats=int(repeats) if isinstance(repeats, (int, float)) else 0,
+        assignee=assignee, waiting_since=_time(f, "waiting_since", problems),
+        attention_at=_time(f, "attention_at", problems), read_at=read_marks(raw),
         version=int(f.version or 0), degraded=bool(problems),
     ), problems
+
+
+def read_marks(raw: dict[str, Any]) -> dict[str, datetime]:
+    """The item's top-level ``read@<agent id>`` marks; one that cannot be read counts as never read
+    (the conversation shows unread to that agent, which the next mark repairs)."""
+    marks: dict[str, datetime] = {}
+    for name, stored in raw.items():
+        if not name.startswith(keys.READ_PREFIX) or len(name) == len(keys.READ_PREFIX):
+            continue
+        try:
+            marks[name.removeprefix(keys.READ_PREFIX)] = stored_time(stored.get("S"))
+        except (ValueError, AttributeError):
+            continue
+    return marks
 
 
 def message(raw: dict[str, Any]) -> tuple[Message, list[str]]:
@@ -154,7 +176,8 @@ def message(raw: dict[str, Any]) -> tuple[Message, list[str]]:
         id=f.message_id, conversation_id=f.conversation_id, hotel_id=f.hotel_id, direction=direction,
         sender=sender, text=f.text, sent_at=sent_at, agent_id=f.agent_id,
         external_message_id=f.external_message_id, delivery=delivery, delivery_error=f.delivery_error,
-        attachments=files,
+        attachments=files, internal=f.internal is True,
+        mentions=tuple(m for m in f.mentions or () if isinstance(m, str) and m),
     ), attachment_problems
 
 
@@ -271,9 +294,14 @@ def hotel(raw: dict[str, Any]) -> tuple[Hotel, list[str]]:
         knowledge = unpack_knowledge(f.knowledge_z, f.knowledge)
     except (ValueError, KeyError, TypeError) as error:
         problems.append(f"knowledge: {error}")
+    target = f.reply_target_minutes
+    if target is not None and (not isinstance(target, (int, float)) or target != int(target) or target <= 0):
+        problems.append(f"reply_target_minutes: {target!r}")
+        target = None
     return Hotel(
         f.hotel_id, f.name or f.hotel_id, f.timezone or "UTC",
         f.bot_enabled if isinstance(f.bot_enabled, bool) else True, f.expedia_property_id, knowledge,
+        reply_target_minutes=int(target) if target is not None else None,
     ), problems
 
 
@@ -281,3 +309,41 @@ def guard(raw: dict[str, Any]) -> tuple[Guard, list[str]]:
     """A taken guard: it counts as taken even when what it points to cannot be read."""
     f, problems = fields(GuardItem, raw)
     return Guard(f.conversation_id, f.message_id, _time(f, "message_sent_at", problems)), problems
+
+
+_ENTRY_KINDS = frozenset({"name", "email", "phone", "reservation", "thread"})
+
+
+def search_entry(raw: dict[str, Any]) -> SearchEntry:
+    """A search entry from its sort key "<term>\u001f<kind>\u001f<conversation>" and its label."""
+    parts = raw.get(SORT_KEY, {}).get("S", "").split(keys.FIND_SEPARATOR)
+    if len(parts) != 3 or not all(parts) or parts[1] not in _ENTRY_KINDS:
+        raise UnreadableItem(f"not a search entry key: {parts!r}")
+    f, problems = fields(SearchEntryItem, raw)
+    term, kind, conversation_id = parts
+    return SearchEntry(term, kind, conversation_id, f.label if isinstance(f.label, str) else "")  # type: ignore[arg-type]
+
+
+def mention_conversation(raw: dict[str, Any]) -> str:
+    """The conversation a mention item points to."""
+    value = raw.get("conversation_id", {}).get("S")
+    if not isinstance(value, str) or not value:
+        raise UnreadableItem("conversation_id missing")
+    return value
+
+
+def saved_reply(raw: dict[str, Any]) -> tuple[SavedReply, list[str]]:
+    """A saved reply; a language whose text cannot be read is left out (and reported)."""
+    f, problems = fields(SavedReplyItem, raw, skip=("texts",))
+    _required(f, problems, "reply_id", "hotel_id", "title", "shortcut")
+    stored = raw.get(SavedReplyItem.texts.attr_name, {}).get("M")
+    texts: dict[str, str] = {}
+    for language, value in (stored.items() if isinstance(stored, dict) else ()):
+        text = value.get("S") if isinstance(value, dict) else None
+        if isinstance(text, str):
+            texts[language] = text
+        else:
+            problems.append(f"texts.{language}: not a text")
+    if not texts:
+        raise UnreadableItem("; ".join([*problems, "texts: none readable"]))
+    return SavedReply(id=f.reply_id, hotel_id=f.hotel_id, title=f.title, shortcut=f.shortcut, texts=texts), problems

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from pynamodb.connection import Connection
 
+from inbox.errors import InvalidInput
 from store import reading
 from store.schema import PARTITION_KEY, SORT_KEY
 
@@ -49,3 +53,42 @@ class Table:
             if problems:
                 self.on_unreadable(reading.item_key(raw), reading.UnreadableItem("; ".join(problems)))
         return result
+
+    def _query(self, limit: int | None, start: dict[str, Any] | None, *, forward: bool = False,
+               **params: Any) -> list[dict[str, Any]]:
+        """One Query (newest first unless ``forward``), its raw items."""
+        return self._query_page(limit, start, forward=forward, **params)[0]
+
+    def _query_page(self, limit: int | None, start: dict[str, Any] | None, *, forward: bool = False,
+                    **params: Any) -> tuple[list[dict[str, Any]], dict[str, Any] | None]:
+        """One Query: its raw items and DynamoDB's LastEvaluatedKey."""
+        params.update(TableName=self.table_name, ScanIndexForward=forward)
+        if limit is not None:
+            params["Limit"] = limit
+        if start is not None:
+            params["ExclusiveStartKey"] = start
+        response = self._client.query(**params)
+        items: list[dict[str, Any]] = response["Items"]
+        return items, response.get("LastEvaluatedKey")
+
+
+# --- cursors -----------------------------------------------------------------------------------
+
+
+def encode_cursor(raw: dict[str, Any], names: Sequence[str]) -> str:
+    key = {name: raw[name] for name in names}
+    return base64.urlsafe_b64encode(json.dumps(key, separators=(",", ":")).encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str | None, names: set[str]) -> dict | None:
+    if not cursor:
+        return None
+    try:
+        key = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        valid = isinstance(key, dict) and set(key) == names and all(
+            isinstance(v, dict) and set(v) == {"S"} and isinstance(v["S"], str) for v in key.values())
+    except (ValueError, binascii.Error, UnicodeDecodeError):
+        valid = False
+    if not valid:
+        raise InvalidInput("invalid cursor")
+    return key
