@@ -241,3 +241,22 @@ def test_the_reply_clock_counts_down_in_the_list_without_calling_the_api(page, a
     expect(due).to_have_class(re.compile(r"\boverdue\b"))
     expect(due).to_have_text(re.compile(r"^réponse en retard de \d+ min$"))
     assert page.api_calls[before:] == []
+
+
+def test_the_open_tab_sorts_by_waiting_longest(signed_in, agent):
+    expect(signed_in.locator("select#sort")).to_have_value("newest")
+    signed_in.select_option("select#sort", "waiting")
+    signed_in.wait_for_list()
+    last = [c for c in signed_in.api_calls if "/conversations?" in c][-1]
+    assert "tab=open" in last and "sort=waiting" in last, last
+
+    def same_order():
+        shown = signed_in.listed_ids()
+        api = [c["id"] for c in agent.get("/conversations", tab="open", sort="waiting")["items"]]
+        assert shown == api, (shown, api)
+        return True
+
+    eventually(same_order, 10, message="the Open tab in GET /conversations?sort=waiting's order")
+    signed_in.select_tab("closed")  # the order is Open's only
+    expect(signed_in.locator("select#sort")).to_have_count(0)
+    assert "sort=" not in [c for c in signed_in.api_calls if "/conversations?" in c][-1]
