@@ -14,7 +14,7 @@ from __future__ import annotations
 import base64
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, timedelta
 from pathlib import Path
@@ -114,7 +114,7 @@ class AgentApi:
 
     def traveler_writes(self, text: str, thread_id: str | None = None, first_name: str = "Test",
                         last_name: str = "Traveler", check_in_in_days: int = 5, nights: int = 2,
-                        attachments: list[tuple[str, str, bytes]] = ()) -> str:
+                        attachments: Sequence[tuple[str, str, bytes]] = ()) -> str:
         """A traveler's message through the Expedia simulator (a new thread unless given); the thread id.
         The stay is relative to today, so that the check-in preset of the hold menu applies.
         ``attachments``: (name, content type, bytes) of the files the message carries."""
