@@ -367,6 +367,12 @@ def test_the_reply_target_is_saved_in_minutes_or_hours_or_cleared(blank):
 
 
 # -- the whole console on the local stack --------------------------------------------------------
+# The machine running these may be busy: waits on the stack's answers get more time than the default.
+SLOW = 20_000
+
+
+def patient(console) -> None:
+    console.page.context.set_default_timeout(30_000)
 
 def open_in_console(console, conversation: dict) -> None:
     console.open_conversation(conversation)
@@ -375,6 +381,7 @@ def open_in_console(console, conversation: dict) -> None:
 
 def test_a_note_with_a_mention_picked_in_the_completion_reaches_the_other_agents_mentions(
         page, browser, local_stack):
+    patient(page)
     ana = seeded_agent(local_stack, "ana")
     api = AgentApi(local_stack, "camille")
     guest = api.new_guest_conversation("Camille Durand", "fr")
@@ -384,14 +391,14 @@ def test_a_note_with_a_mention_picked_in_the_completion_reaches_the_other_agents
     composer = page.locator("#composer")
     expect(composer).to_be_focused()
     composer.press_sequentially("Peux-tu rappeler la cliente ? @ana")
-    expect(page.locator("#mention-list li")).to_have_count(1)
+    expect(page.locator("#mention-list li")).to_have_count(1, timeout=SLOW)  # once the agents are known
     expect(page.locator("#mention-list li").first).to_contain_text("Ana Lima")
     composer.press("Enter")
     expect(composer).to_have_value("Peux-tu rappeler la cliente ? @Ana Lima ")
     composer.press_sequentially("merci")
     composer.press("Control+Enter")
     note = page.locator("#messages .note", has_text="Peux-tu rappeler la cliente ?")
-    expect(note).to_be_visible()
+    expect(note).to_be_visible(timeout=SLOW)
     expect(composer).to_have_value("")
 
     notes = [m for m in api.messages(guest["id"]) if m.get("internal")]
@@ -400,9 +407,10 @@ def test_a_note_with_a_mention_picked_in_the_completion_reaches_the_other_agents
     assert notes[0]["delivery"] is None
 
     with console_as(browser, local_stack, "ana") as other:
+        patient(other)
         other.click('button[data-view="mentions"]')
         row = other.row(guest["id"])
-        expect(row).to_be_visible()
+        expect(row).to_be_visible(timeout=SLOW)
         expect(row.locator(".unread-dot")).to_be_visible()
         assert guest["id"] in [c["id"] for c in AgentApi(local_stack, "ana").get("/mentions")["items"]]
 
@@ -423,6 +431,7 @@ def open_settings(page) -> None:
 
 
 def test_a_saved_reply_made_in_settings_renders_in_the_composer_in_french(page, local_stack):
+    patient(page)
     api = AgentApi(local_stack, "camille")
     tag = uuid.uuid4().hex[:6]
     shortcut = f"arrivee-{tag}"
@@ -432,7 +441,7 @@ def test_a_saved_reply_made_in_settings_renders_in_the_composer_in_french(page, 
     fill_reply_form(page, title, shortcut,
                     "Bonjour {guest.first_name|Madame, Monsieur}, nous vous attendons le {reservation.check_in}.",
                     "Hello {guest.first_name|there}, see you on {reservation.check_in}.")
-    expect(page.locator("#reply-list li", has_text=title)).to_be_visible()
+    expect(page.locator("#reply-list li", has_text=title)).to_be_visible(timeout=SLOW)
     expect(page.locator("#reply-error")).to_be_empty()
     (saved,) = [r for r in api.get("/replies")["items"] if r["shortcut"] == shortcut]
     assert saved["title"] == title and set(saved["texts"]) == {"fr", "en"}
@@ -446,10 +455,10 @@ def test_a_saved_reply_made_in_settings_renders_in_the_composer_in_french(page, 
     composer.click()
     composer.press_sequentially(f"/arrivee-{tag[:3]}")
     option = page.locator("#reply-picker li", has_text=title)
-    expect(option).to_have_count(1)
+    expect(option).to_have_count(1, timeout=SLOW)
     composer.press("Enter")
     expected = f"Bonjour Camille, nous vous attendons le {french_long_date(check_in)}."
-    expect(composer).to_have_value(expected)
+    expect(composer).to_have_value(expected, timeout=SLOW)
     assert composer.evaluate("el => el.selectionStart") == len(expected)
     render = f"POST /v1/hotels/{api.hotel_id}/conversations/{guest['id']}/replies/{saved['id']}/render"
     assert render in page.api_calls, page.api_calls
@@ -461,7 +470,7 @@ def test_a_saved_reply_made_in_settings_renders_in_the_composer_in_french(page, 
     page.locator("#messages").focus()
     page.keyboard.press("/")
     expect(composer).to_be_focused()
-    expect(page.locator("#reply-picker li", has_text=title)).to_have_count(1)
+    expect(page.locator("#reply-picker li", has_text=title)).to_have_count(1, timeout=SLOW)
     assert page.locator("#reply-picker li").count() >= 4  # with the seeded checkin, parking and merci
     composer.press("Escape")
     expect(page.locator("#reply-picker")).to_be_hidden()
@@ -469,6 +478,7 @@ def test_a_saved_reply_made_in_settings_renders_in_the_composer_in_french(page, 
 
 
 def test_a_saved_reply_with_an_unknown_variable_shows_the_422_and_is_not_saved(page, local_stack):
+    patient(page)
     api = AgentApi(local_stack, "camille")
     tag = uuid.uuid4().hex[:6]
     page.sign_in_as("camille")
@@ -476,7 +486,7 @@ def test_a_saved_reply_with_an_unknown_variable_shows_the_422_and_is_not_saved(p
     before = len(api.get("/replies")["items"])
     fill_reply_form(page, f"Coquille {tag}", f"coquille-{tag}", "Bonjour {guest.firstname}, à bientôt.")
     error = page.locator("#reply-error")
-    expect(error).to_contain_text("guest.firstname")
+    expect(error).to_contain_text("guest.firstname", timeout=SLOW)
     assert any(call.startswith(f"PUT /v1/hotels/{api.hotel_id}/replies/") for call in page.api_calls)
     expect(page.locator("#reply-list li", has_text=f"Coquille {tag}")).to_have_count(0)
     replies = api.get("/replies")["items"]
