@@ -112,6 +112,7 @@ export function attachReplyPicker(textarea, { list, render }) {
     } catch (error) {
       busy = false;
       if (!alive) return;
+      if (error && error.status === 404) { cached = null; replies = null; } // deleted meanwhile: ask again next time
       picker.open([], t('replyRenderFailed', { reason: (error && error.message) || '' }));
       return;
     }
