@@ -204,7 +204,8 @@ CONSOLE_USAGE_PLAN = "lobby-console"
 # Channels' servers call these without Lobby credentials; each request is signed by the channel.
 EXPEDIA_CALLBACK_PATH = "/v1/channels/expedia/notifications"
 OPENAPI_PATH = "/v1/openapi.json"  # public: no authorizer, no API key
-HOTEL_ROUTE_METHODS = ("GET", "POST", "PUT")  # /v1/hotels/{proxy+}, behind the authorizer (PUT: the bot)
+HOTEL_ROUTE_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")  # /v1/hotels/{proxy+}, behind the authorizer
+# (PUT: the bot, saved replies; PATCH: the hotel; DELETE: saved replies)
 CORS_ALLOW_HEADERS = ("Authorization", "Content-Type", "x-api-key")
-CORS_ALLOW_METHODS = ("GET", "POST", "PUT", "OPTIONS")
+CORS_ALLOW_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 CORS_MAX_AGE_SECONDS = 3600

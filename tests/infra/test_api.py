@@ -34,7 +34,8 @@ def test_the_api_is_lobby_api_with_keys_supplied_by_the_authorizer(cfn):
 def test_routes_are_the_openapi_document_a_proxy_under_v1_hotels_and_the_expedia_callback(cfn):
     routes = {route for route in cfn.methods() if route[0] != "OPTIONS"}
     assert routes == {("GET", "/v1/openapi.json"), ("GET", "/v1/hotels/{proxy+}"), ("POST", "/v1/hotels/{proxy+}"),
-                      ("PUT", "/v1/hotels/{proxy+}"), ("POST", names.EXPEDIA_CALLBACK_PATH)}
+                      ("PUT", "/v1/hotels/{proxy+}"), ("PATCH", "/v1/hotels/{proxy+}"),
+                      ("DELETE", "/v1/hotels/{proxy+}"), ("POST", names.EXPEDIA_CALLBACK_PATH)}
 
 
 def test_openapi_document_needs_no_credentials(cfn):
@@ -46,7 +47,7 @@ def test_openapi_document_needs_no_credentials(cfn):
 
 def test_hotel_routes_use_the_lambda_authorizer_and_a_usage_key(cfn):
     authorizer_id = _id(cfn, "AWS::ApiGateway::Authorizer")
-    for http_method in ("GET", "POST", "PUT"):
+    for http_method in ("GET", "POST", "PUT", "PATCH", "DELETE"):
         method = cfn.methods()[(http_method, "/v1/hotels/{proxy+}")]
         assert method["AuthorizationType"] == "CUSTOM"
         assert method["AuthorizerId"] == {"Ref": authorizer_id}

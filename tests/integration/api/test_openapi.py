@@ -20,8 +20,27 @@ CONTRACT = {
     # v1 additions (docs/api.md: Attachments, Channels)
     ("post", "/v1/hotels/{hotel_id}/conversations/{conversation_id}/attachments"),
     ("get", "/v1/hotels/{hotel_id}/channels"),
+    # v1 additions (docs/api.md: Team, Saved replies; PATCH of the hotel: Guest data's reply_target_minutes)
+    ("get", "/v1/hotels/{hotel_id}/agents"),
+    ("post", "/v1/hotels/{hotel_id}/conversations/{conversation_id}/assign"),
+    ("post", "/v1/hotels/{hotel_id}/conversations/{conversation_id}/notes"),
+    ("get", "/v1/hotels/{hotel_id}/mentions"),
+    ("post", "/v1/hotels/{hotel_id}/conversations/{conversation_id}/resume"),
+    ("post", "/v1/hotels/{hotel_id}/conversations/{conversation_id}/read"),
+    ("get", "/v1/hotels/{hotel_id}/search"),
+    ("get", "/v1/hotels/{hotel_id}/replies"),
+    ("put", "/v1/hotels/{hotel_id}/replies/{reply_id}"),
+    ("delete", "/v1/hotels/{hotel_id}/replies/{reply_id}"),
+    ("post", "/v1/hotels/{hotel_id}/conversations/{conversation_id}/replies/{reply_id}/render"),
+    ("patch", "/v1/hotels/{hotel_id}"),
 }
 EXTENSIONS = {("get", "/v1/hotels/{hotel_id}/bot"), ("put", "/v1/hotels/{hotel_id}/bot"), ("get", "/v1/hotels/{hotel_id}")}
+TEAM = {("get", "/v1/hotels/{hotel_id}/agents"): {"200", "401", "403", "422"},
+        ("post", "/v1/hotels/{hotel_id}/conversations/{conversation_id}/assign"):
+            {"200", "400", "401", "403", "404", "409", "413", "415", "422"},
+        ("get", "/v1/hotels/{hotel_id}/search"): {"200", "401", "403", "422"},
+        ("delete", "/v1/hotels/{hotel_id}/replies/{reply_id}"): {"204", "401", "403", "404", "422"},
+        ("patch", "/v1/hotels/{hotel_id}"): {"200", "400", "401", "403", "404", "413", "415", "422"}}
 
 
 def document(api) -> dict:
@@ -111,6 +130,9 @@ def test_every_route_documents_its_success_with_a_schema(api):
     for method, path, operation in operations(api):
         success = [code for code in operation["responses"] if code.startswith("2")]
         assert len(success) == 1, (method, path, success)
+        if success == ["204"]:  # no content (DELETE of a saved reply)
+            assert "schema" not in operation["responses"]["204"].get("content", {}).get("application/json", {})
+            continue
         schema = operation["responses"][success[0]]["content"]["application/json"]["schema"]
         assert schema.get("$ref", "").startswith("#/components/schemas/"), (method, path, schema)
 
@@ -118,12 +140,12 @@ def test_every_route_documents_its_success_with_a_schema(api):
 def test_every_route_documents_the_errors_it_can_answer_with_the_error_body(api):
     for method, path, operation in operations(api):
         codes = set(operation["responses"])
-        assert (WRITES_NEED if method in ("post", "put") else READS_NEED) <= codes, (method, path, codes)
+        assert (WRITES_NEED if method in ("post", "put", "patch") else READS_NEED) <= codes, (method, path, codes)
         if "{conversation_id}" in path:
             assert "404" in codes
         if method == "post" and "{conversation_id}" in path and not path.endswith("/attachments"):
             assert "409" in codes  # every action but an upload grant (it changes no conversation) can conflict
-        for code in codes - {"200", "201", "202"}:
+        for code in codes - {"200", "201", "202", "204"}:
             schema = operation["responses"][code]["content"]["application/json"]["schema"]
             assert schema == {"$ref": "#/components/schemas/ErrorOut"}, (method, path, code)
 
@@ -145,3 +167,22 @@ def test_the_security_schemes_are_the_cognito_bearer_token_and_the_partner_key(a
     assert put_bot["security"] == [{"cognito": []}] and put_bot["x-max-body-bytes"] == 1024 * 1024
     assert "/v1/openapi.json" not in doc["paths"]  # public, and not part of the API it describes
     assert not any(path.startswith("/v1/channels") for path in doc["paths"])  # the Expedia callback: HMAC, own function
+
+
+def test_the_teams_routes_list_their_success_and_errors(api):
+    paths = document(api)["paths"]
+    for (method, path), statuses in TEAM.items():
+        assert set(paths[path][method]["responses"]) == statuses, (method, path)
+    assign = paths["/v1/hotels/{hotel_id}/conversations/{conversation_id}/assign"]["post"]["responses"]
+    assert "assignee" in assign["409"]["description"]
+
+
+def test_the_team_fields_are_documented(api):
+    schemas = document(api)["components"]["schemas"]
+    assert {"assignee", "waiting_since", "reply_due_at", "unread", "allowed_actions"} <= set(
+        schemas["ConversationOut"]["properties"])
+    assert {"internal", "mentions"} <= set(schemas["MessageOut"]["properties"])
+    assert {"tabs", "mine", "unassigned"} <= set(schemas["InboxOut"]["properties"])
+    assert {"id", "title", "shortcut", "texts"} == set(schemas["SavedReplyOut"]["properties"])
+    assert {"text", "language", "missing"} == set(schemas["RenderedOut"]["properties"])
+    assert "assignee" in schemas["ErrorOut"]["properties"]

@@ -24,10 +24,12 @@ from werkzeug.test import Client
 
 from admin import create_agent, create_partner_key
 from bot.samples import sample_knowledge_base
+from inbox.model import SavedReply
 from inbox.ports import Hotel
 from infra import names
 
 HOTEL = "h1"
+REPLY = "r-welcome"  # a saved reply of h1 (the team's routes render, replace and delete it)
 EXAMPLES_PER_OPERATION = 12  # per generation mode; about 350 cases, a minute or two on a shared 2-core machine
 CHECKS = [not_a_server_error, response_schema_conformance, status_code_conformance]
 TABS = ("open", "on_hold", "closed", "spam", "all")
@@ -79,11 +81,13 @@ def credentials(api_settings, monkeypatch, region, store, key_set_url) -> dict[s
                                   )["AuthenticationResult"]["IdToken"]
     for name, value in {"JWKS_URL": key_set_url, "TOKEN_AUDIENCE": client_id,
                         "TOKEN_ISSUER": f"https://cognito-idp.{region}.amazonaws.com/{pool}",
-                        "CONSOLE_USAGE_KEY": "console-usage-key"}.items():
+                        "CONSOLE_USAGE_KEY": "console-usage-key", "USER_POOL_ID": pool}.items():
         monkeypatch.setenv(name, value)
     container.reset()  # the functions read the settings again, as a fresh Lambda environment would
     store.put_hotel(Hotel(HOTEL, "Hôtel Lumière", "Europe/Paris", knowledge=sample_knowledge_base()))
     partner_key = create_partner_key(store, "pms", "PMS Partner", [HOTEL])
+    store.put_reply(SavedReply(REPLY, HOTEL, "Welcome", "welcome", {"fr": "Bonjour {guest.first_name|Madame}",
+                                                                      "en": "Hello {guest.first_name|there}"}))
     yield {"partner": {"x-api-key": partner_key}, "admin": {"Authorization": f"Bearer {token}"}}
     container.reset()
 
@@ -122,9 +126,10 @@ def test_schemathesis_finds_nothing_and_every_tab_still_lists(gateway, credentia
 
     for result in schema.get_all_operations():
         operation = result.ok()
-        # Partners hand in messages; the console's routes run as the admin agent (PUT .../bot is admins' only).
+        # Partners hand in messages; the console's routes run as the admin agent (PUT .../bot, saved
+        # replies' writes and PATCH of the hotel are admins' only; the team's routes refuse partners).
         who = "partner" if operation.path.endswith("/inbound") else "admin"
-        path_parameters = {"hotel_id": HOTEL, "conversation_id": conversation}
+        path_parameters = {"hotel_id": HOTEL, "conversation_id": conversation, "reply_id": REPLY}
         path_parameters = {k: v for k, v in path_parameters.items() if f"{{{k}}}" in operation.path}
         for mode in (schemathesis.GenerationMode.POSITIVE, schemathesis.GenerationMode.NEGATIVE):
             strategy = operation.as_strategy(mode, path_parameters=path_parameters)
