@@ -42,6 +42,11 @@ class NoteIn(BaseModel):
         return _not_blank(value)
 
 
+class ReadOut(_Out):
+    conversation_id: str
+    unread: Literal[False] = Field(default=False, description="Read by the caller now")
+
+
 class SearchOut(_Out):
     items: list[ConversationOut] = Field(description="At most 25, newest last message first")
 

@@ -11,7 +11,7 @@ from api.context import inbox, principal
 from api.present import conversation_out, conversations_out
 from api.schemas import ACTION_ERRORS, READ_ERRORS, ConversationOut, ConversationPage, MessageOut, responses
 from api.scope import require_team
-from api.team_schemas import AgentOut, AgentsOut, AssignIn, NoteIn
+from api.team_schemas import AgentOut, AgentsOut, AssignIn, NoteIn, ReadOut
 
 router = Router()
 BASE = "/hotels/<hotel_id>/conversations/<conversation_id>"
@@ -84,12 +84,10 @@ def resume(hotel_id: str, conversation_id: str) -> ConversationOut:
 
 
 @router.post(f"{BASE}/read", summary="Mark the conversation read for the caller", tags=["team"],
-             responses=responses(200, "The conversation, read by the caller", *ACTION_ERRORS, e403=TEAM_403))
-def mark_read(hotel_id: str, conversation_id: str) -> ConversationOut:
+             responses=responses(200, "Read by the caller (one write; the conversation is not read back)",
+                                 *ACTION_ERRORS, e403=TEAM_403))
+def mark_read(hotel_id: str, conversation_id: str) -> ReadOut:
     caller = _agent()
-    service = inbox()
     assert caller.actor.id is not None
-    conversation = service.conversation(hotel_id, conversation_id)  # 404 before anything is written
-    service.mark_read(hotel_id, conversation_id, caller.actor.id)
-    read = conversation.evolve(read_at={**conversation.read_at, caller.actor.id: service.clock()})
-    return conversation_out(service, hotel_id, read, caller)
+    inbox().mark_read(hotel_id, conversation_id, caller.actor.id)  # NotFound (404) when there is no such conversation
+    return ReadOut(conversation_id=conversation_id)

@@ -125,8 +125,18 @@ def test_a_note_with_a_mention_reaches_the_others_mentions_and_is_never_sent(api
     assert [c["id"] for c in mentions.json["items"]] == ["c1"]
     assert api.get("/v1/hotels/h1/mentions", as_=ben).json["items"] == []
 
+    from conversations_helpers import RequestCounter
+
+    from wiring.container import store as live_store
+
+    counter = RequestCounter()
+    counter.attach(live_store())
+    assert [c["id"] for c in api.get("/v1/hotels/h1/mentions", as_=ana).json["items"]] == ["c1"]
+    assert counter.counts == {"Query": 1, "BatchGetItem": 1}
+    counter.reset()
     read = api.post(f"{C1}/read", as_=ana)
-    assert read.status == 200 and read.json["unread"] is False
+    assert read.status == 200 and read.json == {"conversation_id": "c1", "unread": False}
+    assert counter.counts == {"UpdateItem": 1}
     assert api.get(C1, as_=ana).json["unread"] is False
     timeline = api.get(f"{C1}/messages", as_=ana).json["items"]
     assert timeline[0]["internal"] is True and timeline[0]["text"].startswith("@Ana Lima")
