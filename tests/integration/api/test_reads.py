@@ -14,7 +14,9 @@ from inbox.model import Contact, Reservation
 def test_tab_counts(api, opened, elsewhere):
     reply = api.get("/v1/hotels/h1/inbox")
     assert reply.status == 200
-    assert reply.json == {"tabs": {"open": 1, "on_hold": 0, "closed": 0, "spam": 0, "all": 1}}
+    assert reply.json == {"tabs": {"open": 1, "on_hold": 0, "closed": 0, "spam": 0, "all": 1},
+                          "mine": {"open": 0, "on_hold": 0, "closed": 0, "spam": 0, "all": 0},  # nobody has it
+                          "unassigned": {"open": 1, "on_hold": 0, "closed": 0, "spam": 0, "all": 1}}
 
 
 def test_a_tab_page_lists_the_tab_newest_first_and_pages_on(api, store, hotels, now):
