@@ -91,10 +91,35 @@ def store_operations() -> list[tuple[str, str, float]]:
             inbox.receive(InboundMessage("h1", "webchat", f"t{i % 10}", f"m{i}", "When is check-in?",
                                          now + timedelta(seconds=i), GuestProfile(f"g{i % 10}")))
         for i in range(10):  # create the conversations first: the floor is for existing ones
-            inbox.receive(InboundMessage("h1", "webchat", f"t{i}", f"first-{i}", "hello", now, GuestProfile(f"g{i}")))
+            inbox.receive(InboundMessage("h1", "webchat", f"t{i}", f"first-{i}", "hello", now,
+                                         GuestProfile(f"g{i}", f"Guest Number {i}")))
         measure("guest message + bot answer (existing conversation)", guest)
-        del conversations
+        team_operations(store, inbox, measure, conversations, now)
     return rows
+
+
+def team_operations(store, inbox, measure, conversations, now) -> None:
+    """The team inbox's hot paths (issue 12): filtered pages, counts, assignment, notes, search, mentions."""
+    from inbox.model import UNASSIGNED, Actor, ActorType, Agent, ListOrder, Role, Tab
+
+    class Team:  # the AgentDirectory port, in memory (the Cognito adapter caches the same list for a minute)
+        def agents(self, hotel_id):
+            return [Agent("a1", "Ana Lima", "ana@bench.example", Role.AGENT),
+                    Agent("b1", "Ben Martin", "ben@bench.example", Role.AGENT)]
+
+    inbox.directory = Team()
+    ana = Actor(ActorType.AGENT, "a1", "Ana Lima")
+    ids = [c.id for c in conversations[100:200]]  # still open (the close bench took the first 50)
+    measure("assign (read + transaction)", lambda i: inbox.assign("h1", ids[i], ana, "a1"))
+    measure("tab page (25, Open, Mine)", lambda i: store.list_tab("h1", Tab.OPEN, 25, assignee="a1"))
+    measure("tab page (25, Open, Unassigned)", lambda i: store.list_tab("h1", Tab.OPEN, 25, assignee=UNASSIGNED))
+    measure("tab page (25, Open, waiting longest)", lambda i: store.list_tab("h1", Tab.OPEN, 25,
+                                                                             order=ListOrder.WAITING))
+    measure("counts with mine and unassigned", lambda i: store.inbox_counts("h1", "a1"))
+    measure("note mentioning @Ben Martin", lambda i: inbox.add_note("h1", ids[50 + i], ana, "@Ben Martin can you?"))
+    measure("mentions page", lambda i: store.list_mentions("h1", "b1", 25))
+    measure("mark read", lambda i: store.mark_read("h1", ids[i], "a1", now + timedelta(minutes=i)))
+    measure("search (a guest's name prefix)", lambda i: inbox.search("h1", "guest"))
 
 
 LOCAL_STACK_GOAL_SECONDS = 15.0  # `make run` ready, seeded, once installed
