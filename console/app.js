@@ -508,13 +508,17 @@ async function act(action, until) {
     if (session !== s) return;
     explain(e);
   } finally {
-    if (session === s) {
-      s.busy = false;
-      renderConvHead();
-      await Promise.all([loadConversation(id, { quiet: true }), tick()]);
-      keepFocus();
-    }
+    await settle(session, id);
   }
+}
+
+/** After an action (done or refused): the pane and the counts read again, focus kept where it was. */
+async function settle(session, id) {
+  if (session !== s) return;
+  s.busy = false;
+  renderConvHead();
+  await Promise.all([loadConversation(id, { quiet: true }), tick()]);
+  keepFocus();
 }
 
 /** Assigns the open conversation (null: nobody); a lost race says who has it now, and the view reloads. */
@@ -540,12 +544,7 @@ async function assign(agentId) {
       explain(e);
     }
   } finally {
-    if (session === s) {
-      s.busy = false;
-      renderConvHead();
-      await Promise.all([loadConversation(id, { quiet: true }), tick()]);
-      keepFocus();
-    }
+    await settle(session, id);
   }
 }
 
