@@ -152,6 +152,8 @@ def test_nag_acknowledgements_are_the_reviewed_few_on_the_narrowest_constructs(a
         ("Lobby/Api/RestApi/Default/v1/hotels/{proxy+}/GET", "AwsSolutions-COG4"),
         ("Lobby/Api/RestApi/Default/v1/hotels/{proxy+}/POST", "AwsSolutions-COG4"),
         ("Lobby/Api/RestApi/Default/v1/hotels/{proxy+}/PUT", "AwsSolutions-COG4"),
+        ("Lobby/Api/RestApi/Default/v1/hotels/{proxy+}/PATCH", "AwsSolutions-COG4"),  # the hotel's settings
+        ("Lobby/Api/RestApi/Default/v1/hotels/{proxy+}/DELETE", "AwsSolutions-COG4"),  # a saved reply
         # Expedia's server signs its callbacks (HMAC); Expedia issues the secret's values.
         ("Lobby/Api/RestApi/Default/v1/channels/expedia/notifications/POST", "AwsSolutions-APIG4"),
         ("Lobby/Api/RestApi/Default/v1/channels/expedia/notifications/POST", "AwsSolutions-COG4"),

@@ -77,7 +77,7 @@ def bucket(api_settings, monkeypatch, region):
 @pytest.fixture
 def team(api_settings, monkeypatch, region):
     """The hotels' agents in moto's user pool (groups hotel.h1, hotel.h2), and the API reading them."""
-    from team_helpers import make_team
+    from api_team_helpers import make_team
 
     from wiring import container
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import boto3
+from api_team_helpers import activity_types
 from lobby_env import PARTNER
-from team_helpers import activity_types
 
 C1 = "/v1/hotels/h1/conversations/c1"
 OPENED = ["handed_off", "created"]  # what the `opened` fixture wrote

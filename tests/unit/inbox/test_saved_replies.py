@@ -9,7 +9,7 @@ import pytest
 from fakes import world
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from team_helpers import GUEST, guest_writes
+from inbox_team_helpers import GUEST, guest_writes
 
 from inbox.bot import KnowledgeBase
 from inbox.errors import InvalidInput, NotFound

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 from fakes import ANA, BRUNO, STRANGER, world
-from team_helpers import activity_types, guest_writes
+from inbox_team_helpers import activity_types, guest_writes
 
 from inbox.errors import Conflict, InvalidInput, TransitionNotAllowed
 from inbox.model import UNASSIGNED, Actor, ActorType, AgentRef, ListOrder, Status, Tab

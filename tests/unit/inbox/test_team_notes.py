@@ -6,7 +6,7 @@ import pytest
 from fakes import ANA, BRUNO, STRANGER, world
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from team_helpers import activity_types, guest_writes
+from inbox_team_helpers import activity_types, guest_writes
 
 from inbox.errors import InvalidInput
 from inbox.mentions import mentioned
