@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from auth.principal import Principal
 from inbox.model import ActorType, Conversation
 
+if TYPE_CHECKING:  # the type only: inbox.actions loads with the first conversation shown
+    from inbox.actions import Caller
 
-def caller_of(principal: Principal) -> str:
+
+def caller_of(principal: Principal) -> Caller:
     """The caller kind of ``inbox.actions.allowed_actions``: partner, admin or agent."""
     if principal.actor.type is ActorType.PARTNER:
         return "partner"
@@ -24,7 +29,7 @@ def conversation_out(service, hotel_id: str, conversation: Conversation, princip
     return ConversationOut.of(
         conversation, hotel_bot_on=bool(hotel and hotel.bot_enabled), reply_due_at=reply_due_at(conversation, hotel),
         unread=conversation.unread_for(agent_id),
-        allowed_actions=allowed_actions(conversation, caller_of(principal)))  # type: ignore[arg-type]
+        allowed_actions=allowed_actions(conversation, caller_of(principal)))
 
 
 def conversations_out(service, hotel_id: str, conversations, principal: Principal) -> list:
