@@ -209,3 +209,36 @@ HOTEL_ROUTE_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")  # /v1/hotels/{p
 CORS_ALLOW_HEADERS = ("Authorization", "Content-Type", "x-api-key")
 CORS_ALLOW_METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS")
 CORS_MAX_AGE_SECONDS = 3600
+
+# --- Real time (issue 13): a WebSocket API pushes the table's changes to the consoles ------------
+# The socket function serves $connect, $disconnect and the presence route (and $default, which
+# ignores what it cannot read); the fan-out function reads the main table's DynamoDB Stream.
+REALTIME_API = "lobby-realtime"
+REALTIME_STAGE = "live"
+REALTIME_SOCKET_FUNCTION = "lobby-realtime-socket"
+REALTIME_SOCKET_HANDLER = "realtime_socket.handler.handler"
+REALTIME_FANOUT_FUNCTION = "lobby-realtime-fanout"
+REALTIME_FANOUT_HANDLER = "realtime_fanout.handler.handler"
+REALTIME_FANOUT_DLQ = "lobby-realtime-fanout-dlq"  # stream batches the fan-out gave up on (their stream positions)
+REALTIME_FANOUT_DLQ_SPEC = QueueSpec(REALTIME_FANOUT_DLQ, DLQ_RETENTION_SECONDS)
+REALTIME_ROUTE_SELECTION = "$request.body.action"
+REALTIME_PRESENCE_ROUTE = "presence"  # a client's {"action": "presence", "conversation_id", "state"}
+REALTIME_TOKEN_QUERY = "token"  # the ID token travels as ?token=... (browsers cannot set headers on a WebSocket)
+# Connections: a table of their own (pk "pk", sk "sk"), so connection churn never reaches the main
+# table's stream. API Gateway closes any connection after 2 hours: an item outlives it by 10 minutes at most.
+CONNECTIONS_TABLE = "lobby-connections"
+CONNECTION_TTL_SECONDS = 2 * 3600 + 600
+# The fan-out's event source: batches of up to 100 records, no batching window (an agent waits for
+# them), split in two on an error (bisect) and retried twice; a record older than 5 minutes is no
+# longer news (the console reloads what it shows when its socket reconnects).
+REALTIME_FANOUT_BATCH_SIZE = 100
+REALTIME_FANOUT_RETRY_ATTEMPTS = 2
+REALTIME_FANOUT_MAX_RECORD_AGE_SECONDS = 300
+REALTIME_FANOUT_TIMEOUT_SECONDS = 30
+# Which of the table's items the fan-out is fed (a Lambda filter on the stream in AWS, the same match in
+# the local runner): conversations, messages (and notes), and the counter shards. Exact sort keys and
+# sort-key prefixes (store.keys: CONVERSATION_SK, MESSAGE_PREFIX, COUNTER_PREFIX).
+REALTIME_FANOUT_SORT_KEYS = ("CONVERSATION",)
+REALTIME_FANOUT_SORT_KEY_PREFIXES = ("MSG#", "COUNTERS#")
+# A WebSocket frame is at most 32 KB: events for one connection are packed into frames below this size.
+REALTIME_FRAME_MAX_BYTES = 30_000

@@ -10,6 +10,21 @@ from typing import Generic, Literal, Protocol, TypeVar
 from inbox.attachments import StoredFile, Upload, UploadGrant
 from inbox.bot import KnowledgeBase
 from inbox.model import Activity, Agent, Contact, Conversation, Delivery, ListOrder, Message, SavedReply, Tab
+from inbox.realtime_ports import (  # noqa: F401  (re-exported: the realtime ports)
+    PRESENCE_STATES,
+    Change,
+    Connection,
+    Connections,
+    ConversationEvent,
+    CountsEvent,
+    Event,
+    MessageEvent,
+    PresenceEvent,
+    PresenceState,
+    Push,
+    RealtimeReads,
+    TeamCounts,
+)
 
 T = TypeVar("T")
 

@@ -73,6 +73,12 @@ class Settings:
     # Where the console is served from: the API's CORS header (the stack's consoleOrigin).
     console_origin: str = "*"
 
+    # Real time (issue 13): the connections table, and the @connections endpoint of the WebSocket API's
+    # stage (https://{api-id}.execute-api.{region}.amazonaws.com/{stage} in AWS; the local runner's own locally).
+    connections_table: str = "lobby-connections"
+    realtime_connections_url: str = ""
+    connection_ttl_seconds: int = 7800
+
     channels_that_deliver: frozenset[str] = field(default=frozenset({"expedia"}))
 
     @classmethod
