@@ -15,6 +15,10 @@ Missing or invalid credentials raise ``Exception("Unauthorized")``, which API Ga
 answers with 401. A key set that cannot be fetched, or a failing table, raises anything
 else, which API Gateway answers with 500: an outage must not look like a bad password.
 
+The WebSocket API's ``$connect`` (``requestContext.eventType`` CONNECT) takes the ID token from the
+query string (``?token=``), verified the same way; partner keys are refused there, and the answer
+allows exactly the event's ``methodArn`` with the same ``context``.
+
 Its token verifier, partner key store and settings come from the composition root
 (``wiring.container``), built on first use and kept while the process is warm.
 
@@ -35,6 +39,7 @@ from wiring.observability import logger
 from wiring.settings import settings
 
 UNAUTHORIZED = "Unauthorized"  # the exact message API Gateway turns into 401
+SOCKET_TOKEN_QUERY = "token"  # infra/names.py REALTIME_TOKEN_QUERY: the socket's ?token=<ID token>
 
 
 class _Denied(Exception):
@@ -51,6 +56,8 @@ def handler(event: dict, context) -> dict:
 
 
 def _authorize(event: Mapping[str, Any]) -> dict:
+    if _is_socket_connect(event):
+        return _authorize_socket(event)
     resource = _stage_resource(event.get("methodArn"))
     headers = event.get("headers")
     headers = headers if isinstance(headers, Mapping) else {}
@@ -74,6 +81,33 @@ def _authorize(event: Mapping[str, Any]) -> dict:
     logger.info("Request allowed", extra={"actor_type": principal.actor.type.value, "role": principal.role,
                                            "actor_id": principal.actor.id, "hotel_count": len(principal.hotel_ids)})
     return answer
+
+
+def _is_socket_connect(event: Mapping[str, Any]) -> bool:
+    """A WebSocket API's ``$connect`` (the consoles' real-time socket), not a REST request."""
+    request = event.get("requestContext")
+    method_arn = event.get("methodArn")
+    return ((isinstance(request, Mapping) and request.get("eventType") == "CONNECT")
+            or (isinstance(method_arn, str) and method_arn.endswith("/$connect")))
+
+
+def _authorize_socket(event: Mapping[str, Any]) -> dict:
+    """A console's socket: the ID token in ``?token=`` (browsers cannot set a WebSocket's headers), verified
+    as the REST path verifies it; nothing else opens a socket (no partner keys). Allowed on exactly this
+    ``$connect`` (an authorizer answer is only asked at connect)."""
+    method_arn = event.get("methodArn")
+    _stage_resource(method_arn)  # refuses a methodArn that is not an execute-api one
+    headers = event.get("headers")
+    if _header(headers if isinstance(headers, Mapping) else {}, "x-api-key") is not None:
+        raise _Denied("an API key on the socket: only console agents connect")
+    query = event.get("queryStringParameters")
+    token = query.get(SOCKET_TOKEN_QUERY) if isinstance(query, Mapping) else None
+    if not isinstance(token, str) or not token.strip():
+        raise _Denied("no token in the socket's query string")
+    principal = _agent(token.strip())
+    logger.info("Socket allowed", extra={"actor_type": principal.actor.type.value, "role": principal.role,
+                                          "actor_id": principal.actor.id, "hotel_count": len(principal.hotel_ids)})
+    return _allow(principal, method_arn)
 
 
 def _header(headers: Mapping[str, Any], name: str) -> str | None:

@@ -222,8 +222,64 @@ def expedia_reconciler():
                              store(), store(), log=lambda message, **fields: logger.info(message, extra=fields))
 
 
+@lru_cache(maxsize=1)
+def connections():
+    """The consoles' open sockets (``inbox.ports.Connections``): the connections table."""
+    from store.connections import DynamoConnections
+
+    config = settings()
+    return DynamoConnections(config.connections_table, config.region, config.aws_endpoint_url,
+                             connect_timeout_seconds=config.aws_connect_timeout_seconds,
+                             read_timeout_seconds=config.aws_read_timeout_seconds,
+                             max_retry_attempts=config.aws_max_attempts - 1, on_unreadable=_report_unreadable)
+
+
+@lru_cache(maxsize=1)
+def connections_api():
+    """API Gateway's @connections of the WebSocket stage (the local runner's emulator locally)."""
+    import boto3
+
+    config = settings()
+    if not config.realtime_connections_url:
+        raise RuntimeError("the @connections endpoint (setting realtime_connections_url) is not set")
+    return boto3.client("apigatewaymanagementapi", region_name=config.region,
+                        endpoint_url=config.realtime_connections_url, config=aws_client_config())
+
+
+def _count(name: str, value: int) -> None:
+    from aws_lambda_powertools.metrics import MetricUnit
+
+    from wiring.observability import metrics
+
+    metrics.add_metric(name=name, unit=MetricUnit.Count, value=value)
+
+
+def _log(message: str, **fields) -> None:
+    from wiring.observability import logger
+
+    logger.info(message, extra=fields)
+
+
+@lru_cache(maxsize=1)
+def push():
+    """Events to one console (``inbox.ports.Push``), shaped as the API shapes them for its agent."""
+    from realtime.push import ApiGatewayPush
+    from realtime.shape import Shaper
+
+    return ApiGatewayPush(_Lazy(connections_api), Shaper(_Lazy(inbox)), count=_count, log=_log)
+
+
+@lru_cache(maxsize=1)
+def realtime():
+    """The consoles' sockets, presence and the fan-out (``inbox.realtime.Realtime``)."""
+    from inbox.realtime import Realtime
+
+    return Realtime(connections(), push(), _Lazy(store), log=_log, ttl_seconds=settings().connection_ttl_seconds)
+
+
 def reset() -> None:
     """Forget everything built so far (tests and the local stack change settings between runs)."""
     for cached in (settings, client, s3_client, files, store, token_verifier, directory, inbox, secrets, _expedia_client_for,
-                   expedia_ingest, expedia_sender, expedia_reconciler, expedia_backfill):
+                   expedia_ingest, expedia_sender, expedia_reconciler, expedia_backfill, connections, connections_api, push,
+                   realtime):
         cached.cache_clear()

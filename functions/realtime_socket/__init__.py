@@ -1,0 +1,1 @@
+"""The socket function: the consoles' WebSocket routes ($connect, $disconnect, presence, $default)."""
