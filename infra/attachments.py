@@ -111,9 +111,11 @@ class Attachments(Construct):
         """The ingest: copies travelers' files in before their message is stored."""
         self._grant(function, "Put", ["s3:PutObject"], "copies each traveler's file from Expedia into the bucket")
 
-    def grant_read(self, function: LobbyFunction) -> None:
-        """The sender: reads agents' files to upload them to Expedia's attachment service."""
-        self._grant(function, "Read", ["s3:GetObject"], "reads each file of a reply to upload it to Expedia")
+    def grant_read(self, function: LobbyFunction,
+                   why: str = "reads each file of a reply to upload it to Expedia") -> None:
+        """The sender: reads agents' files to upload them to Expedia's attachment service (the real-time fan-out:
+        signs presigned GET links)."""
+        self._grant(function, "Read", ["s3:GetObject"], why)
 
     def _grant(self, function: LobbyFunction, sid: str, actions: list[str], why: str) -> None:
         function.add_to_policy(iam.PolicyStatement(

@@ -4,11 +4,12 @@
   reads it through an origin access control (OAC), nobody else.
 - CloudFront serves `index.html` at `/`, HTTPS only (HTTP redirects), compressed, with a response
   headers policy: a strict Content-Security-Policy (scripts and styles from the console's own
-  origin only; connections to the console, the API, Cognito and the attachments bucket only; images from
+  origin only; connections to the console, the API, Cognito, the WebSocket API and the attachments bucket
+  only; images from
   the console and the attachments bucket), HSTS, nosniff, no framing,
   no referrer, and no camera/microphone/geolocation.
 - A `BucketDeployment` uploads `console/` and a `config.json` made at deploy time from the API
-  URL and the user pool's ids handed in. Every object is sent with `Cache-Control: no-cache`,
+  URL, the user pool's ids and the WebSocket URL (`realtime_url`) handed in. Every object is sent with `Cache-Control: no-cache`,
   so browsers revalidate (ETag, 304) and a deploy shows at once without a CloudFront
   invalidation: BucketDeployment's invalidation would need `cloudfront:CreateInvalidation` on
   every distribution (`Resource: *`), which Lobby allows to X-Ray alone.
@@ -76,7 +77,10 @@ class Console(Construct):
         file_origins: Sequence[str] = (),
         domain_names: Sequence[str] | None = None,
         certificate: acm.ICertificate | None = None,
+        realtime_url: str | None = None,
     ):
+        """`realtime_url`: the WebSocket API's stage (wss://{api-id}.execute-api.{region}.amazonaws.com/{stage}),
+        written to config.json and allowed in connect-src; without it the console polls."""
         super().__init__(scope, id)
         # S3 log delivery by bucket policy, not by ACL, whatever the app's context (before any child exists).
         self.node.set_context(S3_LOGS_BY_POLICY, True)
@@ -103,7 +107,7 @@ class Console(Construct):
             security_headers_behavior=cloudfront.ResponseSecurityHeadersBehavior(
                 content_security_policy=cloudfront.ResponseHeadersContentSecurityPolicy(
                     content_security_policy=content_security_policy(
-                        [api_url, self.cognito_endpoint], file_origins),
+                        [api_url, self.cognito_endpoint, *([realtime_url] if realtime_url else [])], file_origins),
                     override=True),
                 strict_transport_security=cloudfront.ResponseHeadersStrictTransportSecurity(
                     access_control_max_age=HSTS_MAX_AGE, include_subdomains=True, override=True),
@@ -152,6 +156,7 @@ class Console(Construct):
             "cognito_endpoint": self.cognito_endpoint,
             "cognito_client_id": user_pool_client_id,
             "cognito_user_pool_id": user_pool_id,
+            **({"realtime_url": realtime_url} if realtime_url else {}),
         }
         self.deployment = self._deployment(source)
 

@@ -5,6 +5,9 @@ and the tests create the table with), never from a copy here: an index the store
 CloudFormation creates or deletes at most one global secondary index of a table per stack update, so a
 deployed table gets each new index in its own deploy: ``cdk deploy -c indexes=N`` builds only the schema's
 first N indexes (README: Deploying new indexes); without it, all of them.
+
+The table's DynamoDB Stream (new images, as ``table_definition(stream=True)`` writes it) feeds the consoles'
+real time (``infra/realtime.py``): every writer's changes reach the fan-out without calling a publisher.
 """
 
 from __future__ import annotations
@@ -38,7 +41,7 @@ class Data(Construct):
 
     def __init__(self, scope: Construct, id: str, *, table_name: str):
         super().__init__(scope, id)
-        definition = table_definition(table_name)
+        definition = table_definition(table_name, stream=True)
         gsis = definition.get("GlobalSecondaryIndexes", [])
         limit = self.node.try_get_context(INDEXES_CONTEXT)
         if limit is not None:
@@ -57,6 +60,7 @@ class Data(Construct):
             deletion_protection=True,
             encryption=dynamodb.TableEncryption.AWS_MANAGED,
             time_to_live_attribute=TTL_ATTRIBUTE,
+            stream=dynamodb.StreamViewType[definition["StreamSpecification"]["StreamViewType"]],  # NEW_IMAGE
             removal_policy=RemovalPolicy.RETAIN,
         )
         for index in gsis:

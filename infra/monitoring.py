@@ -7,6 +7,11 @@
   (an exception outside the batch processor, a timeout, a failed init).
 - One alarm per scheduled function on its `Errors` (the hourly Expedia reconciliation): a failed run
   is retried by Lambda, and each failure means notifications Expedia could not deliver still wait.
+- One alarm per stream consumer (the real-time fan-out) on its `Errors` (a batch retried, then bisected,
+  then dropped to its DLQ: consoles miss updates until they reconnect) and one on its `IteratorAge`: above
+  a minute the consoles see changes late, and at the mapping's maximum record age (5 min) they are dropped.
+- One alarm per WebSocket route function (the socket function) on its `Errors`: a failed `$connect`
+  refuses an agent's socket (the console falls back to polling), a failed presence message is lost.
 
 The topic `lobby-alarms` is encrypted with its own customer managed key: CloudWatch cannot
 publish to a topic encrypted with the AWS managed key `alias/aws/sns`, whose key policy does
@@ -33,6 +38,7 @@ from constructs import Construct
 from infra import names
 
 PERIOD = Duration.minutes(5)
+ITERATOR_AGE_LIMIT_MS = 60_000  # a change a minute old is late for an agent waiting on it
 CLOUDWATCH = "cloudwatch.amazonaws.com"
 
 
@@ -45,12 +51,16 @@ class Monitoring(Construct):
         dead_letter_queues: Mapping[str, sqs.IQueue],
         functions: Mapping[str, lambda_.IFunction],
         scheduled_functions: Mapping[str, lambda_.IFunction] | None = None,
+        stream_consumers: Mapping[str, lambda_.IFunction] | None = None,
+        socket_functions: Mapping[str, lambda_.IFunction] | None = None,
     ):
-        """`dead_letter_queues`, `functions` (queue consumers) and `scheduled_functions`: the resource's name
-        (literal, it names the alarm) -> it."""
+        """`dead_letter_queues`, `functions` (queue consumers), `scheduled_functions`, `stream_consumers` and
+        `socket_functions`: the resource's name (literal, it names the alarm) -> it."""
         super().__init__(scope, id)
         scheduled_functions = scheduled_functions or {}
-        for name in (*dead_letter_queues, *functions, *scheduled_functions):
+        stream_consumers = stream_consumers or {}
+        socket_functions = socket_functions or {}
+        for name in (*dead_letter_queues, *functions, *scheduled_functions, *stream_consumers, *socket_functions):
             if not name.startswith(names.ALARM_PREFIX):  # the policies let only `lobby-*` alarms publish
                 raise ValueError(f"alarm names start with {names.ALARM_PREFIX!r}: {name!r}")
         self.topic = self._topic()
@@ -79,6 +89,40 @@ class Monitoring(Construct):
                 "within the hour; look at its logs, what it did not do waits for its next run",
                 function.metric_errors(period=PERIOD, statistic="Sum"))
             for name, function in scheduled_functions.items()
+        }
+        self.error_alarms |= {
+            name: self._alarm_above_zero(
+                name, f"{name}-errors", action,
+                f"{name} failed stream batches (errors outside the batch processor, timeouts, init failures): "
+                "the batch is retried, then bisected, then its positions go to the DLQ and consoles miss those "
+                "changes until they reconnect; look at its logs",
+                function.metric_errors(period=PERIOD, statistic="Sum"))
+            for name, function in stream_consumers.items()
+        }
+        self.iterator_age_alarms = {}
+        for name, function in stream_consumers.items():
+            alarm = cloudwatch.Alarm(
+                self, f"{name}-iterator-age",
+                alarm_name=f"{name}-iterator-age",
+                alarm_description=f"{name} reads the table's stream more than {ITERATOR_AGE_LIMIT_MS // 1000} s "
+                                  "behind: consoles see changes late, and records past the mapping's maximum age "
+                                  "are dropped; look at its duration, errors and throttles",
+                metric=function.metric("IteratorAge", period=PERIOD, statistic="Maximum"),
+                comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+                threshold=ITERATOR_AGE_LIMIT_MS,
+                evaluation_periods=1,
+                datapoints_to_alarm=1,
+                treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+            )
+            alarm.add_alarm_action(action)
+            self.iterator_age_alarms[name] = alarm
+        self.error_alarms |= {
+            name: self._alarm_above_zero(
+                name, f"{name}-errors", action,
+                f"{name} failed WebSocket route invocations: a failed $connect refuses an agent's socket (the "
+                "console polls meanwhile), a failed presence message is lost; look at its logs",
+                function.metric_errors(period=PERIOD, statistic="Sum"))
+            for name, function in socket_functions.items()
         }
 
     def _alarm_above_zero(self, id: str, alarm_name: str, action, description: str, metric) -> cloudwatch.Alarm:

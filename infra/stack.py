@@ -15,6 +15,7 @@ from infra.console import Console
 from infra.data import Data
 from infra.messaging import Messaging
 from infra.monitoring import Monitoring
+from infra.realtime import Realtime
 from infra.scheduling import Scheduling
 
 
@@ -48,12 +49,21 @@ class LobbyStack(Stack):
             files_url=self.node.try_get_context("expediaFilesUrl") or names.EXPEDIA_FILES_URL,
         )
         self.api.add_channel_callback("expedia", self.expedia.callback.function)
+        self.realtime = Realtime(
+            self, "Realtime",
+            table=self.data.table,
+            code=self.code,
+            # One verification of the ID token: the REST API's authorizer function also authorizes $connect.
+            authorizer_function=self.api.authorizer_function.function,
+            gateway_account=self.api.rest_api.node.try_find_child("Account"),
+        )
         self.console = Console(
             self, "Console",
             api_url=self.api.rest_api.url,
             user_pool_id=self.auth.user_pool.user_pool_id,
             user_pool_client_id=self.auth.console_client.user_pool_client_id,
             file_origins=[bucket_origin()],
+            realtime_url=self.realtime.url,
         )
         self.attachments = Attachments(
             self, "Attachments",
@@ -65,6 +75,8 @@ class LobbyStack(Stack):
         self.attachments.grant_upload_and_read(self.api.function)
         self.attachments.grant_put(self.expedia.ingest)
         self.attachments.grant_read(self.expedia.sender)
+        # A message event carries the attachment links the API would sign (a presigned GET is authorized as its signer).
+        self.attachments.grant_read(self.realtime.fanout, "signs the attachment links of the messages it pushes")
         self.monitoring = Monitoring(
             self, "Monitoring",
             dead_letter_queues={
@@ -72,12 +84,15 @@ class LobbyStack(Stack):
                 names.EXPEDIA_EVENTS_DLQ: self.expedia.events_dlq,
                 names.SCHEDULER_DLQ: self.scheduling.dlq,
                 names.EXPEDIA_RECONCILE_DLQ: self.expedia.reconciliation.dlq,
+                names.REALTIME_FANOUT_DLQ: self.realtime.dlq,
             },
             functions={
                 names.EXPEDIA_INGEST_FUNCTION: self.expedia.ingest.function,
                 names.OUTBOUND_SENDER_FUNCTION: self.expedia.sender.function,
             },
             scheduled_functions={names.EXPEDIA_RECONCILE_FUNCTION: self.expedia.reconciliation.function.function},
+            stream_consumers={names.REALTIME_FANOUT_FUNCTION: self.realtime.fanout.function},
+            socket_functions={names.REALTIME_SOCKET_FUNCTION: self.realtime.socket.function},
         )
 
         for id, value, description in (
@@ -95,6 +110,8 @@ class LobbyStack(Stack):
              "Paste Expedia's client_id, client_secret and callback_secret into this secret"),
             ("ExpediaEventsQueueUrl", self.expedia.events_queue.queue_url, "Expedia's notifications, to be ingested"),
             ("AttachmentsBucket", self.attachments.bucket.bucket_name, "Guests' and agents' files"),
+            ("RealtimeUrl", self.realtime.url, "The consoles' WebSocket endpoint (config.json realtime_url)"),
+            ("ConnectionsTableName", self.realtime.connections.table_name, "The consoles' open sockets"),
             ("AlarmTopicArn", self.monitoring.topic.topic_arn, "Subscribe whoever answers Lobby's alarms"),
         ):
             CfnOutput(self, id, value=value, description=description)
