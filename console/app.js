@@ -9,6 +9,8 @@ import * as time from './time.js';
 import * as files from './files.js';
 import { channelStatus } from './channels.js';
 import * as team from './team.js';
+import * as realtime from './realtime.js';
+import { createPresence, renderPresence } from './presence.js';
 
 const TABS = ['open', 'on_hold', 'closed', 'spam', 'all'];
 const PAGE = 25;
@@ -34,7 +36,8 @@ document.addEventListener('keydown', onShortcut);
 document.addEventListener('visibilitychange', () => {
   if (!s) return;
   if (document.hidden) clearTimeout(s.timer);
-  else tick();
+  else if (!live() || s.behind) tick();
+  else if (Date.now() - s.channelsAt >= CHANNELS_REFRESH_MS) refreshChannels(); // not pushed: on coming back
 });
 // A file dropped beside the composer would make the browser open it, leaving the console (and the drafts).
 for (const type of ['dragover', 'drop']) {
@@ -139,6 +142,7 @@ function onUnauthorized() {
 function endSession() {
   if (s) {
     clearTimeout(s.timer);
+    stopRealtime();
     destroyHelpers();
   }
   s = null;
@@ -168,6 +172,7 @@ function startSession(token, claims) {
   };
   s.list = emptyList();
   renderShell();
+  startRealtime();
   if (s.hotel) loadHotel();
 }
 
@@ -332,7 +337,9 @@ async function refreshList() {
 function schedule() {
   if (!s) return;
   clearTimeout(s.timer);
-  if (!document.hidden) s.timer = setTimeout(tick, REFRESH_MS);
+  s.timer = null;
+  // Polling only while the socket is down: live, the events bring the changes.
+  if (!document.hidden && !live()) s.timer = setTimeout(tick, REFRESH_MS);
 }
 
 /** Every few seconds: the counts, the visible list, and the open conversation when it changed. */
@@ -340,6 +347,7 @@ async function tick() {
   if (!s || !s.hotel) return;
   const session = s;
   clearTimeout(s.timer);
+  s.behind = false;
   try {
     const channels = Date.now() - s.channelsAt >= CHANNELS_REFRESH_MS ? refreshChannels() : null;
     const [inbox, items] = await Promise.all([s.api.inbox(s.hotel), refreshList(), channels]);
@@ -392,6 +400,131 @@ function setOffline(offline) {
   s.offline = offline;
   const banner = $('#offline');
   if (banner) banner.hidden = !offline;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Real time: the socket's events applied to the counts, the list and the open conversation with no API
+// call; polling (tick) only while the socket is down; presence on the open conversation.
+
+const LINKS_CHECK_MS = 60e3;
+function live() {
+  return !!s && !!s.rt && s.rt.state() === 'open';
+}
+
+function startRealtime() {
+  const session = s;
+  s.presence = createPresence({
+    send: (message) => !!session.rt && session.rt.send(message),
+    onChange: (id) => { if (session === s && id === s.selected) showPresence(); },
+    me: myId,
+  });
+  if (!config.realtime_url) return; // no socket configured: the console polls, as before
+  app.dataset.realtime = 'connecting';
+  s.rt = realtime.connect({
+    url: config.realtime_url,
+    token: () => (typeof auth.currentToken === 'function' && auth.currentToken()) || session.token,
+    onEvent: (event) => { if (session === s) realtimeEvent(event); },
+    onState: (state) => { if (session === s) realtimeState(state); },
+  });
+  // Attachment links lapse: while live nothing re-reads the messages, so an open conversation with files does.
+  s.linksTimer = setInterval(() => {
+    if (session === s && live() && s.conv && s.messages && linksAgeing()) reloadMessages().catch(() => {});
+  }, LINKS_CHECK_MS);
+}
+
+function stopRealtime() {
+  if (s.presence) s.presence.stop();
+  if (s.rt) s.rt.close();
+  clearInterval(s.linksTimer);
+  delete app.dataset.realtime;
+}
+
+/** "open": one catch-up refresh of what is shown (what changed while down), then "live"; "down": polling. */
+async function realtimeState(state) {
+  app.dataset.realtime = state;
+  if (state === 'down') {
+    schedule();
+    return;
+  }
+  if (state !== 'open') return;
+  clearTimeout(s.timer);
+  s.timer = null;
+  s.presence.resend();
+  if (!s.hotel) return;
+  if (document.hidden) {
+    s.behind = true; // caught up when the console is in view again
+    return;
+  }
+  const session = s;
+  await tick();
+  if (session === s && live()) app.dataset.realtime = 'live';
+}
+
+/** One event from the socket, applied to this hotel's view; then handed to the subscribers
+ * (realtime.subscribe: notifications…) with the conversation as known before it. */
+function realtimeEvent(event) {
+  const here = event.hotel_id === s.hotel;
+  let previous = null;
+  if (here && event.type === 'conversation' && event.conversation && typeof event.conversation.id === 'string') {
+    previous = applyConversation(event.conversation);
+  } else if (here && event.type === 'message' && event.message && typeof event.message.id === 'string') {
+    applyMessage(event.conversation_id, event.message);
+  } else if (here && event.type === 'counts' && event.tabs && typeof event.tabs === 'object') {
+    s.inbox = { ...(s.inbox || {}), tabs: event.tabs,
+      ...(event.mine && { mine: event.mine }), ...(event.unassigned && { unassigned: event.unassigned }) };
+    s.counts = event.tabs;
+    renderCounts();
+  } else if (here && event.type === 'presence') {
+    s.presence.receive(event);
+  }
+  realtime.publish(event, { here, previous, me: myId() });
+}
+
+function applyConversation(c) {
+  const previous = (s.conv && s.conv.id === c.id && s.conv) || s.list.items.find((x) => x.id === c.id) || null;
+  if (s.list.loaded && !s.list.error) {
+    const items = realtime.placeConversation(s.list, c, myId());
+    if (items) {
+      s.list = { ...s.list, items };
+      renderList();
+    }
+  }
+  if (s.conv && s.conv.id === c.id) {
+    const before = s.conv;
+    s.conv = { ...before, ...c };
+    renderConvHead();
+    updateComposer(s.busy);
+    // The timeline is not pushed: read again when the conversation moved (not for a message).
+    if (before.status !== c.status || assigneeId(before) !== assigneeId(c) || before.hold_until !== c.hold_until) {
+      reloadActivity(c.id);
+    }
+    if (c.unread) markRead(c.id);
+  }
+  return previous;
+}
+
+function applyMessage(conversationId, message) {
+  if (!s.conv || s.conv.id !== conversationId || !s.messages) return;
+  const items = realtime.placeMessage(s.messages.items, message, !!s.messages.next);
+  if (!items) return;
+  s.messages = { ...s.messages, items };
+  renderMessages();
+}
+
+async function reloadActivity(id) {
+  const session = s;
+  try {
+    const page = await s.api.activity(s.hotel, id, ACTIVITY_PAGE);
+    if (session !== s || !s.conv || s.conv.id !== id) return;
+    s.activity = { items: page.items, next: page.next_cursor };
+    renderDetails();
+  } catch (e) {
+    if (session === s) handleBackgroundError(e);
+  }
+}
+
+function showPresence() {
+  if (s && s.presence) renderPresence($('#presence'), s.selected ? s.presence.on(s.selected) : []);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -589,6 +722,7 @@ function composerInput(event) {
   if (!s || !s.paneFor) return;
   const id = s.paneFor;
   s.drafts[id] = event.target.value;
+  if (s.presence) s.presence.typing();
   resumeOnTyping(id);
 }
 
@@ -1021,6 +1155,7 @@ const statusPill = (status) => h('span', { class: `pill status-${status}` }, t(`
 function renderConversation() {
   const pane = $('#pane');
   if (!pane || !s) return;
+  if (s.presence) s.presence.view(s.hotel, s.selected); // "left" for the one before, "viewing" for this one
   app.classList.toggle('has-conversation', !!s.selected || !!s.settings);
   if (s.settings && !s.selected) {
     if (s.paneFor !== 'settings') {
@@ -1099,6 +1234,7 @@ function renderConversation() {
       h('div', { class: 'conv-body' },
         h('section', { class: 'thread', 'aria-label': t('messages') },
           h('div', { class: 'messages', id: 'messages', tabindex: '0', 'aria-label': t('messages') }),
+          h('p', { class: 'presence', id: 'presence', role: 'status', 'aria-label': t('presenceLabel'), hidden: true }),
           composer),
         h('aside', { class: 'details', id: 'details' })));
     attachHelpers(textarea, s.selected);
@@ -1108,6 +1244,7 @@ function renderConversation() {
   renderDetails();
   updateComposer(false);
   renderFiles();
+  showPresence();
 }
 
 // Console B's composer helpers (mention completion, saved replies) and the admins' settings screen load

@@ -301,6 +301,10 @@ const en = {
   reason_agent_started_reply: 'an agent started a reply',
   detail_assignee: 'to {name}',
   detail_previous: 'before: {name}',
+  // Real time: the other agents on the open conversation.
+  presenceViewing: '{name} is viewing',
+  presenceTyping: '{name} is typing…',
+  presenceLabel: 'Other agents on this conversation',
 };
 
 const fr = {
@@ -601,6 +605,9 @@ const fr = {
   reason_agent_started_reply: 'un agent a commencé une réponse',
   detail_assignee: 'à {name}',
   detail_previous: 'avant : {name}',
+  presenceViewing: '{name} consulte',
+  presenceTyping: '{name} écrit…',
+  presenceLabel: 'Autres agents sur cette conversation',
 };
 
 const DICTIONARIES = { en, fr };
