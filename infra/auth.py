@@ -10,6 +10,15 @@ with no free tier (about two cents a user at list price), so a hotel's handful o
 costs cents a month, while compromised-credential detection and adaptive authentication
 protect accounts that read guests' personal data. That is why cdk-nag's COG8 is met rather
 than acknowledged.
+
+Token lifetimes (the console client's settings, `names.CONSOLE_*_TOKEN_VALIDITY_*`): ID and access
+tokens last 60 minutes; the refresh token lasts `names.CONSOLE_REFRESH_TOKEN_VALIDITY_DAYS` (30) days.
+The console renews its ID token with the refresh token (`REFRESH_TOKEN_AUTH`) before it expires, for REST
+calls and the WebSocket alike, so an agent stays signed in for a whole shift and is signed out only when the
+refresh token is refused (expired, revoked by a sign-out: token revocation is on) or she signs out. 30 days
+lets an agent come back after a weekend or a week off without typing her password; a shorter lifetime signs
+agents out sooner (change the setting and deploy: Cognito applies it to refresh tokens issued afterwards;
+its range is 1 hour to 10 years). A stolen refresh token is worth at most that long, unless revoked.
 """
 
 from __future__ import annotations
