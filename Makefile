@@ -45,8 +45,9 @@ infra: install
 e2e: install chromium
 	$(PY) -m pytest tests/e2e
 
-bench: install
+bench: install chromium
 	$(PY) bench/bench.py
+	$(PY) bench/realtime.py
 
 synth: install
 	$(PY) app.py
