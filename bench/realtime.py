@@ -201,6 +201,20 @@ def open_console(browser, stack: dict, *, socket_works: bool):
     return console
 
 
+LIVE = "() => document.getElementById('app').dataset.realtime === 'live'"  # console/app.js: caught up, socket open
+DOWN = "() => document.getElementById('app').dataset.realtime === 'down' && window.__bench.attempts.length > 0"
+
+
+def settle(console: Console, socket_works: bool) -> None:
+    """Until the console says its socket is live (caught up) or, unavailable, down (polling)."""
+    try:
+        console.page.wait_for_function(LIVE if socket_works else DOWN, timeout=30_000)
+    except Exception as error:  # measured all the same: the report shows what the console did
+        state = console.page.evaluate("() => document.getElementById('app').dataset.realtime || null")
+        print(f"warning: the console's socket is {state!r}, not {'live' if socket_works else 'down'} "
+              f"after 30 s ({type(error).__name__})", file=sys.stderr)
+
+
 def route_of(url: str, stack: dict) -> str:
     """"GET /v1/hotels/{h}/inbox" and the like: ids replaced by placeholders, no query."""
     path = urlsplit(url).path
@@ -214,12 +228,8 @@ def idle(browser, stack: dict, window: float, *, socket_works: bool) -> dict:
     console = open_console(browser, stack, socket_works=socket_works)
     try:
         page = console.page
-        if socket_works:
-            try:
-                page.wait_for_function("() => window.__bench.opens > 0", timeout=30_000)
-            except Exception:
-                print("warning: the console's socket did not open within 30 s", file=sys.stderr)
-        page.wait_for_timeout(8_000)  # the first load, the catch-up refresh after the socket opened
+        settle(console, socket_works)
+        page.wait_for_timeout(5_000)  # the first load's last answers
         start_page, before = console.now(), len(console.requests)
         start = time.monotonic()
         page.wait_for_timeout(window * 1000)
@@ -441,8 +451,10 @@ def cost(polling: dict, push: dict, reads: dict) -> dict:
     push_routes = {route: n * push_per_hour for route, n in push["by_route"].items()}
     push_rru = sum(n * (reads["inbox"]["rru"] if r.endswith("/inbox") else reads["conversations"]["rru"]
                         if r.endswith("/conversations") else 1.5) for r, n in push_routes.items())
-    # The keep-alive is every 5 minutes: a window shorter than that may not see one, so the code's rate is the floor.
-    client_messages = max(push["frames_sent"] * push_per_hour, HOUR / KEEPALIVE_SECONDS)
+    # The keep-alive is every 5 minutes: a 2-minute window sees one or none, so its rate is the code's; the
+    # other frames the console sent (presence) are the measured ones.
+    pings = push["sent_kinds"].get("ping", 0)
+    client_messages = (push["frames_sent"] - pings) * push_per_hour + HOUR / KEEPALIVE_SECONDS
     server_messages = push["frames_received"] * push_per_hour
     reconnects = 1 / CONNECTION_HOURS  # API Gateway ends a connection after 2 hours; the console reconnects
     # A reconnect: $connect (authorizer + socket function, 2 PutItems), $disconnect (socket function,
@@ -562,7 +574,7 @@ def markdown(results: dict) -> list[str]:
               f"requests (one refresh after each reconnect, {money['reconnects']:g} an hour: API Gateway's 2-hour "
               "limit), priced as above; WebSocket = 60 connection-minutes x $0.25/M + "
               f"({money['client_messages']:,.0f} client messages (the keep-alive every {KEEPALIVE_SECONDS // 60} "
-              f"min, at least) + {money['server_messages']:,.0f} frames received) x $1.00/M; the socket function "
+              f"min, from the code, + any other frame the console sent) + {money['server_messages']:,.0f} frames received) x $1.00/M; the socket function "
               "= (client messages + $connect + $disconnect) x ($0.20/M + "
               f"{SOCKET_MEMORY_GB:g} GB x {SOCKET_MS:g} ms x $0.0000133334/GB-s) + the authorizer once a connection; "
               "DynamoDB writes: 2 items put at $connect and deleted at $disconnect (1 WRU each).",
@@ -644,8 +656,7 @@ def run(window: float, messages: int, partner_messages: int, polling_messages: i
                 print(f"latency, {label}: {count} messages ...", flush=True)
                 console = open_console(browser, stack, socket_works=socket_works)
                 try:
-                    if socket_works:
-                        console.page.wait_for_function("() => window.__bench.opens > 0", timeout=30_000)
+                    settle(console, socket_works)
                     results["latency"].append({"label": label, **latency(console, agent, count, via=via,
                                                                          spacing=spacing)})
                 finally:
