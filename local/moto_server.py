@@ -16,6 +16,17 @@ Two things differ from ``ThreadedMotoServer`` as shipped, both about DynamoDB:
   touched items. ``tests/integration/conftest.py`` makes moto copy the table once per
   transaction, for the same reason.
 
+Two about what the real time feature reads (issue 13):
+
+- **A cancelled transaction leaves no stream records.** moto records each write of a
+  transaction in the table's stream as it applies it; when a later one fails, it rolls the
+  items back but not the records (the backup shares the stream shard: copying every record
+  per transaction would grow with the run). ``TransactionBackups`` cuts each shard back to
+  where it was, so the change feed (``local.changes``) never pushes a change that did not happen.
+- **Cognito honours the app client's ID token lifetime.** moto issues every ID token for an
+  hour; Cognito for the client's ``IdTokenValidity`` in ``TokenValidityUnits.IdToken`` (hours
+  when unset). Tests shorten it with ``UpdateUserPoolClient`` to see the console renew its token.
+
 One about S3: a browser's presigned POST is checked against its policy (``local.s3_policy``), as S3
 does and moto does not, so a file over the granted size or of another type is refused locally too.
 
@@ -37,9 +48,9 @@ DYNAMODB_TARGET_PREFIX = "DynamoDB_"
 
 
 class _OneDynamoDBRequestAtATime:
-    def __init__(self, app):
+    def __init__(self, app, lock: threading.Lock):
         self.app = app
-        self.lock = threading.Lock()
+        self.lock = lock
 
     def __call__(self, environ, start_response):
         if not environ.get("HTTP_X_AMZ_TARGET", "").startswith(DYNAMODB_TARGET_PREFIX):
@@ -101,7 +112,8 @@ class _TouchedItemsBackup:
 
 
 class TransactionBackups:
-    """Patches ``DynamoDBBackend.transact_write_items`` while the server runs."""
+    """Patches ``DynamoDBBackend.transact_write_items`` while the server runs: the touched items'
+    backup, and a failed transaction's stream records taken back."""
 
     def __init__(self):
         self.original = None
@@ -114,9 +126,15 @@ class TransactionBackups:
         self.original = original
 
         def transact_write_items(self, transact_items):
-            models.copy = _TouchedItemsBackup(transact_items)
+            backup = _TouchedItemsBackup(transact_items)
+            streams = {name: (table, len(table.stream_shard.items)) for name in backup.touched
+                       if (table := self.tables.get(name)) is not None and table.stream_shard is not None}
+            models.copy = backup
             try:
                 return original(self, transact_items)
+            except BaseException:
+                _cut_streams_back(self, streams)
+                raise
             finally:
                 models.copy = copy
 
@@ -127,6 +145,59 @@ class TransactionBackups:
             import moto.dynamodb.models as models
 
             models.DynamoDBBackend.transact_write_items = self.original
+            self.original = None
+
+
+def _cut_streams_back(backend, streams: dict) -> None:
+    """After a rolled-back transaction: each touched table's stream as it was before it, and the
+    table moto put back (a shallow copy sharing the shard) made the shard's owner again."""
+    for name, (table, length) in streams.items():
+        shard = table.stream_shard
+        del shard.items[length:]
+        restored = backend.tables.get(name)
+        if restored is not None and restored.stream_shard is shard:
+            shard.table = restored
+
+
+def id_token_seconds(client) -> int | None:
+    """The ID token lifetime the app client sets (``IdTokenValidity`` in ``TokenValidityUnits.IdToken``,
+    hours by default, as Cognito reads them); None when it sets none."""
+    config = getattr(client, "extended_config", None) or {}
+    validity = config.get("IdTokenValidity")
+    if validity is None:
+        return None
+    unit = (config.get("TokenValidityUnits") or {}).get("IdToken") or "hours"
+    return int(validity) * _UNIT_SECONDS.get(unit, 3600)
+
+
+_UNIT_SECONDS = {"seconds": 1, "minutes": 60, "hours": 3600, "days": 86400}
+
+
+class IdTokenValidity:
+    """Patches ``CognitoIdpUserPool.create_jwt`` while the server runs: an ID token lives as long as
+    its app client says (moto: always an hour)."""
+
+    def __init__(self):
+        self.original = None
+
+    def install(self) -> None:
+        from moto.cognitoidp.models import CognitoIdpUserPool
+
+        original = CognitoIdpUserPool.create_jwt
+        self.original = original
+
+        def create_jwt(self, client_id, username, token_use, expires_in=60 * 60, extra_data=None):
+            if token_use == "id":
+                expires_in = id_token_seconds(self.clients.get(client_id)) or expires_in
+            return original(self, client_id, username, token_use, expires_in, extra_data)
+
+        CognitoIdpUserPool.create_jwt = create_jwt
+
+    def uninstall(self) -> None:
+        if self.original is not None:
+            from moto.cognitoidp.models import CognitoIdpUserPool
+
+            CognitoIdpUserPool.create_jwt = self.original
             self.original = None
 
 
@@ -152,19 +223,22 @@ class _ModuleList:
 
 
 class LocalMotoServer(ThreadedMotoServer):
-    """``ThreadedMotoServer`` with DynamoDB requests serialised, cheaper transactions, and S3's POST policy
-    enforced (``local.s3_policy``: moto stores whatever a presigned POST sends)."""
+    """``ThreadedMotoServer`` with DynamoDB requests serialised, cheaper transactions that leave no stream
+    records when cancelled, Cognito's ID token lifetime, and S3's POST policy enforced (``local.s3_policy``:
+    moto stores whatever a presigned POST sends)."""
 
     def __init__(self, ip_address: str = "127.0.0.1", port: int = 0, *, console_origins: tuple[str, ...] = ()):
         super().__init__(ip_address=ip_address, port=port, verbose=False)
-        self._patches = (TransactionBackups(), _ModuleList())
+        self._patches = (TransactionBackups(), IdTokenValidity(), _ModuleList())
         self._console_origins = console_origins
+        # Held by each DynamoDB request, and by whoever reads moto's tables in this process (local.changes).
+        self.dynamodb_lock = threading.Lock()
 
     def _server_entry(self) -> None:  # ThreadedMotoServer's, with the app wrapped
         from local.s3_policy import PostPolicyCheck
 
-        app = PostPolicyCheck(_OneDynamoDBRequestAtATime(DomainDispatcherApplication(create_backend_app)),
-                              self._console_origins)
+        app = PostPolicyCheck(_OneDynamoDBRequestAtATime(DomainDispatcherApplication(create_backend_app),
+                                                         self.dynamodb_lock), self._console_origins)
         self._server = make_server(self._ip_address, self._port, app, True, request_handler=MotoRequestHandler)
         self._server_ready_event.set()
         self._server.serve_forever(poll_interval=0.1)
