@@ -8,10 +8,18 @@ export class ApiError extends Error {
   }
 }
 
-export function createApi(baseUrl, token, onUnauthorized) {
+/**
+ * `getToken()`: the ID token to send (read at each call, so a renewed token is used at once; a string is
+ * taken as a fixed token). On a 401, `renew()` (when given) is asked for a new token once and the call
+ * is made once more; a second 401, or a renewal refused (`renew()` resolves to null), calls
+ * `onUnauthorized()`. A renewal that fails otherwise (it throws: offline, Cognito busy) makes an offline
+ * call (status 0), not a sign-out.
+ */
+export function createApi(baseUrl, getToken, onUnauthorized, renew = null) {
   const base = baseUrl.replace(/\/+$/, '');
+  const tokenOf = typeof getToken === 'function' ? getToken : () => getToken;
 
-  async function call(method, path, body) {
+  async function send(method, path, body, token) {
     const headers = { Authorization: `Bearer ${token}` };
     if (body !== undefined) headers['Content-Type'] = 'application/json';
     let response;
@@ -25,6 +33,22 @@ export function createApi(baseUrl, token, onUnauthorized) {
       throw new ApiError(0, { message: '' });
     }
     const data = await response.json().catch(() => null);
+    return { response, data };
+  }
+
+  async function call(method, path, body) {
+    const sentWith = tokenOf();
+    let { response, data } = await send(method, path, body, sentWith);
+    if (response.status === 401 && renew) {
+      let token;
+      try {
+        // Another call may have renewed it meanwhile: that token first, else a renewal.
+        token = tokenOf() !== sentWith ? tokenOf() : await renew();
+      } catch {
+        throw new ApiError(0, { message: '' });
+      }
+      if (token) ({ response, data } = await send(method, path, body, token));
+    }
     if (response.status === 401) {
       onUnauthorized();
       throw new ApiError(401, data);

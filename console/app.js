@@ -11,6 +11,7 @@ import { channelStatus } from './channels.js';
 import * as team from './team.js';
 import * as realtime from './realtime.js';
 import { createPresence, renderPresence } from './presence.js';
+import * as alerts from './notify.js';
 
 const TABS = ['open', 'on_hold', 'closed', 'spam', 'all'];
 const PAGE = 25;
@@ -68,9 +69,17 @@ async function boot() {
   if (!token || !claims) {
     auth.signOut();
     renderLogin();
-  } else if (auth.isExpired(claims)) {
+  } else if (auth.isExpired(claims) && !auth.hasRefreshToken()) {
     auth.signOut();
     renderLogin('sessionExpired');
+  } else if (auth.isExpired(claims)) {
+    // Back after the ID token lapsed (a reload, a laptop woken up): the refresh token may still be good.
+    auth.renew(config).then(
+      (renewed) => startSession(renewed, auth.claimsOf(renewed) || {}),
+      (e) => {
+        auth.signOut();
+        renderLogin(auth.isRefusal(e) ? 'sessionExpired' : 'networkError');
+      });
   } else {
     startSession(token, claims);
   }
@@ -147,6 +156,7 @@ function endSession() {
   }
   s = null;
   auth.signOut();
+  alerts.stop();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -157,7 +167,9 @@ function startSession(token, claims) {
   const saved = localStorage.getItem(HOTEL_KEY);
   s = {
     token, claims, hotels,
-    api: createApi(config.api_url, token, onUnauthorized),
+    // Each call sends the latest token; on a 401 one renewal and one retry (a refused refresh token: null).
+    api: createApi(config.api_url, auth.currentToken, onUnauthorized,
+      () => auth.renew(config).catch((e) => { if (auth.isRefusal(e)) return null; throw e; })),
     hotel: hotels.includes(saved) ? saved : hotels[0],
     info: null, tz: time.browserTimeZone(),
     tab: 'open', counts: null, inbox: null,
@@ -171,9 +183,37 @@ function startSession(token, claims) {
     admin: String(claims['custom:role'] || '') === 'admin',
   };
   s.list = emptyList();
+  keepSignedIn();
+  startNotify();
   renderShell();
   startRealtime();
   if (s.hotel) loadHotel();
+}
+
+/** The ID token renewed before it expires, for the whole shift; a refused refresh token ends the session. */
+function keepSignedIn() {
+  const session = s;
+  auth.keepFresh(config, {
+    onRenewed: (token) => {
+      if (session !== s) return;
+      s.token = token;
+      s.claims = auth.claimsOf(token) || s.claims;
+    },
+    onRefused: () => { if (session === s) onUnauthorized(); },
+  });
+}
+
+/** Notifications and the sound (notify.js, as `alerts`: app.js's notify() is its toast), fed by the real-time events. */
+function startNotify() {
+  const session = s;
+  alerts.start({
+    nameOf: (c) => (session === s ? guestName(c) : t('guest')),
+    myId,
+    hotel: () => (session === s ? s.hotel : null),
+    known: (id) => (session !== s ? null : (s.conv && s.conv.id === id && s.conv) || s.list.items.find((c) => c.id === id) || null),
+    showing: (id) => session === s && s.selected === id && !document.hidden && document.hasFocus(),
+    open: (id) => { if (session === s) openConversation(id); },
+  });
 }
 
 /** An empty list of what the session shows now (the view, tab, filter, order or query). */
@@ -1021,6 +1061,7 @@ function renderHeader() {
       type: 'button', class: 'ghost', id: 'settings-button', dataset: { view: 'settings' },
       'aria-pressed': String(!!s.settings), onclick: showSettings,
     }, t('settings')),
+    alerts.prefsControl(),
     h('button', { type: 'button', class: 'icon', id: 'help-button', 'aria-label': t('help'), title: t('help'), onclick: showHelp }, '?'),
     name && h('span', { class: 'agent', id: 'agent-name' }, name),
     h('button', { type: 'button', class: 'ghost', id: 'sign-out', onclick: () => { endSession(); renderLogin(null); } }, t('signOut')));
@@ -1051,12 +1092,12 @@ function renderCounts() {
     const n = team.countFor(s.inbox, s.filter, tab);
     if (el) el.textContent = n === null ? '' : String(n);
   }
+  renderTitle();
 }
 
-/** The browser tab's title: how many conversations of the loaded list are unread for this agent. */
+/** The browser tab's title: how many of the hotel's conversations are Open, "(3) Lobby". */
 function renderTitle() {
-  const unread = s && s.hotel && s.list ? s.list.items.filter((c) => c.unread).length : 0;
-  document.title = unread ? `(${unread}) ${t('appName')}` : t('appName');
+  alerts.title(s && s.hotel && s.inbox && s.inbox.tabs ? s.inbox.tabs.open : 0);
 }
 
 function selectTab(tab, focus = false) {
