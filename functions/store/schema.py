@@ -57,8 +57,11 @@ COUNTER_SHARDS = 4
 TTL_ATTRIBUTE = "expires_at"
 
 
-def table_definition(table_name: str) -> dict:
-    """``CreateTable`` arguments for the table (used by tests and the local stack)."""
+def table_definition(table_name: str, *, stream: bool = False) -> dict:
+    """``CreateTable`` arguments for the table (used by tests and the local stack).
+
+    ``stream``: with its DynamoDB Stream (new images), which feeds the consoles' real time; off by default
+    because moto then keeps every write in memory (the local stack and the tests of the changes turn it on)."""
     indexes: list[TabIndex | Index] = [*TAB_INDEXES.values(), *TEAM_INDEXES]
     attributes = list(dict.fromkeys([PARTITION_KEY, SORT_KEY, *(a for i in indexes for a in (i.partition_key, i.sort_key))]))
     return {
@@ -77,4 +80,20 @@ def table_definition(table_name: str) -> dict:
             }
             for i in indexes
         ],
+        **({"StreamSpecification": {"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"}} if stream else {}),
+    }
+
+
+# The consoles' open sockets (issue 13), in a table of their own so that their churn never reaches the main
+# table's stream: pk "CONNECTION#<id>" / sk "CONNECTION", and one item per hotel pk "HOTEL#<h>" / sk "<id>".
+CONNECTIONS_TTL_ATTRIBUTE = TTL_ATTRIBUTE  # epoch seconds; the table must enable TTL on it (a call of its own)
+
+
+def connections_table_definition(table_name: str) -> dict:
+    """``CreateTable`` arguments for the connections table (used by tests and the local stack)."""
+    return {
+        "TableName": table_name,
+        "BillingMode": "PAY_PER_REQUEST",
+        "KeySchema": [{"AttributeName": PARTITION_KEY, "KeyType": "HASH"}, {"AttributeName": SORT_KEY, "KeyType": "RANGE"}],
+        "AttributeDefinitions": [{"AttributeName": a, "AttributeType": "S"} for a in (PARTITION_KEY, SORT_KEY)],
     }

@@ -31,7 +31,7 @@ from pynamodb.expressions.update import Action
 
 from inbox.errors import InvalidInput, NotFound
 from inbox.model import UNASSIGNED, Conversation, ListOrder, SavedReply, Status, Tab, iso
-from inbox.ports import InboxCounts, Mention, Page, SearchEntry
+from inbox.ports import InboxCounts, Mention, Page, SearchEntry, TeamCounts
 from store import keys, reading
 from store.models import HotelItem, MentionItem, SavedReplyItem, SearchEntryItem
 from store.schema import OPEN_WAITING, PARTITION_KEY, SORT_KEY, TAB_INDEXES, TEAM_ALL, TEAM_TAB, TEAM_WAITING
@@ -161,7 +161,14 @@ class Team(Table):
 
     def inbox_counts(self, hotel_id: str, agent_id: str | None) -> InboxCounts:
         """Everyone's, ``agent_id``'s and nobody's counts, from one Query of the hotel's counter shards."""
-        tabs, mine, assigned = (dict.fromkeys(Tab, 0) for _ in range(3))
+        team = self.team_counts(hotel_id)
+        return InboxCounts(team.tabs, team.mine(agent_id) if agent_id else dict.fromkeys(Tab, 0), team.unassigned)
+
+    def team_counts(self, hotel_id: str) -> TeamCounts:
+        """Everyone's, each assignee's and nobody's counts at once (the consoles' real time), from one Query
+        of the hotel's counter shards."""
+        tabs: dict[Tab, int] = dict.fromkeys(Tab, 0)
+        by_agent: dict[str, dict[Tab, int]] = {}
         by_name = {t.value: t for t in Tab}
         shards = self._query(None, None, KeyConditionExpression="#p = :p AND begins_with(#s, :c)",
                              ExpressionAttributeNames={"#p": PARTITION_KEY, "#s": SORT_KEY},
@@ -181,11 +188,10 @@ class Team(Table):
                 if not agent:
                     tabs[tab] += n
                 else:
-                    assigned[tab] += n
-                    if agent == agent_id:
-                        mine[tab] += n
-        unassigned = {tab: max(tabs[tab] - assigned[tab], 0) for tab in Tab}
-        return InboxCounts(tabs, mine, unassigned)
+                    mine = by_agent.setdefault(agent, dict.fromkeys(Tab, 0))
+                    mine[tab] += n
+        unassigned = {tab: max(tabs[tab] - sum(m[tab] for m in by_agent.values()), 0) for tab in Tab}
+        return TeamCounts(tabs, unassigned, by_agent)
 
     # --- conversations by id, read marks, mentions ---------------------------------------------------
 
