@@ -10,21 +10,21 @@ from typing import Generic, Literal, Protocol, TypeVar
 from inbox.attachments import StoredFile, Upload, UploadGrant
 from inbox.bot import KnowledgeBase
 from inbox.model import Activity, Agent, Contact, Conversation, Delivery, ListOrder, Message, SavedReply, Tab
-from inbox.realtime_ports import (  # noqa: F401  (re-exported: the realtime ports)
-    PRESENCE_STATES,
-    Change,
-    Connection,
-    Connections,
-    ConversationEvent,
-    CountsEvent,
-    Event,
-    MessageEvent,
-    PresenceEvent,
-    PresenceState,
-    Push,
-    RealtimeReads,
-    TeamCounts,
-)
+
+# The real-time ports, re-exported (``X as X``: the core is checked with no_implicit_reexport).
+from inbox.realtime_ports import PRESENCE_STATES as PRESENCE_STATES
+from inbox.realtime_ports import Change as Change
+from inbox.realtime_ports import Connection as Connection
+from inbox.realtime_ports import Connections as Connections
+from inbox.realtime_ports import ConversationEvent as ConversationEvent
+from inbox.realtime_ports import CountsEvent as CountsEvent
+from inbox.realtime_ports import Event as Event
+from inbox.realtime_ports import MessageEvent as MessageEvent
+from inbox.realtime_ports import PresenceEvent as PresenceEvent
+from inbox.realtime_ports import PresenceState as PresenceState
+from inbox.realtime_ports import Push as Push
+from inbox.realtime_ports import RealtimeReads as RealtimeReads
+from inbox.realtime_ports import TeamCounts as TeamCounts
 
 T = TypeVar("T")
 
