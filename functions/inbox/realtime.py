@@ -73,6 +73,8 @@ class Realtime:
         self.push = push
         self.reads = reads
         self.log = log or _nothing
+        if ttl_seconds <= 0:
+            raise ValueError("a connection's TTL is a positive number of seconds")
         self.ttl = timedelta(seconds=ttl_seconds)
 
     # --- the socket's life -------------------------------------------------------------------
@@ -84,13 +86,17 @@ class Realtime:
             raise InvalidInput("a connection needs its id")
         if not isinstance(agent, AgentRef) or not isinstance(agent.id, str) or not agent.id:
             raise InvalidInput("a connection needs the agent who opened it")
-        if not isinstance(role, Role):
-            raise InvalidInput(f"unknown role {_shown(role)}")
-        if isinstance(hotel_ids, str):  # a string is iterable: "h1" would give the hotels "h" and "1"
-            raise InvalidInput("hotel_ids is a collection of hotel ids, not one string")
-        hotels = frozenset(hotel_ids)
-        if not hotels or not all(isinstance(h, str) and h for h in hotels):
+        try:
+            role = Role(role)  # the authorizer's context carries it as text
+        except ValueError:
+            raise InvalidInput(f"unknown role {_shown(role)}") from None
+        # A string is iterable too: "h1" would give the hotels "h" and "1".
+        if isinstance(hotel_ids, str) or not isinstance(hotel_ids, Iterable):
+            raise InvalidInput("hotel_ids is a collection of hotel ids")
+        listed = list(hotel_ids)
+        if not listed or not all(isinstance(h, str) and h for h in listed):
             raise InvalidInput("a connection needs at least one hotel, each a non-empty id")
+        hotels = frozenset(listed)
         check_moment("now", now)
         connection = Connection(connection_id, agent, role, hotels, now, now + self.ttl)
         self.connections.add(connection)

@@ -22,6 +22,11 @@ def test_connect_keeps_the_agent_and_the_hotels_of_its_token_until_the_ttl():
     assert CONNECTION_TTL_SECONDS == 7800  # API Gateway's 2 hours and 10 minutes to spare
 
 
+def test_a_role_given_as_the_authorizers_text_is_read():
+    w = RealtimeWorld()
+    assert w.realtime.connect("c1", ANA, "admin", ["h1"], T0).role is Role.ADMIN
+
+
 def test_the_ttl_is_the_composition_roots_setting():
     w = RealtimeWorld()
     realtime = Realtime(w.connections, w.push, w.reads, ttl_seconds=60)
@@ -36,6 +41,8 @@ def test_the_ttl_is_the_composition_roots_setting():
     ("c1", ANA, "boss", ["h1"], T0),
     ("c1", ANA, Role.AGENT, [], T0),
     ("c1", ANA, Role.AGENT, "h1", T0),
+    ("c1", ANA, Role.AGENT, None, T0),
+    ("c1", ANA, Role.AGENT, [["h1"]], T0),
     ("c1", ANA, Role.AGENT, ["h1", ""], T0),
     ("c1", ANA, Role.AGENT, ["h1", 7], T0),
     ("c1", ANA, Role.AGENT, ["h1"], datetime(2026, 11, 24, 9, 0)),  # naive
