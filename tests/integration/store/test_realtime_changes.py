@@ -5,19 +5,24 @@ records of ours that cannot be read."""
 from __future__ import annotations
 
 import copy
+import os
 from datetime import UTC, datetime, timedelta
 
 import boto3
 import pytest
+from conversations_helpers import AGENT, open_one
 from lobby_env import TABLE
+from moto import mock_aws
 from realtime_store_helpers import StreamTap, hotel_team, moto_table
 
 from inbox.errors import Conflict
 from inbox.inbound import GuestProfile, InboundMessage
-from inbox.model import Delivery, Sender, Tab
+from inbox.machine import AgentReply, apply
+from inbox.model import Delivery, Direction, Message, Sender, Tab
 from inbox.ports import Change, Hotel, TeamCounts
 from store import keys
 from store.changes import UnreadableChange, decode
+from store.dynamo import DynamoStore
 from store.schema import table_definition
 
 
@@ -166,16 +171,24 @@ def test_team_counts_are_every_agent_at_once_in_one_query(service, team, store, 
 # --- records that cannot be read ------------------------------------------------------------------
 
 
-@pytest.fixture
-def captured(service, tap, team):
-    """One real record of each kind: {"message": ..., "conversation": ..., "counts": ...}."""
-    cid = service.receive(guest_says("I need a person")).conversation_id
-    service.reply("h1", cid, team["Ana Lima"], "On it.")
-    found = {}
-    for record in tap.read():
-        change = decode(record)
-        if change is not None:
-            found.setdefault(change.kind, record)
+@pytest.fixture(scope="module")
+def captured():
+    """One real record of each kind, {"message": ..., "conversation": ..., "counts": ...}, from a guest's
+    conversation and an agent's reply written through the store (once for the module: records are data)."""
+    region = os.environ["AWS_DEFAULT_REGION"]
+    with mock_aws():
+        boto3.client("dynamodb", region_name=region).create_table(**table_definition(TABLE, stream=True))
+        store, tap, now = DynamoStore(TABLE, region), StreamTap(TABLE, region), datetime.now(UTC)
+        c = open_one(store, "h1", "c1", now)
+        at = now + timedelta(seconds=5)
+        reply = Message(id="m1", conversation_id="c1", hotel_id="h1", direction=Direction.OUTBOUND,
+                        sender=Sender.AGENT, text="On it.", sent_at=at, agent_id=AGENT.id, delivery=Delivery.PENDING)
+        store.commit(c, apply(c, AgentReply(AGENT, "On it.", at)).conversation, [], [reply])
+        found: dict[str, dict] = {}
+        for record in tap.read():
+            change = decode(record)
+            if change is not None:
+                found.setdefault(change.kind, record)
     assert set(found) == {"message", "conversation", "counts"}
     return found
 
