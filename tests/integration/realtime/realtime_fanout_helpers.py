@@ -1,0 +1,151 @@
+"""Helpers for the real-time function tests: API Gateway's WebSocket events for the socket function, moto's
+stream records of real writes as Lambda's event source hands them to the fan-out (with the names filter),
+and consoles: sockets registered with the local @connections emulator that keep every frame they get."""
+
+from __future__ import annotations
+
+import copy
+import json
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from inbox.inbound import GuestProfile, InboundMessage
+from inbox.model import Actor, ActorType
+from infra import names
+
+ACCOUNT = "123456789012"  # moto's default account
+
+
+@dataclass
+class LambdaContext:
+    function_name: str = names.REALTIME_SOCKET_FUNCTION
+    memory_limit_in_mb: int = 256
+    invoked_function_arn: str = f"arn:aws:lambda:eu-west-1:{ACCOUNT}:function:{names.REALTIME_SOCKET_FUNCTION}"
+    aws_request_id: str = field(default_factory=lambda: str(uuid.uuid4()))
+
+
+@dataclass(frozen=True)
+class Agent:
+    """A console agent as the authorizer's context names it."""
+
+    id: str
+    name: str
+    hotels: tuple[str, ...]
+    role: str = "agent"
+
+    @property
+    def actor(self) -> Actor:
+        return Actor(ActorType.AGENT, self.id, self.name)
+
+    def context(self) -> dict:
+        return {"actor_type": "agent", "actor_id": self.id, "actor_name": self.name,
+                "hotel_ids": ",".join(sorted(self.hotels)), "role": self.role, "principalId": f"agent:{self.id}"}
+
+
+ANA = Agent("agent-ana", "Ana Lima", ("h1",))
+BEN = Agent("agent-ben", "Ben Martin", ("h1",), role="admin")
+OLAF = Agent("agent-olaf", "Olaf Berg", ("h2",))
+BOTH = Agent("agent-zoe", "Zoé Roux", ("h1", "h2"))
+
+
+def socket_event(route: str, connection_id: str, *, authorizer: dict | None = None, body: str | None = None) -> dict:
+    """API Gateway's WebSocket proxy event of one route."""
+    event_type = {"$connect": "CONNECT", "$disconnect": "DISCONNECT"}.get(route, "MESSAGE")
+    context: dict[str, Any] = {
+        "routeKey": route, "eventType": event_type, "connectionId": connection_id, "messageDirection": "IN",
+        "stage": names.REALTIME_STAGE, "apiId": "a1b2c3d4e5", "requestId": str(uuid.uuid4()),
+        "connectedAt": int(time.time() * 1000), "requestTimeEpoch": int(time.time() * 1000),
+        "domainName": "a1b2c3d4e5.execute-api.eu-west-1.amazonaws.com",
+        "identity": {"sourceIp": "203.0.113.7", "userAgent": "Mozilla/5.0"},
+    }
+    if authorizer is not None:
+        context["authorizer"] = authorizer
+    event: dict[str, Any] = {"requestContext": context, "isBase64Encoded": False}
+    if body is not None:
+        event["body"] = body
+    return event
+
+
+def moto_table(table_name: str, region: str) -> Any:
+    from moto.dynamodb.models import dynamodb_backends
+
+    return dynamodb_backends[ACCOUNT][region].tables[table_name]
+
+
+def passes_the_filter(record: dict) -> bool:
+    """The event source's filter (infra/names.py): conversations, messages and counter shards only."""
+    sk = record["dynamodb"]["Keys"]["sk"]["S"]
+    return sk in names.REALTIME_FANOUT_SORT_KEYS or sk.startswith(names.REALTIME_FANOUT_SORT_KEY_PREFIXES)
+
+
+class Stream:
+    """The table's stream as the fan-out's event source reads it: moto's shard records after the last
+    read, filtered as in AWS, as Lambda-shaped records (each a copy; creation time in epoch seconds)."""
+
+    def __init__(self, table_name: str, region: str):
+        self.table_name, self.region = table_name, region
+        self.position = self._end()
+
+    def _shard(self) -> Any:
+        return moto_table(self.table_name, self.region).stream_shard
+
+    def _end(self) -> int:
+        shard = self._shard()
+        return int(shard.starting_sequence_number + len(shard.items))
+
+    def read(self) -> list[dict]:
+        end = self._end()
+        records = self._shard().get(self.position, end - self.position)
+        self.position = end
+        out = []
+        for record in records:
+            record = copy.deepcopy(record)
+            stamp = record["dynamodb"].get("ApproximateCreationDateTime")
+            if hasattr(stamp, "timestamp"):
+                record["dynamodb"]["ApproximateCreationDateTime"] = int(stamp.timestamp())
+            record.setdefault("eventSourceARN", f"arn:aws:dynamodb:{self.region}:{ACCOUNT}:table/{self.table_name}"
+                                                "/stream/2026-12-02T00:00:00.000")
+            if passes_the_filter(record):
+                out.append(record)
+        return out
+
+    def batches(self, size: int = names.REALTIME_FANOUT_BATCH_SIZE) -> list[dict]:
+        """What was written since the last read, as the event source's invocations (``{"Records": [...]}``)."""
+        records = self.read()
+        return [{"Records": records[i:i + size]} for i in range(0, len(records), size)]
+
+
+class Console:
+    """One open socket: registered with the @connections emulator, it keeps every frame it receives."""
+
+    def __init__(self, registry, connection_id: str, agent: Agent):
+        self.id, self.agent = connection_id, agent
+        self.frames: list[str] = []
+        registry.register(connection_id, self.frames.append, lambda: None)
+
+    @property
+    def events(self) -> list[dict]:
+        """Every event received, batches unwrapped, in order."""
+        out: list[dict] = []
+        for frame in self.frames:
+            value = json.loads(frame)
+            out.extend(value["events"] if value.get("type") == "batch" else [value])
+        return out
+
+    def of_type(self, kind: str) -> list[dict]:
+        return [e for e in self.events if e["type"] == kind]
+
+    def clear(self) -> None:
+        self.frames.clear()
+
+
+def guest_says(hotel_id: str, text: str, n: int = 1, thread: str = "thr-1") -> InboundMessage:
+    """A guest's message that asks for a person (the conversation goes to Open)."""
+    return InboundMessage(hotel_id=hotel_id, channel="expedia", external_conversation_id=f"{hotel_id}-{thread}",
+                          external_message_id=f"{hotel_id}-{thread}-m{n}", text=text,
+                          sent_at=datetime.now(UTC) - timedelta(minutes=30) + timedelta(seconds=n),
+                          sender=GuestProfile(external_id=f"guest-{hotel_id}-{thread}", name="Inès Moreau"),
+                          wants_human=True)
