@@ -1,9 +1,11 @@
 """Creates on moto every resource of Lobby's CDK stack, from the same definitions.
 
-The table comes from ``store.schema.table_definition``; the queues, event source mappings,
-schedule group, scheduler role, secret, user pool, console client and attachment bucket from ``infra/names.py``,
-which the constructs in ``infra/`` read too. What moto cannot hold (Lambda functions without
-Docker, API Gateway's wiring to them) the local stack runs itself.
+The tables come from ``store.schema`` (the main table with its DynamoDB Stream, which feeds the
+consoles' real time through ``local.changes``; the connections table with its TTL); the queues,
+event source mappings, schedule group, scheduler role, secret, user pool, console client and
+attachment bucket from ``infra/names.py``, which the constructs in ``infra/`` read too. What
+moto cannot hold (Lambda functions without Docker, API Gateway's wiring to them, the stream's
+readers) the local stack runs itself.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ import json
 from dataclasses import dataclass
 
 from infra import names
-from store.schema import table_definition
+from store.schema import CONNECTIONS_TTL_ATTRIBUTE, connections_table_definition, table_definition
 
 # Cognito's names of the standard attributes an agent has (``admin.create_agent`` sets them).
 _SIGN_IN_SCHEMA = {"email": {"Name": "email", "AttributeDataType": "String", "Mutable": True, "Required": True}}
@@ -23,6 +25,7 @@ class Resources:
     region: str
     account_id: str
     table_name: str
+    connections_table: str
     queue_urls: dict[str, str]  # queue name -> URL
     queue_arns: dict[str, str]
     schedule_group: str
@@ -115,12 +118,16 @@ def create_resources(session, region: str, expedia_credentials: dict[str, str],
                      console_origins: tuple[str, ...] = ()) -> Resources:
     """Creates everything on the endpoint ``session``'s clients point at (moto's server)."""
     dynamodb = session.client("dynamodb")
-    dynamodb.create_table(**table_definition(names.TABLE))
+    dynamodb.create_table(**table_definition(names.TABLE, stream=True))
+    dynamodb.create_table(**connections_table_definition(names.CONNECTIONS_TABLE))
+    dynamodb.update_time_to_live(TableName=names.CONNECTIONS_TABLE, TimeToLiveSpecification={
+        "Enabled": True, "AttributeName": CONNECTIONS_TTL_ATTRIBUTE})
 
     sqs = session.client("sqs")
     urls: dict[str, str] = {}
     arns: dict[str, str] = {}
-    for spec in names.QUEUES:
+    queues = names.QUEUES + tuple(spec for spec in (names.REALTIME_FANOUT_DLQ_SPEC,) if spec not in names.QUEUES)
+    for spec in queues:
         dead_letter_arn = arns.get(spec.dead_letter_queue) if spec.dead_letter_queue else None
         urls[spec.name] = sqs.create_queue(QueueName=spec.name,
                                            Attributes=queue_attributes(spec, dead_letter_arn))["QueueUrl"]
@@ -151,7 +158,8 @@ def create_resources(session, region: str, expedia_credentials: dict[str, str],
 
     bucket = create_attachments_bucket(session.client("s3"), region, console_origins)
 
-    return Resources(region=region, account_id=account_id, table_name=names.TABLE, queue_urls=urls,
+    return Resources(region=region, account_id=account_id, table_name=names.TABLE,
+                     connections_table=names.CONNECTIONS_TABLE, queue_urls=urls,
                      queue_arns=arns, schedule_group=names.SCHEDULE_GROUP, scheduler_role_arn=role_arn,
                      user_pool_id=pool_id, console_client_id=client_id, expedia_secret_arn=secret_arn,
                      attachments_bucket=bucket)

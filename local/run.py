@@ -3,9 +3,10 @@
     python -m local.run [--port 8000] [--host 127.0.0.1] [--no-seed] [--state-dir .local]
                         [--log-level WARNING]
 
-Starts the local stack (``local.stack``), prints the console's URL and every demo login (email,
-password, role), and runs until Ctrl-C or SIGTERM, then stops everything. Each start begins from nothing (moto
-keeps its state in memory) and seeds the demo hotel again unless ``--no-seed``.
+Starts the local stack (``local.stack``), prints the console's URL, every demo login (email,
+password, role) and the WebSocket API's URL, and runs until Ctrl-C or SIGTERM, then stops
+everything. Each start begins from nothing (moto keeps its state in memory) and seeds the demo
+hotel again unless ``--no-seed``.
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ def _banner(info: dict, state_dir: str) -> str:
         lines += [f"  Hotel      {demo['hotel_id']} (Expedia property {demo['expedia_property_id']})",
                   f"  Partner    x-api-key: {demo['partner_api_key']}"]
     lines += [f"  API        {info['api_url']}/v1  (OpenAPI: {info['api_url']}/v1/openapi.json)",
+              f"  Real time  {info['realtime_url']}  (WebSocket, ?token=<ID token>)",
               f"  Expedia    {info['expedia_sim_url']}  (the stand-in's simulator)",
               f"  Reconcile  curl -X POST {info['reconcile_url']}  (Expedia's undelivered notifications; "
               f"also every {info['reconcile_period_seconds']:g} s)",

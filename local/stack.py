@@ -12,6 +12,12 @@ functions, serves the API, Cognito, the Expedia stand-in and the console on one 
 mappings and EventBridge Scheduler), seeds the demo hotel (``local.seed``) and waits until
 the queues are drained. moto keeps its state in memory: every start begins from nothing.
 
+Real time: the WebSocket API (``local.realtime``) listens on a port of its own (the stack's port
++ 1, any free port with port 0), its ``@connections`` under ``/local/connections`` of the HTTP
+server (``local.connections_endpoint``); the main table's stream feeds the fan-out function
+(``local.changes``) from the moment the demo is seeded (as an event source mapping created then,
+at LATEST: no console can be connected before).
+
 The functions API Gateway invokes run in execution environments of their own (processes,
 ``local.execution``), up to ``GATEWAY_CONCURRENCY`` each, so concurrent requests are served at
 the same moment, as in AWS; they reach moto's server over HTTP like every other client. The
@@ -31,10 +37,14 @@ import secrets
 import threading
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import local  # noqa: F401  (puts functions/ on sys.path)
 from infra import names
 from local.workers import PeriodicWorker, QueueWorker, ScheduleWorker
+
+if TYPE_CHECKING:
+    from local.realtime import RealtimeServer
 
 log = logging.getLogger("local")
 
@@ -80,6 +90,7 @@ class LocalStack:
         self._sqs = None
         self._source_queues: list[str] = []
         self._reconciler: PeriodicWorker | None = None
+        self._realtime: RealtimeServer | None = None
 
     # -- lifecycle ------------------------------------------------------------------------
 
@@ -107,6 +118,8 @@ class LocalStack:
             worker.stop()
         for worker in self._workers:
             worker.join(timeout=10)
+        if self._realtime is not None:  # before the functions: each open socket gets its $disconnect
+            self._realtime.stop()
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
@@ -119,9 +132,12 @@ class LocalStack:
         self._functions = []
         if self._moto is not None:
             self._moto.stop()
-        threads = [w.thread for w in self._workers] + [t for t in (self._server_thread,) if t is not None]
+        realtime_thread = self._realtime.thread if self._realtime is not None else None
+        threads = [w.thread for w in self._workers] + [t for t in (self._server_thread, realtime_thread)
+                                                         if t is not None]
         self.leftover_threads = [t.name for t in threads if t.is_alive()]
         self._workers, self._server, self._server_thread, self._moto = [], None, None, None
+        self._realtime = None
         self._reconciler = None
         self._restore_environment()
         self._remove_state()
@@ -141,6 +157,7 @@ class LocalStack:
     def _start(self) -> dict:
         logging.getLogger("werkzeug").setLevel(logging.ERROR)  # moto's and our servers' request logs
         base_url = self._listen()  # first: a taken port fails before anything else starts
+        realtime_url = self._listen_realtime()
         endpoint = self._start_moto(self._console_origins(base_url))
         from local.web import LocalWeb
 
@@ -157,7 +174,7 @@ class LocalStack:
 
         session = boto3.Session(region_name=self.region)
         resources = create_resources(session, self.region, expedia, console_origins=self._console_origins(base_url))
-        info = self._info(base_url, endpoint, resources)
+        info = self._info(base_url, endpoint, resources, realtime_url)
         self._set_environment(self._function_environment(info, resources))
         self._reset_functions()
 
@@ -190,9 +207,13 @@ class LocalStack:
         web.reconcile = self.reconcile
         web.config = {"api_url": info["api_url"], "region": self.region, "cognito_endpoint": info["cognito_endpoint"],
                       "cognito_client_id": resources.console_client_id,
-                      "cognito_user_pool_id": resources.user_pool_id}
+                      "cognito_user_pool_id": resources.user_pool_id, "realtime_url": realtime_url}
         self._standin = standin
         self._start_workers(session, resources, function)
+        socket_function = Function(names.REALTIME_SOCKET_FUNCTION, names.REALTIME_SOCKET_HANDLER, self.region,
+                                   resources.account_id, concurrency=GATEWAY_CONCURRENCY)
+        self._functions.append(socket_function)
+        self._attach_realtime(web, resources, authorizer=web.gateway.authorizer, socket_function=socket_function)
         if self.seed:
             from local.seed import Seeder
             from wiring.container import inbox, store
@@ -202,6 +223,8 @@ class LocalStack:
         else:
             info["demo"] = None
         self.wait_until_drained()
+        self._start_realtime(session, resources, function)
+        socket_function.warm()  # now: its import would only slow the seeding down
         return info
 
     def _start_moto(self, console_origins: tuple[str, ...]) -> str:
@@ -249,7 +272,41 @@ class LocalStack:
         url_host = "127.0.0.1" if self.host in ("", "0.0.0.0") else self.host
         return f"http://{url_host}:{self._server.server_port}"
 
-    def _info(self, base_url: str, endpoint: str, resources) -> dict:
+    def _listen_realtime(self) -> str:
+        from local.realtime import RealtimeServer
+
+        port = self.port + 1 if self.port else 0
+        self._realtime = RealtimeServer(host=self.host, port=port, region=self.region)
+        try:
+            return self._realtime.listen()
+        except OSError as error:
+            self._realtime = None
+            raise LocalStackError(f"cannot listen on {self.host}:{port} for the WebSocket API "
+                                  f"({error.strerror or error}): is Lobby already running? Try another port.") from None
+
+    def _attach_realtime(self, web, resources, *, authorizer, socket_function) -> None:
+        """The WebSocket API's functions and its @connections (served from now on, sockets from ``_start_realtime``)."""
+        from local.connections_endpoint import ConnectionsEndpoint
+
+        endpoint = ConnectionsEndpoint()
+        web.connections = endpoint
+        assert self._realtime is not None
+        self._realtime.attach(authorizer=authorizer, socket_function=socket_function, registry=endpoint.registry,
+                              account_id=resources.account_id)
+
+    def _start_realtime(self, session, resources, function) -> None:
+        """The sockets, and the stream read from its end on (what was written so far is forgotten)."""
+        from local.changes import ChangeFeed, MotoStream, sqs_destination
+
+        assert self._moto is not None and self._realtime is not None
+        stream = MotoStream(resources.table_name, resources.account_id, self.region, self._moto.dynamodb_lock)
+        stream.skip()
+        fanout = function(names.REALTIME_FANOUT_FUNCTION, names.REALTIME_FANOUT_HANDLER)
+        dead_letters = sqs_destination(session.client("sqs"), resources.queue_urls[names.REALTIME_FANOUT_DLQ])
+        self._workers.append(ChangeFeed(stream, fanout, dead_letters=dead_letters, function_arn=fanout.arn).start())
+        self._realtime.start()
+
+    def _info(self, base_url: str, endpoint: str, resources, realtime_url: str) -> dict:
         return {
             "api_url": base_url,
             "console_url": f"{base_url}/",
@@ -273,6 +330,9 @@ class LocalStack:
             "reconcile_url": f"{base_url}/local/reconcile",
             "reconcile_period_seconds": self.reconcile_period,
             "schedule_group": resources.schedule_group,
+            "connections_table": resources.connections_table,
+            "realtime_url": realtime_url,
+            "realtime_connections_url": f"{base_url}/local/connections",
             "pid": os.getpid(),
         }
 
@@ -303,6 +363,8 @@ class LocalStack:
             "EXPEDIA_EVENTS_QUEUE_URL": info["expedia_events_queue_url"],
             "EXPEDIA_FILES_URL": info["expedia_files_url"],
             "ATTACHMENTS_BUCKET": resources.attachments_bucket,
+            "CONNECTIONS_TABLE": resources.connections_table,
+            "REALTIME_CONNECTIONS_URL": info["realtime_connections_url"],
         }
         if self.log_level:
             environment["POWERTOOLS_LOG_LEVEL"] = self.log_level

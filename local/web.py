@@ -5,8 +5,11 @@
   console's sign-in, refresh and sign-out only, passed to moto, so the console signs in on its
   own origin;
 - ``/expedia/...``: the Expedia stand-in (token, GraphQL, simulator);
-- ``/config.json``: where the console finds the API and the user pool;
+- ``/config.json``: where the console finds the API, the user pool and the WebSocket (``realtime_url``);
 - ``POST /local/reconcile``: runs the Expedia reconciler now (no AWS counterpart: the hourly schedule);
+- ``/local/connections/@connections/{id}``: the WebSocket API's ``@connections`` management API
+  (``https://{api-id}.execute-api.{region}.amazonaws.com/{stage}/@connections/{id}``), emulated by
+  ``local.connections_endpoint`` for the sockets of ``local.realtime``;
 - everything else: the console's static files from ``console/`` (the CDN in AWS).
 """
 
@@ -27,6 +30,7 @@ from werkzeug.wrappers import Request, Response
 log = logging.getLogger("local.web")
 
 COGNITO_TARGET_PREFIX = "AWSCognitoIdentityProviderService."
+CONNECTIONS_PREFIX = "/local/connections"  # the setting realtime_connections_url is {base}{this}
 _TYPES = {
     ".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8",
     ".mjs": "text/javascript; charset=utf-8", ".css": "text/css; charset=utf-8",
@@ -162,6 +166,7 @@ class LocalWeb:
         self.cognito: CognitoProxy | None = None
         self.config: dict | None = None
         self.reconcile: Callable[[], dict] | None = None
+        self.connections: Callable | None = None  # local.connections_endpoint.ConnectionsEndpoint
         self.static = StaticFiles(console_dir)
 
     def __call__(self, environ, start_response):
@@ -175,6 +180,12 @@ class LocalWeb:
             environ = dict(environ, SCRIPT_NAME=environ.get("SCRIPT_NAME", "") + "/expedia",
                            PATH_INFO=path[len("/expedia"):] or "/")
             return self.expedia(environ, start_response)
+        if path.startswith(CONNECTIONS_PREFIX + "/"):
+            if self.connections is None:
+                return self._unavailable(environ, start_response)
+            environ = dict(environ, SCRIPT_NAME=environ.get("SCRIPT_NAME", "") + CONNECTIONS_PREFIX,
+                           PATH_INFO=path[len(CONNECTIONS_PREFIX):])
+            return self.connections(environ, start_response)
         request = Request(environ)
         if path in ("/cognito", "/cognito/"):
             response = self.cognito(request) if self.cognito else None

@@ -117,7 +117,8 @@ def test_the_console_finds_the_api_and_the_user_pool(local_stack):
     assert config == {"api_url": local_stack["api_url"], "region": local_stack["region"],
                       "cognito_endpoint": f"{local_stack['api_url']}/cognito/",
                       "cognito_client_id": local_stack["cognito_client_id"],
-                      "cognito_user_pool_id": local_stack["cognito_user_pool_id"]}
+                      "cognito_user_pool_id": local_stack["cognito_user_pool_id"],
+                      "realtime_url": local_stack["realtime_url"]}
 
 
 def test_the_openapi_document_needs_no_credentials_and_the_rest_does(local_stack):
