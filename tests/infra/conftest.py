@@ -11,6 +11,7 @@ import json
 import pytest
 from aws_cdk.assertions import Template
 
+from infra import names
 from infra.app import build_app
 
 SKIP_BUNDLING = {"aws:cdk:bundling-stacks": []}
@@ -85,6 +86,11 @@ class Cfn:
                  if all(r.get("Properties", {}).get(k) == v for k, v in properties.items())]
         assert len(found) == 1, f"{len(found)} {type_} with {properties}"
         return found[0]
+
+    def main_table(self) -> str:
+        """Lobby's table (the logical id), not the real time's connections table."""
+        table_id, _ = self.one("AWS::DynamoDB::Table", TableName=names.TABLE)
+        return table_id
 
     def function(self, handler: str) -> tuple[str, dict]:
         return self.one("AWS::Lambda::Function", Handler=handler)

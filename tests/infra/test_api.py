@@ -160,7 +160,7 @@ def test_api_function_reads_and_writes_the_table_and_only_queries_its_indexes(cf
 
     function_id, _ = cfn.function(names.API_HANDLER)
     grants = cfn.grants(cfn.role_of(function_id))
-    table = _get_att(_id(cfn, "AWS::DynamoDB::Table"))
+    table = _get_att(cfn.main_table())
     for action in API_TABLE_ACTIONS - {"dynamodb:Query"}:
         assert grants[action] == [table], action
     in_schema = [index["IndexName"] for index in table_definition("lobby")["GlobalSecondaryIndexes"]]
@@ -226,7 +226,7 @@ def test_authorizer_function_may_only_get_items_from_the_table(cfn):
     function_id, _ = cfn.function(names.AUTHORIZER_HANDLER)
     role = cfn.role_of(function_id)
     assert cfn.actions(role) == cfn.FUNCTION_BASELINE | {"dynamodb:GetItem"}
-    assert cfn.grants(role)["dynamodb:GetItem"] == [_get_att(_id(cfn, "AWS::DynamoDB::Table"))]
+    assert cfn.grants(role)["dynamodb:GetItem"] == [_get_att(cfn.main_table())]
 
 
 def test_authorizer_verifies_tokens_of_the_pool_for_the_console_client(cfn):

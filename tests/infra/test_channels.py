@@ -39,8 +39,7 @@ def _secret(cfn) -> tuple[str, dict]:
 
 
 def _table(cfn) -> dict:
-    (table_id,) = cfn.of_type("AWS::DynamoDB::Table")
-    return _arn(table_id)
+    return _arn(cfn.main_table())
 
 
 def _env(cfn, handler: str) -> dict:
@@ -146,8 +145,12 @@ def test_sender_reads_the_outbound_queue_ten_at_a_time_and_reports_item_failures
     assert mapping["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
 
 
-def test_the_two_queue_consumers_are_the_only_event_sources(cfn):
-    assert len(cfn.of_type("AWS::Lambda::EventSourceMapping")) == 2
+def test_the_two_queue_consumers_and_the_real_time_fan_out_are_the_only_event_sources(cfn):
+    sources = [m["Properties"]["EventSourceArn"]["Fn::GetAtt"] for m in cfn.of_type("AWS::Lambda::EventSourceMapping").values()]
+    queues = [id for id, attribute in sources if attribute == "Arn"]
+    assert sorted(cfn.resources[id]["Properties"]["QueueName"] for id in queues) == sorted(
+        (names.EXPEDIA_EVENTS_QUEUE, names.OUTBOUND_QUEUE))
+    assert [source for source in sources if source[1] != "Arn"] == [[cfn.main_table(), "StreamArn"]]
 
 
 def test_a_burst_runs_at_most_five_ingests_and_five_senders_at_once(cfn):

@@ -13,16 +13,18 @@ def lobby_functions(cfn) -> dict[str, dict]:
 
 
 HANDLERS = {names.API_HANDLER, names.AUTHORIZER_HANDLER, names.WAKE_UP_HANDLER, names.EXPEDIA_CALLBACK_HANDLER,
-            names.EXPEDIA_INGEST_HANDLER, names.OUTBOUND_SENDER_HANDLER, names.EXPEDIA_RECONCILE_HANDLER}
+            names.EXPEDIA_INGEST_HANDLER, names.OUTBOUND_SENDER_HANDLER, names.EXPEDIA_RECONCILE_HANDLER,
+            names.REALTIME_SOCKET_HANDLER, names.REALTIME_FANOUT_HANDLER}
 
 
-def test_the_functions_are_exactly_the_seven_handlers_of_the_functions_folder(cfn):
+def test_the_functions_are_exactly_the_nine_handlers_of_the_functions_folder(cfn):
     from infra.app import FUNCTIONS
 
     handlers = {f["Properties"]["Handler"] for f in lobby_functions(cfn).values()}
     assert handlers == HANDLERS == {"api.handler.handler", "authorizer.handler.handler", "wake_up.handler.handler",
                                     "expedia_callback.handler.handler", "expedia_ingest.handler.handler",
-                                    "outbound_sender.handler.handler", "expedia_reconcile.handler.handler"}
+                                    "outbound_sender.handler.handler", "expedia_reconcile.handler.handler",
+                                    "realtime_socket.handler.handler", "realtime_fanout.handler.handler"}
     for handler in handlers:  # module.handler.handler -> functions/module/handler.py
         assert (FUNCTIONS / handler.split(".")[0] / "handler.py").is_file(), handler
 
@@ -41,7 +43,7 @@ def test_every_function_runs_python_3_13_on_arm64_with_tracing_and_the_dependenc
 
 
 def test_every_function_has_the_powertools_settings_and_the_table_name(cfn):
-    (table_id, _), = cfn.of_type("AWS::DynamoDB::Table").items()
+    table_id = cfn.main_table()
     for id, function in lobby_functions(cfn).items():
         env = function["Properties"]["Environment"]["Variables"]
         assert env["POWERTOOLS_SERVICE_NAME"] == "lobby", id
@@ -66,7 +68,8 @@ def test_memory_and_timeouts(cfn):
 
 def test_every_log_group_has_a_retention(cfn):
     log_groups = cfn.of_type("AWS::Logs::LogGroup")
-    assert len(log_groups) == 10  # seven functions, API access logs, API execution logs, the console's deployment
+    # nine functions, API access logs, API execution logs, the WebSocket stage's access logs, the console's deployment
+    assert len(log_groups) == 13
     for id, group in log_groups.items():
         assert group["Properties"].get("RetentionInDays"), id
 
@@ -98,12 +101,18 @@ def test_each_function_has_its_own_role_without_managed_policies(cfn):
 
 
 def test_only_xray_is_allowed_on_every_resource(cfn):
-    """X-Ray has no resource-level permissions; nothing else may use Resource '*'."""
+    """X-Ray has no resource-level permissions; nothing else may use Resource '*' but the fan-out's stream mapping's
+    dynamodb:ListStreams (none either), which Lambda checks when it creates the mapping."""
+    fanout_role = cfn.role_of(cfn.function(names.REALTIME_FANOUT_HANDLER)[0])
     for id, policy in cfn.of_type("AWS::IAM::Policy").items():
         for statement in policy["Properties"]["PolicyDocument"]["Statement"]:
             resources = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
             if "*" in resources:
-                assert set(statement["Action"]) == {"xray:PutTraceSegments", "xray:PutTelemetryRecords"}, id
+                actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+                if actions == ["dynamodb:ListStreams"]:
+                    assert policy["Properties"]["Roles"] == [{"Ref": fanout_role}], id
+                    continue
+                assert set(actions) == {"xray:PutTraceSegments", "xray:PutTelemetryRecords"}, id
 
 
 def test_the_only_managed_policy_is_api_gateways_account_level_logging_role(cfn):

@@ -112,7 +112,7 @@ def test_the_wake_ups_role_cannot_invoke_the_reconciler(cfn, function_id):
 # The function
 
 def test_the_reconcile_function_has_exactly_the_rights_it_uses(cfn, function_id):
-    (table_id,) = cfn.of_type("AWS::DynamoDB::Table")
+    table_id = cfn.main_table()
     events_id, _ = cfn.one("AWS::SQS::Queue", QueueName=names.EXPEDIA_EVENTS_QUEUE)
     secret_id, _ = cfn.one("AWS::SecretsManager::Secret", Name=names.EXPEDIA_SECRET)
     own = {action: resources for action, resources in cfn.grants(cfn.role_of(function_id)).items()

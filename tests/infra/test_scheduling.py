@@ -6,7 +6,7 @@ from infra import names
 
 
 def _table_arn(cfn):
-    (table_id, _), = cfn.of_type("AWS::DynamoDB::Table").items()
+    table_id = cfn.main_table()
     return {"Fn::GetAtt": [table_id, "Arn"]}
 
 

@@ -14,10 +14,11 @@ from store.schema import PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE
 
 
 def test_table_is_on_demand_recoverable_protected_and_retained(template, template_json):
-    template.has_resource("AWS::DynamoDB::Table", {
+    template.has_resource("AWS::DynamoDB::Table", {  # Lobby's table (TableName), not the connections table
         "DeletionPolicy": "Retain",
         "UpdateReplacePolicy": "Retain",
         "Properties": Match.object_like({
+            "TableName": "lobby",
             "BillingMode": "PAY_PER_REQUEST",
             "DeletionProtectionEnabled": True,
             "PointInTimeRecoverySpecification": {"PointInTimeRecoveryEnabled": True},
@@ -29,7 +30,8 @@ def test_table_is_on_demand_recoverable_protected_and_retained(template, templat
 
 def test_the_table_expires_items_by_the_stores_ttl_attribute(template_json):
     """The store writes TTL_ATTRIBUTE (pynamodb's TTLAttribute) on what must expire: DynamoDB deletes it."""
-    (table,) = [r for r in template_json["Resources"].values() if r["Type"] == "AWS::DynamoDB::Table"]
+    (table,) = [r for r in template_json["Resources"].values()
+                if r["Type"] == "AWS::DynamoDB::Table" and r["Properties"]["TableName"] == "lobby"]
     assert table["Properties"]["TimeToLiveSpecification"] == {"AttributeName": TTL_ATTRIBUTE, "Enabled": True}
     assert _ttl_attributes_of_the_store_models() == {TTL_ATTRIBUTE}  # a table has one TTL attribute
 
@@ -48,7 +50,8 @@ def _ttl_attributes_of_the_store_models() -> set[str]:
 
 
 def test_tab_indexes_in_the_template_equal_the_store_models(template_json):
-    table = next(r for r in template_json["Resources"].values() if r["Type"] == "AWS::DynamoDB::Table")
+    table = next(r for r in template_json["Resources"].values()
+                 if r["Type"] == "AWS::DynamoDB::Table" and r["Properties"]["TableName"] == "lobby")
     in_template = {
         gsi["IndexName"]: (tuple((k["AttributeName"], k["KeyType"]) for k in gsi["KeySchema"]),
                            gsi["Projection"]["ProjectionType"])
@@ -72,7 +75,8 @@ def test_every_index_in_the_template_is_the_schemas_as_the_local_stack_creates_i
     types and projections as the local stack and the tests create the table."""
     from store.schema import table_definition
 
-    table = next(r for r in template_json["Resources"].values() if r["Type"] == "AWS::DynamoDB::Table")
+    table = next(r for r in template_json["Resources"].values()
+                 if r["Type"] == "AWS::DynamoDB::Table" and r["Properties"]["TableName"] == "lobby")
     properties = table["Properties"]
     definition = table_definition(properties["TableName"])
 
@@ -97,7 +101,8 @@ def test_a_deployed_table_takes_its_new_indexes_one_deploy_at_a_time(tmp_path):
     app, stack = build_app(outdir=str(tmp_path), context={"aws:cdk:bundling-stacks": [], "indexes": "5"})
     from aws_cdk.assertions import Template
 
-    (table,) = Template.from_stack(stack).find_resources("AWS::DynamoDB::Table").values()
+    (table,) = [t for t in Template.from_stack(stack).find_resources("AWS::DynamoDB::Table").values()
+                if t["Properties"]["TableName"] == "lobby"]
     assert [g["IndexName"] for g in table["Properties"]["GlobalSecondaryIndexes"]] == names[:5]
     for odd in ("0", str(len(names) + 1), "all"):
         with pytest.raises(Exception, match="give 1 to"):
@@ -176,8 +181,20 @@ def test_nag_acknowledgements_are_the_reviewed_few_on_the_narrowest_constructs(a
             "Action::s3:GetObject*", "Action::s3:GetBucket*", "Action::s3:List*", "Action::s3:DeleteObject*",
             "Action::s3:Abort*", f"Resource::{assets}", "Resource::<ConsoleBucket86B6957C.Arn>/*")),
     }
+    # Real time: only $connect may have an authorizer in a WebSocket API; connection ids are made per $connect;
+    # the fan-out signs attachment links; its stream mapping's DLQ is a DLQ.
+    connections = ("arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:<RealtimeApiD4415F9E>/live/POST/"
+                   "@connections/*")
+    expected |= {
+        *((f"Lobby/Realtime/Api/{route}-Route", "AwsSolutions-APIG4") for route in ("$disconnect", "presence", "$default")),
+        *((f"Lobby/Realtime/{function}/Role/DefaultPolicy", f"AwsSolutions-IAM5[Resource::{connections}]")
+          for function in ("Socket", "Fanout")),
+        ("Lobby/Realtime/Fanout/Role/DefaultPolicy", f"AwsSolutions-IAM5[Resource::{nag_objects_arn()}]"),
+        ("Lobby/Realtime/FanoutDlq", "AwsSolutions-SQS3"),
+    }
     for function in ("Scheduling/WakeUp", "Api/Handler", "Api/AuthorizerHandler", "Expedia/Callback",
-                     "Expedia/Ingest", "Expedia/Sender", "Expedia/Reconcile/Function"):
+                     "Expedia/Ingest", "Expedia/Sender", "Expedia/Reconcile/Function", "Realtime/Socket",
+                     "Realtime/Fanout"):
         expected.add((f"Lobby/{function}/Function", "AwsSolutions-L1"))
         expected.add((f"Lobby/{function}/Role/DefaultPolicy", "AwsSolutions-IAM5[Resource::*]"))
     assert {(path, rule) for path, rule, _ in acknowledgements} == expected
