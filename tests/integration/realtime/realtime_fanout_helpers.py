@@ -149,3 +149,23 @@ def guest_says(hotel_id: str, text: str, n: int = 1, thread: str = "thr-1") -> I
                           sent_at=datetime.now(UTC) - timedelta(minutes=30) + timedelta(seconds=n),
                           sender=GuestProfile(external_id=f"guest-{hotel_id}-{thread}", name="Inès Moreau"),
                           wants_human=True)
+
+
+def agent_in_pool(region: str, hotel_id: str, email: str, name: str) -> tuple[str, str]:
+    """A moto user pool whose group of the hotel holds one agent (the inbox's directory): (pool id, its sub)."""
+    import boto3
+
+    from directory.cognito import group_name
+
+    cognito = boto3.client("cognito-idp", region_name=region)
+    pool_id = cognito.create_user_pool(PoolName="lobby-agents", Schema=[
+        {"Name": "hotel_ids", "AttributeDataType": "String", "Mutable": True},
+        {"Name": "role", "AttributeDataType": "String", "Mutable": True}])["UserPool"]["Id"]
+    cognito.create_group(UserPoolId=pool_id, GroupName=group_name(hotel_id))
+    user = cognito.admin_create_user(
+        UserPoolId=pool_id, Username=email, MessageAction="SUPPRESS",
+        UserAttributes=[{"Name": "email", "Value": email}, {"Name": "name", "Value": name},
+                        {"Name": "custom:role", "Value": "agent"}, {"Name": "custom:hotel_ids", "Value": hotel_id}])
+    sub = {a["Name"]: a["Value"] for a in user["User"]["Attributes"]}["sub"]
+    cognito.admin_add_user_to_group(UserPoolId=pool_id, GroupName=group_name(hotel_id), Username=email)
+    return pool_id, sub
