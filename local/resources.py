@@ -16,6 +16,10 @@ from dataclasses import dataclass
 from infra import names
 from store.schema import CONNECTIONS_TTL_ATTRIBUTE, connections_table_definition, table_definition
 
+# Every queue of the CDK stack: names.QUEUES, and the fan-out's on-failure destination, which the real
+# time construct (infra/realtime.py) makes from its spec.
+QUEUES = names.QUEUES + tuple(spec for spec in (names.REALTIME_FANOUT_DLQ_SPEC,) if spec not in names.QUEUES)
+
 # Cognito's names of the standard attributes an agent has (``admin.create_agent`` sets them).
 _SIGN_IN_SCHEMA = {"email": {"Name": "email", "AttributeDataType": "String", "Mutable": True, "Required": True}}
 
@@ -126,8 +130,7 @@ def create_resources(session, region: str, expedia_credentials: dict[str, str],
     sqs = session.client("sqs")
     urls: dict[str, str] = {}
     arns: dict[str, str] = {}
-    queues = names.QUEUES + tuple(spec for spec in (names.REALTIME_FANOUT_DLQ_SPEC,) if spec not in names.QUEUES)
-    for spec in queues:
+    for spec in QUEUES:
         dead_letter_arn = arns.get(spec.dead_letter_queue) if spec.dead_letter_queue else None
         urls[spec.name] = sqs.create_queue(QueueName=spec.name,
                                            Attributes=queue_attributes(spec, dead_letter_arn))["QueueUrl"]

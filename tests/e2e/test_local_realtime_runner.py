@@ -208,6 +208,23 @@ def test_a_cancelled_transaction_leaves_no_stream_records_and_a_passed_one_leave
     assert int(later[0]["dynamodb"]["SequenceNumber"]) > numbers[-1]  # still counting after the trim
 
 
+def test_the_transaction_backup_shares_the_stream_instead_of_copying_its_records(moto):
+    from moto.dynamodb.models import dynamodb_backends
+    from moto.dynamodb.models.dynamo_type import DynamoType
+
+    from local.moto_server import _TouchedItemsBackup
+
+    dynamodb = moto.clients("dynamodb")
+    for n in range(50):
+        dynamodb.put_item(TableName=TABLE, Item=_item(f"c{n}", "CONVERSATION", status="open"))
+    table = dynamodb_backends[ACCOUNT][REGION].tables[TABLE]
+    backup = _TouchedItemsBackup([{"Put": {"TableName": TABLE, "Item": _item("c1", "CONVERSATION")}}]).deepcopy(table)
+    assert backup.stream_shard is table.stream_shard and len(table.stream_shard.items) == 50
+    conversation, touched, untouched = DynamoType({"S": "CONVERSATION"}), DynamoType({"S": "c1"}), DynamoType({"S": "c2"})
+    assert backup.items[touched][conversation] is not table.items[touched][conversation]  # the named item copied
+    assert backup.items[untouched][conversation] is table.items[untouched][conversation]  # the others shared
+
+
 @pytest.mark.parametrize("sort_key, passes", [
     ("CONVERSATION", True), ("MSG#2026-12-02T10:00:00Z#m1", True), ("COUNTERS#2", True), ("ACT#1", False),
     ("CONVERSATIONS", False), ("PROFILE", False), ("msg#1", False)])

@@ -13,8 +13,6 @@ import requests
 from stack_client import StackAws
 from stack_support import port_is_free
 
-from infra import names
-
 
 def _host_port(url: str) -> tuple[str, int]:
     host, port = url.removeprefix("http://").rstrip("/").split(":")
@@ -26,6 +24,7 @@ def _stack_threads() -> set[str]:
 
 
 def test_it_stops_cleanly_and_starts_again_on_the_same_port(tmp_path):
+    from local.resources import QUEUES
     from local.stack import LocalStack
 
     environment = dict(os.environ)
@@ -36,7 +35,7 @@ def test_it_stops_cleanly_and_starts_again_on_the_same_port(tmp_path):
         assert info["demo"] is None
         assert requests.get(f"{info['api_url']}/v1/openapi.json", timeout=10).status_code == 200
         assert _stack_threads() >= {"lobby-http", "lobby-scheduler", "lobby-poller-lobby-expedia-events",
-                                    "lobby-poller-lobby-outbound"}
+                                    "lobby-poller-lobby-outbound", "lobby-realtime", "lobby-realtime-changes"}
     finally:
         leftover = stack.stop()
     assert leftover == [] and _stack_threads() == set()
@@ -51,7 +50,7 @@ def test_it_stops_cleanly_and_starts_again_on_the_same_port(tmp_path):
         assert second["api_url"] == info["api_url"]
         # moto began from nothing: the stack's queues once each, no leftovers of the first run.
         sqs = StackAws(second).client("sqs")
-        assert len(sqs.list_queues()["QueueUrls"]) == len(names.QUEUES)
+        assert len(sqs.list_queues()["QueueUrls"]) == len(QUEUES)
     finally:
         assert again.stop() == []
     assert dict(os.environ) == environment
