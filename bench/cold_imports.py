@@ -41,6 +41,8 @@ HANDLERS = {
     "expedia_ingest.handler": names.EXPEDIA_INGEST_FUNCTION,
     "outbound_sender.handler": names.OUTBOUND_SENDER_FUNCTION,
     "expedia_reconcile.handler": names.EXPEDIA_RECONCILE_FUNCTION,
+    "realtime_socket.handler": names.REALTIME_SOCKET_FUNCTION,
+    "realtime_fanout.handler": names.REALTIME_FANOUT_FUNCTION,
 }
 PROBE = "import time\nstart = time.perf_counter()\nimport {module}\nprint(time.perf_counter() - start)\n"
 

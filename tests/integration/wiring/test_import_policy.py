@@ -32,6 +32,9 @@ def loaded_by(module: str) -> set[str]:
     # The Tracer's X-Ray SDK, which patches pynamodb (and botocore) at once: these two use both on every record.
     ("expedia_ingest.handler", {"aws_xray_sdk", "pynamodb"}),
     ("outbound_sender.handler", {"aws_xray_sdk", "pynamodb"}),
+    # Real time: the store, the core and boto3's @connections client load on the first event.
+    ("realtime_socket.handler", set()),
+    ("realtime_fanout.handler", set()),
 ])
 def test_each_function_loads_at_import_only_what_it_needs(module, expected):
     assert loaded_by(module) == expected
