@@ -68,7 +68,7 @@ class DynamoConnections:
 
     def add(self, connection: Connection) -> None:
         """The connection's item and one per hotel, in one BatchWriteItem (more only past 24 hotels)."""
-        shared = {
+        shared: dict[str, Any] = {
             "agent_id": {"S": connection.agent.id}, "agent_name": {"S": connection.agent.name},
             "role": {"S": connection.role.value}, "connected_at": {"S": iso(connection.connected_at)},
             CONNECTIONS_TTL_ATTRIBUTE: {"N": str(int(connection.expires_at.timestamp()))},
