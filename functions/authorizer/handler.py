@@ -96,6 +96,8 @@ def _authorize_socket(event: Mapping[str, Any]) -> dict:
     as the REST path verifies it; nothing else opens a socket (no partner keys). Allowed on exactly this
     ``$connect`` (an authorizer answer is only asked at connect)."""
     method_arn = event.get("methodArn")
+    if not isinstance(method_arn, str):
+        raise _Denied("the event has no valid methodArn")
     _stage_resource(method_arn)  # refuses a methodArn that is not an execute-api one
     headers = event.get("headers")
     if _header(headers if isinstance(headers, Mapping) else {}, "x-api-key") is not None:

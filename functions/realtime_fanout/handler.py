@@ -60,12 +60,13 @@ class _Batch:
 
 @logger.inject_lambda_context(clear_state=True)
 @metrics.log_metrics
-def handler(event: Any, context: Any) -> dict:
+def handler(event: Any, context: Any) -> Any:
     from wiring.container import realtime
 
     batch = _Batch()
     records = event.get("Records") if isinstance(event, dict) else None
-    response = process_partial_response(event=event, record_handler=batch.take, processor=processor, context=context)
+    response: Any = process_partial_response(event=event, record_handler=batch.take, processor=processor,
+                                             context=context)
     report = realtime().fan_out(batch.changes) if batch.changes else None
     logger.info("stream batch pushed", extra={"records": len(records or []), "changes": len(batch.changes),
                                               "failures": len(response.get("batchItemFailures", [])),
