@@ -93,10 +93,12 @@ class RealtimeServer:
         """Binds the port (``OSError`` when taken) and returns the endpoint's URL; serves from ``start()``."""
         from websockets.sync.server import serve
 
+        quiet = logging.getLogger("local.realtime.websockets")
+        quiet.setLevel(logging.WARNING)  # its own "connection open/rejected/closed": this module says what matters
         self._server = serve(self._serve, self.host, self.port, process_request=self._connect,
                              process_response=self._handshake_answered, open_timeout=OPEN_TIMEOUT_SECONDS,
                              max_size=(MAX_MESSAGE_BYTES, MAX_FRAME_BYTES), compression=None,
-                             server_header=None, logger=logging.getLogger("local.realtime.websockets"))
+                             server_header=None, logger=quiet)
         host, port = self._server.socket.getsockname()[:2]
         url_host = "127.0.0.1" if self.host in ("", "0.0.0.0") else self.host
         self.port = port
