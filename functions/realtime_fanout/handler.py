@@ -68,6 +68,10 @@ def handler(event: Any, context: Any) -> Any:
     response: Any = process_partial_response(event=event, record_handler=batch.take, processor=processor,
                                              context=context)
     report = realtime().fan_out(batch.changes) if batch.changes else None
+    if report is not None:
+        _count("Realtime.connections_reached", report.connections)
+        if report.failed:  # a console's send failed (logged by the core); the others were served
+            _count("Realtime.push_failed", report.failed)
     logger.info("stream batch pushed", extra={"records": len(records or []), "changes": len(batch.changes),
                                               "failures": len(response.get("batchItemFailures", [])),
                                               "report": _report_fields(report)})
