@@ -51,23 +51,22 @@ ROUTES = ("$connect", "$disconnect", names.REALTIME_PRESENCE_ROUTE, "$default")
 # 3 s while typing and a ping every 5 minutes: 1,000 agents typing at once stay under 400 a second.
 STAGE_RATE, STAGE_BURST = 500, 1000
 
-# The socket function: $connect writes the connection and its per-hotel items, $disconnect reads then deletes
-# them, presence reads the connection, marks what it views and queries its hotel's connections (and removes a
-# gone one); it checks the conversation on the main table.
+# The socket function (store.connections.DynamoConnections as realtime() wires it): $connect writes the connection
+# and its per-hotel items in one BatchWriteItem, $disconnect reads it (GetItem) and deletes them (BatchWriteItem),
+# presence reads the connection, marks what it views (UpdateItem) and queries its hotel's connections; it checks
+# the conversation on the main table (store.team get_conversations: BatchGetItem).
 SOCKET_CONNECTIONS_ACTIONS = (
     "dynamodb:GetItem",
-    "dynamodb:PutItem",
     "dynamodb:UpdateItem",
-    "dynamodb:DeleteItem",
     "dynamodb:BatchWriteItem",
     "dynamodb:Query",
 )
-SOCKET_TABLE_ACTIONS = ("dynamodb:GetItem", "dynamodb:BatchGetItem")
-# The fan-out: a hotel's connections (1 Query) and the removal of gone ones; on the main table the changed
-# conversations (BatchGetItem), the team's counts (1 Query) and what shaping an event reads by key.
+SOCKET_TABLE_ACTIONS = ("dynamodb:BatchGetItem",)
+# The fan-out: a hotel's connections (1 Query) and the removal of a gone one (GetItem, BatchWriteItem); on the main
+# table the changed conversations (BatchGetItem), the team's counts (1 Query of the shards) and the hotel's
+# settings a conversation's shape needs (GetItem, cached).
 FANOUT_CONNECTIONS_ACTIONS = (
     "dynamodb:GetItem",
-    "dynamodb:DeleteItem",
     "dynamodb:BatchWriteItem",
     "dynamodb:Query",
 )

@@ -10,11 +10,13 @@ interpreter each, with a real event against moto's server, and gives a real answ
 from __future__ import annotations
 
 import base64
+import copy
 import json
 import logging
 import subprocess
 import sys
 import uuid
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import boto3
@@ -228,6 +230,8 @@ def aws(artifact):
             "TOKEN_ISSUER": issuer(REGION, resources.user_pool_id), "TOKEN_AUDIENCE": resources.console_client_id,
             "CONSOLE_USAGE_KEY": "LobbyConsoleUsageArtifact",
             "EXPEDIA_GRAPHQL_URL": f"{endpoint}/no-expedia/graphql", "EXPEDIA_TOKEN_URL": f"{endpoint}/no-expedia/token",
+            "CONNECTIONS_TABLE": resources.connections_table,
+            "CONNECTION_TTL_SECONDS": str(names.CONNECTION_TTL_SECONDS),
         }
         yield {"settings": settings, "token": token, "credentials": credentials, "session": session,
                "events_queue": settings["EXPEDIA_EVENTS_QUEUE_URL"]}
@@ -392,6 +396,133 @@ def test_the_reconciler_queues_what_expedia_could_not_deliver_and_notes_the_hote
     health = store.channel_health(HOTEL, "expedia")
     assert health is not None and health.undelivered == 2 and health.last_reconciled_at is not None
     assert health.last_error.startswith("CALLBACK_UNREACHABLE")
+
+
+# -- real time: the socket and fan-out functions, with moto's stream and the @connections emulator -------------------
+
+
+@pytest.fixture
+def connections_endpoint():
+    """The @connections emulator (local.connections_endpoint) on loopback: what the functions post to."""
+    import threading
+
+    from werkzeug.serving import WSGIRequestHandler, make_server
+
+    from local.connections_endpoint import ConnectionsEndpoint
+
+    class Quiet(WSGIRequestHandler):
+        def log_request(self, *args, **kwargs):
+            pass
+
+    app = ConnectionsEndpoint()
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=Quiet)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    yield app, f"http://127.0.0.1:{server.server_port}/local/connections"
+    server.shutdown()
+    server.server_close()
+
+
+def socket_event(route: str, connection_id: str, *, authorizer: dict | None = None, body: str | None = None) -> dict:
+    """An API Gateway WebSocket proxy event, as the stage `live` delivers it."""
+    event_type = {"$connect": "CONNECT", "$disconnect": "DISCONNECT"}.get(route, "MESSAGE")
+    return {
+        "requestContext": {"routeKey": route, "eventType": event_type, "connectionId": connection_id,
+                           "stage": names.REALTIME_STAGE, "apiId": "abc123", "requestId": str(uuid.uuid4()),
+                           "domainName": f"abc123.execute-api.{REGION}.amazonaws.com", "connectedAt": 1764600000000,
+                           "identity": {"sourceIp": "127.0.0.1"}, **({"authorizer": authorizer} if authorizer else {})},
+        "isBase64Encoded": False, **({"body": body} if body is not None else {}),
+    }
+
+
+def _agent_context(agent_id: str = "agent-artifact") -> dict:
+    from auth.principal import Principal
+    from inbox.model import Actor, ActorType
+
+    principal = Principal(Actor(ActorType.AGENT, agent_id, "Ana"), frozenset({HOTEL}), role="admin")
+    return {**principal.to_context(), "principalId": agent_id}
+
+
+def _connection_item(aws, connection_id: str) -> dict | None:
+    dynamodb = aws["session"].client("dynamodb", endpoint_url=aws["settings"]["AWS_ENDPOINT_URL"])
+    return dynamodb.get_item(TableName=aws["settings"]["CONNECTIONS_TABLE"], ConsistentRead=True,
+                             Key={"pk": {"S": f"CONNECTION#{connection_id}"}, "sk": {"S": "CONNECTION"}}).get("Item")
+
+
+def test_the_socket_function_keeps_a_connection_ignores_what_it_cannot_use_and_forgets_it(
+        artifact, aws, tmp_path, connections_endpoint):
+    _, url = connections_endpoint
+    settings = {"REALTIME_CONNECTIONS_URL": url}
+    connection_id = "artifact-socket="
+    connected = invoke(artifact, aws, tmp_path, "realtime_socket.handler", names.REALTIME_SOCKET_FUNCTION,
+                       socket_event("$connect", connection_id, authorizer=_agent_context()), settings)
+    assert connected == {"result": {"statusCode": 200}}, connected
+    item = _connection_item(aws, connection_id)
+    assert item is not None and item["agent_id"]["S"] == "agent-artifact"
+    for route, body in (("$default", json.dumps({"action": "ping"})), ("$default", "not json"),
+                        (names.REALTIME_PRESENCE_ROUTE, json.dumps({"action": "presence", "conversation_id": "conv_x",
+                                                                    "state": "viewing"}))):
+        answer = invoke(artifact, aws, tmp_path, "realtime_socket.handler", names.REALTIME_SOCKET_FUNCTION,
+                        socket_event(route, connection_id, body=body), settings)
+        assert answer["result"]["statusCode"] == 200, (route, body, answer)
+    refused = invoke(artifact, aws, tmp_path, "realtime_socket.handler", names.REALTIME_SOCKET_FUNCTION,
+                     socket_event("$connect", "artifact-nobody="), settings)
+    assert refused["result"]["statusCode"] == 401, refused
+    gone = invoke(artifact, aws, tmp_path, "realtime_socket.handler", names.REALTIME_SOCKET_FUNCTION,
+                  socket_event("$disconnect", connection_id), settings)
+    assert gone == {"result": {"statusCode": 200}}, gone
+    assert _connection_item(aws, connection_id) is None
+
+
+def test_the_fanout_pushes_a_guests_message_to_the_hotels_console_and_fails_an_unreadable_record_alone(
+        artifact, aws, tmp_path, connections_endpoint, monkeypatch):
+    """Records as the stream mapping delivers them (moto's stream of a real write, through the names filter)."""
+    import threading
+
+    from moto.core import DEFAULT_ACCOUNT_ID
+
+    from inbox.inbound import GuestProfile, InboundMessage
+    from local.changes import MotoStream, lambda_record, passes_filter
+    from wiring import container
+
+    emulator, url = connections_endpoint
+    settings = {"REALTIME_CONNECTIONS_URL": url}
+    connection_id = "artifact-fanout="
+    frames: list[str] = []
+    emulator.registry.register(connection_id, frames.append)
+    connected = invoke(artifact, aws, tmp_path, "realtime_socket.handler", names.REALTIME_SOCKET_FUNCTION,
+                       socket_event("$connect", connection_id, authorizer=_agent_context()), settings)
+    assert connected == {"result": {"statusCode": 200}}, connected
+
+    stream = MotoStream(aws["settings"]["TABLE_NAME"], DEFAULT_ACCOUNT_ID, REGION, threading.Lock())
+    stream.skip()  # the mapping starts at LATEST
+    for name in ("TABLE_NAME", "OUTBOUND_QUEUE_URL", "SCHEDULE_GROUP", "SCHEDULER_ROLE_ARN", "WAKE_UP_FUNCTION_ARN",
+                 "SCHEDULER_DLQ_ARN"):
+        monkeypatch.setenv(name, aws["settings"][name])
+    container.reset()
+    try:
+        received = container.inbox().receive(InboundMessage(
+            hotel_id=HOTEL, channel="expedia", external_conversation_id="thr-artifact-rt",
+            external_message_id="thr-artifact-rt-m1", text="Bonjour, une serviette de plus ?",
+            sent_at=datetime.now(UTC) - timedelta(minutes=1),
+            sender=GuestProfile(external_id="guest-artifact-rt", name="Inès Moreau"), wants_human=True))
+    finally:
+        container.reset()
+    arn = stream.arn()
+    records = [lambda_record(r, REGION, arn) for r in stream.take() if passes_filter(r)]
+    assert records, "the write left no record for the fan-out"
+    poison = copy.deepcopy(next(r for r in records if r["dynamodb"]["Keys"]["sk"]["S"].startswith("MSG#")))
+    poison["dynamodb"]["NewImage"] = {"pk": poison["dynamodb"]["Keys"]["pk"], "sk": poison["dynamodb"]["Keys"]["sk"],
+                                      "sent_at": {"S": "not a time"}}  # a message the store cannot read
+    poison["eventID"], poison["dynamodb"]["SequenceNumber"] = "poison", "999999999999"
+    answer = invoke(artifact, aws, tmp_path, "realtime_fanout.handler", names.REALTIME_FANOUT_FUNCTION,
+                    {"Records": [*records, poison]}, settings)
+    assert answer == {"result": {"batchItemFailures": [{"itemIdentifier": "999999999999"}]}}, answer
+    events = [event for frame in frames for event in (
+        json.loads(frame)["events"] if json.loads(frame)["type"] == "batch" else [json.loads(frame)])]
+    assert [e["type"] for e in events] == ["message", "conversation", "counts"]
+    assert events[0]["message"]["id"] == received.message_id and events[0]["hotel_id"] == HOTEL
+    assert events[1]["conversation"]["id"] == received.conversation_id
 
 
 def test_the_handlers_ran_from_the_built_assets_not_from_the_source_tree(artifact):

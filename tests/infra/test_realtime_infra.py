@@ -201,10 +201,8 @@ def test_the_socket_function_may_do_exactly_what_its_routes_do(cfn):
     grants = cfn.grants(cfn.role_of(socket_id))
     assert {action: resources for action, resources in grants.items()
             if action not in cfn.FUNCTION_BASELINE} == {
-        "dynamodb:GetItem": [connections, table],
-        "dynamodb:PutItem": [connections],
+        "dynamodb:GetItem": [connections],
         "dynamodb:UpdateItem": [connections],
-        "dynamodb:DeleteItem": [connections],
         "dynamodb:BatchWriteItem": [connections],
         "dynamodb:Query": [connections],
         "dynamodb:BatchGetItem": [table],
@@ -227,7 +225,6 @@ def test_the_fanout_function_may_do_exactly_what_a_fan_out_does(cfn):
     assert {action: resources for action, resources in grants.items()
             if action not in cfn.FUNCTION_BASELINE} == {
         "dynamodb:GetItem": [connections, table],
-        "dynamodb:DeleteItem": [connections],
         "dynamodb:BatchWriteItem": [connections],
         "dynamodb:Query": [connections, table],
         "dynamodb:BatchGetItem": [table],
