@@ -76,6 +76,11 @@ SOCKET_MEMORY_GB, SOCKET_MS = 0.25, 10.0
 KEEPALIVE_SECONDS = 300
 CONNECTION_HOURS = 2.0
 AUTHORIZER_CACHE_TTL = 0  # infra/api.py: results_cache_ttl 0, so every REST request invokes the authorizer
+# The console's polling as its code has it (console/app.js): GET inbox + GET conversations every 4 s
+# (REFRESH_MS, counted from the last answer: slower on a busy machine) and the channels' health every minute.
+NOMINAL_POLLING = {"window": HOUR, "api_requests": 2 * 900 + 60,
+                   "by_route": Counter({"GET /v1/hotels/{h}/inbox": 900, "GET /v1/hotels/{h}/conversations": 900,
+                                        "GET /v1/hotels/{h}/channels": 60})}
 
 # Recorded in the page before the console's scripts run: each WebSocket (attempts, opens, closes), each frame
 # with its arrival time, and when a probe's marker first appears in the page's text.
@@ -483,6 +488,13 @@ def cost(polling: dict, push: dict, reads: dict) -> dict:
 # -- report --------------------------------------------------------------------------------------------------
 
 
+def _load(results: dict) -> str:
+    (before, _, _), (after, _, _) = results["load"]
+    cores = os.cpu_count() or 1
+    busy = ", other work ran beside" if max(before, after) > cores / 2 else ""
+    return f"{before:.1f} at the start and {after:.1f} at the end on {cores} cores{busy}"
+
+
 def _usd(value: float | None) -> str:
     if value is None:
         return "-"
@@ -494,12 +506,12 @@ def _ms(value: float | None) -> str:
 
 
 def markdown(results: dict) -> list[str]:
-    poll, push, money = results["polling"], results["push"], results["cost"]
+    poll, push, money, nominal = results["polling"], results["push"], results["cost"], results["nominal_cost"]
     scale = lambda r: HOUR / r["window"]  # noqa: E731
     lines = [SECTION, "",
              f"`bench/realtime.py` (measured {results['at']} UTC): the local stack in its own process, the console in "
              "headless Chromium (Playwright), the demo agent signed in, the Open tab shown, nothing opened, then left "
-             f"alone for {poll['window']:.0f} s; every request of the page (Playwright's request events) and every "
+             f"alone for {poll['window']:.0f} s (load average {_load(results)}); every request of the page (Playwright's request events) and every "
              "WebSocket frame (counted in the page) in that window, scaled to an hour. \"Socket unavailable\": the "
              "console's `/config.json` gives a `realtime_url` where nothing listens, so the console polls.", "",
              "| idle console, per agent-hour | socket working (push) | socket unavailable (polling) |",
@@ -549,13 +561,17 @@ def markdown(results: dict) -> list[str]:
               "messages (32 KB units, either way) + $0.25 per million connection-minutes; Lambda $0.20 per million "
               "requests + $0.0000133334 per GB-s (arm64; x86 $0.0000166667); DynamoDB on-demand $0.125 per million "
               "read request units and $0.625 per million write units (halved on 2024-11-01 from $0.25 and $1.25).", "",
-              "| line | polling | push |", "| --- | --- | --- |"]
+              f"| line | polling (measured: {money['poll_rest']:,.0f} requests an hour) | polling (the code's "
+              f"rate: {nominal['poll_rest']:,.0f} an hour) | push |", "| --- | --- | --- | --- |"]
     names = list(dict.fromkeys([*money["polling"], *money["push"]]))
     for name in names:
-        lines.append(f"| {name} | {_usd(money['polling'].get(name))} | {_usd(money['push'].get(name))} |")
+        lines.append(f"| {name} | {_usd(money['polling'].get(name))} | {_usd(nominal['polling'].get(name))} | "
+                     f"{_usd(money['push'].get(name))} |")
     total_poll, total_push = sum(money["polling"].values()), sum(money["push"].values())
-    ratio = f"{total_poll / total_push:,.0f}x" if total_push else "-"
-    lines.append(f"| **total** | **{_usd(total_poll)}** | **{_usd(total_push)}** ({ratio} less) |")
+    total_nominal = sum(nominal["polling"].values())
+    ratio = f"{total_poll / total_push:,.0f}x to {total_nominal / total_push:,.0f}x" if total_push else "-"
+    lines.append(f"| **total** | **{_usd(total_poll)}** | **{_usd(total_nominal)}** | **{_usd(total_push)}** "
+                 f"({ratio} less) |")
     reads = results["reads"]
     per_tick = reads["inbox"]["rru"] + reads["conversations"]["rru"]
     lines += ["", "The formula, per agent-hour (x agent-hours for the table):", "",
@@ -638,7 +654,8 @@ def run(window: float, messages: int, partner_messages: int, polling_messages: i
     chromium = shutil.which("chromium")
     if not chromium:
         raise SystemExit("bench/realtime.py needs Debian's chromium: `make chromium`")
-    results: dict = {"at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M"), "spacing": spacing, "latency": []}
+    results: dict = {"at": datetime.now(UTC).strftime("%Y-%m-%d %H:%M"), "spacing": spacing, "latency": [],
+                     "load": os.getloadavg()}
     with local_stack() as stack, sync_playwright() as playwright:
         print(f"local stack at {stack['api_url']}; realtime_url {stack.get('realtime_url')}", flush=True)
         browser = playwright.chromium.launch(executable_path=chromium, headless=True, args=CHROMIUM_ARGS)
@@ -666,6 +683,8 @@ def run(window: float, messages: int, partner_messages: int, polling_messages: i
         finally:
             browser.close()
     results["cost"] = cost(results["polling"], results["push"], results["reads"])
+    results["nominal_cost"] = cost(NOMINAL_POLLING, results["push"], results["reads"])
+    results["load"] = (results["load"], os.getloadavg())
     return results
 
 
