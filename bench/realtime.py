@@ -2,7 +2,7 @@
 push, how fast a guest's message reaches the browser, and what that means on AWS for 1,000 agents working 8 hours.
 
     .venv/bin/python bench/realtime.py [--window 120] [--messages 50] [--partner-messages 25]
-                                       [--polling-messages 20] [--no-write]
+                                       [--polling-messages 20] [--spacing 1.3] [--no-write] [--json out.json]
 
 1. Idle: the demo agent signed in in Chromium, the Open tab shown, nothing opened, left alone for ``--window``
    seconds; every HTTP request the page makes (Playwright's request events) and every WebSocket frame (counted
@@ -696,8 +696,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--polling-messages", type=int, default=20, help="through Expedia, socket unavailable")
     parser.add_argument("--spacing", type=float, default=1.3, help="seconds between two guest messages")
     parser.add_argument("--no-write", action="store_true", help="print, leave bench/RESULTS.md as it is")
+    parser.add_argument("--json", type=Path, help="also write the raw figures (every sample) to this file")
     args = parser.parse_args(argv)
     results = run(args.window, args.messages, args.partner_messages, args.polling_messages, args.spacing)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1, default=str) + "\n", encoding="utf-8")
     lines = markdown(results)
     print("\n".join(lines))
     if not args.no_write:
