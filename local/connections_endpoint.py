@@ -14,8 +14,9 @@ moto's own ``apigatewaymanagementapi`` stores what it is sent and never answers 
 connection can only be tested against this one. Requests are not signature-checked.
 
 The ``ConnectionRegistry`` is where the local WebSocket server registers each open socket
-(``register(id, send, close)``); ``deliver`` and ``close`` are what the app calls. Every call is
-kept in ``calls`` (method, connection id, bytes), so tests count what the fan-out sent.
+(``register(id, send, close)``); ``deliver`` and ``close`` are what the app calls. The last
+``CALLS_KEPT`` calls are kept in ``calls`` (method, connection id, bytes), so tests count what the
+fan-out sent (bounded: a long ``make run`` must not grow with every push).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -31,6 +33,7 @@ from urllib.parse import unquote
 from werkzeug.wrappers import Request, Response
 
 MAX_PAYLOAD_BYTES = 128 * 1024  # API Gateway's limit of one @connections message
+CALLS_KEPT = 100_000
 _PATH = re.compile(r"/@connections/(?P<id>[^/]+)/?$")
 
 
@@ -56,7 +59,7 @@ class ConnectionRegistry:
 
     _sockets: dict[str, _Socket] = field(default_factory=dict)
     _lock: threading.Lock = field(default_factory=threading.Lock)
-    calls: list[Call] = field(default_factory=list)
+    calls: deque[Call] = field(default_factory=lambda: deque(maxlen=CALLS_KEPT))
 
     def register(self, connection_id: str, send: Callable[[str], None], close: Callable[[], None] = lambda: None,
                  *, source_ip: str = "127.0.0.1") -> None:
