@@ -4,7 +4,8 @@ A connection's events are shaped for its agent (``realtime.shape``) and packed i
 frames as fit under ``FRAME_MAX_BYTES``: one event goes alone, unwrapped; several go as
 ``{"type": "batch", "events": [...]}`` frames, in the order given (the fan-out puts messages, then
 conversations, then counts). An event too large to share a frame goes alone (API Gateway takes a
-message of up to 128 KB and splits it into frames; the browser joins them). A gone connection
+message of up to 128 KB and splits it into frames; the browser joins them); one that cannot be shaped is
+logged and left out, so it never keeps the others from the console. A gone connection
 answers 410 ``GoneException``: ``send`` says False and the caller forgets the connection; any other
 failure raises, for the caller to log while the other connections are still served.
 """
@@ -75,7 +76,16 @@ class ApiGatewayPush:
         self._log = log or (lambda message, **fields: None)
 
     def frames(self, connection: Connection, events: Sequence[Event]) -> list[bytes]:
-        return pack([encode(self._shaper.event(connection, event)) for event in events], self._frame_max_bytes)
+        """The connection's frames; an event that cannot be shaped is logged and left out (the others go)."""
+        encoded = []
+        for event in events:
+            try:
+                encoded.append(encode(self._shaper.event(connection, event)))
+            except Exception as error:
+                self._log("event not shaped", connection_id=connection.id, event=type(event).__name__,
+                          hotel_id=getattr(event, "hotel_id", None), error=f"{type(error).__name__}: {error}")
+                self._count("Realtime.unshaped_event", 1)
+        return pack(encoded, self._frame_max_bytes)
 
     def send(self, connection: Connection, events: Sequence[Event]) -> bool:
         from botocore.exceptions import ClientError

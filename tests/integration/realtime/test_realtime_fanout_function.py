@@ -277,3 +277,23 @@ def test_changes_older_than_a_conversation_read_are_still_its_latest_state(servi
     (conversation,) = ana.of_type("conversation")
     assert conversation["conversation"]["status"] == "closed"
     assert ana.of_type("counts")[-1]["tabs"]["closed"] == 1 and ana.of_type("counts")[-1]["tabs"]["open"] == 0
+
+
+def test_an_event_that_cannot_be_shaped_is_left_out_and_the_others_still_go(service, stream, fan_out, open_console,
+                                                                           region, lobby_logs):
+    import boto3
+    from lobby_env import TABLE
+
+    from store import keys
+
+    ana = open_console(ANA)
+    cid = service.receive(guest_says("h1", "Bonjour")).conversation_id
+    # An item the API could not show either (a preview over ConversationOut's 140 characters).
+    boto3.client("dynamodb", region_name=region).update_item(
+        TableName=TABLE, Key={"pk": {"S": keys.conversation_pk("h1", cid)}, "sk": {"S": keys.CONVERSATION_SK}},
+        UpdateExpression="SET last_message_preview = :p", ExpressionAttributeValues={":p": {"S": "x" * 300}})
+
+    assert fan_out_all(fan_out, stream) == [{"batchItemFailures": []}]
+
+    assert [e["type"] for e in ana.events] == ["message", "counts"]
+    assert [e["event"] for e in lobby_logs() if e["message"] == "event not shaped"] == ["ConversationEvent"]
