@@ -44,6 +44,8 @@ MAX_MESSAGE_BYTES = 128 * 1024
 MAX_FRAME_BYTES = 32 * 1024
 # The handshake waits for the authorizer and $connect, each maybe a cold start on a busy machine.
 OPEN_TIMEOUT_SECONDS = 60
+# A client that does not answer the closing handshake holds the stack's stop no longer than this.
+CLOSE_TIMEOUT_SECONDS = 3
 # A push may reach a connection whose $connect has just answered, before its socket is open.
 OPENING_WAIT_SECONDS = 5
 
@@ -97,6 +99,7 @@ class RealtimeServer:
         quiet.setLevel(logging.WARNING)  # its own "connection open/rejected/closed": this module says what matters
         self._server = serve(self._serve, self.host, self.port, process_request=self._connect,
                              process_response=self._handshake_answered, open_timeout=OPEN_TIMEOUT_SECONDS,
+                             close_timeout=CLOSE_TIMEOUT_SECONDS,
                              max_size=(MAX_MESSAGE_BYTES, MAX_FRAME_BYTES), compression=None,
                              server_header=None, logger=quiet)
         host, port = self._server.socket.getsockname()[:2]
