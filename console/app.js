@@ -387,6 +387,7 @@ async function tick() {
   if (!s || !s.hotel) return;
   const session = s;
   clearTimeout(s.timer);
+  s.timer = null;
   s.behind = false;
   try {
     const channels = Date.now() - s.channelsAt >= CHANNELS_REFRESH_MS ? refreshChannels() : null;
@@ -484,6 +485,131 @@ async function realtimeState(state) {
   app.dataset.realtime = state;
   if (state === 'down') {
     schedule();
+    return;
+  }
+  if (state !== 'open') return;
+  clearTimeout(s.timer);
+  s.timer = null;
+  s.presence.resend();
+  if (!s.hotel) return;
+  if (document.hidden) {
+    s.behind = true; // caught up when the console is in view again
+    return;
+  }
+  const session = s;
+  await tick();
+  if (session === s && live()) app.dataset.realtime = 'live';
+}
+
+/** One event from the socket, applied to this hotel's view; then handed to the subscribers
+ * (realtime.subscribe: notifications…) with the conversation as known before it. */
+function realtimeEvent(event) {
+  const here = event.hotel_id === s.hotel;
+  let previous = null;
+  if (here && event.type === 'conversation' && event.conversation && typeof event.conversation.id === 'string') {
+    previous = applyConversation(event.conversation);
+  } else if (here && event.type === 'message' && event.message && typeof event.message.id === 'string') {
+    applyMessage(event.conversation_id, event.message);
+  } else if (here && event.type === 'counts' && event.tabs && typeof event.tabs === 'object') {
+    s.inbox = { ...(s.inbox || {}), tabs: event.tabs,
+      ...(event.mine && { mine: event.mine }), ...(event.unassigned && { unassigned: event.unassigned }) };
+    s.counts = event.tabs;
+    renderCounts();
+  } else if (here && event.type === 'presence') {
+    s.presence.receive(event);
+  }
+  realtime.publish(event, { here, previous, me: myId() });
+}
+
+function applyConversation(c) {
+  const previous = (s.conv && s.conv.id === c.id && s.conv) || s.list.items.find((x) => x.id === c.id) || null;
+  if (s.list.loaded && !s.list.error) {
+    const items = realtime.placeConversation(s.list, c, myId());
+    if (items) {
+      s.list = { ...s.list, items };
+      renderList();
+    }
+  }
+  if (s.conv && s.conv.id === c.id) {
+    const before = s.conv;
+    s.conv = { ...before, ...c };
+    renderConvHead();
+    updateComposer(s.busy);
+    // The timeline is not pushed: read again when the conversation moved (not for a message).
+    if (before.status !== c.status || assigneeId(before) !== assigneeId(c) || before.hold_until !== c.hold_until) {
+      reloadActivity(c.id);
+    }
+    if (c.unread) markRead(c.id);
+  }
+  return previous;
+}
+
+function applyMessage(conversationId, message) {
+  if (!s.conv || s.conv.id !== conversationId || !s.messages) return;
+  const items = realtime.placeMessage(s.messages.items, message, !!s.messages.next);
+  if (!items) return;
+  s.messages = { ...s.messages, items };
+  renderMessages();
+}
+
+async function reloadActivity(id) {
+  const session = s;
+  try {
+    const page = await s.api.activity(s.hotel, id, ACTIVITY_PAGE);
+    if (session !== s || !s.conv || s.conv.id !== id) return;
+    s.activity = { items: page.items, next: page.next_cursor };
+    renderDetails();
+  } catch (e) {
+    if (session === s) handleBackgroundError(e);
+  }
+}
+
+function showPresence() {
+  if (s && s.presence) renderPresence($('#presence'), s.selected ? s.presence.on(s.selected) : []);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Real time: the socket's events applied to the counts, the list and the open conversation with no API
+// call; polling (tick) only while the socket is down; presence on the open conversation.
+
+const LINKS_CHECK_MS = 60e3;
+function live() {
+  return !!s && !!s.rt && s.rt.state() === 'open';
+}
+
+function startRealtime() {
+  const session = s;
+  s.presence = createPresence({
+    send: (message) => !!session.rt && session.rt.send(message),
+    onChange: (id) => { if (session === s && id === s.selected) showPresence(); },
+    me: myId,
+  });
+  if (!config.realtime_url) return; // no socket configured: the console polls, as before
+  app.dataset.realtime = 'connecting';
+  s.rt = realtime.connect({
+    url: config.realtime_url,
+    token: () => (typeof auth.currentToken === 'function' && auth.currentToken()) || session.token,
+    onEvent: (event) => { if (session === s) realtimeEvent(event); },
+    onState: (state) => { if (session === s) realtimeState(state); },
+  });
+  // Attachment links lapse: while live nothing re-reads the messages, so an open conversation with files does.
+  s.linksTimer = setInterval(() => {
+    if (session === s && live() && s.conv && s.messages && linksAgeing()) reloadMessages().catch(() => {});
+  }, LINKS_CHECK_MS);
+}
+
+function stopRealtime() {
+  if (s.presence) s.presence.stop();
+  if (s.rt) s.rt.close();
+  clearInterval(s.linksTimer);
+  delete app.dataset.realtime;
+}
+
+/** "open": one catch-up refresh of what is shown (what changed while down), then "live"; "down": polling. */
+async function realtimeState(state) {
+  app.dataset.realtime = state;
+  if (state === 'down') {
+    if (!s.timer) schedule(); // a retry does not push back a refresh already due
     return;
   }
   if (state !== 'open') return;

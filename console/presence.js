@@ -84,6 +84,9 @@ export function createPresence({ send, onChange = () => {}, me = () => '' }) {
     }
     if (on.size) others.set(id, on);
     else others.delete(id);
+    // Someone new on the conversation open here: say so now rather than at the next 30 s re-send (they
+    // answer the same way once, as they know us then: no loop).
+    if (!known && event.state !== 'left' && current && current.conversationId === id) resend();
     onChange(id);
   }
 
