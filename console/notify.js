@@ -4,7 +4,7 @@
 // both toggles are the agent's choice, remembered by this browser (localStorage), off until chosen.
 
 import { h } from './dom.js';
-import { t } from './i18n.js';
+import { lang, t } from './i18n.js';
 import { subscribe } from './realtime.js';
 
 const NOTIFY_KEY = 'lobby.notify';
@@ -56,8 +56,18 @@ export function setSound(on) {
   }
 }
 
+let control = null; // the header's control: kept across the header's renders (open stays open)
+
 /** The header's small preferences control (every agent): the two toggles, with what the browser allows. */
 export function prefsControl() {
+  if (control && control.dataset.lang === lang()) {
+    const boxes = { 'pref-notify': notificationsOn(), 'pref-sound': soundOn() };
+    for (const [id, on] of Object.entries(boxes)) {
+      const box = control.querySelector(`#${id}`);
+      if (box && !box.disabled) box.checked = on;
+    }
+    return control;
+  }
   const hint = h('p', { class: 'prefs-hint', id: 'prefs-hint', role: 'status' });
   const explain = () => {
     hint.textContent = !supported() ? t('notifyUnsupported')
@@ -78,12 +88,13 @@ export function prefsControl() {
     onchange: (event) => setSound(event.target.checked),
   });
   explain();
-  return h('details', { class: 'prefs', id: 'prefs' },
+  control = h('details', { class: 'prefs', id: 'prefs', dataset: { lang: lang() } },
     h('summary', { class: 'ghost', id: 'prefs-button', title: t('prefsTitle') }, t('prefs')),
     h('div', { class: 'prefs-panel', role: 'group', 'aria-label': t('prefsTitle') },
       h('label', { class: 'pref' }, notifyBox, ' ', t('prefNotify')),
       h('label', { class: 'pref' }, soundBox, ' ', t('prefSound')),
       hint));
+  return control;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -244,4 +255,14 @@ subscribe(handle);
 
 if (typeof document !== 'undefined') {
   document.addEventListener('pointerdown', () => { if (soundOn()) unlockAudio(); }, { capture: true, passive: true });
+  // The Alerts panel closes on a click elsewhere or Escape, as a menu does.
+  document.addEventListener('click', (event) => {
+    if (control && control.open && !control.contains(event.target)) control.open = false;
+  });
+  document.addEventListener('keydown', (event) => {
+    if (event.key === 'Escape' && control && control.open) {
+      control.open = false;
+      control.querySelector('summary').focus();
+    }
+  });
 }
