@@ -164,3 +164,37 @@ def test_a_refused_refresh_token_brings_the_login_back(page, local_stack, short_
     assert _stored(page) is None and _stored(page, REFRESH_KEY) is None
     page.reload()
     expect(page.locator("#sign-in")).to_be_visible()  # signed out stays signed out
+
+
+def _forged(claims: dict) -> str:
+    part = lambda value: base64.urlsafe_b64encode(json.dumps(value).encode()).decode().rstrip("=")  # noqa: E731
+    return f"{part({'alg': 'RS256', 'kid': 'forged'})}.{part(claims)}.{part('not-a-signature')}"
+
+
+def test_a_lapsed_or_refused_id_token_is_renewed_from_the_refresh_token(page, local_stack):
+    seen = _watch(page, local_stack)
+    page.sign_in()
+    real = _claims(_stored(page))
+    hotel = local_stack["demo"]["hotel_id"]
+    like = {"sub": real["sub"], "custom:hotel_ids": hotel, "iat": int(time.time()) - 3700}
+
+    # Back after the ID token lapsed (a reload the next morning): renewed before anything is asked of the API.
+    page.evaluate("t => sessionStorage.setItem('lobby.idToken', t)", _forged({**like, "exp": int(time.time()) - 60}))
+    calls = len(page.api_calls)
+    page.reload()
+    page.wait_for_selector('[role="tab"][aria-selected="true"]')
+    page.wait_for_list()
+    assert _claims(_stored(page))["iss"] == real["iss"]  # a real token again
+    assert seen["cognito"][-1] == "REFRESH_TOKEN_AUTH"
+    assert seen["unauthorized"] == [] and len(page.api_calls) > calls
+
+    # A token the API refuses (401): one renewal, the same call once more, and the console carries on.
+    page.evaluate("t => sessionStorage.setItem('lobby.idToken', t)", _forged({**like, "exp": int(time.time()) + 3600}))
+    page.reload()
+    page.wait_for_selector('[role="tab"][aria-selected="true"]')
+    page.wait_for_list()
+    assert seen["unauthorized"], "the API refused the forged token"
+    refused = seen["unauthorized"][0].split(" ", 1)[1].removeprefix(local_stack["api_url"].rstrip("/"))
+    assert page.api_calls.count(f"GET {refused}") >= 2  # asked again after the renewal
+    assert _claims(_stored(page))["iss"] == real["iss"]
+    expect(page.locator("#sign-in")).to_have_count(0)
