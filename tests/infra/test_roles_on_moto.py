@@ -35,7 +35,7 @@ AUTHORIZED_AS = {
     "sqs:ChangeMessageVisibilityBatch": {"sqs:ChangeMessageVisibility"},
 }
 ROLES = (names.EXPEDIA_CALLBACK_HANDLER, names.EXPEDIA_RECONCILE_HANDLER, names.EXPEDIA_INGEST_HANDLER,
-         names.API_HANDLER, names.OUTBOUND_SENDER_HANDLER)
+         names.API_HANDLER, names.OUTBOUND_SENDER_HANDLER, names.REALTIME_SOCKET_HANDLER, names.REALTIME_FANOUT_HANDLER)
 
 
 def role_policy(cfn, handler: str) -> dict:
@@ -128,6 +128,7 @@ def world(cfn, monkeypatch):
             "EXPEDIA_GRAPHQL_URL": standin.graphql_url, "EXPEDIA_TOKEN_URL": standin.token_url,
             "EXPEDIA_FILES_URL": standin.files_url, "EXPEDIA_BACKOFF_SECONDS": "0.01",
             names.USER_POOL_ID_VARIABLE: resources.user_pool_id,
+            "CONNECTIONS_TABLE": resources.connections_table,
         }.items():
             monkeypatch.setenv(name, value)
         iam = boto3.client("iam", region_name=REGION)
@@ -293,3 +294,100 @@ def test_the_hotels_team_is_listed_with_exactly_the_api_role_and_no_other_functi
             container.directory().agents(HOTEL)
     finally:
         world.sign_as(None)
+
+
+# Real time: the socket and fan-out roles. @connections is the local emulator (real HTTP, which moto does not check):
+# the template tests hold execute-api:ManageConnections to this API's stage.
+
+@pytest.fixture
+def connections_endpoint(world):
+    import threading
+
+    from werkzeug.serving import WSGIRequestHandler, make_server
+
+    from local.connections_endpoint import ConnectionsEndpoint
+
+    class Quiet(WSGIRequestHandler):
+        def log_request(self, *args, **kwargs):
+            pass
+
+    app = ConnectionsEndpoint()
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=Quiet)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    thread.start()
+    world.monkeypatch.setenv("REALTIME_CONNECTIONS_URL", f"http://127.0.0.1:{server.server_port}/local/connections")
+    yield app.registry
+    server.shutdown()
+    server.server_close()
+
+
+def _socket_event(route: str, connection_id: str, *, authorizer: dict | None = None, body: str | None = None) -> dict:
+    event_type = {"$connect": "CONNECT", "$disconnect": "DISCONNECT"}.get(route, "MESSAGE")
+    return {"requestContext": {"routeKey": route, "eventType": event_type, "connectionId": connection_id,
+                               "stage": names.REALTIME_STAGE, "apiId": "abc123", "requestId": str(uuid.uuid4()),
+                               **({"authorizer": authorizer} if authorizer else {})},
+            "isBase64Encoded": False, **({"body": body} if body is not None else {})}
+
+
+def _context(agent_id: str, name: str) -> dict:
+    from auth.principal import Principal
+    from inbox.model import Actor, ActorType
+
+    return {**Principal(Actor(ActorType.AGENT, agent_id, name), frozenset({HOTEL}), role="agent").to_context(),
+            "principalId": agent_id}
+
+
+def test_the_consoles_sockets_presence_and_fan_out_run_with_exactly_their_roles(world, connections_endpoint):
+    import threading
+    from datetime import UTC, datetime, timedelta
+
+    from moto.core import DEFAULT_ACCOUNT_ID
+
+    from inbox.inbound import GuestProfile, InboundMessage
+    from local.changes import MotoStream, lambda_record, passes_filter
+    from wiring import container
+
+    def socket(route: str, connection_id: str, **options) -> dict:
+        return world.run(names.REALTIME_SOCKET_HANDLER, names.REALTIME_SOCKET_FUNCTION,
+                         _socket_event(route, connection_id, **options))
+
+    frames: dict[str, list[str]] = {"ana=": [], "ben=": []}
+    for connection_id, (agent_id, name) in zip(frames, (("agent-ana", "Ana"), ("agent-ben", "Ben")), strict=True):
+        connections_endpoint.register(connection_id, frames[connection_id].append)
+        assert socket("$connect", connection_id, authorizer=_context(agent_id, name)) == {"statusCode": 200}
+
+    stream = MotoStream(world.resources.table_name, DEFAULT_ACCOUNT_ID, REGION, threading.Lock())
+    stream.skip()
+    received = container.inbox().receive(InboundMessage(  # as the administrator: what the ingest would write
+        hotel_id=HOTEL, channel="expedia", external_conversation_id="thr-roles-rt", external_message_id="thr-roles-rt-1",
+        text=GUEST_TEXT, sent_at=datetime.now(UTC) - timedelta(minutes=1),
+        sender=GuestProfile(external_id="guest-roles-rt", name="Inès Moreau"), wants_human=True))
+
+    def fan_out() -> dict:
+        arn = stream.arn()
+        records = [lambda_record(r, REGION, arn) for r in stream.take() if passes_filter(r)]
+        return world.run(names.REALTIME_FANOUT_HANDLER, names.REALTIME_FANOUT_FUNCTION, {"Records": records})
+
+    assert fan_out() == {"batchItemFailures": []}
+    for connection_id, got in frames.items():
+        assert [json.loads(f)["type"] for f in got] == ["batch"], connection_id
+        assert [e["type"] for e in json.loads(got[0])["events"]] == ["message", "conversation", "counts"]
+
+    # Ana opens the conversation: Ben is told (presence reads the connection, the conversation, marks it viewed).
+    presence = json.dumps({"action": "presence", "conversation_id": received.conversation_id, "state": "viewing"})
+    assert socket(names.REALTIME_PRESENCE_ROUTE, "ana=", body=presence)["statusCode"] == 200
+    told = json.loads(frames["ben="][-1])
+    assert (told["type"], told["agent"]["name"], told["state"]) == ("presence", "Ana", "viewing")
+
+    # Ana's socket is gone (410): the next fan-out removes her connection, Ben still gets his.
+    connections_endpoint.unregister("ana=")
+    container.inbox().receive(InboundMessage(
+        hotel_id=HOTEL, channel="expedia", external_conversation_id="thr-roles-rt", external_message_id="thr-roles-rt-2",
+        text="Merci !", sent_at=datetime.now(UTC), sender=GuestProfile(external_id="guest-roles-rt", name="Inès Moreau")))
+    before = len(frames["ben="])
+    assert fan_out() == {"batchItemFailures": []}
+    assert len(frames["ben="]) == before + 1
+    assert container.connections().get("ana=") is None
+
+    assert socket("$disconnect", "ben=") == {"statusCode": 200}
+    assert container.connections().of_hotel(HOTEL) == []
