@@ -11,6 +11,7 @@ FILES_OWNERS = {  # handler -> the S3 actions its role holds on the bucket's obj
     names.API_HANDLER: {"s3:PutObject", "s3:GetObject"},
     names.EXPEDIA_INGEST_HANDLER: {"s3:PutObject"},
     names.OUTBOUND_SENDER_HANDLER: {"s3:GetObject"},
+    names.REALTIME_FANOUT_HANDLER: {"s3:GetObject"},  # signs the links of the messages it pushes, as the API does
 }
 PSEUDO = {"AWS::Partition": "aws", "AWS::AccountId": "123456789012", "AWS::Region": "eu-west-1",
           "AWS::URLSuffix": "amazonaws.com"}
@@ -194,10 +195,11 @@ def test_the_file_grants_acknowledge_their_wildcard_with_reasons(acknowledgement
     reasons = {path: reason for path, rule, reason in acknowledgements
                if rule == f"AwsSolutions-IAM5[Resource::{nag_objects_arn()}]"}
     assert set(reasons) == {"Lobby/Api/Handler/Role/DefaultPolicy", "Lobby/Expedia/Ingest/Role/DefaultPolicy",
-                            "Lobby/Expedia/Sender/Role/DefaultPolicy"}
+                            "Lobby/Expedia/Sender/Role/DefaultPolicy", "Lobby/Realtime/Fanout/Role/DefaultPolicy"}
     assert "presigned" in reasons["Lobby/Api/Handler/Role/DefaultPolicy"]
     assert "s3:PutObject" in reasons["Lobby/Expedia/Ingest/Role/DefaultPolicy"]
     assert "s3:GetObject" in reasons["Lobby/Expedia/Sender/Role/DefaultPolicy"]
+    assert "signs the attachment links" in reasons["Lobby/Realtime/Fanout/Role/DefaultPolicy"]
 
 
 def test_with_a_custom_console_origin_the_bucket_allows_that_origin_alone(tmp_path):
