@@ -11,7 +11,7 @@ A WebSocket server (the ``websockets`` package, its threaded sync server) on a p
   ``presence`` to its route, anything else (not JSON, no or another action) to ``$default``;
   both integrate the socket function, whose answers are not sent back (no route responses);
   a failing invocation sends API Gateway's ``{"message": "Internal server error", ...}`` frame;
-- a closed socket is ``$disconnect``;
+- a closed socket is ``$disconnect`` (not when the stack stops: its state goes with it);
 - each connection passed ``$connect`` is in the ``@connections`` emulator's registry
   (``local.connections_endpoint.ConnectionRegistry``, served over HTTP by the main server): its
   POST sends a text frame to the socket, its DELETE closes it; a closed one answers 410.
@@ -81,6 +81,7 @@ class RealtimeServer:
         self._thread: threading.Thread | None = None
         self._sockets: dict[str, _Socket] = {}
         self._lock = threading.Lock()
+        self._stopping = False
         self.url: str | None = None
 
     def attach(self, *, authorizer, socket_function, registry, account_id: str | None = None) -> None:
@@ -118,9 +119,12 @@ class RealtimeServer:
         return self
 
     def stop(self, timeout: float = 10) -> None:
-        """Closes every socket (1001 going away; each gets its ``$disconnect``) and stops listening."""
+        """Closes every socket (1001 going away) and stops listening. The sockets closed here get no
+        ``$disconnect``: the stack's state goes with it (moto's memory), and invoking the socket function
+        for each (a cold start per concurrent one) would only make the stop slow."""
         if self._server is None:
             return
+        self._stopping = True
         if self._thread is not None:
             self._server.shutdown()  # waits for the connections' threads, hence their $disconnect
             self._thread.join(timeout)
@@ -300,6 +304,9 @@ class RealtimeServer:
                 return  # already done
         self.registry.unregister(socket.id)
         socket.opened.set()
+        if self._stopping:
+            log.info("closed %s (the stack stops)", socket.id)
+            return
         context = self._request_context(DISCONNECT, "DISCONNECT", socket.id, socket.connected_at, socket.identity)
         context.update(disconnectStatusCode=code, disconnectReason=reason, authorizer=socket.authorizer)
         try:

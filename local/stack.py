@@ -118,7 +118,7 @@ class LocalStack:
             worker.stop()
         for worker in self._workers:
             worker.join(timeout=10)
-        if self._realtime is not None:  # before the functions: each open socket gets its $disconnect
+        if self._realtime is not None:  # first: no socket reaches a function that is stopping
             self._realtime.stop()
         if self._server is not None:
             self._server.shutdown()
