@@ -9,8 +9,6 @@ import * as time from './time.js';
 import * as files from './files.js';
 import { channelStatus } from './channels.js';
 import * as team from './team.js';
-import * as realtime from './realtime.js';
-import { createPresence, renderPresence } from './presence.js';
 import * as alerts from './notify.js';
 
 const TABS = ['open', 'on_hold', 'closed', 'spam', 'all'];
@@ -448,29 +446,39 @@ function setOffline(offline) {
 // call; polling (tick) only while the socket is down; presence on the open conversation.
 
 const LINKS_CHECK_MS = 60e3;
+// realtime.js and presence.js, loaded once signed in (the sign-in page does not need them).
+let realtime = null;
+let presenceUi = null;
+
 function live() {
   return !!s && !!s.rt && s.rt.state() === 'open';
 }
 
 function startRealtime() {
   const session = s;
-  s.presence = createPresence({
-    send: (message) => !!session.rt && session.rt.send(message),
-    onChange: (id) => { if (session === s && id === s.selected) showPresence(); },
-    me: myId,
+  Promise.all([loadModule('realtime'), loadModule('presence')]).then(([socketModule, presenceModule]) => {
+    if (session !== s || !socketModule || !presenceModule) return; // a module missing: the console polls
+    realtime = socketModule;
+    presenceUi = presenceModule;
+    s.presence = presenceUi.createPresence({
+      send: (message) => !!session.rt && session.rt.send(message),
+      onChange: (id) => { if (session === s && id === s.selected) showPresence(); },
+      me: myId,
+    });
+    s.presence.view(s.hotel, s.selected); // a conversation opened while the modules loaded
+    if (!config.realtime_url) return; // no socket configured: the console polls, as before
+    app.dataset.realtime = 'connecting';
+    s.rt = realtime.connect({
+      url: config.realtime_url,
+      token: () => (typeof auth.currentToken === 'function' && auth.currentToken()) || session.token,
+      onEvent: (event) => { if (session === s) realtimeEvent(event); },
+      onState: (state) => { if (session === s) realtimeState(state); },
+    });
+    // Attachment links lapse: while live nothing re-reads the messages, so an open conversation with files does.
+    s.linksTimer = setInterval(() => {
+      if (session === s && live() && s.conv && s.messages && linksAgeing()) reloadMessages().catch(() => {});
+    }, LINKS_CHECK_MS);
   });
-  if (!config.realtime_url) return; // no socket configured: the console polls, as before
-  app.dataset.realtime = 'connecting';
-  s.rt = realtime.connect({
-    url: config.realtime_url,
-    token: () => (typeof auth.currentToken === 'function' && auth.currentToken()) || session.token,
-    onEvent: (event) => { if (session === s) realtimeEvent(event); },
-    onState: (state) => { if (session === s) realtimeState(state); },
-  });
-  // Attachment links lapse: while live nothing re-reads the messages, so an open conversation with files does.
-  s.linksTimer = setInterval(() => {
-    if (session === s && live() && s.conv && s.messages && linksAgeing()) reloadMessages().catch(() => {});
-  }, LINKS_CHECK_MS);
 }
 
 function stopRealtime() {
@@ -565,7 +573,7 @@ async function reloadActivity(id) {
 }
 
 function showPresence() {
-  if (s && s.presence) renderPresence($('#presence'), s.selected ? s.presence.on(s.selected) : []);
+  if (s && s.presence && presenceUi) presenceUi.renderPresence($('#presence'), s.selected ? s.presence.on(s.selected) : []);
 }
 
 // ---------------------------------------------------------------------------------------------
