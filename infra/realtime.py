@@ -173,7 +173,8 @@ class Realtime(Construct):
     def _connections_table(self) -> dynamodb.Table:
         definition = connections_table_definition(names.CONNECTIONS_TABLE)
         keys = {k["KeyType"]: k["AttributeName"] for k in definition["KeySchema"]}
-        assert keys == {"HASH": PARTITION_KEY, "RANGE": SORT_KEY}, keys
+        if keys != {"HASH": PARTITION_KEY, "RANGE": SORT_KEY}:  # the store reads and writes these two keys
+            raise ValueError(f"store.schema's connections table has keys {keys}, the construct builds pk/sk")
         table = dynamodb.Table(
             self, "Connections",
             table_name=definition["TableName"],

@@ -297,3 +297,7 @@ def test_the_console_config_gives_the_websocket_url_and_its_policy_lets_the_cons
     text = "".join(p if isinstance(p, str) else json.dumps(p) for p in csp["ContentSecurityPolicy"]["Fn::Join"][1])
     connect_src = next(d for d in text.split("; ") if d.startswith("connect-src "))
     assert f'wss://{{"Ref": "{api_id}"}}.execute-api.' in connect_src and f"/{names.REALTIME_STAGE}" in connect_src
+    # And operators read it in the stack's outputs, beside the connections table.
+    outputs = cfn.json["Outputs"]
+    assert outputs["RealtimeUrl"]["Value"]["Fn::Join"][1][:2] == ["wss://", {"Ref": api_id}]
+    assert outputs["ConnectionsTableName"]["Value"] == {"Ref": _connections_table(cfn)[0]}
