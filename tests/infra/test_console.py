@@ -267,6 +267,19 @@ def test_the_deployment_uploads_the_console_and_a_config_json_made_at_deploy_tim
                                                               {"Ref": "AWS::URLSuffix"}, '/"']]}
 
 
+def test_with_a_websocket_url_the_config_gives_it_and_the_policy_lets_the_console_connect_there(tmp_path):
+    """realtime_url (the WebSocket API's stage): without it (above) the console polls and connects nowhere else."""
+    url = "wss://abc123.execute-api.eu-west-1.amazonaws.com/live"
+    _, stack, console = _synth(tmp_path, realtime_url=url)
+    assert console.config["realtime_url"] == url
+    resources = Template.from_stack(stack).to_json()["Resources"]
+    _, policy = _one(resources, "AWS::CloudFront::ResponseHeadersPolicy")
+    csp = policy["Properties"]["ResponseHeadersPolicyConfig"]["SecurityHeadersConfig"]["ContentSecurityPolicy"]
+    text = "".join(part if isinstance(part, str) else "<token>" for part in csp["ContentSecurityPolicy"]["Fn::Join"][1])
+    directives = dict(d.split(" ", 1) for d in text.split("; "))
+    assert directives["connect-src"] == f"'self' <token> https://cognito-idp.<token>.<token>/ {url}"
+
+
 def test_the_deployment_function_has_its_own_narrow_role_and_logs_with_a_retention(resources):
     (function_id, function), = [(id, f) for id, f in _of_type(resources, "AWS::Lambda::Function").items()
                                 if id.startswith("CustomCDKBucketDeployment")]
