@@ -9,6 +9,7 @@ const EARLY_MAX_S = 300; // renew at most 5 minutes before expiry...
 const EARLY_SHARE = 4; // ...and at most a quarter of the token's lifetime before it
 const RETRY_FIRST_MS = 2000; // a renewal that failed for the network: again after 2 s, doubling...
 const RETRY_MAX_MS = 60e3; // ...to a minute at most
+const MIN_GAP_MS = 5000; // between two renewals that succeeded
 // Cognito's answers that mean the refresh token will never work again (revoked, expired, user gone).
 const REFUSALS = new Set(['NotAuthorizedException', 'UserNotFoundException', 'refused']);
 
@@ -90,8 +91,8 @@ export function renew(config) {
       const data = await initiateAuth(config, 'REFRESH_TOKEN_AUTH', { REFRESH_TOKEN: refreshToken });
       const result = data.AuthenticationResult || {};
       if (!result.IdToken) throw new AuthError('unknown');
-      // Signed out meanwhile (another answer came first): the new token is not kept.
-      if (sessionStorage.getItem(REFRESH_KEY) !== refreshToken) throw new AuthError('refused');
+      // Signed out (or in as someone else) meanwhile: the new token is not kept, and ends nothing.
+      if (sessionStorage.getItem(REFRESH_KEY) !== refreshToken) throw new AuthError('stale');
       sessionStorage.setItem(TOKEN_KEY, result.IdToken);
       if (result.RefreshToken) sessionStorage.setItem(REFRESH_KEY, result.RefreshToken); // rotation, if enabled
       return result.IdToken;
@@ -123,13 +124,13 @@ function stop() {
   keeper = null;
 }
 
-function plan(delay) {
+function plan(delay, floor = 0) {
   clearTimeout(timer);
   if (!keeper) return;
   if (delay === undefined) {
     const at = renewalAt(claimsOf(storedToken()));
     if (at === null) return;
-    delay = Math.max(0, at - Date.now());
+    delay = Math.max(floor, at - Date.now());
   }
   // setTimeout's delay is a 32-bit number of ms (about 24.8 days): a longer one would fire at once.
   timer = setTimeout(() => { if (keeper) renew(keeper.config).catch(() => {}); }, Math.min(delay, 2 ** 31 - 1));
@@ -138,12 +139,13 @@ function plan(delay) {
 function renewed(token) {
   retryMs = RETRY_FIRST_MS;
   if (!keeper) return;
-  plan();
+  // A browser clock far ahead of Cognito's would find each new token due at once: one renewal per 5 s at most.
+  plan(undefined, MIN_GAP_MS);
   keeper.onRenewed(token);
 }
 
 function failed(error) {
-  if (!keeper) return;
+  if (!keeper || (error instanceof AuthError && error.code === 'stale')) return;
   if (isRefusal(error)) {
     const { onRefused } = keeper;
     stop();

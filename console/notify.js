@@ -19,6 +19,7 @@ const statuses = new Map(); // conversation id -> last status seen in an event
 const assignees = new Map(); // conversation id -> assignee id (or null)
 const conversations = new Map(); // conversation id -> the latest conversation seen in an event
 const shown = new Map(); // conversation id -> the Notification on screen for it
+const heard = new Set(); // guest message ids already counted (events come at least once, and again on a change)
 let pending = null; // {entered: Set, wrote: Map(id -> message)}: the events of one frame, decided together
 let audio = null;
 
@@ -127,6 +128,7 @@ export function stop() {
   statuses.clear();
   assignees.clear();
   conversations.clear();
+  heard.clear();
   for (const n of shown.values()) n.close();
   shown.clear();
 }
@@ -151,11 +153,14 @@ export function handle(event, context = {}) {
     // Seen in another status before: it enters Open now. Never seen: new if it was created lately (a guest
     // message in it is seen below), since an old one may have been Open all along.
     const created = Date.parse(c.created_at);
-    if (before !== undefined || created >= Math.min(session.startedAt, Date.now() - FRESH_MS)) queue().entered.add(c.id);
+    const fresh = created >= Math.min(session.startedAt, Date.now() - FRESH_MS);
+    if (before !== undefined || fresh) queue().entered.add(c.id);
     else queue().maybe.add(c.id);
   } else if (event.type === 'message' && event.message && typeof event.conversation_id === 'string') {
     const m = event.message;
-    if (m.sender === 'guest' && m.direction === 'inbound' && !m.internal) queue().wrote.set(event.conversation_id, m);
+    if (m.sender !== 'guest' || m.direction !== 'inbound' || m.internal || heard.has(m.id)) return;
+    heard.add(m.id);
+    queue().wrote.set(event.conversation_id, m);
   }
 }
 

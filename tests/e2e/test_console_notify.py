@@ -62,7 +62,7 @@ def _title(agent) -> str:
 
 
 def _live(page) -> None:
-    expect(page.locator("#app")).to_have_attribute("data-realtime", "live", timeout=15_000)
+    expect(page.locator("#app")).to_have_attribute("data-realtime", "live", timeout=30_000)
 
 
 def _set_notifications(page, on: bool) -> None:
