@@ -1,10 +1,10 @@
-"""The console calls the agent back: a browser notification naming the guest when a conversation enters
-Open (a handoff through the Expedia stand-in) or when a guest writes in a conversation assigned to the
-agent, fed by the pushed events; the Open count in the page's title; the Alerts toggles (notifications,
+"""The console calls the agent back: a browser notification naming the guest (and the chime, when chosen)
+when a conversation enters Open (a handoff through the Expedia stand-in) or when a guest writes in a
+conversation assigned to the agent, fed by the pushed events; the Open count in the page's title; the Alerts toggles (notifications,
 sound) kept by the browser across a reload; with notifications off, none is raised.
 
 Chromium runs with the notifications permission granted; an init script records every Notification the
-page constructs, while the real constructor still makes it."""
+page constructs (and every WebAudio note started), while the real constructor still makes it."""
 
 from __future__ import annotations
 
@@ -17,6 +17,9 @@ from playwright.sync_api import expect
 pytest_plugins = ["console_plugin"]
 
 RECORD_NOTIFICATIONS = """(() => {
+  window.__tones = 0;  // the chime's notes, as WebAudio starts them
+  const start = OscillatorNode.prototype.start;
+  OscillatorNode.prototype.start = function (...args) { window.__tones += 1; return start.apply(this, args); };
   const Real = window.Notification;
   if (typeof Real !== 'function') return;
   window.__notifications = [];
@@ -79,6 +82,11 @@ def test_a_handoff_raises_a_notification_naming_the_guest_and_the_title_counts_o
     _live(page)
     expect(page.locator("#pref-notify")).not_to_be_checked()  # off until the agent turns it on
     _set_notifications(page, True)
+    page.click("#prefs-button")
+    page.locator("#pref-sound").check()  # the chime plays once, as a sample
+    page.click("#prefs-button")
+    tones = page.evaluate("window.__tones")
+    assert tones > 0
     eventually(lambda: page.title() == _title(agent), 15, message="the title counts the hotel's Open conversations")
 
     surname = _surname()
@@ -90,6 +98,7 @@ def test_a_handoff_raises_a_notification_naming_the_guest_and_the_title_counts_o
     [raised] = _raised_for(page, surname)
     assert raised["title"] == f"Zoé {surname} is waiting in Open", raised
     assert raised["tag"] == f"lobby-{handed['id']}"
+    assert page.evaluate("window.__tones") > tones  # and the sound with it
     eventually(lambda: page.title() == _title(agent), 15, message="the title counts the handoff too")
     assert page.errors == []
 
