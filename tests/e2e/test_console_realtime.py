@@ -86,6 +86,27 @@ def test_a_guest_message_shows_in_the_list_and_the_open_conversation_with_no_api
     assert page.errors == [], page.errors
 
 
+def test_open_by_waiting_time_keeps_the_api_order_as_guests_write(page, agent):
+    flight = InFlight(page)
+    page.sign_in()
+    expect(page.locator(LIVE)).to_be_attached(timeout=15_000)
+    page.select_option("#sort", "waiting")
+    page.wait_for_list()
+    before = flight.settle(page)
+    first_name = _unique("Waits")
+    thread = agent.traveler_writes(ASKS_FOR_A_PERSON, first_name=first_name, last_name="Least")  # the newest wait
+
+    def same_order():
+        shown = page.listed_ids()
+        api = [c["id"] for c in agent.get("/conversations", tab="open", sort="waiting", limit=len(shown) or 1)["items"]]
+        assert shown == api, (shown, api)
+        return True
+
+    agent.wait_for(thread, status="open")
+    eventually(same_order, 15, 0.5, "Open by waiting time lists what GET /conversations?sort=waiting lists")
+    assert [c for c in page.api_calls[before:] if not c.startswith("POST ")] == [], page.api_calls[before:]
+
+
 def test_no_polling_while_the_socket_is_open(page):
     page.clock.install()  # the page's timers, moved forward below
     flight = InFlight(page)
