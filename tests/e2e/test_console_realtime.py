@@ -9,6 +9,7 @@ word for its socket being open and its catch-up refresh done (``#app[data-realti
 
 from __future__ import annotations
 
+import re
 import uuid
 
 import pytest
@@ -128,6 +129,27 @@ def test_while_the_socket_is_down_the_console_polls_as_before(page, agent):
         pass
     # And a guest's message still reaches the list, by that refresh.
     conversation = agent.new_open_conversation(first_name=_unique("Polled"))
+    expect(page.row(conversation["id"])).to_be_visible(timeout=15_000)
+
+
+def test_a_dropped_socket_reconnects_and_catches_up(page, agent):
+    routes = []
+
+    def through(ws):  # the page's socket passed on to the stack's, so that the test can drop it
+        routes.append((ws, ws.connect_to_server()))
+
+    page.page.route_web_socket(re.compile(r"^wss?://"), through)
+    page.sign_in()
+    expect(page.locator(LIVE)).to_be_attached(timeout=15_000)
+    assert len(routes) == 1
+    inbox = f"/v1/hotels/{agent.hotel_id}/inbox"
+    with page.expect_request(lambda r: r.url.endswith(inbox), timeout=20_000):  # the catch-up's read
+        ws, server = routes[0]
+        server.close()
+        ws.close(code=1001, reason="dropped by the test")
+    expect(page.locator(LIVE)).to_be_attached(timeout=20_000)
+    assert len(routes) == 2  # a new socket, after the backoff
+    conversation = agent.new_open_conversation(first_name=_unique("Again"))
     expect(page.row(conversation["id"])).to_be_visible(timeout=15_000)
 
 
