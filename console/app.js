@@ -75,7 +75,8 @@ async function boot() {
     auth.renew(config).then(
       (renewed) => startSession(renewed, auth.claimsOf(renewed) || {}),
       (e) => {
-        auth.signOut();
+        // Refused: signed out. Cognito out of reach: the tokens stay, so a reload once online carries on.
+        if (auth.isRefusal(e)) auth.signOut();
         renderLogin(auth.isRefusal(e) ? 'sessionExpired' : 'networkError');
       });
   } else {

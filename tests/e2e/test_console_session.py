@@ -198,3 +198,20 @@ def test_a_lapsed_or_refused_id_token_is_renewed_from_the_refresh_token(page, lo
     assert page.api_calls.count(f"GET {refused}") >= 2  # asked again after the renewal
     assert _claims(_stored(page))["iss"] == real["iss"]
     expect(page.locator("#sign-in")).to_have_count(0)
+
+
+def test_a_lapsed_id_token_while_cognito_is_out_of_reach_keeps_the_session_for_later(page, local_stack):
+    page.sign_in()
+    real = _claims(_stored(page))
+    lapsed = _forged({"sub": real["sub"], "custom:hotel_ids": local_stack["demo"]["hotel_id"],
+                      "iat": int(time.time()) - 3700, "exp": int(time.time()) - 60})
+    page.evaluate("t => sessionStorage.setItem('lobby.idToken', t)", lapsed)
+    page.route(f"{local_stack['cognito_endpoint']}**", lambda route: route.abort("internetdisconnected"))
+    page.reload()
+    expect(page.locator("#login-error")).to_have_text("Lobby cannot be reached. Check your connection and try again.")
+    assert _stored(page, REFRESH_KEY)  # not signed out: Cognito did not refuse anything
+
+    page.unroute(f"{local_stack['cognito_endpoint']}**")
+    page.reload()  # back online
+    page.wait_for_selector('[role="tab"][aria-selected="true"]')
+    assert _claims(_stored(page))["iss"] == real["iss"]
