@@ -9,7 +9,6 @@ import * as time from './time.js';
 import * as files from './files.js';
 import { channelStatus } from './channels.js';
 import * as team from './team.js';
-import * as alerts from './notify.js';
 
 const TABS = ['open', 'on_hold', 'closed', 'spam', 'all'];
 const PAGE = 25;
@@ -155,7 +154,7 @@ function endSession() {
   }
   s = null;
   auth.signOut();
-  alerts.stop();
+  if (alerts) alerts.stop();
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -202,9 +201,24 @@ function keepSignedIn() {
   });
 }
 
-/** Notifications and the sound (notify.js, as `alerts`: app.js's notify() is its toast), fed by the real-time events. */
+// notify.js (as `alerts`: app.js's notify() is its toast), loaded once signed in like realtime.js: the sign-in
+// page needs neither, and the first load stays small.
+let alerts = null;
+
+/** Notifications and the sound, fed by the real-time events; the header's Alerts control once loaded. */
 function startNotify() {
   const session = s;
+  loadModule('notify').then((module) => {
+    if (!module || session !== s) return; // a missing module: no alerts, the console works as before
+    alerts = module;
+    beginAlerts(session);
+    const slot = $('#prefs-slot');
+    if (slot) fill(slot, alerts.prefsControl());
+    renderTitle();
+  });
+}
+
+function beginAlerts(session) {
   alerts.start({
     nameOf: (c) => (session === s ? guestName(c) : t('guest')),
     myId,
@@ -1071,7 +1085,7 @@ function renderHeader() {
       type: 'button', class: 'ghost', id: 'settings-button', dataset: { view: 'settings' },
       'aria-pressed': String(!!s.settings), onclick: showSettings,
     }, t('settings')),
-    alerts.prefsControl(),
+    h('span', { id: 'prefs-slot' }, alerts && alerts.prefsControl()),
     h('button', { type: 'button', class: 'icon', id: 'help-button', 'aria-label': t('help'), title: t('help'), onclick: showHelp }, '?'),
     name && h('span', { class: 'agent', id: 'agent-name' }, name),
     h('button', { type: 'button', class: 'ghost', id: 'sign-out', onclick: () => { endSession(); renderLogin(null); } }, t('signOut')));
@@ -1107,7 +1121,9 @@ function renderCounts() {
 
 /** The browser tab's title: how many of the hotel's conversations are Open, "(3) Lobby". */
 function renderTitle() {
-  alerts.title(s && s.hotel && s.inbox && s.inbox.tabs ? s.inbox.tabs.open : 0);
+  const open = s && s.hotel && s.inbox && s.inbox.tabs ? s.inbox.tabs.open : 0;
+  if (alerts) alerts.title(open);
+  else document.title = open > 0 ? `(${open}) ${t('appName')}` : t('appName');
 }
 
 function selectTab(tab, focus = false) {
