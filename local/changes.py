@@ -32,6 +32,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from infra import names
+from local.workers import _Worker
 
 log = logging.getLogger("local.changes")
 
@@ -98,7 +99,7 @@ class MotoStream:
         return len(self.take())
 
 
-class ChangeFeed:
+class ChangeFeed(_Worker):
     """A daemon thread feeding ``stream``'s records to ``handler`` (``handler(event)``) until ``stop()``."""
 
     def __init__(self, stream: MotoStream, handler: Callable[[dict], Any], *, dead_letters: Callable[[dict], Any]
@@ -114,30 +115,16 @@ class ChangeFeed:
         self.retry_attempts = retry_attempts
         self.max_record_age = max_record_age
         self.function_arn = function_arn
-        self.name = name
         self.batches = 0
         self.records = 0  # handed to the function (the filter's rejects not counted)
         self.failed_batches = 0
         self._stream_arn: str | None = None
         self._pending: list[dict] = []
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name=name, daemon=True)
+        super().__init__(name)
 
     def start(self) -> ChangeFeed:
         self._stream_arn = self.stream.arn()
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stop.set()
-
-    def join(self, timeout: float | None = None) -> bool:
-        self._thread.join(timeout)
-        return not self._thread.is_alive()
-
-    @property
-    def thread(self) -> threading.Thread:
-        return self._thread
+        return super().start()
 
     def _run(self) -> None:
         while not self._stop.wait(self.period):
