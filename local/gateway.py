@@ -26,7 +26,7 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Literal
 
 from werkzeug.wrappers import Request, Response
 
@@ -205,34 +205,18 @@ class RestApiGateway:
 
     def _authorize(self, request: Request, resource: str, path_parameters: dict) -> dict | Response:
         event = self._common(request, resource, path_parameters, request_id())
-        method_arn = self.method_arn(request.method, request.path)
-        event = {"type": "REQUEST", "methodArn": method_arn, **event}
-        started = time.perf_counter()
-        try:
-            answer = self.authorizer(event)
-        except Exception as error:
-            if str(error) == "Unauthorized":  # the exact message API Gateway turns into 401
-                return self._gateway_error(401, "Unauthorized")
-            log.exception("the authorizer failed")
-            return self._gateway_error(500, None)  # AUTHORIZER_FAILURE: {"message": null}
-        latency = int((time.perf_counter() - started) * 1000)
-        if not isinstance(answer, dict) or not isinstance(answer.get("policyDocument"), dict) \
-                or "principalId" not in answer:
-            log.error("the authorizer answered something API Gateway cannot read: %r", answer)
-            return self._gateway_error(500, None)  # AUTHORIZER_CONFIGURATION_ERROR
-        effect = policy_effect(answer["policyDocument"], method_arn)
-        if effect == "Deny":
+        event = {"type": "REQUEST", "methodArn": self.method_arn(request.method, request.path), **event}
+        outcome, answer, context = call_authorizer(self.authorizer, event)
+        if outcome == "unauthorized":
+            return self._gateway_error(401, "Unauthorized")
+        if outcome == "failed":
+            return self._gateway_error(500, None)  # AUTHORIZER_FAILURE / CONFIGURATION_ERROR: {"message": null}
+        if outcome == "deny":
             return self._gateway_error(403, "User is not authorized to access this resource with an explicit deny")
-        if effect != "Allow":
+        if outcome != "allow":
             return self._gateway_error(403, "User is not authorized to access this resource")
         if not answer.get("usageIdentifierKey"):  # apiKeyRequired with apiKeySource AUTHORIZER
             return self._gateway_error(403, "Forbidden")
-        try:
-            context = {key: _context_value(value) for key, value in (answer.get("context") or {}).items()}
-        except ValueError:
-            log.exception("the authorizer's context is not flat")
-            return self._gateway_error(500, None)
-        context.update(principalId=str(answer["principalId"]), integrationLatency=latency)
         return {"context": context, "usageIdentifierKey": answer["usageIdentifierKey"]}
 
     # -- integration --------------------------------------------------------------------------
@@ -278,6 +262,39 @@ class RestApiGateway:
 
 _ERROR_TYPES = {401: "UnauthorizedException", 403: "ForbiddenException", 500: "AuthorizerFailureException",
                 502: "InternalServerErrorException"}
+
+
+AuthorizerOutcome = Literal["allow", "deny", "not_allowed", "unauthorized", "failed"]
+
+
+def call_authorizer(authorizer: Callable[[dict], Any], event: dict) -> tuple[AuthorizerOutcome, dict, dict[str, Any]]:
+    """Runs a Lambda REQUEST authorizer on ``event`` as API Gateway does (REST and WebSocket alike): the outcome,
+    the authorizer's answer, and, when allowed, the context the integration receives (its values as strings,
+    with ``principalId`` and ``integrationLatency`` in ms). ``Exception("Unauthorized")`` is ``unauthorized``; any other
+    exception, an answer API Gateway cannot read or a context that is not flat is ``failed`` (logged)."""
+    started = time.perf_counter()
+    try:
+        answer = authorizer(event)
+    except Exception as error:
+        if str(error) == "Unauthorized":  # the exact message API Gateway turns into 401
+            return "unauthorized", {}, {}
+        log.exception("the authorizer failed")
+        return "failed", {}, {}
+    latency = int((time.perf_counter() - started) * 1000)
+    if not isinstance(answer, dict) or not isinstance(answer.get("policyDocument"), dict) \
+            or "principalId" not in answer:
+        log.error("the authorizer answered something API Gateway cannot read: %r", answer)
+        return "failed", {}, {}
+    effect = policy_effect(answer["policyDocument"], event["methodArn"])
+    if effect != "Allow":
+        return ("deny" if effect == "Deny" else "not_allowed"), answer, {}
+    try:
+        context: dict[str, Any] = {key: _context_value(value) for key, value in (answer.get("context") or {}).items()}
+    except ValueError:
+        log.exception("the authorizer's context is not flat")
+        return "failed", answer, {}
+    context.update(principalId=str(answer["principalId"]), integrationLatency=latency)
+    return "allow", answer, context
 
 
 def _context_value(value: Any) -> str:

@@ -212,29 +212,15 @@ class RealtimeServer:
 
     def _authorize(self, event: dict) -> dict | tuple[int, str]:
         """The authorizer's context (flat strings, with principalId), or the (status, message) refusing."""
-        from local.gateway import _context_value, policy_effect
+        from local.gateway import call_authorizer
 
-        started = time.perf_counter()
-        try:
-            answer = self.authorizer(event)
-        except Exception as error:
-            if str(error) == "Unauthorized":  # the exact message API Gateway turns into 401
-                return 401, "Unauthorized"
-            log.exception("the authorizer failed")
+        outcome, _, context = call_authorizer(self.authorizer, event)
+        if outcome == "unauthorized":
+            return 401, "Unauthorized"
+        if outcome == "failed":
             return 500, "Internal server error"
-        latency = int((time.perf_counter() - started) * 1000)
-        if not isinstance(answer, dict) or not isinstance(answer.get("policyDocument"), dict) \
-                or "principalId" not in answer:
-            log.error("the authorizer answered something API Gateway cannot read: %r", answer)
-            return 500, "Internal server error"
-        if policy_effect(answer["policyDocument"], event["methodArn"]) != "Allow":
+        if outcome != "allow":
             return 403, "Forbidden"
-        try:
-            context = {key: _context_value(value) for key, value in (answer.get("context") or {}).items()}
-        except ValueError:
-            log.exception("the authorizer's context is not flat")
-            return 500, "Internal server error"
-        context.update(principalId=str(answer["principalId"]), integrationLatency=latency)
         return context
 
     @staticmethod

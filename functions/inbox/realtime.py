@@ -29,7 +29,6 @@ from inbox.realtime_ports import (
     RealtimeReads,
 )
 
-CONNECTION_TTL_SECONDS = 2 * 3600 + 600  # API Gateway closes a socket after 2 h; the item outlives it by 10 min
 MAX_CONVERSATION_ID = 200  # characters: a presence message naming more is not one of ours
 BATCH_LIMIT = 100  # conversations read at once (one BatchGetItem)
 
@@ -65,10 +64,13 @@ def _shown(value: object) -> str:
 
 
 class Realtime:
-    """The consoles' sockets: who is connected where, what they receive, who views what."""
+    """The consoles' sockets: who is connected where, what they receive, who views what.
+
+    ``ttl_seconds``: how long a connection is kept (the setting ``connection_ttl_seconds``: API Gateway
+    closes a socket after 2 hours, and its items outlive it a little)."""
 
     def __init__(self, connections: Connections, push: Push, reads: RealtimeReads, *,
-                 log: Callable[..., None] | None = None, ttl_seconds: int = CONNECTION_TTL_SECONDS) -> None:
+                 ttl_seconds: int, log: Callable[..., None] | None = None) -> None:
         self.connections = connections
         self.push = push
         self.reads = reads

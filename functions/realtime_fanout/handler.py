@@ -15,11 +15,12 @@ unreachable) fails the whole batch, which the stream retries (then bisects, then
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from typing import Any
 
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 
-from wiring.observability import logger, metrics
+from wiring.observability import count, logger, metrics
 
 
 class ChangeProcessor(BatchProcessor):
@@ -31,7 +32,7 @@ class ChangeProcessor(BatchProcessor):
         logger.error("stream record not taken", extra={
             "event_id": record.event_id, "sequence_number": record.dynamodb.sequence_number if record.dynamodb else None,
             "item_key": _key_text(keys), "reason": f"{type(error).__name__}: {error}"})
-        _count("Realtime.unreadable_change")
+        count("Realtime.unreadable_change")
         return super().failure_handler(record, exception)
 
 
@@ -69,21 +70,13 @@ def handler(event: Any, context: Any) -> Any:
                                              context=context)
     report = realtime().fan_out(batch.changes) if batch.changes else None
     if report is not None:
-        _count("Realtime.connections_reached", report.connections)
+        count("Realtime.connections_reached", report.connections)
         if report.failed:  # a console's send failed (logged by the core); the others were served
-            _count("Realtime.push_failed", report.failed)
+            count("Realtime.push_failed", report.failed)
     logger.info("stream batch pushed", extra={"records": len(records or []), "changes": len(batch.changes),
                                               "failures": len(response.get("batchItemFailures", [])),
-                                              "report": _report_fields(report)})
+                                              "report": asdict(report) if report is not None else None})
     return response
-
-
-def _report_fields(report: Any) -> dict | None:
-    if report is None:
-        return None
-    from dataclasses import asdict, is_dataclass
-
-    return asdict(report) if is_dataclass(report) and not isinstance(report, type) else {"report": str(report)}
 
 
 def _key_text(keys: Any) -> str | None:
@@ -93,9 +86,3 @@ def _key_text(keys: Any) -> str | None:
     parts = [next(iter(value.values()), "") if isinstance(value, dict) else value for value in
              (keys.get("pk"), keys.get("sk"))]
     return "|".join(str(part) for part in parts if part is not None) or None
-
-
-def _count(name: str, value: int = 1) -> None:
-    from aws_lambda_powertools.metrics import MetricUnit
-
-    metrics.add_metric(name=name, unit=MetricUnit.Count, value=value)

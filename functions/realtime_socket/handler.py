@@ -23,7 +23,7 @@ from typing import Any
 
 from aws_lambda_powertools.logging import correlation_paths
 
-from wiring.observability import logger, metrics
+from wiring.observability import count, logger, metrics
 
 OK = {"statusCode": 200}
 UNAUTHORIZED = {"statusCode": 401}
@@ -71,7 +71,7 @@ def _connect(connection_id: str, authorizer: Any) -> dict:
                                     now=datetime.now(UTC))
     logger.info("connected", extra={"actor_id": principal.actor.id, "role": principal.role,
                                     "hotel_count": len(connection.hotel_ids)})
-    _count("Realtime.connect")
+    count("Realtime.connect")
     return OK
 
 
@@ -80,7 +80,7 @@ def _disconnect(connection_id: str) -> dict:
 
     realtime().disconnect(connection_id)
     logger.info("disconnected")
-    _count("Realtime.disconnect")
+    count("Realtime.disconnect")
     return OK
 
 
@@ -109,11 +109,5 @@ def _ignored(reason: str, body: Any, **fields: Any) -> dict:
     """Logged (never the body itself: only its size) and answered 200: the connection stays."""
     size = len(body) if isinstance(body, str | bytes) else None
     logger.info("message ignored", extra={"reason": reason, "body_size": size, **fields})
-    _count("Realtime.ignored_message")
+    count("Realtime.ignored_message")
     return OK
-
-
-def _count(name: str) -> None:
-    from aws_lambda_powertools.metrics import MetricUnit
-
-    metrics.add_metric(name=name, unit=MetricUnit.Count, value=1)

@@ -15,34 +15,35 @@ leave out what has expired themselves.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from botocore.exceptions import ClientError
 from pynamodb.connection import Connection as PynamoConnection
+from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
 from inbox.model import AgentRef, Role, iso, utc_now
 from inbox.ports import Connection
 from store import reading
+from store.keys import CONNECTION_SK, connection_pk, hotel_pk
 from store.schema import CONNECTIONS_TTL_ATTRIBUTE, PARTITION_KEY, SORT_KEY
-from store.table import OnUnreadable, log_unreadable
+from store.table import OnUnreadable, Table, log_unreadable
 
-CONNECTION_SK = "CONNECTION"
 BATCH_WRITE_MAX_ITEMS = 25  # BatchWriteItem's limit
 UNPROCESSED_ATTEMPTS = 5  # a throttled batch write is sent again (what is left of it) this many times at most
 
 
-def connection_pk(connection_id: str) -> str:
-    return f"CONNECTION#{connection_id}"
+class _Unprocessed(RuntimeError):
+    """DynamoDB left some writes of a BatchWriteItem unprocessed (throttled): they are sent again."""
+
+    def __init__(self, pending: list[dict[str, Any]]):
+        super().__init__(f"DynamoDB left {len(pending)} connection writes unprocessed; try again")
+        self.pending = pending
 
 
-def hotel_pk(hotel_id: str) -> str:
-    return f"HOTEL#{hotel_id}"
-
-
-class DynamoConnections:
+class DynamoConnections(Table):
     """The open sockets. ``clock`` says what has expired (tests move it; DynamoDB's TTL is late anyway)."""
 
     def __init__(self, table_name: str, region: str, endpoint_url: str | None = None, *,
@@ -51,14 +52,10 @@ class DynamoConnections:
         self.table_name = table_name
         self.clock = clock
         self.on_unreadable = on_unreadable
-        self._connection = PynamoConnection(region=region, host=endpoint_url,
-                                            connect_timeout_seconds=connect_timeout_seconds,
-                                            read_timeout_seconds=read_timeout_seconds,
-                                            max_retry_attempts=max_retry_attempts)
-
-    @property
-    def _client(self) -> Any:
-        return self._connection.client
+        self._tx_connection = PynamoConnection(region=region, host=endpoint_url,
+                                               connect_timeout_seconds=connect_timeout_seconds,
+                                               read_timeout_seconds=read_timeout_seconds,
+                                               max_retry_attempts=max_retry_attempts)
 
     def botocore_clients(self) -> Iterator:
         """The botocore clients this sends requests with (tests hook their events)."""
@@ -83,16 +80,16 @@ class DynamoConnections:
 
     def get(self, connection_id: str) -> Connection | None:
         """The connection (one consistent GetItem: a presence may follow its $connect at once)."""
-        raw = self._get_raw(connection_id)
+        raw = self._own_item(connection_id)
         return self._live(raw) if raw else None
 
     def remove(self, connection_id: str) -> Connection | None:
         """Forget it: its hotel items, then its own, in one BatchWriteItem after one GetItem. Its own item goes
         last, so a remove cut short is finished by the next one (API Gateway's $disconnect, or a 410)."""
-        raw = self._get_raw(connection_id)
+        raw = self._own_item(connection_id)
         if raw is None:
             return None
-        connection = self._read(raw)
+        connection = self._connection_of(raw)
         hotels = connection.hotel_ids if connection is not None else _hotel_ids(raw)
         keys = [*(_key(hotel_pk(h), connection_id) for h in sorted(hotels)), _key(connection_pk(connection_id),
                                                                                  CONNECTION_SK)]
@@ -103,19 +100,18 @@ class DynamoConnections:
         """The hotel's live connections (one Query; a hotel with thousands of consoles open pages on past 1 MB).
 
         Their ``viewing`` is not known here (it lives on the connection's own item only): None."""
-        params: dict[str, Any] = {
-            "TableName": self.table_name, "KeyConditionExpression": "#p = :p",
-            "ExpressionAttributeNames": {"#p": PARTITION_KEY}, "ExpressionAttributeValues": {":p": {"S": hotel_pk(hotel_id)}}}
         found: list[Connection] = []
+        start: dict[str, Any] | None = None
         while True:
-            response = self._client.query(**params)
-            for raw in response["Items"]:
+            items, start = self._query_page(None, start, forward=True, KeyConditionExpression="#p = :p",
+                                            ExpressionAttributeNames={"#p": PARTITION_KEY},
+                                            ExpressionAttributeValues={":p": {"S": hotel_pk(hotel_id)}})
+            for raw in items:
                 connection = self._live(raw, connection_id=raw[SORT_KEY]["S"])
                 if connection is not None:
                     found.append(connection)
-            if not response.get("LastEvaluatedKey"):
+            if not start:
                 return found
-            params["ExclusiveStartKey"] = response["LastEvaluatedKey"]
 
     def set_viewing(self, connection_id: str, viewing: tuple[str, str] | None) -> None:
         """One UpdateItem of the connection's own item; an unknown connection stays unknown (no item made)."""
@@ -135,37 +131,33 @@ class DynamoConnections:
 
     # --- items ---------------------------------------------------------------------------------------
 
-    def _get_raw(self, connection_id: str) -> dict[str, Any] | None:
-        item: dict[str, Any] | None = self._client.get_item(
-            TableName=self.table_name, Key=_key(connection_pk(connection_id), CONNECTION_SK),
-            ConsistentRead=True).get("Item")
-        return item
+    def _own_item(self, connection_id: str) -> dict[str, Any] | None:
+        """The connection's own item, read consistently (a presence may follow its $connect at once)."""
+        return self._get_raw(connection_pk(connection_id), CONNECTION_SK, consistent=True)
 
     def _live(self, raw: dict[str, Any], connection_id: str | None = None) -> Connection | None:
-        connection = self._read(raw, connection_id)
+        connection = self._connection_of(raw, connection_id)
         if connection is None or connection.expires_at <= self.clock():
             return None
         return connection
 
-    def _read(self, raw: dict[str, Any], connection_id: str | None = None) -> Connection | None:
+    def _connection_of(self, raw: dict[str, Any], connection_id: str | None = None) -> Connection | None:
         """The connection an item holds, or None (reported) when it cannot be read."""
-        try:
-            return _connection(raw, connection_id)
-        except (reading.UnreadableItem, ValueError, TypeError, KeyError, AttributeError) as error:
-            self.on_unreadable(reading.item_key(raw), error)
-            return None
+        found: Connection | None = self._read(partial(_connection, connection_id=connection_id), raw)
+        return found
 
     def _batch_write(self, requests: Sequence[dict[str, Any]]) -> None:
         for start in range(0, len(requests), BATCH_WRITE_MAX_ITEMS):
             pending: list[dict[str, Any]] = list(requests[start:start + BATCH_WRITE_MAX_ITEMS])
-            for attempt in range(UNPROCESSED_ATTEMPTS):
-                response = self._client.batch_write_item(RequestItems={self.table_name: pending})
-                pending = response.get("UnprocessedItems", {}).get(self.table_name, [])
-                if not pending:
-                    break
-                time.sleep(0.05 * 2 ** attempt)  # throttled: back off before sending the rest again
-            else:
-                raise RuntimeError(f"DynamoDB left {len(pending)} connection writes unprocessed; try again")
+            # Throttled writes come back as UnprocessedItems: what is left is sent again, backing off.
+            for attempt in Retrying(retry=retry_if_exception_type(_Unprocessed), reraise=True,
+                                    stop=stop_after_attempt(UNPROCESSED_ATTEMPTS),
+                                    wait=wait_exponential(multiplier=0.05, max=1)):
+                with attempt:
+                    response = self._client.batch_write_item(RequestItems={self.table_name: pending})
+                    pending = response.get("UnprocessedItems", {}).get(self.table_name, [])
+                    if pending:
+                        raise _Unprocessed(pending)
 
 
 def _key(pk: str, sk: str) -> dict[str, Any]:

@@ -142,3 +142,13 @@ def find_sk(term: str, kind: str, conversation_id: str) -> str:
 
 def reply_sk(reply_id: str) -> str:
     return f"{REPLY_PREFIX}{reply_id}"
+
+
+# --- the connections table (issue 13): the consoles' open sockets, a table of its own ----------------
+
+CONNECTION_SK = "CONNECTION"
+
+
+def connection_pk(connection_id: str) -> str:
+    """A connection's own item; its hotel items are ``hotel_pk(h)`` / the connection id in that table."""
+    return f"CONNECTION#{connection_id}"

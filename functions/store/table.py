@@ -36,9 +36,10 @@ class Table:
     def _client(self) -> Any:
         return self._tx_connection.client
 
-    def _get_raw(self, pk: str, sk: str) -> dict[str, Any] | None:
+    def _get_raw(self, pk: str, sk: str, *, consistent: bool = False) -> dict[str, Any] | None:
+        params: dict[str, Any] = {"ConsistentRead": True} if consistent else {}
         item: dict[str, Any] | None = self._client.get_item(
-            TableName=self.table_name, Key={PARTITION_KEY: {"S": pk}, SORT_KEY: {"S": sk}}).get("Item")
+            TableName=self.table_name, Key={PARTITION_KEY: {"S": pk}, SORT_KEY: {"S": sk}}, **params).get("Item")
         return item
 
     def _read(self, reader: Callable[[dict[str, Any]], Any], raw: dict[str, Any]) -> Any:

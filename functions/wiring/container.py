@@ -89,12 +89,10 @@ def store():
 
 def _report_unreadable(key: str, error: Exception) -> None:
     """An item the store could not read (skipped, or shown with placeholders): logged with its key, counted."""
-    from aws_lambda_powertools.metrics import MetricUnit
-
-    from wiring.observability import logger, metrics
+    from wiring.observability import count, logger
 
     logger.warning("unreadable item", extra={"item_key": key, "error": str(error)})
-    metrics.add_metric(name="Store.unreadable_item", unit=MetricUnit.Count, value=1)
+    count("Store.unreadable_item")
 
 
 @lru_cache(maxsize=1)
@@ -139,13 +137,13 @@ def _bot():
 @lru_cache(maxsize=1)
 def inbox():
     from inbox.service import Inbox
-    from wiring.observability import count_transition, logger
+    from wiring.observability import count_transition, log_info
 
     return Inbox(
         store(), _Lazy(_scheduler), _Lazy(_outbox), bot=_Lazy(_bot), files=_Lazy(files), health=store(),
         directory=_Lazy(directory),
         channels_that_deliver=settings().channels_that_deliver,
-        on_transition=count_transition, log=lambda message, **fields: logger.info(message, extra=fields),
+        on_transition=count_transition, log=log_info,
     )
 
 
@@ -189,10 +187,10 @@ def expedia_client():
 @lru_cache(maxsize=1)
 def expedia_ingest():
     from expedia.ingest import ExpediaIngest
-    from wiring.observability import logger
+    from wiring.observability import log_info
 
     return ExpediaIngest(inbox(), _Current(expedia_client),
-                         log=lambda message, **fields: logger.info(message, extra=fields))
+                         log=log_info)
 
 
 @lru_cache(maxsize=1)
@@ -206,20 +204,20 @@ def expedia_sender():
 def expedia_backfill():
     """A newly connected property's last 30 days, through the ingest's use cases (the admin command runs it)."""
     from expedia.backfill import ExpediaBackfill
-    from wiring.observability import logger
+    from wiring.observability import log_info
 
     return ExpediaBackfill(inbox(), _Current(expedia_client),
-                           log=lambda message, **fields: logger.info(message, extra=fields))
+                           log=log_info)
 
 
 @lru_cache(maxsize=1)
 def expedia_reconciler():
     from expedia.reconcile import ExpediaReconciler, SqsNotificationQueue
-    from wiring.observability import logger
+    from wiring.observability import log_info
 
     return ExpediaReconciler(_Current(expedia_client), SqsNotificationQueue(client("sqs"),
                                                                             settings().expedia_events_queue_url),
-                             store(), store(), log=lambda message, **fields: logger.info(message, extra=fields))
+                             store(), store(), log=log_info)
 
 
 @lru_cache(maxsize=1)
@@ -246,35 +244,23 @@ def connections_api():
                         endpoint_url=config.realtime_connections_url, config=aws_client_config())
 
 
-def _count(name: str, value: int) -> None:
-    from aws_lambda_powertools.metrics import MetricUnit
-
-    from wiring.observability import metrics
-
-    metrics.add_metric(name=name, unit=MetricUnit.Count, value=value)
-
-
-def _log(message: str, **fields) -> None:
-    from wiring.observability import logger
-
-    logger.info(message, extra=fields)
-
-
 @lru_cache(maxsize=1)
 def push():
     """Events to one console (``inbox.ports.Push``), shaped as the API shapes them for its agent."""
     from realtime.push import ApiGatewayPush
     from realtime.shape import Shaper
+    from wiring.observability import count, log_info
 
-    return ApiGatewayPush(_Lazy(connections_api), Shaper(_Lazy(inbox)), count=_count, log=_log)
+    return ApiGatewayPush(_Lazy(connections_api), Shaper(_Lazy(inbox)), count=count, log=log_info)
 
 
 @lru_cache(maxsize=1)
 def realtime():
     """The consoles' sockets, presence and the fan-out (``inbox.realtime.Realtime``)."""
     from inbox.realtime import Realtime
+    from wiring.observability import log_info
 
-    return Realtime(connections(), push(), _Lazy(store), log=_log, ttl_seconds=settings().connection_ttl_seconds)
+    return Realtime(connections(), push(), _Lazy(store), log=log_info, ttl_seconds=settings().connection_ttl_seconds)
 
 
 def reset() -> None:

@@ -44,8 +44,18 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def count_transition(trigger: str) -> None:
-    """One metric per transition type (``Transition.close``, ``Transition.hold``, ...)."""
+def count(name: str, value: int = 1) -> None:
+    """Add ``value`` to the metric ``name`` (a count; Metrics is built on first use)."""
     from aws_lambda_powertools.metrics import MetricUnit
 
-    _metrics().add_metric(name=f"Transition.{trigger}", unit=MetricUnit.Count, value=1)
+    _metrics().add_metric(name=name, unit=MetricUnit.Count, value=value)
+
+
+def count_transition(trigger: str) -> None:
+    """One metric per transition type (``Transition.close``, ``Transition.hold``, ...)."""
+    count(f"Transition.{trigger}")
+
+
+def log_info(message: str, **fields: Any) -> None:
+    """``logger.info`` with ``fields`` as its extra keys: the ``log`` the core's use cases are given."""
+    logger.info(message, extra=fields)

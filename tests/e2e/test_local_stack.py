@@ -181,13 +181,15 @@ def test_an_agent_reply_reaches_expedia_as_send_message(local_stack, agent, expe
     assert delivered[0]["external_message_id"] == sent["result"]["messageId"]
 
 
-def test_a_two_second_hold_comes_back_to_open_by_itself(local_stack, agent, expedia, aws):
+def test_a_short_hold_comes_back_to_open_by_itself(local_stack, agent, expedia, aws):
     _, conversation = traveler_opens(agent, expedia, local_stack, "I need to talk to someone about my booking")
-    held = agent.act(conversation, "hold", {"until": in_seconds(2)})
+    # 6 s, not 2: on a loaded machine the hold's own request and the check of its schedule took over 2 s, and
+    # the wake-up had already fired (and deleted its schedule) before the check looked.
+    held = agent.act(conversation, "hold", {"until": in_seconds(6)})
     assert held.status_code == 200, held.text
     assert held.json()["status"] == "on_hold"
     assert schedule_exists(aws, local_stack, conversation)
-    eventually(lambda: agent.status_of(conversation) == "open", timeout=8, what="the wake-up")
+    eventually(lambda: agent.status_of(conversation) == "open", timeout=15, what="the wake-up")
     woken = [a for a in agent.activity(conversation) if a["type"] == "woken"]
     assert len(woken) == 1 and woken[0]["actor"]["type"] == "system"
     eventually(lambda: not schedule_exists(aws, local_stack, conversation), what="the schedule deleted")

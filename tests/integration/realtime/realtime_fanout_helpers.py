@@ -4,8 +4,8 @@ and consoles: sockets registered with the local @connections emulator that keep 
 
 from __future__ import annotations
 
-import copy
 import json
+import threading
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -69,48 +69,22 @@ def socket_event(route: str, connection_id: str, *, authorizer: dict | None = No
     return event
 
 
-def moto_table(table_name: str, region: str) -> Any:
-    from moto.dynamodb.models import dynamodb_backends
-
-    return dynamodb_backends[ACCOUNT][region].tables[table_name]
-
-
-def passes_the_filter(record: dict) -> bool:
-    """The event source's filter (infra/names.py): conversations, messages and counter shards only."""
-    sk = record["dynamodb"]["Keys"]["sk"]["S"]
-    return sk in names.REALTIME_FANOUT_SORT_KEYS or sk.startswith(names.REALTIME_FANOUT_SORT_KEY_PREFIXES)
-
-
 class Stream:
-    """The table's stream as the fan-out's event source reads it: moto's shard records after the last
-    read, filtered as in AWS, as Lambda-shaped records (each a copy; creation time in epoch seconds)."""
+    """The table's stream as the fan-out's event source reads it: the records written since the last read,
+    filtered as in AWS, as Lambda hands them over; read by the local runner's own code (``local.changes``)."""
 
     def __init__(self, table_name: str, region: str):
-        self.table_name, self.region = table_name, region
-        self.position = self._end()
+        from local.changes import MotoStream
 
-    def _shard(self) -> Any:
-        return moto_table(self.table_name, self.region).stream_shard
-
-    def _end(self) -> int:
-        shard = self._shard()
-        return int(shard.starting_sequence_number + len(shard.items))
+        self.region = region
+        self._stream = MotoStream(table_name, ACCOUNT, region, threading.Lock())
+        self._arn = self._stream.arn()
+        self._stream.skip()
 
     def read(self) -> list[dict]:
-        end = self._end()
-        records = self._shard().get(self.position, end - self.position)
-        self.position = end
-        out = []
-        for record in records:
-            record = copy.deepcopy(record)
-            stamp = record["dynamodb"].get("ApproximateCreationDateTime")
-            if hasattr(stamp, "timestamp"):
-                record["dynamodb"]["ApproximateCreationDateTime"] = int(stamp.timestamp())
-            record.setdefault("eventSourceARN", f"arn:aws:dynamodb:{self.region}:{ACCOUNT}:table/{self.table_name}"
-                                                "/stream/2026-12-02T00:00:00.000")
-            if passes_the_filter(record):
-                out.append(record)
-        return out
+        from local.changes import lambda_record, passes_filter
+
+        return [lambda_record(r, self.region, self._arn) for r in self._stream.take() if passes_filter(r)]
 
     def batches(self, size: int = names.REALTIME_FANOUT_BATCH_SIZE) -> list[dict]:
         """What was written since the last read, as the event source's invocations (``{"Records": [...]}``)."""

@@ -3,7 +3,7 @@ Lambda's event source gives it, and a hotel's agents in moto's user pool (the in
 
 from __future__ import annotations
 
-import copy
+import threading
 from typing import Any
 
 import boto3
@@ -21,35 +21,22 @@ def moto_table(table_name: str, region: str) -> Any:
 
 
 class StreamTap:
-    """Reads the records moto's stream shard of a table holds after a position, as Lambda would receive
-    them (``ApproximateCreationDateTime`` in epoch seconds, each record a copy)."""
+    """The records moto's stream of a table holds since the last read, as Lambda would receive them (read by
+    the local runner's own code, ``local.changes``: epoch-second creation times, the stream's ARN)."""
 
     def __init__(self, table_name: str, region: str):
-        self.table_name, self.region = table_name, region
-        self.position = self._end()
+        from local.changes import MotoStream
 
-    def _shard(self) -> Any:
-        shard = moto_table(self.table_name, self.region).stream_shard
-        assert shard is not None, "the table was created without its stream"
-        return shard
-
-    def _end(self) -> int:
-        shard = self._shard()
-        return int(shard.starting_sequence_number + len(shard.items))
+        self.region = region
+        self._stream = MotoStream(table_name, ACCOUNT, region, threading.Lock())
+        self._arn = self._stream.arn()
+        self._stream.skip()
 
     def read(self) -> list[dict[str, Any]]:
         """The records written since the last read."""
-        end = self._end()
-        records = self._shard().get(self.position, end - self.position)
-        self.position = end
-        out = []
-        for record in records:
-            record = copy.deepcopy(record)
-            stamp = record["dynamodb"].get("ApproximateCreationDateTime")
-            if hasattr(stamp, "timestamp"):
-                record["dynamodb"]["ApproximateCreationDateTime"] = int(stamp.timestamp())
-            out.append(record)
-        return out
+        from local.changes import lambda_record
+
+        return [lambda_record(r, self.region, self._arn) for r in self._stream.take()]
 
 
 def hotel_team(region: str, hotel_id: str, members: dict[str, str]) -> tuple[str, dict[str, Actor]]:

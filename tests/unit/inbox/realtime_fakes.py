@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from inbox.model import AgentRef, Conversation, Direction, Message, Role, Sender, Status, Tab
 from inbox.realtime import Realtime
 from inbox.realtime_ports import Change, Connection, Event, TeamCounts
+from infra import names
 
 T0 = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
 ANA = AgentRef("ag-ana", "Ana Lima")
@@ -109,7 +110,7 @@ class RealtimeWorld:
     logged: list[tuple[str, dict[str, object]]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.realtime = Realtime(self.connections, self.push, self.reads,
+        self.realtime = Realtime(self.connections, self.push, self.reads, ttl_seconds=names.CONNECTION_TTL_SECONDS,
                                  log=lambda message, **fields: self.logged.append((message, fields)))
 
     def connect(self, cid: str, agent: AgentRef = ANA, hotels: Sequence[str] = ("h1",),

@@ -9,17 +9,18 @@ from realtime_fakes import ANA, BEN, T0, RealtimeWorld
 
 from inbox.errors import InvalidInput
 from inbox.model import AgentRef, Role
-from inbox.realtime import CONNECTION_TTL_SECONDS, Realtime
+from inbox.realtime import Realtime
 from inbox.realtime_ports import Connection, PresenceEvent
+from infra import names
 
 
 def test_connect_keeps_the_agent_and_the_hotels_of_its_token_until_the_ttl():
     w = RealtimeWorld()
     connection = w.realtime.connect("c1", ANA, Role.ADMIN, ["h1", "h2", "h1"], T0)
     assert connection == Connection("c1", ANA, Role.ADMIN, frozenset({"h1", "h2"}), T0,
-                                    T0 + timedelta(seconds=CONNECTION_TTL_SECONDS))
+                                    T0 + timedelta(seconds=names.CONNECTION_TTL_SECONDS))
     assert w.connections.items == {"c1": connection}
-    assert CONNECTION_TTL_SECONDS == 7800  # API Gateway's 2 hours and 10 minutes to spare
+    assert names.CONNECTION_TTL_SECONDS == 7800  # API Gateway's 2 hours and 10 minutes to spare
 
 
 def test_a_role_given_as_the_authorizers_text_is_read():
