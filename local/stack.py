@@ -275,14 +275,19 @@ class LocalStack:
     def _listen_realtime(self) -> str:
         from local.realtime import RealtimeServer
 
-        port = self.port + 1 if self.port else 0
-        self._realtime = RealtimeServer(host=self.host, port=port, region=self.region)
-        try:
-            return self._realtime.listen()
-        except OSError as error:
-            self._realtime = None
-            raise LocalStackError(f"cannot listen on {self.host}:{port} for the WebSocket API "
-                                  f"({error.strerror or error}): is Lobby already running? Try another port.") from None
+        # The port after the stack's when it has one (8001 for make run's 8000), else any. The console and the
+        # clients read realtime_url from config.json and stack.json, never the number: when that port is taken
+        # (an ephemeral port of any connection on the machine may be), any free one serves as well.
+        preferred = self.port + 1 if self.port else 0
+        failure: OSError | None = None
+        for port in dict.fromkeys((preferred, 0)):  # (8001, 0), or (0,) for a stack on any port
+            self._realtime = RealtimeServer(host=self.host, port=port, region=self.region)
+            try:
+                return self._realtime.listen()
+            except OSError as error:
+                self._realtime, failure = None, error
+                log.info("cannot listen on %s:%d for the WebSocket API (%s)", self.host, port, error.strerror or error)
+        raise LocalStackError(f"cannot listen on {self.host} for the WebSocket API ({failure})")
 
     def _attach_realtime(self, web, resources, *, authorizer, socket_function) -> None:
         """The WebSocket API's functions and its @connections (served from now on, sockets from ``_start_realtime``)."""

@@ -54,3 +54,35 @@ def test_it_stops_cleanly_and_starts_again_on_the_same_port(tmp_path):
     finally:
         assert again.stop() == []
     assert dict(os.environ) == environment
+
+
+def test_the_websocket_api_takes_another_port_when_the_one_after_the_stacks_is_taken(tmp_path):
+    import socket
+
+    from local.stack import LocalStack
+
+    with socket.socket() as free:  # a port whose next one can be held for the test
+        free.bind(("127.0.0.1", 0))
+        port = free.getsockname()[1]
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", port + 1))
+        taken.listen()
+        stack = LocalStack(port=port, state_dir=tmp_path, seed=False)
+        info = stack.start()
+        try:
+            assert info["api_url"] == f"http://127.0.0.1:{port}"
+            host, realtime_port = info["realtime_url"].removeprefix("ws://").rstrip("/").split(":")
+            assert host == "127.0.0.1" and int(realtime_port) not in (port, port + 1)
+            config = requests.get(f"{info['api_url']}/config.json", timeout=10).json()
+            assert config["realtime_url"] == info["realtime_url"]
+            # It answers there: a socket without a token is refused by the authorizer (401), as in AWS.
+            from websockets.exceptions import InvalidStatus
+            from websockets.sync.client import connect
+
+            try:
+                connect(info["realtime_url"], open_timeout=10).close()
+                raise AssertionError("a socket without a token was accepted")
+            except InvalidStatus as refused:
+                assert refused.response.status_code == 401
+        finally:
+            assert stack.stop() == []
