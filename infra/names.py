@@ -242,3 +242,22 @@ REALTIME_FANOUT_SORT_KEYS = ("CONVERSATION",)
 REALTIME_FANOUT_SORT_KEY_PREFIXES = ("MSG#", "COUNTERS#")
 # A WebSocket frame is at most 32 KB: events for one connection are packed into frames below this size.
 REALTIME_FRAME_MAX_BYTES = 30_000
+
+# --- Guest data (issue 14): retention, expiry, export and erase ----------------------------------
+# The expiry function reads the main table's stream for the items DynamoDB's TTL removed (a Lambda filter:
+# eventName REMOVE by the principal below; the local runner applies the same match): a conversation's
+# removal corrects the counts and lets its contact and search entries go; a message's removal deletes its files.
+EXPIRY_FUNCTION = "lobby-expiry"
+EXPIRY_HANDLER = "expiry.handler.handler"
+EXPIRY_DLQ = "lobby-expiry-dlq"  # stream batches the expiry function gave up on (their stream positions)
+EXPIRY_DLQ_SPEC = QueueSpec(EXPIRY_DLQ, DLQ_RETENTION_SECONDS)
+TTL_PRINCIPAL = "dynamodb.amazonaws.com"  # userIdentity.principalId of a stream record TTL wrote
+EXPIRY_SORT_KEYS = ("CONVERSATION",)  # store.keys.CONVERSATION_SK
+EXPIRY_SORT_KEY_PREFIXES = ("MSG#",)  # store.keys.MESSAGE_PREFIX
+EXPIRY_BATCH_SIZE = 100
+EXPIRY_RETRY_ATTEMPTS = 10  # a removal is never news that goes stale: retry, then the DLQ
+EXPIRY_TIMEOUT_SECONDS = 60
+# Files: a lifecycle rule per retention tier, on the object tag below (the smallest tier at least the hotel's
+# retention_days); the expiry function deletes a file when its message expires, the rule is the backstop.
+ATTACHMENTS_RETENTION_TAG = "retention-days"
+ATTACHMENTS_RETENTION_TIERS = (30, 60, 90, 180, 365, 730, 1095, 1825, 3650)

@@ -72,6 +72,7 @@ class ChannelUseCases:
     store: ConversationStore
     health: ChannelHealthStore | None
     clock: Callable[[], datetime]
+    retention_days: Callable[[str], int]
     log: Callable[..., None]
     _properties: dict[str, tuple[datetime, str]]
     _noted: dict[tuple[str, str], datetime]
@@ -190,7 +191,8 @@ class ChannelUseCases:
         try:
             after = self.store.commit(before, after_notes, activities, [message],
                                       guards=[message_guard(event.conversation_id, m.external_message_id),
-                                              *event.guards], search=search)
+                                              *event.guards], search=search,
+                                      retention_days=self.retention_days(event.hotel_id))
         except Duplicate:
             return Received(event.conversation_id, message.id, duplicate=True)
         return Received(event.conversation_id, message.id, conversation=after)

@@ -17,6 +17,7 @@ class HoldUseCases:
     store: ConversationStore
     scheduler: WakeUpScheduler | None
     clock: Callable[[], datetime]
+    retention_days: Callable[[str], int]
     on_transition: Callable[[str], None]
     log: Callable[..., None]
 
@@ -34,7 +35,8 @@ class HoldUseCases:
                          conversation_id=conversation_id)
                 return outcome
             try:
-                after = self.store.commit(before, outcome.conversation, [outcome.activity] if outcome.activity else [])
+                after = self.store.commit(before, outcome.conversation, [outcome.activity] if outcome.activity else [],
+                                          retention_days=self.retention_days(hotel_id))
             except Conflict:
                 if attempt == self.WAKE_UP_ATTEMPTS - 1:
                     raise

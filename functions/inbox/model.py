@@ -58,6 +58,7 @@ class ActorType(StrEnum):
     AGENT = "agent"
     PARTNER = "partner"
     SYSTEM = "system"
+    OPERATOR = "operator"  # someone running ``python -m admin`` (audit entries only)
 
 
 @dataclass(frozen=True)
@@ -266,6 +267,7 @@ class Message:
     attachments: tuple[Attachment, ...] = ()
     internal: bool = False  # a note between agents: in the timeline, never sent to the guest
     mentions: tuple[str, ...] = ()  # the agent ids a note mentions (notes only)
+    redactions: tuple[str, ...] = ()  # what was removed from the text before it was stored (``inbox.redaction``)
 
     def __post_init__(self) -> None:
         check_moment("sent_at", self.sent_at)
@@ -312,6 +314,10 @@ class Contact:
     phone: str | None = None
     language: str | None = None
     reservations: tuple[Reservation, ...] = ()
+    # The guest's conversations at this hotel (kept on the contact as each starts): what an erase removes.
+    conversation_ids: frozenset[str] = frozenset()
+    # Bumped by every write of the contact: an erase deletes it only if nothing wrote it meanwhile.
+    revision: int = 0
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,8 @@ from datetime import datetime
 from typing import Generic, Literal, Protocol, TypeVar
 
 from inbox.attachments import StoredFile, Upload, UploadGrant
+from inbox.audit import AuditEntry as AuditEntry
+from inbox.audit import AuditLog as AuditLog
 from inbox.bot import KnowledgeBase
 from inbox.model import Activity, Agent, Contact, Conversation, Delivery, ListOrder, Message, SavedReply, Tab
 
@@ -25,6 +27,7 @@ from inbox.realtime_ports import PresenceState as PresenceState
 from inbox.realtime_ports import Push as Push
 from inbox.realtime_ports import RealtimeReads as RealtimeReads
 from inbox.realtime_ports import TeamCounts as TeamCounts
+from inbox.retention import RETENTION_DAYS_DEFAULT
 
 T = TypeVar("T")
 
@@ -47,6 +50,7 @@ class Hotel:
     knowledge: KnowledgeBase = KnowledgeBase()
     # The hotel's own reply target (minutes) on channels that set no reply clock; None: no target.
     reply_target_minutes: int | None = None
+    retention_days: int = RETENTION_DAYS_DEFAULT  # how long its guests' data is kept (``inbox.retention``)
 
     @property
     def bot(self) -> KnowledgeBase:
@@ -143,6 +147,38 @@ class Mention:
     at: datetime
 
 
+@dataclass(frozen=True)
+class Holdings:
+    """Everything a conversation's partition holds, as an erase reads it (``GuestDataStore.holdings``)."""
+
+    hotel_id: str
+    conversation_id: str
+    conversation: Conversation | None  # None: its own item is already gone
+    item_keys: tuple[object, ...]  # every item read (the conversation's own included); opaque to the core
+    external_message_ids: tuple[str, ...]  # of its messages: the guards to erase with them
+    mentions: tuple[Mention, ...]  # of its notes
+    messages: int = 0
+    activity: int = 0
+
+
+class GuestDataStore(Protocol):
+    """What exporting and erasing a guest needs of the store (``inbox.guest_data``)."""
+
+    def holdings(self, hotel_id: str, conversation_id: str) -> Holdings:
+        """Every item of the conversation's partition (a paged Query, consistent)."""
+        ...
+
+    def erase_conversation(self, holdings: Holdings, *, guards: Sequence[str], search: Sequence[SearchEntry]) -> int:
+        """Delete the conversation's own item under the version read, with its counts, in one transaction
+        (``Conflict`` when it changed since: read the holdings again); then the other items read, the guards,
+        search entries and mentions (batch deletes). Returns how many items went."""
+        ...
+
+    def erase_contact(self, contact: Contact) -> None:
+        """Delete the contact if its ``revision`` is still the one read (``Conflict`` otherwise)."""
+        ...
+
+
 class ConversationStore(Protocol):
     """Where conversations, their messages and activity live."""
 
@@ -181,10 +217,12 @@ class ConversationStore(Protocol):
         activities: Sequence[Activity] = (), messages: Sequence[Message] = (), *,
         guards: Sequence[str] = (), contact: Contact | None = None,
         search: Sequence[SearchEntry] = (), mentions: Sequence[Mention] = (),
+        retention_days: int = RETENTION_DAYS_DEFAULT,
     ) -> Conversation:
         """One transaction: the conversation (under its version; ``Conflict`` when another writer came first),
         entries, messages, guards, the contact, the counters (tabs and assignees), and the search entries and
-        mentions given. Read marks that differ between ``before.read_at`` and ``after.read_at`` are written too."""
+        mentions given. Read marks that differ between ``before.read_at`` and ``after.read_at`` are written too.
+        Each item written carries its expiry (``inbox.retention.expiry`` of its time and ``retention_days``)."""
         ...
 
     # --- the team ---------------------------------------------------------------------------
@@ -305,6 +343,14 @@ class AttachmentStorage(Protocol):
 
     def link(self, key: str, name: str, content_type: str, expires_seconds: int) -> str:
         """A presigned GET of the file, served with its type and name, valid ``expires_seconds``."""
+        ...
+
+    def delete(self, keys: Sequence[str]) -> int:
+        """Delete these files (one already gone is fine); returns how many were asked."""
+        ...
+
+    def delete_prefix(self, prefix: str) -> int:
+        """Delete every file under ``prefix`` (listed, then deleted in batches); returns how many went."""
         ...
 
 

@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
+from inbox.audit import AuditLog, AuditUseCases
 from inbox.bot import Bot, BotDecision, GuestText
 from inbox.channel import ChannelEvent, ChannelUseCases
 from inbox.errors import Conflict, DomainError, Duplicate, InvalidInput, NotFound
@@ -70,11 +71,12 @@ from inbox.ports import (
     Page,
     WakeUpScheduler,
 )
+from inbox.retention import RETENTION_DAYS_DEFAULT
 from inbox.search import entry_terms
 from inbox.team import TeamUseCases
 
 
-class Inbox(TeamUseCases, HoldUseCases, ChannelUseCases, FileUseCases):
+class Inbox(TeamUseCases, HoldUseCases, ChannelUseCases, FileUseCases, AuditUseCases):
     """What agents, partners, channels and the system do to conversations."""
 
     def __init__(
@@ -83,6 +85,7 @@ class Inbox(TeamUseCases, HoldUseCases, ChannelUseCases, FileUseCases):
         files: AttachmentStorage | None = None,
         health: ChannelHealthStore | None = None,
         directory: AgentDirectory | None = None,
+        audit: AuditLog | None = None,
         channels_that_deliver: frozenset[str] = frozenset({"expedia"}),
         clock: Callable[[], datetime] = utc_now,
         on_transition: Callable[[str], None] = lambda trigger: None,
@@ -95,6 +98,7 @@ class Inbox(TeamUseCases, HoldUseCases, ChannelUseCases, FileUseCases):
         self.files = files
         self.health = health
         self.directory = directory
+        self.audit = audit
         self.channels_that_deliver = channels_that_deliver
         self.clock = clock
         self.on_transition = on_transition
@@ -113,6 +117,11 @@ class Inbox(TeamUseCases, HoldUseCases, ChannelUseCases, FileUseCases):
             cached = (now, self.store.get_hotel(hotel_id))
             self._hotels[hotel_id] = cached
         return cached[1]
+
+    def retention_days(self, hotel_id: str) -> int:
+        """How long the hotel keeps its guests' data (the default for a hotel not found)."""
+        hotel = self.hotel(hotel_id)
+        return hotel.retention_days if hotel is not None else RETENTION_DAYS_DEFAULT
 
     def hotel_bot_on(self, hotel_id: str) -> bool:
         hotel = self.hotel(hotel_id)
@@ -252,7 +261,8 @@ class Inbox(TeamUseCases, HoldUseCases, ChannelUseCases, FileUseCases):
         search = entry_terms(outcome.conversation, contact) if before is None else ()
         try:
             after = self.store.commit(before, outcome.conversation, activities, messages,
-                                      guards=[guard, *extra_guards], contact=contact, search=search)
+                                      guards=[guard, *extra_guards], contact=contact, search=search,
+                                      retention_days=hotel.retention_days)
         except Duplicate:
             return Received(conversation_id, message_id, duplicate=True)
         self.on_transition(outcome.trigger)
@@ -278,7 +288,7 @@ class Inbox(TeamUseCases, HoldUseCases, ChannelUseCases, FileUseCases):
             self._schedule(hotel_id, conversation_id, hold)
         try:
             after = self.store.commit(before, outcome.conversation, [outcome.activity] if outcome.activity else [],
-                                      messages)
+                                      messages, retention_days=self.retention_days(hotel_id))
         except DomainError:
             # Refused for sure (another change came first): this hold was never stored.
             # Any other failure may hide a stored commit: the schedule stays, since a stale

@@ -42,6 +42,7 @@ class TeamUseCases:
     directory: AgentDirectory | None
     clock: Callable[[], datetime]
     hotel: Callable[[str], Hotel | None]
+    retention_days: Callable[[str], int]
     contact_of: Callable[[Conversation], Contact | None]
     _hotels: dict[str, tuple[datetime, Hotel | None]]
 
@@ -81,7 +82,8 @@ class TeamUseCases:
         if not outcome.changed or outcome.activity is None:
             return before
         try:
-            return self.store.commit(before, outcome.conversation, [outcome.activity])
+            return self.store.commit(before, outcome.conversation, [outcome.activity],
+                                     retention_days=self.retention_days(hotel_id))
         except Conflict:
             current = self.store.get_conversation(hotel_id, conversation_id)
         holder = current.assignee
@@ -110,7 +112,8 @@ class TeamUseCases:
                                   updated_at=max(before.updated_at, now))
             try:
                 self.store.commit(before, after, [], [note],
-                                  mentions=[Mention(a, conversation_id, note.id, now) for a in named])
+                                  mentions=[Mention(a, conversation_id, note.id, now) for a in named],
+                                  retention_days=self.retention_days(hotel_id))
             except Conflict:
                 # A note depends on nothing the other writer changed: write it on the fresh state.
                 if attempt == NOTE_ATTEMPTS - 1:

@@ -33,7 +33,9 @@ from inbox.model import (
     iso,
 )
 from inbox.ports import Guard, Hotel, Mention, Page, PartnerKey, SearchEntry
+from inbox.retention import RETENTION_DAYS_DEFAULT
 from store import keys, reading
+from store.audit import AuditTrail
 from store.channels import Channels
 from store.knowledge import pack_knowledge
 from store.models import (
@@ -73,7 +75,7 @@ class _TransactionConflict(Exception):
     """Another transaction touched one of our items at the same moment: safe to try again."""
 
 
-class DynamoStore(Team, Uploads, Channels):
+class DynamoStore(Team, Uploads, Channels, AuditTrail):
     """The single-table store. Build one per process (the composition root does). Uploads live in
     ``store.uploads``; delivery claims and channel health in ``store.channels``; the team's views,
     counts, read marks, mentions, search and saved replies in ``store.team``.
@@ -243,6 +245,7 @@ class DynamoStore(Team, Uploads, Channels):
         activities: Sequence[Activity] = (), messages: Sequence[Message] = (), *,
         guards: Sequence[str] = (), contact: Contact | None = None,
         search: Sequence[SearchEntry] = (), mentions: Sequence[Mention] = (),
+        retention_days: int = RETENTION_DAYS_DEFAULT,
     ) -> Conversation:
         """Write a change as one transaction: the conversation (created, or updated under its
         version), its activity entries, new messages, and the tab counters of the hotel.

@@ -152,3 +152,26 @@ CONNECTION_SK = "CONNECTION"
 def connection_pk(connection_id: str) -> str:
     """A connection's own item; its hotel items are ``hotel_pk(h)`` / the connection id in that table."""
     return f"CONNECTION#{connection_id}"
+
+
+# --- guest data (issue 14): the audit log, partner key ids, expiry guards ---------------------------
+
+def audit_pk(hotel_id: str) -> str:
+    """A hotel's audit log: one partition, newest entry last in sort order (read descending)."""
+    return f"HOTEL#{hotel_id}#AUDIT"
+
+
+def audit_sk(at: datetime, entry_id: str) -> str:
+    return f"{iso(at)}#{entry_id}"
+
+
+PARTNER_KEYS_PK = "PARTNERKEYS"  # every partner key by its id (few: one partition, one Query lists them)
+
+
+def partner_key_id_sk(key_id: str) -> str:
+    return f"KEY#{key_id}"
+
+
+def expired_guard(conversation_id: str, version: int) -> str:
+    """The guard a conversation's TTL removal takes (``guard_pk``): a repeated stream record changes nothing."""
+    return f"expired:{conversation_id}:{version}"

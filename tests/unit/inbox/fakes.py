@@ -118,6 +118,7 @@ class FakeStore:
     def commit(self, before: Conversation | None, after: Conversation, activities: Sequence[Activity] = (),
                messages: Sequence[Message] = (), *, guards: Sequence[str] = (), contact: Contact | None = None,
                search: Sequence[SearchEntry] = (), mentions: Sequence[Mention] = (),
+               retention_days: int = 730,
                ) -> Conversation:
         concurrent, self.before_next_commit = self.before_next_commit, None
         if concurrent is not None:
