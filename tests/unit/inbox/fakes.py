@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
 from inbox.attachments import StoredFile, Upload, UploadGrant
+from inbox.audit import AuditEntry
 from inbox.bot import Answer, BotDecision, GuestText, HandOff, HandoffReason, KnowledgeBase
 from inbox.errors import Conflict, Duplicate, NotFound
 from inbox.model import (
@@ -394,6 +395,26 @@ BRUNO = Agent("sub-bruno", "Bruno Émile", "bruno@lumiere.test", Role.ADMIN)
 STRANGER = Agent("sub-zoe", "Zoé Other", "zoe@elsewhere.test", Role.AGENT)  # works for hotel h2 only
 
 
+class FakeAuditLog:
+    """The audit log (``inbox.audit.AuditLog``) on a list; a page is newest first, the cursor an index."""
+
+    def __init__(self) -> None:
+        self.entries: list[AuditEntry] = []
+
+    def record_audit(self, entry: AuditEntry) -> None:
+        self.entries.append(entry)
+
+    def list_audit(self, hotel_id: str, limit: int, cursor: str | None = None) -> Page[AuditEntry]:
+        mine = sorted((e for e in self.entries if e.hotel_id == hotel_id), key=lambda e: (e.at, e.id), reverse=True)
+        start = int(cursor) if cursor else 0
+        end = start + limit
+        return Page(mine[start:end], str(end) if end < len(mine) else None)
+
+    def of(self, hotel_id: str) -> list[AuditEntry]:
+        """The hotel's entries, oldest first."""
+        return [e for e in self.entries if e.hotel_id == hotel_id]
+
+
 class Clock:
     def __init__(self, at: datetime = T0):
         self.at = at
@@ -418,6 +439,7 @@ class World:
     clock: Clock
     inbox: Inbox
     directory: FakeDirectory = field(default_factory=FakeDirectory)
+    audit: FakeAuditLog = field(default_factory=FakeAuditLog)
 
 
 def world() -> World:
@@ -427,5 +449,7 @@ def world() -> World:
     directory = FakeDirectory({"h1": [ANA, BRUNO], "h2": [STRANGER]})
     store.hotels["h1"] = Hotel("h1", "Hôtel Lumière", expedia_property_id="p1")
     store.properties["p1"] = "h1"
-    inbox = Inbox(store, scheduler, outbox, bot=bot, files=files, health=health, directory=directory, clock=clock)
-    return World(store, files, health, outbox, scheduler, bot, clock, inbox, directory)
+    audit = FakeAuditLog()
+    inbox = Inbox(store, scheduler, outbox, bot=bot, files=files, health=health, directory=directory, audit=audit,
+                  clock=clock)
+    return World(store, files, health, outbox, scheduler, bot, clock, inbox, directory, audit)
