@@ -100,11 +100,12 @@ class Seeder:
 
     def library(self, hotel_id: str) -> None:
         """The saved replies (checked as the API checks them) and the hotel's reply target."""
-        from inbox.model import SavedReply
+        from inbox.model import Actor, ActorType, SavedReply
 
+        seeder = Actor(ActorType.OPERATOR, "local-seed", "Local stack seed")  # the audit log says who wrote them
         for reply in self.replies:
             self.inbox.save_reply(SavedReply(id=reply.id, hotel_id=hotel_id, title=reply.title,
-                                             shortcut=reply.shortcut, texts=dict(reply.texts)))
+                                             shortcut=reply.shortcut, texts=dict(reply.texts)), seeder)
         self.inbox.set_reply_target(hotel_id, demo_data.REPLY_TARGET_MINUTES)
 
     # -- 2. guests -------------------------------------------------------------------------

@@ -33,10 +33,18 @@ ACTIONS = (HOTEL_UPDATED, BOT_UPDATED, REPLY_SAVED, REPLY_DELETED, AGENT_CREATED
 
 @dataclass(frozen=True)
 class AuditTarget:
-    """What an action was done to: ``type`` (``hotel``, ``bot``, ``reply``, ``agent``, ``key``, ``contact``) and its id."""
+    """What an action was done to: ``type`` (``hotel``, ``bot``, ``reply``, ``agent``, ``partner_key``, ``contact``)
+    and its id."""
 
     type: str
     id: str
+
+
+# What an action was done to (``AuditTarget.type``): the bot's target id is its hotel's, an agent's its Cognito sub.
+TARGET_BOT = "bot"
+TARGET_REPLY = "reply"
+TARGET_AGENT = "agent"
+TARGET_PARTNER_KEY = "partner_key"
 
 
 @dataclass(frozen=True)

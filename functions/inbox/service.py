@@ -13,11 +13,13 @@ from datetime import datetime, timedelta
 
 from inbox.audit import AuditLog, AuditUseCases
 from inbox.bot import Bot, BotDecision, GuestText
+from inbox.bot_settings import BotSettingsUseCases
 from inbox.channel import ChannelEvent, ChannelUseCases
 from inbox.errors import Conflict, DomainError, Duplicate, InvalidInput, NotFound
 from inbox.errors import SchedulingFailed as SchedulingFailed  # importable from here, as before
 from inbox.files import FileUseCases
 from inbox.holds import HoldUseCases
+from inbox.hotel_settings import HotelSettingsUseCases
 from inbox.inbound import (
     InboundMessage,
     Received,
@@ -42,6 +44,7 @@ from inbox.machine import (
     ScheduleWakeUp,
     apply,
     new_id,
+    redacted,
     start_conversation,
 )
 from inbox.model import (
@@ -60,6 +63,7 @@ from inbox.model import (
     repeats_of,
     utc_now,
 )
+from inbox.redaction import kinds, redact_attachments, redact_cards, redact_inbound
 from inbox.ports import (
     AgentDirectory,
     AttachmentStorage,
@@ -76,7 +80,8 @@ from inbox.search import entry_terms
 from inbox.team import TeamUseCases
 
 
-class Inbox(TeamUseCases, HoldUseCases, ChannelUseCases, FileUseCases, AuditUseCases):
+class Inbox(TeamUseCases, HoldUseCases, ChannelUseCases, FileUseCases, BotSettingsUseCases, AuditUseCases,
+            HotelSettingsUseCases):
     """What agents, partners, channels and the system do to conversations."""
 
     def __init__(
@@ -155,9 +160,12 @@ class Inbox(TeamUseCases, HoldUseCases, ChannelUseCases, FileUseCases, AuditUseC
         attachments = self._reply_attachments(hotel_id, conversation_id, attachment_ids) if attachment_ids else ()
         if not text.strip() and not attachments:
             raise InvalidInput("a reply needs a text or an attachment")
+        # Card numbers are masked before anything sees the reply (its preview, the store, the channel).
+        masked = redact_cards(text)
+        attachments, in_names = redact_attachments(attachments)
         names = tuple(a.name for a in attachments)
-        _, messages = self._change(hotel_id, conversation_id, lambda now: AgentReply(actor, text, now, names),
-                                   attachments)
+        _, messages = self._change(hotel_id, conversation_id, lambda now: AgentReply(actor, masked.text, now, names),
+                                   attachments, redactions=masked.count + in_names)
         return messages[0]
 
     def hold(self, hotel_id: str, conversation_id: str, actor: Actor, until: datetime) -> Conversation:
@@ -190,10 +198,14 @@ class Inbox(TeamUseCases, HoldUseCases, ChannelUseCases, FileUseCases, AuditUseC
         (the conversation and the message's guard) and one TransactWriteItems. A channel
         that already looked the event up (``event``, from ``look_up``) saves the read; the
         event's own guard is written with the message.
+
+        Card numbers in the text and the files' names are masked first (``inbox.redaction``):
+        the bot, the preview and the store see only the masked text.
         """
+        inbound, masked = redact_inbound(inbound)
         for attempt in range(self.INBOUND_ATTEMPTS):
             try:
-                return self._receive_once(inbound, event, fresh=attempt > 0)
+                return self._receive_once(inbound, event, fresh=attempt > 0, redactions=masked)
             except Conflict:
                 # Another message or an agent moved the conversation meanwhile: read it again.
                 if attempt == self.INBOUND_ATTEMPTS - 1:
@@ -202,7 +214,8 @@ class Inbox(TeamUseCases, HoldUseCases, ChannelUseCases, FileUseCases, AuditUseC
 
     INBOUND_ATTEMPTS = 3
 
-    def _receive_once(self, m: InboundMessage, event: ChannelEvent | None, *, fresh: bool) -> Received:
+    def _receive_once(self, m: InboundMessage, event: ChannelEvent | None, *, fresh: bool,
+                      redactions: int = 0) -> Received:
         conversation_id = conversation_id_for(m.hotel_id, m.channel, m.external_conversation_id)
         message_id = message_id_for(conversation_id, m.external_message_id)
         guard = message_guard(conversation_id, m.external_message_id)
@@ -245,14 +258,18 @@ class Inbox(TeamUseCases, HoldUseCases, ChannelUseCases, FileUseCases, AuditUseC
         if contact is not None and contact.language is None and decision is not None:
             # Channels such as Expedia do not say which language the guest speaks: the bot can tell.
             contact = replace(contact, language=_language_of(decision))
-        outcome = apply(current, GuestMessage(m.text, m.sent_at, decision, guest=guest, received_at=self.clock(),
+        received_at = self.clock()
+        outcome = apply(current, GuestMessage(m.text, m.sent_at, decision, guest=guest, received_at=received_at,
                                               attachment_names=tuple(a.name for a in m.attachments)))
         if outcome.activity is not None:
             activities.append(outcome.activity)
+        if redactions:
+            activities.append(redacted(outcome.conversation, message_id, redactions, received_at))
 
         messages = [Message(id=message_id, conversation_id=conversation_id, hotel_id=m.hotel_id,
                             direction=Direction.INBOUND, sender=Sender.GUEST, text=m.text, sent_at=m.sent_at,
-                            external_message_id=m.external_message_id, attachments=m.attachments)]
+                            external_message_id=m.external_message_id, attachments=m.attachments,
+                            redactions=kinds(redactions))]
         for reply in (e for e in outcome.effects if isinstance(e, DeliverReply)):
             # The bot answers after the guest wrote, even when the guest's clock runs ahead.
             answered_at = max(self.clock(), m.sent_at + timedelta(milliseconds=1))
@@ -272,13 +289,20 @@ class Inbox(TeamUseCases, HoldUseCases, ChannelUseCases, FileUseCases, AuditUseC
     # --- the one write path ------------------------------------------------------------------
 
     def _change(self, hotel_id: str, conversation_id: str, make_event: Callable[[datetime], Event],
-                attachments: tuple[Attachment, ...] = ()) -> tuple[Conversation, list[Message]]:
+                attachments: tuple[Attachment, ...] = (), *, redactions: int = 0
+                ) -> tuple[Conversation, list[Message]]:
+        """``redactions``: card numbers masked in the event's reply (its message says so, with a ``redacted`` entry)."""
         before = self.store.get_conversation(hotel_id, conversation_id)
-        outcome = apply(before, make_event(self.clock()))
+        now = self.clock()
+        outcome = apply(before, make_event(now))
         if not outcome.changed:
             return before, []
-        messages = [replace(self._outbound_message(before, outcome, effect), attachments=attachments)
+        messages = [replace(self._outbound_message(before, outcome, effect), attachments=attachments,
+                            redactions=kinds(redactions))
                     for effect in outcome.effects if isinstance(effect, DeliverReply)]
+        activities = [outcome.activity] if outcome.activity else []
+        if redactions:
+            activities += [redacted(outcome.conversation, message.id, redactions, now) for message in messages]
         # The wake-up is scheduled before the hold is stored: if scheduling fails, nothing
         # changes and the caller hears of it, so no conversation sleeps forever. Each hold has
         # its own schedule (named after its token), so concurrent requests never touch
@@ -287,8 +311,8 @@ class Inbox(TeamUseCases, HoldUseCases, ChannelUseCases, FileUseCases, AuditUseC
         if hold is not None:
             self._schedule(hotel_id, conversation_id, hold)
         try:
-            after = self.store.commit(before, outcome.conversation, [outcome.activity] if outcome.activity else [],
-                                      messages, retention_days=self.retention_days(hotel_id))
+            after = self.store.commit(before, outcome.conversation, activities, messages,
+                                      retention_days=self.retention_days(hotel_id))
         except DomainError:
             # Refused for sure (another change came first): this hold was never stored.
             # Any other failure may hide a stored commit: the schedule stays, since a stale

@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from inbox import search as find
+from inbox.audit import REPLY_DELETED, REPLY_SAVED, TARGET_REPLY, AuditTarget, AuditUseCases
 from inbox.errors import Conflict, InvalidInput, NotFound
 from inbox.machine import assign, new_id
 from inbox.mentions import mentioned
@@ -35,7 +36,7 @@ FIND_LIMIT = 100  # entries read per lookup (one Query page)
 BATCH_LIMIT = 100  # conversations read at once (one BatchGetItem)
 
 
-class TeamUseCases:
+class TeamUseCases(AuditUseCases):
     """What agents do together: who owns a conversation, notes to each other, finding a guest."""
 
     store: ConversationStore
@@ -155,21 +156,36 @@ class TeamUseCases:
     def replies(self, hotel_id: str) -> list[SavedReply]:
         return self.store.list_replies(hotel_id)
 
-    def save_reply(self, reply: SavedReply) -> SavedReply:
-        """Create or replace a saved reply (``InvalidInput`` for a bad one, a full library, a taken shortcut)."""
+    def save_reply(self, reply: SavedReply, actor: Actor) -> SavedReply:
+        """Create or replace a saved reply (``InvalidInput`` for a bad one, a full library, a taken shortcut);
+        the audit log says who, the reply's title and shortcut, and which of them and its texts changed."""
         reply = check_reply(reply)
-        others = [r for r in self.store.list_replies(reply.hotel_id) if r.id != reply.id]
+        library = self.store.list_replies(reply.hotel_id)
+        previous = next((r for r in library if r.id == reply.id), None)
+        others = [r for r in library if r.id != reply.id]
         if len(others) >= MAX_REPLIES:
             raise InvalidInput(f"a hotel keeps at most {MAX_REPLIES} saved replies")
         taken = next((r for r in others if r.shortcut == reply.shortcut), None)
         if taken is not None:  # "/" + the shortcut must find one reply
             raise InvalidInput(f"the shortcut {reply.shortcut} is taken by {taken.title!r}")
         self.store.put_reply(reply)
+        details: dict[str, object] = {"title": reply.title, "shortcut": reply.shortcut,
+                                      "languages": sorted(reply.texts)}
+        if previous is None:
+            details["created"] = True
+        else:
+            details["changed"] = [name for name in ("title", "shortcut", "texts")
+                                  if getattr(previous, name) != getattr(reply, name)]
+        self.record_admin_action(reply.hotel_id, actor, REPLY_SAVED, AuditTarget(TARGET_REPLY, reply.id), details)
         return reply
 
-    def delete_reply(self, hotel_id: str, reply_id: str) -> None:
-        if not self.store.delete_reply(hotel_id, reply_id):
+    def delete_reply(self, hotel_id: str, reply_id: str, actor: Actor) -> None:
+        """Delete a saved reply (``NotFound`` when there is none); the audit log keeps its title."""
+        reply = self.store.get_reply(hotel_id, reply_id)
+        if reply is None or not self.store.delete_reply(hotel_id, reply_id):
             raise NotFound(f"saved reply {reply_id} not found")
+        self.record_admin_action(hotel_id, actor, REPLY_DELETED, AuditTarget(TARGET_REPLY, reply_id),
+                                 {"title": reply.title, "shortcut": reply.shortcut})
 
     def render_reply(self, hotel_id: str, conversation_id: str, reply_id: str, agent_name: str | None
                      ) -> RenderedReply:
@@ -183,12 +199,18 @@ class TeamUseCases:
                       now=self.clock())
 
     def set_reply_target(self, hotel_id: str, minutes: int | None) -> None:
-        """The hotel's own reply target, in minutes (5 to 10080), or None for none."""
-        if minutes is not None and (isinstance(minutes, bool) or not isinstance(minutes, int)
-                                    or not MIN_REPLY_TARGET <= minutes <= MAX_REPLY_TARGET):
-            raise InvalidInput(f"reply_target_minutes must be {MIN_REPLY_TARGET} to {MAX_REPLY_TARGET}, or null")
-        self.store.set_reply_target(hotel_id, minutes)
+        """The hotel's own reply target, in minutes (5 to 10080), or None for none (no audit entry: an admin's
+        change goes through ``update_hotel_settings``)."""
+        self.store.set_reply_target(hotel_id, check_reply_target(minutes))
         self._hotels.pop(hotel_id, None)  # this process shows the new clock at once
+
+
+def check_reply_target(minutes: int | None) -> int | None:
+    """``minutes`` if it is a reply target Lobby accepts (5 to 10080, or None for none), else ``InvalidInput``."""
+    if minutes is not None and (isinstance(minutes, bool) or not isinstance(minutes, int)
+                                or not MIN_REPLY_TARGET <= minutes <= MAX_REPLY_TARGET):
+        raise InvalidInput(f"reply_target_minutes must be {MIN_REPLY_TARGET} to {MAX_REPLY_TARGET}, or null")
+    return minutes
 
 
 def _ref(agent: AgentRef | None) -> dict[str, str] | None:

@@ -81,19 +81,28 @@ def _hotel(hotel_id: str):
 def get_hotel(hotel_id: str) -> HotelOut:
     hotel = _hotel(hotel_id)
     return HotelOut(id=hotel.id, name=hotel.name, timezone=hotel.timezone, bot_enabled=hotel.bot_enabled,
-                    expedia_property_id=hotel.expedia_property_id, reply_target_minutes=hotel.reply_target_minutes)
+                    expedia_property_id=hotel.expedia_property_id, reply_target_minutes=hotel.reply_target_minutes,
+                    retention_days=hotel.retention_days)
 
 
-@router.patch("/hotels/<hotel_id>", summary="Change the hotel's settings: its reply target (admins only)",
+@router.patch("/hotels/<hotel_id>", summary="Change the hotel's settings: retention, reply target (admins only)",
+              description="Each field given is changed, and the change recorded in the hotel's audit log "
+                          "(`hotel_updated`, with each field's `from` and `to`). A new `retention_days` applies to "
+                          "what is written from then on: each message, activity entry and guard is deleted "
+                          "`retention_days` after its time, a conversation after its last change (DynamoDB's TTL, "
+                          "within a few days of that time), and the counts follow.",
               tags=["hotels"], security=[{"cognito": []}],
               responses=responses(200, "The hotel, as stored", *WRITE_ERRORS, 404, e404="No such hotel",
                                   e403="The hotel is not one of the caller's, or the caller is not one of its admins",
-                                  e422="The request failed validation: reply_target_minutes is 5 to 10,080, or null"))
+                                  e422="The request failed validation: retention_days is 30 to 3,650; "
+                                       "reply_target_minutes is 5 to 10,080, or null"))
 def patch_hotel(hotel_id: str, body: HotelPatchIn) -> HotelOut:
-    require_admin(principal(router))
+    caller = principal(router)
+    require_admin(caller)
     _hotel(hotel_id)  # 404 before anything is written
-    if "reply_target_minutes" in body.model_fields_set:
-        inbox().set_reply_target(hotel_id, body.reply_target_minutes)
+    given = {name: getattr(body, name) for name in ("retention_days", "reply_target_minutes")
+             if name in body.model_fields_set}
+    inbox().update_hotel_settings(hotel_id, caller.actor, **given)
     return get_hotel(hotel_id)
 
 
@@ -119,9 +128,10 @@ def get_bot(hotel_id: str) -> BotSettings:
                                 e413=f"The body is larger than {BOT_BODY_LIMIT // 1024} KB, or the knowledge base "
                                      "does not fit in storage; the message says which"))
 def put_bot(hotel_id: str, body: BotSettings) -> BotSettings:
-    require_admin(principal(router))  # a partner key once wiped a hotel's knowledge base
+    caller = principal(router)
+    require_admin(caller)  # a partner key once wiped a hotel's knowledge base
     knowledge = KnowledgeBase(
         default_language=body.default_language, trusted_domains=tuple(body.trusted_domains),
         entries=tuple(KnowledgeEntry(e.id, e.topic, tuple(e.questions), dict(e.answers)) for e in body.entries))
-    inbox().store.set_bot(hotel_id, body.enabled, knowledge)
+    inbox().update_bot(hotel_id, caller.actor, body.enabled, knowledge)  # and its audit entry
     return _settings(hotel_id)

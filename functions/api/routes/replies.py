@@ -34,9 +34,10 @@ def list_replies(hotel_id: str) -> SavedRepliesOut:
 def put_reply(hotel_id: str, reply_id: ReplyId, body: SavedReplyIn) -> SavedReplyOut:
     from inbox.model import SavedReply
 
-    require_admin(principal(router))
+    caller = principal(router)
+    require_admin(caller)
     saved = inbox().save_reply(SavedReply(id=reply_id, hotel_id=hotel_id, title=body.title, shortcut=body.shortcut,
-                                          texts=dict(body.texts)))
+                                          texts=dict(body.texts)), caller.actor)
     return SavedReplyOut.of(saved)
 
 
@@ -44,8 +45,9 @@ def put_reply(hotel_id: str, reply_id: ReplyId, body: SavedReplyIn) -> SavedRepl
                tags=["replies"], security=[{"cognito": []}], status_code=204,
                responses=responses(204, "Deleted", 401, 403, 404, 422, e403=ADMIN_403, e404="No such saved reply"))
 def delete_reply(hotel_id: str, reply_id: ReplyId):  # no body: no schema in the document
-    require_admin(principal(router))
-    inbox().delete_reply(hotel_id, reply_id)
+    caller = principal(router)
+    require_admin(caller)
+    inbox().delete_reply(hotel_id, reply_id, caller.actor)
     return Response(204)
 
 

@@ -13,7 +13,7 @@ from inbox_team_helpers import GUEST, guest_writes
 
 from inbox.bot import KnowledgeBase
 from inbox.errors import InvalidInput, NotFound
-from inbox.model import Contact, Reservation, SavedReply
+from inbox.model import Actor, ActorType, Contact, Reservation, SavedReply
 from inbox.ports import Hotel
 from inbox.replies import VARIABLES, Slot, check_texts, parse, pick_reservation, render
 
@@ -22,6 +22,7 @@ WELCOME = SavedReply("r-1", "h1", "Welcome", "welcome", {
     "en": "Hello {guest.first_name|there}, see you on {reservation.check_in} at {hotel.name}.",
 })
 HOTEL = Hotel("h1", "Hôtel Lumière", timezone="Europe/Paris")
+ADMIN = Actor(ActorType.AGENT, "sub-adele", "Adèle")
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 
 
@@ -80,7 +81,7 @@ def test_the_stay_spoken_of_is_the_next_one_not_over_else_the_latest():
 def test_a_reply_that_cannot_render_is_refused_when_saved(texts):
     w = world()
     with pytest.raises(InvalidInput):
-        w.inbox.save_reply(replace(WELCOME, texts=texts))
+        w.inbox.save_reply(replace(WELCOME, texts=texts), ADMIN)
     assert w.store.saved_replies == {}
 
 
@@ -88,43 +89,43 @@ def test_a_reply_that_cannot_render_is_refused_when_saved(texts):
                                      {"shortcut": "-x"}, {"shortcut": "a" * 33}, {"shortcut": "a b"}])
 def test_title_and_shortcut_limits(changes):
     with pytest.raises(InvalidInput):
-        world().inbox.save_reply(replace(WELCOME, **changes))
+        world().inbox.save_reply(replace(WELCOME, **changes), ADMIN)
 
 
 def test_save_replaces_by_id_lists_by_title_and_refuses_a_taken_shortcut():
     w = world()
-    w.inbox.save_reply(WELCOME)
-    w.inbox.save_reply(replace(WELCOME, title="  A warm welcome "))
+    w.inbox.save_reply(WELCOME, ADMIN)
+    w.inbox.save_reply(replace(WELCOME, title="  A warm welcome "), ADMIN)
     assert [r.title for r in w.inbox.replies("h1")] == ["A warm welcome"]
     with pytest.raises(InvalidInput, match="taken"):
-        w.inbox.save_reply(replace(WELCOME, id="r-2", title="Other"))
+        w.inbox.save_reply(replace(WELCOME, id="r-2", title="Other"), ADMIN)
 
 
 def test_a_hotel_keeps_at_most_200_replies():
     w = world()
     for i in range(200):
-        w.inbox.save_reply(replace(WELCOME, id=f"r{i}", shortcut=f"s{i}"))
+        w.inbox.save_reply(replace(WELCOME, id=f"r{i}", shortcut=f"s{i}"), ADMIN)
     with pytest.raises(InvalidInput, match="200"):
-        w.inbox.save_reply(replace(WELCOME, id="r-new", shortcut="new"))
-    w.inbox.save_reply(replace(WELCOME, id="r0", shortcut="s0", title="edited"))  # replacing one is fine
+        w.inbox.save_reply(replace(WELCOME, id="r-new", shortcut="new"), ADMIN)
+    w.inbox.save_reply(replace(WELCOME, id="r0", shortcut="s0", title="edited"), ADMIN)  # replacing one is fine
 
 
 def test_delete_and_render_of_a_missing_reply_are_not_found():
     w = world()
     cid = guest_writes(w)
     with pytest.raises(NotFound):
-        w.inbox.delete_reply("h1", "r-1")
+        w.inbox.delete_reply("h1", "r-1", ADMIN)
     with pytest.raises(NotFound):
         w.inbox.render_reply("h1", cid, "r-1", "Ana")
-    w.inbox.save_reply(WELCOME)
-    w.inbox.delete_reply("h1", "r-1")
+    w.inbox.save_reply(WELCOME, ADMIN)
+    w.inbox.delete_reply("h1", "r-1", ADMIN)
     assert w.inbox.replies("h1") == []
 
 
 def test_render_for_a_conversation_uses_its_guest():
     w = world()
     cid = guest_writes(w, guest=GUEST)
-    w.inbox.save_reply(WELCOME)
+    w.inbox.save_reply(WELCOME, ADMIN)
     out = w.inbox.render_reply("h1", cid, "r-1", "Ana")
     assert out.text == "Bonjour Élodie, à bientôt le 24 novembre 2026 au Hôtel Lumière."
     with pytest.raises(NotFound):
