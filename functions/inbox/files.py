@@ -28,6 +28,7 @@ from inbox.errors import InvalidInput
 from inbox.machine import new_id
 from inbox.model import Attachment
 from inbox.ports import AttachmentStorage, ConversationStore
+from inbox.redaction import redact_text
 
 UNNAMED = "attachment"
 
@@ -54,8 +55,11 @@ class FileUseCases:
         upload_id = new_id("att")
         content_type = _bare(content_type)
         key = storage_key(hotel_id, conversation_id, upload_id)
-        grant = self._storage().grant_upload(key, content_type, size, UPLOAD_GRANT_SECONDS)
-        upload = Upload(id=upload_id, hotel_id=hotel_id, conversation_id=conversation_id, name=clean_name(name),
+        grant = self._storage().grant_upload(key, content_type, size, UPLOAD_GRANT_SECONDS,
+                                             retention_days=self.retention_days(hotel_id))
+        # The name is kept with its card numbers masked (a reply counts none in it: they went here).
+        upload = Upload(id=upload_id, hotel_id=hotel_id, conversation_id=conversation_id,
+                        name=redact_text(clean_name(name)),
                         content_type=content_type, size=size, key=key, created_at=self.clock())
         self.store.save_upload(upload)
         return upload, grant
@@ -119,7 +123,7 @@ class FileUseCases:
                               unavailable_reason=reason, external_id=external_id)
         assert data is not None  # a missing file has a reason
         key = storage_key(hotel_id, conversation_id, attachment_id)
-        self._storage().put(key, data, content_type)
+        self._storage().put(key, data, content_type, retention_days=self.retention_days(hotel_id))
         return Attachment(id=attachment_id, name=shown, content_type=content_type, size=len(data), key=key,
                           external_id=external_id)
 

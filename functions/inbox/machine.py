@@ -32,6 +32,7 @@ from inbox.model import (
     repeats_of,
     text_digest,
 )
+from inbox.redaction import CARD_NUMBER, REDACTED, redact_value
 
 MAX_HOLD = timedelta(days=30)
 
@@ -336,7 +337,7 @@ def apply(conversation: Conversation, event: Event) -> Outcome:
     new = conversation.evolve(**changes)
     activity = None
     if row.activity is not None:
-        details = _details(event)
+        details = redact_value(_details(event))  # what the bot read in a guest's text, never a card number
         if unassigned is not None:  # said in the same entry: the move and its consequence
             details["unassigned"] = _ref(unassigned)
         activity = Activity(
@@ -368,6 +369,16 @@ def assign(conversation: Conversation, actor: Actor, agent: AgentRef | None, at:
         details=details,
     )
     return Outcome(new, activity, (), "assign")
+
+
+def redacted(conversation: Conversation, message_id: str, count: int, at: datetime) -> Activity:
+    """The ``redacted`` entry written with a message whose card numbers were masked (``inbox.redaction``):
+    by the system, the status as the same commit leaves it (from = to)."""
+    return Activity(
+        id=new_id("act"), conversation_id=conversation.id, hotel_id=conversation.hotel_id, type=REDACTED,
+        actor=SYSTEM, from_status=conversation.status, to_status=conversation.status, at=at,
+        details={"message_id": message_id, "kinds": [CARD_NUMBER], "count": count},
+    )
 
 
 def _ref(agent: AgentRef) -> dict[str, str]:
