@@ -602,6 +602,7 @@ async function openConversation(id) {
   s.messages = null;
   s.activity = null;
   s.holdOpen = false;
+  s.receipt = null;
   if (s.settings) {
     s.settings = false;
     renderHeader();
@@ -1102,7 +1103,7 @@ function switchHotel(hotel) {
   Object.assign(s, {
     hotel, info: null, tz: time.browserTimeZone(), counts: null, inbox: null, channels: null, agents: null,
     selected: null, conv: null, messages: null, activity: null, listSeq: s.listSeq + 1,
-    view: s.view === 'search' ? 'tab' : s.view, query: '', settings: false,
+    view: s.view === 'search' ? 'tab' : s.view, query: '', settings: false, receipt: null, guestData: null,
   });
   s.list = emptyList();
   renderShell();
@@ -1235,7 +1236,7 @@ function renderConversation() {
   if (!s.selected) {
     destroyHelpers();
     s.paneFor = null;
-    fill(pane, h('p', { class: 'placeholder pick' }, t('pickConversation')));
+    fill(pane, s.receipt || h('p', { class: 'placeholder pick' }, t('pickConversation')));
     return;
   }
   if (s.paneFor !== s.selected) {
@@ -1352,6 +1353,7 @@ function destroyHelpers() {
 
 function showSettings() {
   if (!s || !s.admin) return;
+  s.receipt = null;
   s.settings = !s.settings || !!s.selected;
   s.selected = null;
   s.conv = null;
@@ -1372,7 +1374,7 @@ function renderSettingsPane(pane) {
     if (session !== s || s.paneFor !== 'settings' || !box.isConnected) return;
     if (module && typeof module.renderSettings === 'function') {
       fill(box);
-      module.renderSettings(box, { api: s.api, hotelId: s.hotel, t });
+      module.renderSettings(box, { api: s.api, hotelId: s.hotel, t, tz: s.tz });
     } else {
       fill(box, h('p', { class: 'placeholder' }, t('settingsUnavailable')));
     }
@@ -1584,12 +1586,20 @@ function messageRow(m) {
     h('div', { class: 'bubble' },
       h('p', { class: 'meta' },
         h('span', { class: 'who' }, who),
-        h('time', { datetime: m.sent_at, title: time.longTime(m.sent_at, locale(), s.tz) }, time.shortTime(m.sent_at, locale(), s.tz))),
+        h('time', { datetime: m.sent_at, title: time.longTime(m.sent_at, locale(), s.tz) }, time.shortTime(m.sent_at, locale(), s.tz)),
+        redactedBadge(m)),
       (m.text || !attachments) && h('p', { class: 'text' }, m.text),
       attachments,
       m.direction === 'outbound' && m.delivery && h('p', { class: `delivery delivery-${m.delivery}`, dataset: { delivery: m.delivery } },
         t(`delivery_${m.delivery}`),
         m.delivery === 'failed' && m.delivery_error ? `: ${deliveryReason(m.delivery_error)}` : '')));
+}
+
+/** "card number masked" on a message whose text Lobby redacted (its `redactions`). */
+function redactedBadge(m) {
+  if (!Array.isArray(m.redactions) || !m.redactions.length) return null;
+  return h('span', { class: 'badge redacted', dataset: { redactions: m.redactions.join(' ') }, title: t('redactedTitle') },
+    t('redactedBadge'));
 }
 
 /** A delivery failure's reason: a known code ("code" or "code: detail") in the agent's language, else as written. */
@@ -1652,13 +1662,54 @@ function renderDetails() {
       h('h4', {}, t('reservations')),
       reservations.length
         ? h('ul', { class: 'reservations', id: 'reservations' }, reservations.map(reservationRow))
-        : h('p', { class: 'muted' }, t('noReservation'))),
+        : h('p', { class: 'muted' }, t('noReservation')),
+      guestDataSlot()),
     h('section', { class: 'activity', 'aria-labelledby': 'activity-title' },
       h('h3', { id: 'activity-title' }, t('activity')),
       s.activity && s.activity.items.length
         ? h('ol', { class: 'timeline', id: 'timeline' }, s.activity.items.map(activityRow))
         : h('p', { class: 'muted' }, s.activity ? t('noActivity') : t('loading')),
       s.activity && s.activity.next && h('button', { type: 'button', class: 'ghost', onclick: () => loadOlder('activity') }, t('moreActivity'))));
+}
+
+/** The admins' Export / Erase for the open conversation's guest (guest_data.js, loaded when first needed); the
+same element while the guest stays, so a re-render keeps its state. Agents get nothing (the API says 403). */
+function guestDataSlot() {
+  const contactId = s.admin && s.conv && (s.conv.contact_id || (s.conv.contact && s.conv.contact.id));
+  if (!contactId) return null;
+  const key = `${s.hotel}/${contactId}`;
+  if (s.guestData && s.guestData.key === key) return s.guestData.el;
+  const el = h('div', { class: 'guest-data', id: 'guest-data', dataset: { contactId } });
+  s.guestData = { key, el };
+  const session = s;
+  const hotel = s.hotel;
+  loadModule('guest_data').then((module) => {
+    if (!module || session !== s || !s.guestData || s.guestData.el !== el) return;
+    module.renderGuestData(el, {
+      api: s.api, hotelId: hotel, contactId, guestName: s.conv ? guestName(s.conv) : '', t, tz: s.tz,
+      onErased: (receipt) => { if (session === s && hotel === s.hotel) guestErased(contactId, receipt, module); },
+    });
+  });
+  return el;
+}
+
+/** After an erase: the guest's conversations leave the list (and the names kept for them), the pane shows the
+receipt, and the counts and the list are read again. */
+function guestErased(contactId, receipt, module) {
+  const gone = new Set(s.list.items.filter((c) => c.contact_id === contactId).map((c) => c.id));
+  if (s.conv) gone.add(s.conv.id);
+  s.list = { ...s.list, items: s.list.items.filter((c) => !gone.has(c.id)) };
+  for (const id of gone) delete s.names[id];
+  sessionStorage.setItem(NAMES_KEY, JSON.stringify(s.names));
+  s.guestData = null;
+  s.selected = null;
+  s.conv = null;
+  s.messages = null;
+  s.activity = null;
+  s.receipt = module.receiptView(receipt, { t, tz: s.tz });
+  renderList();
+  renderConversation();
+  tick();
 }
 
 function languageName(code) {
@@ -1749,7 +1800,7 @@ function showHelp() {
 
 function onShortcut(event) {
   if (!s || !s.hotel || event.defaultPrevented || event.ctrlKey || event.metaKey || event.altKey) return;
-  if ($('#help')) return; // the dialog handles its own keys
+  if ($('#help, dialog[open]')) return; // a dialog (the help, the erase's confirmation) handles its own keys
   const target = event.target;
   if (target.closest && target.closest('input, textarea, select, [contenteditable="true"]')) return;
   const key = event.key;

@@ -1,9 +1,11 @@
 // The admins' settings screen (loaded when first opened): the hotel's saved replies (list, form with one
 // text per language and the variables, save with PUT, delete with DELETE, the API's 422 said inline),
-// the hotel's reply target (PATCH /v1/hotels/{h}) and the team (GET .../agents). Data is text only.
+// the hotel's reply target and how long it keeps its guests' data (PATCH /v1/hotels/{h}), the team
+// (GET .../agents) and the audit log (audit.js, GET .../audit). Data is text only.
 
 import { fill, h } from './dom.js';
 import { locale } from './i18n.js';
+import { renderAudit } from './audit.js';
 
 export const VARIABLES = ['guest.first_name', 'guest.name', 'reservation.id', 'reservation.check_in',
   'reservation.check_out', 'hotel.name', 'agent.name'];
@@ -11,6 +13,8 @@ const DEFAULT_LANGUAGES = ['fr', 'en'];
 const LANGUAGE = /^[a-z]{2}(-[A-Z]{2})?$/;
 const TARGET_MIN = 5;
 const TARGET_MAX = 7 * 24 * 60;
+// The retention's bounds and default (inbox/retention.py); the API's 422 is what the admin reads.
+const RETENTION_DEFAULT = 730;
 
 let styled = false;
 function loadStyles() {
@@ -49,8 +53,9 @@ function languageName(code) {
 const enc = encodeURIComponent;
 const byTitle = (a, b) => String(a.title).localeCompare(String(b.title), locale(), { sensitivity: 'base' });
 
-/** renderSettings(container, { api, hotelId, t }): builds the screen in `container` and loads its data. */
-export function renderSettings(container, { api, hotelId, t }) {
+/** renderSettings(container, { api, hotelId, t, tz }): builds the screen in `container` and loads its data
+(`tz`: the hotel's time zone, for the audit log's times). */
+export function renderSettings(container, { api, hotelId, t, tz }) {
   loadStyles();
   const hotelPath = `/hotels/${enc(hotelId)}`;
   const reason = (e) => (e && e.status === 403 ? t('set_adminOnly') : (e && e.message) || '');
@@ -302,6 +307,7 @@ export function renderSettings(container, { api, hotelId, t }) {
       const now = hotel && 'reply_target_minutes' in hotel ? hotel.reply_target_minutes : minutes;
       showTarget(now);
       targetStatus.textContent = now ? t('set_targetSaved', { time: spoken(now) }) : t('set_targetCleared');
+      audit.reload();
     } catch (e) {
       targetError.textContent = reason(e);
     } finally {
@@ -314,6 +320,50 @@ export function renderSettings(container, { api, hotelId, t }) {
       h('label', { class: 'check' }, targetOn, h('span', {}, t('set_targetOn'))),
       targetValue, targetUnit, targetSave),
     targetError, targetStatus);
+
+  // -- how long the guests' data is kept ---------------------------------------------------------
+  const retentionValue = h('input', {
+    type: 'number', id: 'retention-days', name: 'retention_days', min: '30', max: '3650', step: '1',
+    inputmode: 'numeric', 'aria-describedby': 'retention-hint',
+  });
+  const retentionError = h('p', { class: 'form-error', id: 'retention-error', role: 'alert' });
+  const retentionStatus = h('p', { class: 'settings-notice', id: 'retention-status', role: 'status' });
+  const retentionSave = h('button', { type: 'submit', class: 'primary', id: 'retention-save' }, t('set_retentionSave'));
+
+  async function saveRetention(event) {
+    event.preventDefault();
+    retentionError.textContent = '';
+    retentionStatus.textContent = '';
+    const days = Number(retentionValue.value.trim());
+    if (!retentionValue.value.trim() || !Number.isInteger(days)) {
+      retentionError.textContent = t('set_retentionWhole');
+      return;
+    }
+    retentionSave.disabled = true;
+    try {
+      // Out of range goes to the API as typed: its 422 says the bounds (one place for them).
+      const hotel = await api.patch(hotelPath, { retention_days: days });
+      const now = hotel && Number.isInteger(hotel.retention_days) ? hotel.retention_days : days;
+      retentionValue.value = String(now);
+      retentionStatus.textContent = t('set_retentionSaved', { days: now });
+      audit.reload();
+    } catch (e) {
+      retentionError.textContent = reason(e);
+    } finally {
+      retentionSave.disabled = false;
+    }
+  }
+
+  // novalidate: the browser's own range bubble would hide the API's answer.
+  const retentionForm = h('form', { id: 'retention-form', class: 'target-form', novalidate: true, onsubmit: saveRetention },
+    h('div', { class: 'target-row' },
+      h('label', { class: 'check', for: 'retention-days' }, t('set_retentionLabel')),
+      retentionValue, h('span', {}, t('unit_days')), retentionSave),
+    h('p', { class: 'hint', id: 'retention-hint' }, t('set_retentionHint')),
+    retentionError, retentionStatus);
+
+  // -- the audit log ------------------------------------------------------------------------------
+  const auditBox = h('div', { class: 'audit', id: 'audit' });
 
   // -- the team ---------------------------------------------------------------------------------
   const team = h('ul', { class: 'team-list', id: 'team-list', 'aria-label': t('set_team') },
@@ -329,12 +379,21 @@ export function renderSettings(container, { api, hotelId, t }) {
       h('h3', { id: 'settings-target-title' }, t('set_target')),
       h('p', { class: 'muted' }, t('set_targetIntro')),
       targetForm),
+    h('section', { class: 'settings-section', id: 'settings-retention', 'aria-labelledby': 'settings-retention-title' },
+      h('h3', { id: 'settings-retention-title' }, t('set_retention')),
+      h('p', { class: 'muted' }, t('set_retentionIntro')),
+      retentionForm),
     h('section', { class: 'settings-section', id: 'settings-team', 'aria-labelledby': 'settings-team-title' },
       h('h3', { id: 'settings-team-title' }, t('set_team')),
       h('p', { class: 'muted' }, t('set_teamIntro')),
-      team)));
+      team),
+    h('section', { class: 'settings-section', id: 'settings-audit', 'aria-labelledby': 'settings-audit-title' },
+      h('h3', { id: 'settings-audit-title' }, t('audit_title')),
+      h('p', { class: 'muted' }, t('audit_intro')),
+      auditBox)));
   resetForm(null);
   showTarget(null);
+  const audit = renderAudit(auditBox, { api, hotelId, t, tz });
 
   // -- loading ----------------------------------------------------------------------------------
   api.get(`${hotelPath}/replies`).then((page) => {
@@ -346,6 +405,7 @@ export function renderSettings(container, { api, hotelId, t }) {
   });
   api.get(hotelPath).then((hotel) => {
     showTarget(hotel ? hotel.reply_target_minutes : null);
+    retentionValue.value = String(hotel && Number.isInteger(hotel.retention_days) ? hotel.retention_days : RETENTION_DEFAULT);
   }, (e) => {
     targetError.textContent = t('set_loadFailed', { reason: reason(e) });
   });
