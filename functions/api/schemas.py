@@ -173,6 +173,9 @@ class MessageOut(_Out):
     attachments: list[AttachmentOut] = Field(default_factory=list, description="The message's files")
     internal: bool = Field(default=False, description="A note between agents, never sent to the guest")
     mentions: list[str] = Field(default_factory=list, description="The agent ids a note mentions")
+    redactions: list[str] = Field(default_factory=list,
+                                  description="What Lobby masked in the text before keeping it: `card_number` "
+                                              "(each card number shows as `•••• ` and its last four digits)")
 
     @classmethod
     def of(cls, m: Message, link: LinkOf) -> MessageOut:
@@ -180,7 +183,7 @@ class MessageOut(_Out):
                    agent_id=m.agent_id, text=m.text, sent_at=m.sent_at, external_message_id=m.external_message_id,
                    delivery=m.delivery.value if m.delivery else None, delivery_error=m.delivery_error,
                    attachments=[AttachmentOut.of(a, link) for a in m.attachments], internal=m.internal,
-                   mentions=list(m.mentions))
+                   mentions=list(m.mentions), redactions=list(m.redactions))
 
 
 class MessagePage(_Out):

@@ -23,9 +23,10 @@ from inbox.inbound import (
     message_id_for,
     notification_guard,
 )
-from inbox.machine import new_id, note_message, start_conversation
+from inbox.machine import new_id, note_message, redacted, start_conversation
 from inbox.model import Activity, Actor, ActorType, Contact, Conversation, Delivery, Direction, Message, Sender
 from inbox.ports import ChannelHealthStore, ChannelStatus, ConversationStore, Guard, Hotel
+from inbox.redaction import kinds, redact_inbound
 from inbox.search import entry_terms, profile_terms
 
 # Channels Lobby can connect a hotel to (today Expedia, through ``Hotel.expedia_property_id``).
@@ -152,6 +153,7 @@ class ChannelUseCases:
         message; the conversation keeps its status.
         """
         message_id = message_id_for(event.conversation_id, m.external_message_id)
+        m, masked = redact_inbound(m)  # card numbers masked first: our own reply was stored masked too
         own = self._own_reply_in_flight(event, m.text)
         if own is not None:
             self.record_delivery(own, m.external_message_id)
@@ -161,21 +163,24 @@ class ChannelUseCases:
         message = Message(id=message_id, conversation_id=event.conversation_id, hotel_id=m.hotel_id,
                           direction=Direction.OUTBOUND, sender=Sender.AGENT, text=m.text, sent_at=m.sent_at,
                           external_message_id=m.external_message_id, delivery=Delivery.DELIVERED,
-                          attachments=m.attachments)
-        return self._record_as_is(m, event, message, hotel)
+                          attachments=m.attachments, redactions=kinds(masked))
+        return self._record_as_is(m, event, message, hotel, redactions=masked)
 
     def record_past_guest_message(self, m: InboundMessage, event: ChannelEvent) -> Received:
         """A guest message from before the hotel connected (a backfill): stored as it was, with no bot and
         no change of status, since the hotel answered it on the channel then."""
+        m, masked = redact_inbound(m)
         message = Message(id=message_id_for(event.conversation_id, m.external_message_id),
                           conversation_id=event.conversation_id, hotel_id=m.hotel_id, direction=Direction.INBOUND,
                           sender=Sender.GUEST, text=m.text, sent_at=m.sent_at,
-                          external_message_id=m.external_message_id, attachments=m.attachments)
+                          external_message_id=m.external_message_id, attachments=m.attachments,
+                          redactions=kinds(masked))
         guest = Actor(ActorType.GUEST, m.sender.external_id, m.sender.name)
-        return self._record_as_is(m, event, message, guest, contact_name=m.sender.name)
+        return self._record_as_is(m, event, message, guest, contact_name=m.sender.name, redactions=masked)
 
     def _record_as_is(self, m: InboundMessage, event: ChannelEvent, message: Message, actor: Actor, *,
-                      contact_name: str | None = None) -> Received:
+                      contact_name: str | None = None, redactions: int = 0) -> Received:
+        """``m`` and ``message`` already masked (``redactions``: how many card numbers went, for the entry)."""
         before = event.conversation
         activities: list[Activity] = []
         current = before
@@ -187,6 +192,8 @@ class ChannelUseCases:
             current, activities = start.conversation, [start.activity] if start.activity else []
         assert current is not None  # found, or started just above
         after_notes = note_message(current, m.text, m.sent_at, tuple(a.name for a in m.attachments))
+        if redactions:
+            activities.append(redacted(after_notes, message.id, redactions, self.clock()))
         search = entry_terms(after_notes, None) if before is None else ()  # its thread id, its guest's name
         try:
             after = self.store.commit(before, after_notes, activities, [message],

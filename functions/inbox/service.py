@@ -63,7 +63,6 @@ from inbox.model import (
     repeats_of,
     utc_now,
 )
-from inbox.redaction import kinds, redact_attachments, redact_cards, redact_inbound
 from inbox.ports import (
     AgentDirectory,
     AttachmentStorage,
@@ -75,6 +74,7 @@ from inbox.ports import (
     Page,
     WakeUpScheduler,
 )
+from inbox.redaction import kinds, redact_attachments, redact_cards, redact_inbound
 from inbox.retention import RETENTION_DAYS_DEFAULT
 from inbox.search import entry_terms
 from inbox.team import TeamUseCases

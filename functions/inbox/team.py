@@ -11,7 +11,7 @@ from datetime import datetime
 from inbox import search as find
 from inbox.audit import REPLY_DELETED, REPLY_SAVED, TARGET_REPLY, AuditTarget, AuditUseCases
 from inbox.errors import Conflict, InvalidInput, NotFound
-from inbox.machine import assign, new_id
+from inbox.machine import assign, new_id, redacted
 from inbox.mentions import mentioned
 from inbox.model import (
     UNASSIGNED,
@@ -28,6 +28,7 @@ from inbox.model import (
     Tab,
 )
 from inbox.ports import AgentDirectory, ConversationStore, Hotel, InboxCounts, Mention, Page
+from inbox.redaction import kinds, redact_cards
 from inbox.replies import MAX_REPLIES, MAX_TEXT, RenderedReply, check_reply, render
 
 MIN_REPLY_TARGET, MAX_REPLY_TARGET = 5, 7 * 24 * 60  # minutes: five minutes to a week
@@ -100,19 +101,23 @@ class TeamUseCases(AuditUseCases):
         (``mentions`` and ``@Name`` in the text) finds the conversation in their Mentions view."""
         if not text.strip() or len(text) > MAX_TEXT:
             raise InvalidInput(f"a note is 1 to {MAX_TEXT} characters")
+        masked = redact_cards(text)  # card numbers masked before anything keeps the note (names have no digits)
+        text = masked.text
         named = self._mentioned(hotel_id, text, mentions)
         for attempt in range(NOTE_ATTEMPTS):
             before = self.store.get_conversation(hotel_id, conversation_id)
             now = self.clock()
             note = Message(id=new_id("msg"), conversation_id=conversation_id, hotel_id=hotel_id,
                            direction=Direction.OUTBOUND, sender=Sender.AGENT, text=text, sent_at=now,
-                           agent_id=actor.id, delivery=None, internal=True, mentions=tuple(named))
+                           agent_id=actor.id, delivery=None, internal=True, mentions=tuple(named),
+                           redactions=kinds(masked.count))
             read_at = {**before.read_at, actor.id: now} if actor.id else before.read_at
             # Unread for the others, read for its author; the list order and preview stay the guest's.
             after = before.evolve(attention_at=max(before.attention_at or now, now), read_at=read_at,
                                   updated_at=max(before.updated_at, now))
             try:
-                self.store.commit(before, after, [], [note],
+                entries = [redacted(after, note.id, masked.count, now)] if masked.count else []
+                self.store.commit(before, after, entries, [note],
                                   mentions=[Mention(a, conversation_id, note.id, now) for a in named],
                                   retention_days=self.retention_days(hotel_id))
             except Conflict:

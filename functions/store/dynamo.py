@@ -499,6 +499,7 @@ def _message_item(m: Message) -> MessageItem:
         delivery=m.delivery.value if m.delivery else None, delivery_error=m.delivery_error,
         attachments=[_attachment_map(a) for a in m.attachments] or None,
         internal=True if m.internal else None, mentions=list(m.mentions) or None,
+        redactions=list(m.redactions) or None,
     )
 
 

@@ -153,6 +153,7 @@ class MessageItem(_Item):
     claim_until = UnicodeAttribute(null=True)
     internal = BooleanAttribute(null=True)  # a note (absent: a message to or from the guest)
     mentions = ListAttribute(of=UnicodeAttribute, null=True)  # a note's mentioned agent ids (absent: none)
+    redactions = ListAttribute(of=UnicodeAttribute, null=True)  # what was masked in the text (absent: nothing)
 
 
 class UploadItem(_Item):

@@ -178,6 +178,7 @@ def message(raw: dict[str, Any]) -> tuple[Message, list[str]]:
         external_message_id=f.external_message_id, delivery=delivery, delivery_error=f.delivery_error,
         attachments=files, internal=f.internal is True,
         mentions=tuple(m for m in f.mentions or () if isinstance(m, str) and m),
+        redactions=tuple(r for r in f.redactions or () if isinstance(r, str) and r),
     ), attachment_problems
 
 
