@@ -39,6 +39,7 @@ class FileUseCases:
     store: ConversationStore
     files: AttachmentStorage | None
     clock: Callable[[], datetime]
+    retention_days: Callable[[str], int]  # Inbox.retention_days: the hotel's, which its files are kept for
 
     def _storage(self) -> AttachmentStorage:
         assert self.files is not None, "an inbox that handles attachments needs attachment storage"

@@ -329,15 +329,19 @@ class ChannelHealthStore(Protocol):
 class AttachmentStorage(Protocol):
     """Where the bytes of attachments live (S3 in AWS, moto's S3 locally)."""
 
-    def grant_upload(self, key: str, content_type: str, size: int, expires_seconds: int) -> UploadGrant:
-        """A presigned POST for exactly this key, whose policy enforces the type and at most ``size`` bytes."""
+    def grant_upload(self, key: str, content_type: str, size: int, expires_seconds: int, *,
+                     retention_days: int) -> UploadGrant:
+        """A presigned POST for exactly this key, whose policy enforces the type and at most ``size`` bytes; the
+        file is kept at least its hotel's ``retention_days`` (the storage's own expiry, a tier at least that long)."""
         ...
 
     def stored(self, key: str) -> StoredFile | None:
         """What is stored under ``key`` (size and type), or None when nothing was uploaded there."""
         ...
 
-    def put(self, key: str, data: bytes, content_type: str) -> None: ...
+    def put(self, key: str, data: bytes, content_type: str, *, retention_days: int) -> None:
+        """Store a file, kept at least ``retention_days`` (as ``grant_upload``'s)."""
+        ...
 
     def read(self, key: str) -> bytes: ...
 

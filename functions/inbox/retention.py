@@ -25,3 +25,14 @@ def check_retention_days(days: int) -> int:
     if isinstance(days, bool) or not isinstance(days, int) or not RETENTION_DAYS_MIN <= days <= RETENTION_DAYS_MAX:
         raise ValueError(f"retention_days is {RETENTION_DAYS_MIN} to {RETENTION_DAYS_MAX} days")
     return days
+
+
+# How long a file is kept by the storage's own rules (S3 lifecycle), in tiers: a file is tagged with the smallest
+# tier at least its hotel's retention (a rule per tier expires it; the expiry deletes it with its message before).
+# infra/names.py ATTACHMENTS_RETENTION_TIERS are the same (a lifecycle rule each); the last is RETENTION_DAYS_MAX.
+RETENTION_TIERS = (30, 60, 90, 180, 365, 730, 1095, 1825, 3650)
+
+
+def retention_tier(retention_days: int) -> int:
+    """The smallest of ``RETENTION_TIERS`` at least ``retention_days`` (the longest for anything beyond it)."""
+    return next((tier for tier in RETENTION_TIERS if tier >= retention_days), RETENTION_TIERS[-1])

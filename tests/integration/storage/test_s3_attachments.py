@@ -42,7 +42,7 @@ def policy_of(fields: dict[str, str]) -> dict:
 
 def test_the_upload_grant_lets_the_browser_post_exactly_that_file(files):
     key = storage_key("h1", "c1", "att_1")
-    grant = files.grant_upload(key, "application/pdf", len(PDF), UPLOAD_GRANT_SECONDS)
+    grant = files.grant_upload(key, "application/pdf", len(PDF), UPLOAD_GRANT_SECONDS, retention_days=730)
 
     answer = requests.post(grant.url, data=grant.fields, files={"file": ("stay.pdf", PDF, "application/pdf")},
                            timeout=10)
@@ -55,7 +55,7 @@ def test_the_upload_grant_lets_the_browser_post_exactly_that_file(files):
 def test_the_upload_policy_fixes_key_type_size_and_five_minutes(files):
     key = storage_key("h1", "c1", "att_2")
     before = datetime.now(UTC)
-    grant = files.grant_upload(key, "image/png", 1234, UPLOAD_GRANT_SECONDS)
+    grant = files.grant_upload(key, "image/png", 1234, UPLOAD_GRANT_SECONDS, retention_days=730)
     policy = policy_of(grant.fields)
     conditions = policy["conditions"]
 
@@ -79,7 +79,7 @@ def test_a_key_never_uploaded_is_not_stored(files):
 
 def test_an_image_link_shows_it_inline_with_its_type(files):
     key = storage_key("h1", "c1", "att_3")
-    files.put(key, PNG, "image/png")
+    files.put(key, PNG, "image/png", retention_days=730)
 
     url = files.link(key, "chambre 12.png", "image/png", LINK_SECONDS)
     answer = requests.get(url, timeout=10)
@@ -96,7 +96,7 @@ def test_an_image_link_shows_it_inline_with_its_type(files):
 
 def test_a_pdf_link_downloads_it_under_its_unicode_name(files):
     key = storage_key("h1", "c1", "att_4")
-    files.put(key, PDF, "application/pdf")
+    files.put(key, PDF, "application/pdf", retention_days=730)
 
     answer = requests.get(files.link(key, "Facture été.pdf", "application/pdf", LINK_SECONDS), timeout=10)
 
@@ -108,7 +108,7 @@ def test_a_pdf_link_downloads_it_under_its_unicode_name(files):
 def test_a_link_to_a_type_lobby_does_not_serve_is_a_download_of_bytes(files):
     """A stored HTML file (say, a channel's) must never be rendered by the browser as a page."""
     key = storage_key("h1", "c1", "att_5")
-    files.put(key, b"<script>alert(1)</script>", "text/html")
+    files.put(key, b"<script>alert(1)</script>", "text/html", retention_days=730)
 
     answer = requests.get(files.link(key, "x.html", "text/html", LINK_SECONDS), timeout=10)
 

@@ -14,7 +14,7 @@ def test_presigned_links_are_sigv4_on_the_regional_virtual_host_in_aws(configure
     from wiring.container import files
 
     link = urlparse(files().link("hotels/h1/conversations/c1/att_1", "a.pdf", "application/pdf", 60))
-    grant = files().grant_upload("hotels/h1/conversations/c1/att_1", "application/pdf", 10, 60)
+    grant = files().grant_upload("hotels/h1/conversations/c1/att_1", "application/pdf", 10, 60, retention_days=730)
 
     assert link.netloc == "lobby-attachments-123456789012-us-east-1.s3.us-east-1.amazonaws.com"
     assert "X-Amz-Algorithm=AWS4-HMAC-SHA256" in link.query

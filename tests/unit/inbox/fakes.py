@@ -286,10 +286,13 @@ class FakeFiles:
 
     objects: dict[str, tuple[bytes, str]] = field(default_factory=dict)
     grants: list[tuple[str, str, int, int]] = field(default_factory=list)
+    retention: dict[str, int] = field(default_factory=dict)  # key -> the retention_days it was stored for
     reads: int = 0
 
-    def grant_upload(self, key: str, content_type: str, size: int, expires_seconds: int) -> UploadGrant:
+    def grant_upload(self, key: str, content_type: str, size: int, expires_seconds: int, *,
+                     retention_days: int) -> UploadGrant:
         self.grants.append((key, content_type, size, expires_seconds))
+        self.retention[key] = retention_days
         return UploadGrant("https://files.test/", {"key": key, "Content-Type": content_type},
                            T0 + timedelta(seconds=expires_seconds))
 
@@ -301,8 +304,9 @@ class FakeFiles:
         found = self.objects.get(key)
         return StoredFile(len(found[0]), found[1]) if found else None
 
-    def put(self, key: str, data: bytes, content_type: str) -> None:
+    def put(self, key: str, data: bytes, content_type: str, *, retention_days: int) -> None:
         self.objects[key] = (data, content_type)
+        self.retention[key] = retention_days
 
     def read(self, key: str) -> bytes:
         self.reads += 1
