@@ -92,7 +92,12 @@ def clean_name(name: str) -> str:
 
 def storage_key(hotel_id: str, conversation_id: str, attachment_id: str) -> str:
     """Where a file lives: under its hotel and conversation, named by its id only (never by the guest's name)."""
-    return f"{hotel_prefix(hotel_id)}conversations/{conversation_id}/{attachment_id}"
+    return f"{conversation_prefix(hotel_id, conversation_id)}{attachment_id}"
+
+
+def conversation_prefix(hotel_id: str, conversation_id: str) -> str:
+    """The start of every key of one conversation's files (an erase deletes everything under it)."""
+    return f"{hotel_prefix(hotel_id)}conversations/{conversation_id}/"
 
 
 def hotel_prefix(hotel_id: str) -> str:

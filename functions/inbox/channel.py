@@ -136,9 +136,11 @@ class ChannelUseCases:
         contact = Contact(id=contact_id_for(event.channel, profile.external_id), hotel_id=event.hotel_id,
                           channel=event.channel, external_id=profile.external_id, name=profile.name,
                           email=profile.email, phone=profile.phone, language=profile.language,
-                          reservations=profile.reservations)
+                          reservations=profile.reservations, conversation_ids=frozenset({event.conversation_id}))
         # The conversation is found by what the profile tells (it may not be stored yet: same id when it is).
-        search = profile_terms(event.conversation_id, event.external_conversation_id, contact)
+        # Its thread id is an entry the conversation writes itself when it is stored (``entry_terms``): the
+        # profile's entries are all the contact's, so an erase of the contact finds each of them again.
+        search = profile_terms(event.conversation_id, None, contact)
         try:
             self.store.save_profile(contact, guards=event.guards, search=search)
         except Duplicate:

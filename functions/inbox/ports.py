@@ -154,7 +154,7 @@ class Holdings:
     hotel_id: str
     conversation_id: str
     conversation: Conversation | None  # None: its own item is already gone
-    item_keys: tuple[object, ...]  # every item read (the conversation's own included); opaque to the core
+    item_keys: tuple[tuple[str, str], ...]  # every item read (the conversation's own included); opaque to the core
     external_message_ids: tuple[str, ...]  # of its messages: the guards to erase with them
     mentions: tuple[Mention, ...]  # of its notes
     messages: int = 0
@@ -163,6 +163,10 @@ class Holdings:
 
 class GuestDataStore(Protocol):
     """What exporting and erasing a guest needs of the store (``inbox.guest_data``)."""
+
+    def current_contact(self, hotel_id: str, contact_id: str) -> Contact | None:
+        """The contact as last written (a consistent read: its ``revision`` and ``conversation_ids``)."""
+        ...
 
     def holdings(self, hotel_id: str, conversation_id: str) -> Holdings:
         """Every item of the conversation's partition (a paged Query, consistent)."""

@@ -12,16 +12,17 @@ that passes the Luhn check"):
   gives) and the dash (``-`` and the Unicode hyphens and en dash). Two separators in a row, a dot, a
   slash or any other character end the run; a separator is never part of a run's ends, so the text
   around a redacted number (``4111 1111 1111 1111.``) keeps its spaces and punctuation.
-- A run of 13 to 19 digits is a card number exactly when its digits pass the Luhn check.
+- A run of 13 to 19 digits that passes the Luhn check is a card number.
 - A run of fewer than 13 digits is never one.
-- A run of more than 19 digits is a longer number (an IBAN's digits, an account or tracking number):
-  as a whole it is not a card, and no 13 to 19 digit stretch of it is cut out at an arbitrary place.
-  A card is looked for in it only on the boundaries of its *groups* (the digits between separators),
-  where a person puts one next to other numbers (``4111 1111 1111 1111 12 26 123``: the card, then
-  its expiry and code): the longest run of whole groups at its start that is a card, else at its end,
-  else one unbroken group of 13 to 19 digits anywhere in it; what is left is read again the same way.
-  A long run glued to a letter (``FR76 3000 6000 0112 …``: the IBAN after its country code) is an
-  identifier, never split. (A run of 13 to 19 digits is checked glued or not, as the contract says.)
+- Any other run (longer than 19 digits: an IBAN's digits, an account or a tracking number; or 14 to
+  19 digits failing the check) is not a card as a whole, and no 13 to 19 digit stretch of it is cut
+  out at an arbitrary place. A card is looked for in it only on the boundaries of its *groups* (the
+  digits between separators), where a person puts one next to other numbers (``4111 1111 1111 1111
+  12 26 123``: the card, its expiry and code; ``chambre 12 4111111111111111``): the longest stretch
+  of whole groups at its start that is a card, else at its end, else one unbroken group of 13 to 19
+  digits anywhere in it; what is left is read again the same way.
+  A run glued to a letter (``FR76 3000 6000 0112 …``: an IBAN after its country code; ``ORD4111…``)
+  is an identifier: it is a card only as a whole, never split.
 - ``•••• `` followed by four digits (what redaction writes) is read as a mask, never as part of a
   run: redacting a redacted text changes nothing (so a text that already shows one right before a
   number is read as redacted there).
@@ -72,26 +73,45 @@ def luhn(digits: str) -> bool:
     return total % 10 == 0
 
 
-def _is_card(digits: str) -> bool:
-    return MIN_DIGITS <= len(digits) <= MAX_DIGITS and luhn(digits)
+def _cards_in(groups: list[str], *, split: bool) -> list[tuple[int, int]]:
+    """The card numbers of one run (its groups), as spans of whole groups, in order (see the module's rules)."""
+    ends = [0]
+    for group in groups:
+        ends.append(ends[-1] + len(group))
 
+    def digits(lo: int, hi: int) -> int:
+        return ends[hi] - ends[lo]
 
-def _cards_in(groups: list[str], lo: int, hi: int) -> list[tuple[int, int]]:
-    """The card numbers among groups[lo:hi] of one run, as spans of whole groups (see the module's rules)."""
-    if lo >= hi:
-        return []
-    if sum(len(g) for g in groups[lo:hi]) <= MAX_DIGITS:
-        return [(lo, hi)] if _is_card("".join(groups[lo:hi])) else []
-    for end in range(hi - 1, lo, -1):  # the longest card of whole groups at the start
-        if _is_card("".join(groups[lo:end])):
-            return [(lo, end), *_cards_in(groups, end, hi)]
-    for start in range(lo + 1, hi):  # else at the end
-        if _is_card("".join(groups[start:hi])):
-            return [*_cards_in(groups, lo, start), (start, hi)]
-    for at in range(lo, hi):  # else one unbroken group of 13 to 19 digits
-        if _is_card(groups[at]):
-            return [*_cards_in(groups, lo, at), (at, at + 1), *_cards_in(groups, at + 1, hi)]
-    return []
+    def card(lo: int, hi: int) -> bool:
+        return MIN_DIGITS <= digits(lo, hi) <= MAX_DIGITS and luhn("".join(groups[lo:hi]))
+
+    found: list[tuple[int, int]] = []
+    todo = [(0, len(groups))]
+    while todo:
+        lo, hi = todo.pop()
+        if lo >= hi:
+            continue
+        if card(lo, hi):
+            found.append((lo, hi))
+            continue
+        if not split or digits(lo, hi) <= MIN_DIGITS:
+            continue
+        # The longest card of whole groups at the start, else at the end, else one unbroken group.
+        head = [end for end in range(lo + 1, hi) if digits(lo, end) <= MAX_DIGITS and card(lo, end)]
+        if head:
+            found.append((lo, head[-1]))
+            todo.append((head[-1], hi))
+            continue
+        tail = [start for start in range(hi - 1, lo, -1) if digits(start, hi) <= MAX_DIGITS and card(start, hi)]
+        if tail:
+            found.append((tail[-1], hi))
+            todo.append((lo, tail[-1]))
+            continue
+        single = next((at for at in range(lo, hi) if card(at, at + 1)), None)
+        if single is not None:
+            found.append((single, single + 1))
+            todo += [(lo, single), (single + 1, hi)]
+    return sorted(found)
 
 
 def redact_cards(text: str) -> Redacted:
@@ -111,9 +131,7 @@ def redact_cards(text: str) -> Redacted:
         total = sum(len(d) for d in digits)
         if total < MIN_DIGITS:
             continue
-        if total > MAX_DIGITS and _glued(text, token.start(), token.end()):
-            continue
-        for lo, hi in _cards_in(digits, 0, len(digits)):
+        for lo, hi in _cards_in(digits, split=not _glued(text, token.start(), token.end())):
             start, end = groups[lo][1], groups[hi - 1][2]
             out.append(text[last:start])
             out.append(MASK + "".join(digits[lo:hi])[-4:])

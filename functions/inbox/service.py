@@ -18,6 +18,7 @@ from inbox.channel import ChannelEvent, ChannelUseCases
 from inbox.errors import Conflict, DomainError, Duplicate, InvalidInput, NotFound
 from inbox.errors import SchedulingFailed as SchedulingFailed  # importable from here, as before
 from inbox.files import FileUseCases
+from inbox.guest_data import GuestDataUseCases
 from inbox.holds import HoldUseCases
 from inbox.hotel_settings import HotelSettingsUseCases
 from inbox.inbound import (
@@ -69,6 +70,7 @@ from inbox.ports import (
     ChannelHealthStore,
     ConversationStore,
     DeliveryJob,
+    GuestDataStore,
     Hotel,
     Outbox,
     Page,
@@ -81,7 +83,7 @@ from inbox.team import TeamUseCases
 
 
 class Inbox(TeamUseCases, HoldUseCases, ChannelUseCases, FileUseCases, BotSettingsUseCases, AuditUseCases,
-            HotelSettingsUseCases):
+            HotelSettingsUseCases, GuestDataUseCases):
     """What agents, partners, channels and the system do to conversations."""
 
     def __init__(
@@ -91,6 +93,7 @@ class Inbox(TeamUseCases, HoldUseCases, ChannelUseCases, FileUseCases, BotSettin
         health: ChannelHealthStore | None = None,
         directory: AgentDirectory | None = None,
         audit: AuditLog | None = None,
+        guest_data: GuestDataStore | None = None,
         channels_that_deliver: frozenset[str] = frozenset({"expedia"}),
         clock: Callable[[], datetime] = utc_now,
         on_transition: Callable[[str], None] = lambda trigger: None,
@@ -104,6 +107,7 @@ class Inbox(TeamUseCases, HoldUseCases, ChannelUseCases, FileUseCases, BotSettin
         self.health = health
         self.directory = directory
         self.audit = audit
+        self.guest_data = guest_data
         self.channels_that_deliver = channels_that_deliver
         self.clock = clock
         self.on_transition = on_transition

@@ -37,6 +37,8 @@ from inbox.retention import RETENTION_DAYS_DEFAULT
 from store import keys, reading
 from store.audit import AuditTrail
 from store.channels import Channels
+from store.expiry import Expiries
+from store.guest_data import GuestData
 from store.knowledge import pack_knowledge
 from store.models import (
     ALL_MODELS,
@@ -301,10 +303,11 @@ class DynamoStore(Team, Uploads, Channels, AuditTrail):
                 else:
                     item = ConversationItem(keys.conversation_pk(after.hotel_id, after.id), keys.CONVERSATION_SK,
                                             version=before.version)
-                    tx.update(item, actions=_conversation_actions(before, after))
-                if contact is not None:
+                    tx.update(item, actions=[*_conversation_actions(before, after),
+                                             ConversationItem.expires_at.set(lives_until)])
+                if contact is not None:  # the guest learns of this conversation (an erase finds it there)
                     tx.update(ContactItem(keys.hotel_pk(contact.hotel_id), keys.contact_sk(contact.id)),
-                              actions=_contact_actions(contact))
+                              actions=_contact_actions(contact, after.id))
                 if delta:
                     shard = CounterItem(keys.hotel_pk(after.hotel_id), keys.counter_sk(random.randrange(COUNTER_SHARDS)))
                     tx.update(shard, actions=counter_actions(delta))
@@ -437,10 +440,15 @@ def _guard_item(hotel_id: str, guard: str, conversation_id: str | None = None,
                      message_sent_at=iso(message.sent_at) if message else None)
 
 
-def _contact_actions(contact: Contact) -> list:
-    """Create the contact, or fill in what this message tells of it; never erase a known field."""
+def _contact_actions(contact: Contact, conversation_id: str | None = None) -> list:
+    """Create the contact, or fill in what this message tells of it; never erase a known field. The
+    conversation (and those ``contact.conversation_ids`` names) is ADDed to its set, and its revision
+    ADDs 1: an erase that read another revision deletes nothing (``store.guest_data``)."""
+    conversations = set(contact.conversation_ids) | ({conversation_id} if conversation_id else set())
     actions = [ContactItem.contact_id.set(contact.id), ContactItem.hotel_id.set(contact.hotel_id),
-               ContactItem.channel.set(contact.channel)]
+               ContactItem.channel.set(contact.channel), ContactItem.revision.add(1)]
+    if conversations:
+        actions.append(ContactItem.conversation_ids.add(conversations))
     for name in ("external_id", "name", "email", "phone", "language"):
         value = getattr(contact, name)
         if value:

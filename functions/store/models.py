@@ -84,6 +84,10 @@ class ContactItem(_Item):
     reservations = JSONAttribute(null=True)
 
 
+    # The guest's conversations (ADDed by each write that names one) and a revision ADDed by every write:
+    # an erase deletes the contact only under the revision it read (``store.guest_data``).
+    conversation_ids = UnicodeSetAttribute(null=True)
+    revision = NumberAttribute(null=True)
 class _ConversationAttributes(_Item):
     conversation_id = UnicodeAttribute()
     hotel_id = UnicodeAttribute()

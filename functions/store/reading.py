@@ -283,6 +283,7 @@ def contact(raw: dict[str, Any]) -> tuple[Contact, list[str]]:
         id=f.contact_id, hotel_id=f.hotel_id, channel=f.channel, external_id=f.external_id, name=f.name,
         email=f.email, phone=f.phone, language=f.language, reservations=tuple(reservations),
     ), problems
+        conversation_ids=frozenset(f.conversation_ids or ()), revision=int(f.revision or 0),
 
 
 def hotel(raw: dict[str, Any]) -> tuple[Hotel, list[str]]:

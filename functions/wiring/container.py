@@ -141,7 +141,7 @@ def inbox():
 
     return Inbox(
         store(), _Lazy(_scheduler), _Lazy(_outbox), bot=_Lazy(_bot), files=_Lazy(files), health=store(),
-        directory=_Lazy(directory), audit=store(),
+        directory=_Lazy(directory), audit=store(), guest_data=store(),
         channels_that_deliver=settings().channels_that_deliver,
         on_transition=count_transition, log=log_info,
     )

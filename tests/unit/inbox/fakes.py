@@ -30,7 +30,17 @@ from inbox.model import (
     Status,
     Tab,
 )
-from inbox.ports import ChannelHealthRecord, DeliveryJob, Guard, Hotel, InboxCounts, Mention, Page, SearchEntry
+from inbox.ports import (
+    ChannelHealthRecord,
+    DeliveryJob,
+    Guard,
+    Holdings,
+    Hotel,
+    InboxCounts,
+    Mention,
+    Page,
+    SearchEntry,
+)
 from inbox.service import Inbox
 
 T0 = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)
@@ -56,6 +66,9 @@ class FakeStore:
         self.reads: list[str] = []  # the team's reads (find, get_conversations), for request-count tests
         # Called once at the start of the next commit: a test's concurrent writer getting in first.
         self.before_next_commit: Callable[[], None] | None = None
+        # The same at the start of the next erase of a conversation, or of a contact (``inbox.guest_data``).
+        self.before_next_erase: Callable[[], None] | None = None
+        self.before_next_erase_contact: Callable[[], None] | None = None
         self.lock = threading.Lock()
 
     # --- hotels -------------------------------------------------------------------------------
@@ -146,8 +159,12 @@ class FakeStore:
                 first = messages[0] if messages else None
                 self.guards[(after.hotel_id, guard)] = Guard(after.id, first.id if first else None,
                                                             first.sent_at if first else None)
-            if contact is not None:
-                self.contacts.setdefault((contact.hotel_id, contact.id), contact)
+            if contact is not None:  # created, or told of this conversation (the set and the revision move)
+                known = self.contacts.get((contact.hotel_id, contact.id))
+                base = known or contact
+                self.contacts[(contact.hotel_id, contact.id)] = replace(
+                    base, conversation_ids=base.conversation_ids | contact.conversation_ids | {after.id},
+                    revision=(known.revision if known else 0) + 1)
             self._put_entries(after.hotel_id, search)
             self.mention_items.extend((after.hotel_id, m) for m in mentions)
             self.writes.append("commit")
@@ -214,7 +231,10 @@ class FakeStore:
                 raise Duplicate("", "")
             for guard in guards:
                 self.guards[(contact.hotel_id, guard)] = Guard()
-            self.contacts[(contact.hotel_id, contact.id)] = contact
+            known = self.contacts.get((contact.hotel_id, contact.id))
+            self.contacts[(contact.hotel_id, contact.id)] = replace(
+                contact, conversation_ids=(known.conversation_ids if known else frozenset()) | contact.conversation_ids,
+                revision=(known.revision if known else 0) + 1)
             self._put_entries(contact.hotel_id, search)
             self.writes.append("save_profile")
 
@@ -280,6 +300,70 @@ class FakeStore:
         return sorted(self.messages.get((hotel_id, conversation_id), {}).values(), key=lambda m: m.sent_at)
 
 
+    # --- guest data (export, erase) ---------------------------------------------------------------
+
+    def current_contact(self, hotel_id: str, contact_id: str) -> Contact | None:
+        return self.contacts.get((hotel_id, contact_id))
+
+    def holdings(self, hotel_id: str, conversation_id: str) -> Holdings:
+        key = (hotel_id, conversation_id)
+        messages = list(self.messages.get(key, {}).values())
+        activity = [a for a in self.activities if (a.hotel_id, a.conversation_id) == key]
+        uploads = [u for (h, c, _), u in self.uploads.items() if (h, c) == key]
+        return Holdings(
+            hotel_id, conversation_id, self.conversations.get(key),
+            item_keys=tuple([("msg", m.id) for m in messages] + [("act", a.id) for a in activity]
+                            + [("upload", u.id) for u in uploads]),
+            external_message_ids=tuple(m.external_message_id for m in messages if m.external_message_id),
+            mentions=tuple(m for h, m in self.mention_items if h == hotel_id and m.conversation_id == conversation_id),
+            messages=len(messages), activity=len(activity))
+
+    def erase_conversation(self, holdings: Holdings, *, guards: Sequence[str], search: Sequence[SearchEntry]) -> int:
+        """As the store does: the conversation under the version read (``Conflict`` otherwise), then what was
+        read, the guards, entries and mentions; counts what was there."""
+        concurrent, self.before_next_erase = self.before_next_erase, None
+        if concurrent is not None:
+            concurrent()
+        with self.lock:
+            hotel_id, key = holdings.hotel_id, (holdings.hotel_id, holdings.conversation_id)
+            current = self.conversations.get(key)
+            if holdings.conversation is not None:
+                if current is None or current.version != holdings.conversation.version:
+                    raise Conflict(current.status.value if current else None)
+                del self.conversations[key]
+            read = set(holdings.item_keys)
+            gone = int(holdings.conversation is not None)
+            stored = self.messages.get(key, {})
+            for message_id in [i for i in stored if ("msg", i) in read]:
+                del stored[message_id]
+                gone += 1
+            kept = [a for a in self.activities if not ((a.hotel_id, a.conversation_id) == key and ("act", a.id) in read)]
+            gone += len(self.activities) - len(kept)
+            self.activities = kept
+            for upload_key in [k for k in self.uploads if (k[0], k[1]) == key and ("upload", k[2]) in read]:
+                del self.uploads[upload_key]
+                gone += 1
+            for guard in guards:
+                gone += self.guards.pop((hotel_id, guard), None) is not None
+            for e in search:
+                gone += self.search_entries.pop((hotel_id, e.term, e.kind, e.conversation_id), None) is not None
+            mentions = [(h, m) for h, m in self.mention_items if h != hotel_id or m not in holdings.mentions]
+            gone += len(self.mention_items) - len(mentions)
+            self.mention_items = mentions
+            self.writes.append("erase_conversation")
+            return gone
+
+    def erase_contact(self, contact: Contact) -> None:
+        concurrent, self.before_next_erase_contact = self.before_next_erase_contact, None
+        if concurrent is not None:
+            concurrent()
+        with self.lock:
+            current = self.contacts.get((contact.hotel_id, contact.id))
+            if current is None or current.revision != contact.revision:
+                raise Conflict(None, "the contact was written meanwhile")
+            del self.contacts[(contact.hotel_id, contact.id)]
+            self.writes.append("erase_contact")
+
 @dataclass
 class FakeFiles:
     """AttachmentStorage on a dict: what a browser uploaded is put there with ``upload``."""
@@ -321,6 +405,14 @@ class FakeHealth:
     """ChannelHealthStore on a list of notes (``record``: what any hotel without a note of its own shows)."""
 
     notifications: list[tuple[str, str, datetime]] = field(default_factory=list)
+    def delete(self, keys: Sequence[str]) -> int:
+        for key in keys:
+            self.objects.pop(key, None)
+        return len(set(keys))
+
+    def delete_prefix(self, prefix: str) -> int:
+        return self.delete([key for key in self.objects if key.startswith(prefix)])
+
     blocked: list[tuple[str, str, datetime]] = field(default_factory=list)
     record: ChannelHealthRecord | None = None
     reconciled: dict[tuple[str, str], ChannelHealthRecord] = field(default_factory=dict)
@@ -455,5 +547,5 @@ def world() -> World:
     store.properties["p1"] = "h1"
     audit = FakeAuditLog()
     inbox = Inbox(store, scheduler, outbox, bot=bot, files=files, health=health, directory=directory, audit=audit,
-                  clock=clock)
+                  guest_data=store, clock=clock)
     return World(store, files, health, outbox, scheduler, bot, clock, inbox, directory, audit)

@@ -1,0 +1,153 @@
+"""Erasing a guest in the single table (``inbox.ports.GuestDataStore``; the use case is ``inbox.guest_data``).
+
+Per conversation: its partition read by a consistent Query (paged past 1 MB), the conversation's own item
+deleted under the version read with its counters moved in one TransactWriteItems, then everything else it
+held (messages, activity, uploads), its guards, search entries and mentions in BatchWriteItem requests of 25
+(what DynamoDB leaves unprocessed is sent again, backing off). The contact goes last, in one conditional
+DeleteItem under the revision read.
+
+Requests for a guest with C conversations, M messages and A activity entries, with G guards, S search
+entries and N mentions (``tests/integration/api/test_guest_erase.py`` counts them): 1 GetItem (the
+contact) + C x (Query pages, 1 each up to 1 MB + 1 TransactWriteItems) + ceil((M + A + uploads + G + S +
+N) / 25) BatchWriteItem per conversation + 1 DeleteItem.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Sequence
+from typing import Any
+
+from botocore.exceptions import ClientError
+from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
+
+from inbox.errors import Conflict
+from inbox.model import Contact, Message
+from inbox.ports import Holdings, Mention, SearchEntry
+from store import keys, reading
+from store.schema import COUNTER_SHARDS, PARTITION_KEY, SORT_KEY
+from store.table import Table
+from store.team import counter_deltas, mention_items, search_entry_items
+
+BATCH_WRITE_MAX_ITEMS = 25  # BatchWriteItem's limit
+UNPROCESSED_ATTEMPTS = 8
+VERSION = "version"  # the conversation item's version attribute (``store.models``)
+REVISION = "revision"  # the contact item's
+
+
+class _Unprocessed(RuntimeError):
+    """DynamoDB left some deletes of a BatchWriteItem unprocessed (throttled): they are sent again."""
+
+
+class GuestData(Table):
+    def current_contact(self, hotel_id: str, contact_id: str) -> Contact | None:
+        """The contact as last written (one consistent GetItem)."""
+        raw = self._get_raw(keys.hotel_pk(hotel_id), keys.contact_sk(contact_id), consistent=True)
+        contact: Contact | None = self._read(reading.contact, raw) if raw else None
+        return contact
+
+    def holdings(self, hotel_id: str, conversation_id: str) -> Holdings:
+        """Every item of the conversation's partition: a consistent Query, paged."""
+        pk = keys.conversation_pk(hotel_id, conversation_id)
+        found: list[dict[str, Any]] = []
+        start: dict[str, Any] | None = None
+        while True:
+            page, start = self._query_page(None, start, forward=True, ConsistentRead=True,
+                                           KeyConditionExpression="#p = :p",
+                                           ExpressionAttributeNames={"#p": PARTITION_KEY},
+                                           ExpressionAttributeValues={":p": {"S": pk}})
+            found += page
+            if not start:
+                break
+        conversation, external_ids, mentions, messages, activity = None, [], [], 0, 0
+        for raw in found:
+            sk = raw[SORT_KEY]["S"]
+            if sk == keys.CONVERSATION_SK:
+                conversation = self._read(reading.conversation, raw)
+            elif sk.startswith(keys.MESSAGE_PREFIX):
+                messages += 1
+                external = raw.get("external_message_id", {}).get("S")
+                if external:
+                    external_ids.append(external)
+                message: Message | None = self._read(reading.message, raw)
+                if message is not None:
+                    mentions += [Mention(agent, conversation_id, message.id, message.sent_at)
+                                 for agent in message.mentions]
+            elif sk.startswith(keys.ACTIVITY_PREFIX):
+                activity += 1
+        return Holdings(hotel_id=hotel_id, conversation_id=conversation_id, conversation=conversation,
+                        item_keys=tuple((raw[PARTITION_KEY]["S"], raw[SORT_KEY]["S"]) for raw in found),
+                        external_message_ids=tuple(dict.fromkeys(external_ids)), mentions=tuple(mentions),
+                        messages=messages, activity=activity)
+
+    def erase_conversation(self, holdings: Holdings, *, guards: Sequence[str], search: Sequence[SearchEntry]) -> int:
+        """The conversation's own item under the version read, with its counts, in one transaction
+        (``Conflict`` when it changed since); then the rest in batches. Returns how many items were deleted."""
+        hotel_id, own = holdings.hotel_id, (keys.conversation_pk(holdings.hotel_id, holdings.conversation_id),
+                                            keys.CONVERSATION_SK)
+        conversation = holdings.conversation
+        if conversation is not None:
+            self._delete_conversation(conversation.hotel_id, own, conversation.version,
+                                      {name: -d for name, d in counter_deltas(None, conversation).items()})
+        rest = [k for k in holdings.item_keys if conversation is None or k != own]
+        rest += [(keys.guard_pk(hotel_id, g), keys.GUARD_SK) for g in guards]
+        rest += [(item.pk, item.sk) for item in search_entry_items(hotel_id, search)]
+        rest += [(item.pk, item.sk) for item in mention_items(hotel_id, holdings.mentions)]
+        unique = list(dict.fromkeys(rest))
+        self._batch_delete(unique)
+        return int(conversation is not None) + len(unique)
+
+    def erase_contact(self, contact: Contact) -> None:
+        """Delete the contact if its revision is still the one read (one DeleteItem); ``Conflict`` otherwise."""
+        condition: dict[str, Any] = (
+            {"ConditionExpression": "#r = :r", "ExpressionAttributeNames": {"#r": REVISION},
+             "ExpressionAttributeValues": {":r": {"N": str(contact.revision)}}} if contact.revision else
+            # written before contacts had a revision
+            {"ConditionExpression": "attribute_exists(#p) AND attribute_not_exists(#r)",
+             "ExpressionAttributeNames": {"#r": REVISION, "#p": PARTITION_KEY}})
+        try:
+            self._client.delete_item(TableName=self.table_name,
+                                     Key=_key(keys.hotel_pk(contact.hotel_id), keys.contact_sk(contact.id)),
+                                     **condition)
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
+                raise
+            raise Conflict(None, f"contact {contact.id} was written meanwhile") from None
+
+    def _delete_conversation(self, hotel_id: str, own: tuple[str, str], version: int, deltas: dict[str, int]) -> None:
+        items: list[dict[str, Any]] = [{"Delete": {
+            "TableName": self.table_name, "Key": _key(*own), "ConditionExpression": "#v = :v",
+            "ExpressionAttributeNames": {"#v": VERSION}, "ExpressionAttributeValues": {":v": {"N": str(version)}}}}]
+        if deltas:
+            names = {f"#c{i}": name for i, name in enumerate(deltas)}
+            values = {f":d{i}": {"N": str(d)} for i, d in enumerate(deltas.values())}
+            items.append({"Update": {
+                "TableName": self.table_name,
+                "Key": _key(keys.hotel_pk(hotel_id), keys.counter_sk(random.randrange(COUNTER_SHARDS))),
+                "UpdateExpression": "ADD " + ", ".join(f"#c{i} :d{i}" for i in range(len(deltas))),
+                "ExpressionAttributeNames": names, "ExpressionAttributeValues": values}})
+        try:
+            self._client.transact_write_items(TransactItems=items)
+        except ClientError as error:
+            if error.response["Error"]["Code"] != "TransactionCanceledException":
+                raise
+            # Changed since it was read (ConditionalCheckFailed), or another transaction at the same
+            # moment (TransactionConflict): either way the caller reads the conversation again.
+            raise Conflict(None, "the conversation changed while it was being erased") from None
+
+    def _batch_delete(self, item_keys: Sequence[tuple[str, str]]) -> None:
+        for start in range(0, len(item_keys), BATCH_WRITE_MAX_ITEMS):
+            pending: list[dict[str, Any]] = [{"DeleteRequest": {"Key": _key(pk, sk)}}
+                                             for pk, sk in item_keys[start:start + BATCH_WRITE_MAX_ITEMS]]
+            for attempt in Retrying(retry=retry_if_exception_type(_Unprocessed), reraise=True,
+                                    stop=stop_after_attempt(UNPROCESSED_ATTEMPTS),
+                                    wait=wait_exponential(multiplier=0.05, max=1)):
+                with attempt:
+                    response = self._client.batch_write_item(RequestItems={self.table_name: pending})
+                    pending = response.get("UnprocessedItems", {}).get(self.table_name, [])
+                    if pending:
+                        raise _Unprocessed(f"DynamoDB left {len(pending)} deletes unprocessed; try again")
+
+
+def _key(pk: str, sk: str) -> dict[str, Any]:
+    return {PARTITION_KEY: {"S": pk}, SORT_KEY: {"S": sk}}
