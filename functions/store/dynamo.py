@@ -77,7 +77,7 @@ class _TransactionConflict(Exception):
     """Another transaction touched one of our items at the same moment: safe to try again."""
 
 
-class DynamoStore(Team, Uploads, Channels, AuditTrail):
+class DynamoStore(Team, Uploads, Channels, AuditTrail, GuestData):
     """The single-table store. Build one per process (the composition root does). Uploads live in
     ``store.uploads``; delivery claims and channel health in ``store.channels``; the team's views,
     counts, read marks, mentions, search and saved replies in ``store.team``.
