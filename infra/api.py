@@ -46,6 +46,11 @@ API_TABLE_ACTIONS = (
     "dynamodb:PutItem",
     "dynamodb:UpdateItem",
     "dynamodb:ConditionCheckItem",
+    # A saved reply's removal, an erased contact (DeleteItem) and an erased conversation's own item (a transaction's
+    # Delete, authorized as DeleteItem); the rest of what an erase deletes, and a commit's items past a
+    # transaction's 100, in batches (BatchWriteItem).
+    "dynamodb:DeleteItem",
+    "dynamodb:BatchWriteItem",
 )
 API_INDEX_ACTIONS = ("dynamodb:Query",)
 # The agent directory (directory.cognito): the members of a hotel's group, nothing else of the pool.

@@ -6,8 +6,10 @@ CloudFormation creates or deletes at most one global secondary index of a table 
 deployed table gets each new index in its own deploy: ``cdk deploy -c indexes=N`` builds only the schema's
 first N indexes (README: Deploying new indexes); without it, all of them.
 
-The table's DynamoDB Stream (new images, as ``table_definition(stream=True)`` writes it) feeds the consoles'
-real time (``infra/realtime.py``): every writer's changes reach the fan-out without calling a publisher.
+The table's DynamoDB Stream (new and old images, ``store.schema.STREAM_VIEW``, as ``table_definition(stream=True)``
+writes it) feeds the consoles' real time (``infra/realtime.py``): every writer's changes reach the fan-out without
+calling a publisher; and the expiry function (``infra/expiry.py``), which reads the old image of each item DynamoDB's
+TTL removed (``store.schema.TTL_ATTRIBUTE``, epoch seconds, enabled on the table here).
 """
 
 from __future__ import annotations
@@ -60,7 +62,7 @@ class Data(Construct):
             deletion_protection=True,
             encryption=dynamodb.TableEncryption.AWS_MANAGED,
             time_to_live_attribute=TTL_ATTRIBUTE,
-            stream=dynamodb.StreamViewType[definition["StreamSpecification"]["StreamViewType"]],  # NEW_IMAGE
+            stream=dynamodb.StreamViewType[definition["StreamSpecification"]["StreamViewType"]],  # NEW_AND_OLD_IMAGES
             removal_policy=RemovalPolicy.RETAIN,
         )
         for index in gsis:

@@ -12,6 +12,9 @@
   a minute the consoles see changes late, and at the mapping's maximum record age (5 min) they are dropped.
 - One alarm per WebSocket route function (the socket function) on its `Errors`: a failed `$connect`
   refuses an agent's socket (the console falls back to polling), a failed presence message is lost.
+- The expiry function (the stream's TTL removals) on its `Errors` (a batch retried, bisected, then its positions
+  sent to its DLQ: counts stay too high, contacts and files are kept) and on its `IteratorAge` above 6 hours: the
+  stream keeps a record 24 hours, so a consumer that far behind is on its way to losing removals.
 
 The topic `lobby-alarms` is encrypted with its own customer managed key: CloudWatch cannot
 publish to a topic encrypted with the AWS managed key `alias/aws/sns`, whose key policy does
@@ -39,6 +42,7 @@ from infra import names
 
 PERIOD = Duration.minutes(5)
 ITERATOR_AGE_LIMIT_MS = 60_000  # a change a minute old is late for an agent waiting on it
+EXPIRY_ITERATOR_AGE_LIMIT_MS = 6 * 3600 * 1000  # a quarter of the stream's 24 hours: time to act before any is lost
 CLOUDWATCH = "cloudwatch.amazonaws.com"
 
 
@@ -53,14 +57,17 @@ class Monitoring(Construct):
         scheduled_functions: Mapping[str, lambda_.IFunction] | None = None,
         stream_consumers: Mapping[str, lambda_.IFunction] | None = None,
         socket_functions: Mapping[str, lambda_.IFunction] | None = None,
+        expiry_functions: Mapping[str, lambda_.IFunction] | None = None,
     ):
-        """`dead_letter_queues`, `functions` (queue consumers), `scheduled_functions`, `stream_consumers` and
-        `socket_functions`: the resource's name (literal, it names the alarm) -> it."""
+        """`dead_letter_queues`, `functions` (queue consumers), `scheduled_functions`, `stream_consumers`,
+        `socket_functions` and `expiry_functions`: the resource's name (literal, it names the alarm) -> it."""
         super().__init__(scope, id)
         scheduled_functions = scheduled_functions or {}
         stream_consumers = stream_consumers or {}
         socket_functions = socket_functions or {}
-        for name in (*dead_letter_queues, *functions, *scheduled_functions, *stream_consumers, *socket_functions):
+        expiry_functions = expiry_functions or {}
+        for name in (*dead_letter_queues, *functions, *scheduled_functions, *stream_consumers, *socket_functions,
+                     *expiry_functions):
             if not name.startswith(names.ALARM_PREFIX):  # the policies let only `lobby-*` alarms publish
                 raise ValueError(f"alarm names start with {names.ALARM_PREFIX!r}: {name!r}")
         self.topic = self._topic()
@@ -124,6 +131,31 @@ class Monitoring(Construct):
                 function.metric_errors(period=PERIOD, statistic="Sum"))
             for name, function in socket_functions.items()
         }
+        self.error_alarms |= {
+            name: self._alarm_above_zero(
+                name, f"{name}-errors", action,
+                f"{name} failed batches of TTL removals (errors outside the batch processor, timeouts, init "
+                "failures): the batch is retried, bisected, then its positions go to its DLQ, and the counts, "
+                "contacts and files of those conversations are not corrected; look at its logs",
+                function.metric_errors(period=PERIOD, statistic="Sum"))
+            for name, function in expiry_functions.items()
+        }
+        for name, function in expiry_functions.items():
+            alarm = cloudwatch.Alarm(
+                self, f"{name}-iterator-age",
+                alarm_name=f"{name}-iterator-age",
+                alarm_description=f"{name} reads the table's stream more than {EXPIRY_ITERATOR_AGE_LIMIT_MS // 3_600_000}"
+                                  " hours behind: the stream keeps a record 24 hours, after which a removal's counts "
+                                  "and files are never corrected; look at its duration, errors and throttles",
+                metric=function.metric("IteratorAge", period=PERIOD, statistic="Maximum"),
+                comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+                threshold=EXPIRY_ITERATOR_AGE_LIMIT_MS,
+                evaluation_periods=1,
+                datapoints_to_alarm=1,
+                treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+            )
+            alarm.add_alarm_action(action)
+            self.iterator_age_alarms[name] = alarm
 
     def _alarm_above_zero(self, id: str, alarm_name: str, action, description: str, metric) -> cloudwatch.Alarm:
         """An alarm on the first datapoint above zero (no data is fine), notifying the topic."""

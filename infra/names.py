@@ -240,6 +240,11 @@ REALTIME_FANOUT_TIMEOUT_SECONDS = 30
 # sort-key prefixes (store.keys: CONVERSATION_SK, MESSAGE_PREFIX, COUNTER_PREFIX).
 REALTIME_FANOUT_SORT_KEYS = ("CONVERSATION",)
 REALTIME_FANOUT_SORT_KEY_PREFIXES = ("MSG#", "COUNTERS#")
+# Of those, only INSERT and MODIFY records, and REMOVE records of conversations only (erased or expired: the consoles
+# drop the conversation). A removed message or counter shard is nothing a console shows: the expiry's REMOVE records
+# of messages (the bulk of what TTL removes) never invoke the fan-out.
+REALTIME_FANOUT_EVENTS = ("INSERT", "MODIFY")
+REALTIME_FANOUT_REMOVED_SORT_KEYS = ("CONVERSATION",)
 # A WebSocket frame is at most 32 KB: events for one connection are packed into frames below this size.
 REALTIME_FRAME_MAX_BYTES = 30_000
 

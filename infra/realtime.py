@@ -1,7 +1,7 @@
 """The real-time construct: the WebSocket API that pushes the table's changes to the consoles.
 
     console --wss://.../live?token=<ID token>--> $connect (the REST API's authorizer function) --> socket function
-    main table --DynamoDB Stream (NEW_IMAGE, filtered)--> fan-out function --@connections--> each hotel's consoles
+    main table --DynamoDB Stream (NEW_AND_OLD_IMAGES, filtered)--> fan-out function --@connections--> each hotel's consoles
 
 - Routes (selection `$request.body.action`): `$connect`, `$disconnect`, `presence` and `$default`, all to the
   socket function. `$connect` is authorized by the same function as the REST API (one verification of the
@@ -11,7 +11,9 @@
   main table's stream), with a TTL (API Gateway closes any connection after 2 hours) and point-in-time recovery.
 - Trigger: the main table's stream, so every writer (API, ingest, wake-up, backfill) is covered without calling
   a publisher, in order per item, at least once, and a slow push never slows a write. A Lambda filter passes only
-  conversations, messages and counter shards (`names.REALTIME_FANOUT_SORT_KEYS` / `_PREFIXES`); batches of 100,
+  conversations, messages and counter shards (`names.REALTIME_FANOUT_SORT_KEYS` / `_PREFIXES`) written (INSERT,
+  MODIFY), and conversations removed (erased, or expired by TTL: consoles drop them); the REMOVE records of messages
+  TTL expires (the expiry function's, `infra/expiry.py`) never invoke the fan-out; batches of 100,
   no window, bisected on an error and retried twice, records older than 5 minutes dropped; what the fan-out
   gives up on goes to the DLQ as stream positions (the records stay in the stream for 24 hours).
 - The stage's access logs never hold the query string: the ID token travels there.
@@ -92,11 +94,16 @@ ACCESS_LOG_FIELDS = (
 ACCESS_LOG_FORMAT = "{" + ",".join(f'"{name}":"{value}"' for name, value in ACCESS_LOG_FIELDS) + "}"
 
 
-def fanout_filter_pattern() -> dict:
-    """The Lambda filter of the fan-out's stream (the local runner matches the same names): records whose sort
-    key is one of names.REALTIME_FANOUT_SORT_KEYS or starts with one of names.REALTIME_FANOUT_SORT_KEY_PREFIXES."""
+def fanout_filter_patterns() -> list[dict]:
+    """The Lambda filters of the fan-out's stream (a record passes one of them; the local runner matches the same
+    names): INSERT and MODIFY records (names.REALTIME_FANOUT_EVENTS) whose sort key is one of
+    names.REALTIME_FANOUT_SORT_KEYS or starts with one of names.REALTIME_FANOUT_SORT_KEY_PREFIXES, and REMOVE
+    records of names.REALTIME_FANOUT_REMOVED_SORT_KEYS (a conversation erased or expired, which consoles drop)."""
     values: list = [*names.REALTIME_FANOUT_SORT_KEYS, *({"prefix": p} for p in names.REALTIME_FANOUT_SORT_KEY_PREFIXES)]
-    return {"dynamodb": {"Keys": {SORT_KEY: {"S": values}}}}
+    return [
+        {"eventName": list(names.REALTIME_FANOUT_EVENTS), "dynamodb": {"Keys": {SORT_KEY: {"S": values}}}},
+        {"eventName": ["REMOVE"], "dynamodb": {"Keys": {SORT_KEY: {"S": list(names.REALTIME_FANOUT_REMOVED_SORT_KEYS)}}}},
+    ]
 
 
 @jsii.implements(apigwv2.IAccessLogSettings)
@@ -115,16 +122,17 @@ class _AccessLogs:
 
 
 @jsii.implements(lambda_.IEventSourceDlq)
-class _SendOnlyDlq:
-    """The stream's on-failure destination with sqs:SendMessage alone: SqsDlq's grant_send_messages would add
+class SendOnlyDlq:
+    """A stream's on-failure destination with sqs:SendMessage alone: SqsDlq's grant_send_messages would add
     GetQueueAttributes and GetQueueUrl, which Lambda does not call to send a failed batch's positions."""
 
-    def __init__(self, dlq: sqs.IQueue):
+    def __init__(self, dlq: sqs.IQueue, sid: str = "FanoutDlq"):
         self._queue = dlq
+        self._sid = sid
 
     def bind(self, target: lambda_.IEventSourceMapping, target_handler: lambda_.IFunction) -> lambda_.DlqDestinationConfig:
         target_handler.add_to_role_policy(iam.PolicyStatement(
-            sid="FanoutDlq", actions=["sqs:SendMessage"], resources=[self._queue.queue_arn]))
+            sid=self._sid, actions=["sqs:SendMessage"], resources=[self._queue.queue_arn]))
         return lambda_.DlqDestinationConfig(destination=self._queue.queue_arn)
 
 
@@ -139,7 +147,7 @@ class Realtime(Construct):
         authorizer_function: lambda_.IFunction,
         gateway_account: Construct | None = None,
     ):
-        """`table`: the main table, with its stream (NEW_IMAGE). `authorizer_function`: the REST API's
+        """`table`: the main table, with its stream (new and old images). `authorizer_function`: the REST API's
         authorizer, which also authorizes `$connect`. `gateway_account`: API Gateway's account settings (the
         CloudWatch role access logging needs), created before the stage."""
         super().__init__(scope, id)
@@ -271,8 +279,8 @@ class Realtime(Construct):
             retry_attempts=names.REALTIME_FANOUT_RETRY_ATTEMPTS,
             max_record_age=Duration.seconds(names.REALTIME_FANOUT_MAX_RECORD_AGE_SECONDS),
             report_batch_item_failures=True,
-            on_failure=_SendOnlyDlq(self.dlq),
-            filters=[lambda_.FilterCriteria.filter(fanout_filter_pattern())],
+            on_failure=SendOnlyDlq(self.dlq),
+            filters=[lambda_.FilterCriteria.filter(pattern) for pattern in fanout_filter_patterns()],
         ))
         # Lambda checks at the mapping's creation that the role may call dynamodb:ListStreams, an action
         # without resource-level permissions (the service authorization reference): it is on '*' beside X-Ray's.

@@ -13,6 +13,7 @@ from infra.bundling import FunctionCode
 from infra.channels import ExpediaChannel
 from infra.console import Console
 from infra.data import Data
+from infra.expiry import Expiry
 from infra.messaging import Messaging
 from infra.monitoring import Monitoring
 from infra.realtime import Realtime
@@ -57,6 +58,9 @@ class LobbyStack(Stack):
             authorizer_function=self.api.authorizer_function.function,
             gateway_account=self.api.rest_api.node.try_find_child("Account"),
         )
+        # DynamoDB's TTL removals (the stream's REMOVE records of conversations and messages): counts corrected,
+        # contacts and search entries let go, the messages' files deleted.
+        self.expiry = Expiry(self, "Expiry", table=self.data.table, code=self.code)
         self.console = Console(
             self, "Console",
             api_url=self.api.rest_api.url,
@@ -77,6 +81,7 @@ class LobbyStack(Stack):
         self.attachments.grant_read(self.expedia.sender)
         # A message event carries the attachment links the API would sign (a presigned GET is authorized as its signer).
         self.attachments.grant_read(self.realtime.fanout, "signs the attachment links of the messages it pushes")
+        self.attachments.grant_delete(self.expiry.function)
         self.monitoring = Monitoring(
             self, "Monitoring",
             dead_letter_queues={
@@ -85,6 +90,7 @@ class LobbyStack(Stack):
                 names.SCHEDULER_DLQ: self.scheduling.dlq,
                 names.EXPEDIA_RECONCILE_DLQ: self.expedia.reconciliation.dlq,
                 names.REALTIME_FANOUT_DLQ: self.realtime.dlq,
+                names.EXPIRY_DLQ: self.expiry.dlq,
             },
             functions={
                 names.EXPEDIA_INGEST_FUNCTION: self.expedia.ingest.function,
@@ -93,6 +99,7 @@ class LobbyStack(Stack):
             scheduled_functions={names.EXPEDIA_RECONCILE_FUNCTION: self.expedia.reconciliation.function.function},
             stream_consumers={names.REALTIME_FANOUT_FUNCTION: self.realtime.fanout.function},
             socket_functions={names.REALTIME_SOCKET_FUNCTION: self.realtime.socket.function},
+            expiry_functions={names.EXPIRY_FUNCTION: self.expiry.function.function},
         )
 
         for id, value, description in (

@@ -7,8 +7,9 @@ process of moto's server: every ``period`` (50 ms) it takes the records written 
 look (under the lock that serialises DynamoDB requests, ``LocalMotoServer.dynamodb_lock``, so
 no write is half done), removes them from the shard (memory stays flat over a long run; the
 sequence numbers keep counting), keeps those the event source's filter passes
-(``names.REALTIME_FANOUT_SORT_KEYS`` / ``REALTIME_FANOUT_SORT_KEY_PREFIXES`` on the sort key,
-the same match as the Lambda filter of ``infra/realtime.py``) and hands them, up to
+(``names.REALTIME_FANOUT_SORT_KEYS`` / ``REALTIME_FANOUT_SORT_KEY_PREFIXES`` on the sort key of what
+was written, ``REALTIME_FANOUT_REMOVED_SORT_KEYS`` of what was removed: the same match as the Lambda
+filters of ``infra/realtime.py``) and hands them, up to
 ``names.REALTIME_FANOUT_BATCH_SIZE`` at a time, to the same fan-out handler as Lambda would,
 in this process.
 
@@ -40,10 +41,15 @@ PERIOD_SECONDS = 0.05
 
 
 def passes_filter(record: dict, sort_key: str = "sk") -> bool:
-    """The event source's filter: the record's sort key is one of ``REALTIME_FANOUT_SORT_KEYS`` or starts
-    with one of ``REALTIME_FANOUT_SORT_KEY_PREFIXES``."""
+    """The event source's filter (``infra.realtime.fanout_filter_patterns``): an INSERT or MODIFY record whose sort
+    key is one of ``REALTIME_FANOUT_SORT_KEYS`` or starts with one of ``REALTIME_FANOUT_SORT_KEY_PREFIXES``, or a
+    REMOVE record of ``REALTIME_FANOUT_REMOVED_SORT_KEYS`` (a conversation's)."""
     value = ((record.get("dynamodb") or {}).get("Keys") or {}).get(sort_key, {}).get("S")
     if not isinstance(value, str):
+        return False
+    if record.get("eventName") == "REMOVE":
+        return value in names.REALTIME_FANOUT_REMOVED_SORT_KEYS
+    if record.get("eventName") not in names.REALTIME_FANOUT_EVENTS:
         return False
     return value in names.REALTIME_FANOUT_SORT_KEYS or value.startswith(names.REALTIME_FANOUT_SORT_KEY_PREFIXES)
 

@@ -14,11 +14,12 @@ import json
 from dataclasses import dataclass
 
 from infra import names
-from store.schema import CONNECTIONS_TTL_ATTRIBUTE, connections_table_definition, table_definition
+from store.schema import CONNECTIONS_TTL_ATTRIBUTE, connections_table_definition, table_definition, time_to_live
 
-# Every queue of the CDK stack: names.QUEUES, and the fan-out's on-failure destination, which the real
-# time construct (infra/realtime.py) makes from its spec.
-QUEUES = names.QUEUES + tuple(spec for spec in (names.REALTIME_FANOUT_DLQ_SPEC,) if spec not in names.QUEUES)
+# Every queue of the CDK stack: names.QUEUES, and the stream mappings' on-failure destinations, which the real
+# time construct (infra/realtime.py) and the expiry construct (infra/expiry.py) make from their specs.
+QUEUES = names.QUEUES + tuple(spec for spec in (names.REALTIME_FANOUT_DLQ_SPEC, names.EXPIRY_DLQ_SPEC)
+                              if spec not in names.QUEUES)
 
 # Cognito's names of the standard attributes an agent has (``admin.create_agent`` sets them).
 _SIGN_IN_SCHEMA = {"email": {"Name": "email", "AttributeDataType": "String", "Mutable": True, "Required": True}}

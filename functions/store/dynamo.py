@@ -33,7 +33,7 @@ from inbox.model import (
     iso,
 )
 from inbox.ports import Guard, Hotel, Mention, Page, PartnerKey, SearchEntry
-from inbox.retention import RETENTION_DAYS_DEFAULT
+from inbox.retention import RETENTION_DAYS_DEFAULT, expiry
 from store import keys, reading
 from store.audit import AuditTrail
 from store.channels import Channels
@@ -77,7 +77,7 @@ class _TransactionConflict(Exception):
     """Another transaction touched one of our items at the same moment: safe to try again."""
 
 
-class DynamoStore(Team, Uploads, Channels, AuditTrail, GuestData):
+class DynamoStore(Team, Uploads, Channels, AuditTrail, Expiries, GuestData):
     """The single-table store. Build one per process (the composition root does). Uploads live in
     ``store.uploads``; delivery claims and channel health in ``store.channels``; the team's views,
     counts, read marks, mentions, search and saved replies in ``store.team``.
@@ -124,6 +124,7 @@ class DynamoStore(Team, Uploads, Channels, AuditTrail, GuestData):
             keys.hotel_pk(hotel.id), keys.HOTEL_SK, hotel_id=hotel.id, name=hotel.name, timezone=hotel.timezone,
             bot_enabled=hotel.bot_enabled, expedia_property_id=hotel.expedia_property_id,
             knowledge_z=pack_knowledge(hotel.knowledge), reply_target_minutes=hotel.reply_target_minutes,
+            retention_days=hotel.retention_days,
         ).save()
 
     def get_hotel(self, hotel_id: str) -> Hotel | None:
@@ -143,6 +144,17 @@ class DynamoStore(Team, Uploads, Channels, AuditTrail, GuestData):
             item.update(actions=[HotelItem.bot_enabled.set(enabled), HotelItem.knowledge_z.set(packed),
                                  HotelItem.knowledge.remove()],
                         condition=HotelItem.pk.exists())
+        except UpdateError as error:
+            if error.cause_response_code == "ConditionalCheckFailedException":
+                raise NotFound(f"hotel {hotel_id} not found") from None
+            raise
+
+    def set_retention_days(self, hotel_id: str, days: int) -> None:
+        """How long the hotel keeps its guests' data (one UpdateItem); ``NotFound`` for no such hotel. Items
+        written from now on expire by it; those already written keep the expiry they were given."""
+        try:
+            HotelItem(keys.hotel_pk(hotel_id), keys.HOTEL_SK).update(
+                actions=[HotelItem.retention_days.set(days)], condition=HotelItem.pk.exists())
         except UpdateError as error:
             if error.cause_response_code == "ConditionalCheckFailedException":
                 raise NotFound(f"hotel {hotel_id} not found") from None
@@ -263,10 +275,12 @@ class DynamoStore(Team, Uploads, Channels, AuditTrail, GuestData):
         Raises ``Conflict`` when another writer changed the conversation first, ``Duplicate``
         when a guard or a message with the same key is already stored.
         """
-        extras: list[Any] = [*mention_items(after.hotel_id, mentions), *search_entry_items(after.hotel_id, search)]
+        extras: list[Any] = [*mention_items(after.hotel_id, mentions, retention_days),
+                             *search_entry_items(after.hotel_id, search)]
         fixed = 1 + len(activities) + len(messages) + len(guards) + int(contact is not None) + 1  # + a shard
         room = max(TRANSACTION_MAX_ITEMS - fixed, 0)
-        committed = self._commit_with_retry(before, after, activities, messages, guards, contact, extras[:room])
+        committed = self._commit_with_retry(before, after, activities, messages, guards, contact, extras[:room],
+                                            retention_days)
         self._batch_put(extras[room:])
         return committed
 
@@ -276,19 +290,24 @@ class DynamoStore(Team, Uploads, Channels, AuditTrail, GuestData):
                 for item in items:
                     batch.save(item)
 
-    def _commit_once(self, before, after, activities, messages, guards, contact, extras) -> Conversation:
+    def _commit_once(self, before, after, activities, messages, guards, contact, extras,
+                     retention_days: int = RETENTION_DAYS_DEFAULT) -> Conversation:
+        # Every item of the conversation carries its expiry (TTL): the conversation's own is renewed by each
+        # commit, the guards expire with it as it is now; each message and entry by its own time.
+        lives_until = conversation_expiry(after, retention_days)
         delta = counter_deltas(before, after)
         puts: list[str] = []  # what each Put is, to read the cancellation reasons (Puts come before Updates)
         try:
             with TransactWrite(connection=self._tx_connection) as tx:
                 for activity in activities:
-                    tx.save(_activity_item(activity), condition=ActivityItem.pk.does_not_exist())
+                    tx.save(_activity_item(activity, retention_days), condition=ActivityItem.pk.does_not_exist())
                     puts.append("activity")
                 for message in messages:
-                    tx.save(_message_item(message), condition=MessageItem.pk.does_not_exist())
+                    tx.save(_message_item(message, retention_days), condition=MessageItem.pk.does_not_exist())
                     puts.append(f"message:{message.id}")
                 for guard in guards:
-                    tx.save(_guard_item(after.hotel_id, guard, after.id, messages[0] if messages else None),
+                    tx.save(_guard_item(after.hotel_id, guard, after.id, messages[0] if messages else None,
+                                        expires_at=lives_until),
                             condition=GuardItem.pk.does_not_exist())
                     puts.append(f"guard:{guard}")
                 for extra in extras:  # mentions and search entries: plain puts (writing one again is harmless)
@@ -298,7 +317,8 @@ class DynamoStore(Team, Uploads, Channels, AuditTrail, GuestData):
                 # attributes no model declares), and the first one: its cancellation reason is at len(puts).
                 if before is None:
                     item = ConversationItem(keys.conversation_pk(after.hotel_id, after.id), keys.CONVERSATION_SK)
-                    tx.update(item, actions=_conversation_actions(None, after),
+                    tx.update(item, actions=[*_conversation_actions(None, after),
+                                             ConversationItem.expires_at.set(lives_until)],
                               condition=ConversationItem.pk.does_not_exist())
                 else:
                     item = ConversationItem(keys.conversation_pk(after.hotel_id, after.id), keys.CONVERSATION_SK,
@@ -420,6 +440,11 @@ class DynamoStore(Team, Uploads, Channels, AuditTrail, GuestData):
         item = MessageItem(keys.conversation_pk(message.hotel_id, message.conversation_id),
                            keys.message_sk(message.sent_at, message.id))
         actions: list[Action] = [MessageItem.delivery.set(delivery.value)]
+def conversation_expiry(c: Conversation, retention_days: int) -> datetime:
+    """When the conversation goes if nothing changes it again: its retention after its last change."""
+    return expiry(max(c.updated_at, c.last_message_at), retention_days)
+
+
         if external_message_id:
             actions.append(MessageItem.external_message_id.set(external_message_id))
         actions.append(MessageItem.delivery_error.set(error) if error else MessageItem.delivery_error.remove())
@@ -434,10 +459,10 @@ _CLAIM_REMOVED = (MessageItem.claim.remove(), MessageItem.claim_until.remove())
 
 
 def _guard_item(hotel_id: str, guard: str, conversation_id: str | None = None,
-                message: Message | None = None) -> GuardItem:
+                message: Message | None = None, *, expires_at: datetime | None = None) -> GuardItem:
     return GuardItem(keys.guard_pk(hotel_id, guard), keys.GUARD_SK, conversation_id=conversation_id,
                      message_id=message.id if message else None,
-                     message_sent_at=iso(message.sent_at) if message else None)
+                     message_sent_at=iso(message.sent_at) if message else None, expires_at=expires_at)
 
 
 def _contact_actions(contact: Contact, conversation_id: str | None = None) -> list:
@@ -499,7 +524,7 @@ def _conversation_actions(before: Conversation | None, after: Conversation) -> l
     return [*actions, *read_mark_actions(before, after)]
 
 
-def _message_item(m: Message) -> MessageItem:
+def _message_item(m: Message, retention_days: int = RETENTION_DAYS_DEFAULT) -> MessageItem:
     return MessageItem(
         keys.conversation_pk(m.hotel_id, m.conversation_id), keys.message_sk(m.sent_at, m.id), message_id=m.id,
         conversation_id=m.conversation_id, hotel_id=m.hotel_id, direction=m.direction.value, sender=m.sender.value,
@@ -507,7 +532,7 @@ def _message_item(m: Message) -> MessageItem:
         delivery=m.delivery.value if m.delivery else None, delivery_error=m.delivery_error,
         attachments=[_attachment_map(a) for a in m.attachments] or None,
         internal=True if m.internal else None, mentions=list(m.mentions) or None,
-        redactions=list(m.redactions) or None,
+        redactions=list(m.redactions) or None, expires_at=expiry(m.sent_at, retention_days),
     )
 
 
@@ -516,11 +541,11 @@ def _attachment_map(a: Attachment) -> AttachmentAttribute:
                                unavailable_reason=a.unavailable_reason, external_id=a.external_id)
 
 
-def _activity_item(a: Activity) -> ActivityItem:
+def _activity_item(a: Activity, retention_days: int = RETENTION_DAYS_DEFAULT) -> ActivityItem:
     return ActivityItem(
         keys.conversation_pk(a.hotel_id, a.conversation_id), keys.activity_sk(a.at, a.id), activity_id=a.id,
         conversation_id=a.conversation_id, hotel_id=a.hotel_id, type=a.type,
         actor=ActorAttribute(type=a.actor.type.value, id=a.actor.id, name=a.actor.name),
         from_status=a.from_status.value if a.from_status else None, to_status=a.to_status.value, at=iso(a.at),
-        reason=a.reason, details=a.details or None,
+        reason=a.reason, details=a.details or None, expires_at=expiry(a.at, retention_days),
     )

@@ -56,6 +56,7 @@ class HotelItem(_Item):
     knowledge_z = BinaryAttribute(null=True, legacy_encoding=False)
     knowledge = JSONAttribute(null=True)  # written before compression: read, never written
     reply_target_minutes = NumberAttribute(null=True)  # absent: no target of the hotel's own
+    retention_days = NumberAttribute(null=True)  # absent: inbox.retention.RETENTION_DAYS_DEFAULT
 
 
 class GuardItem(_Item):
@@ -64,6 +65,7 @@ class GuardItem(_Item):
     conversation_id = UnicodeAttribute(null=True)
     message_id = UnicodeAttribute(null=True)
     message_sent_at = UnicodeAttribute(null=True)
+    expires_at = TTLAttribute(attr_name=TTL_ATTRIBUTE, null=True)  # the hotel's retention after it was taken
 
 
 class PropertyItem(_Item):
@@ -111,6 +113,8 @@ class _ConversationAttributes(_Item):
     attention_at = UnicodeAttribute(null=True)
     # Read marks are top-level attributes "read@<agent id>" (keys.read_attribute), read by ``reading.conversation``.
     version = VersionAttribute()
+    # max(updated_at, last_message_at) + the hotel's retention, renewed by every commit (``inbox.retention``).
+    expires_at = TTLAttribute(attr_name=TTL_ATTRIBUTE, null=True)
 
 
 # Each tab index gets its two (nullable, so sparse) key attributes and an index object.
@@ -158,6 +162,7 @@ class MessageItem(_Item):
     internal = BooleanAttribute(null=True)  # a note (absent: a message to or from the guest)
     mentions = ListAttribute(of=UnicodeAttribute, null=True)  # a note's mentioned agent ids (absent: none)
     redactions = ListAttribute(of=UnicodeAttribute, null=True)  # what was masked in the text (absent: nothing)
+    expires_at = TTLAttribute(attr_name=TTL_ATTRIBUTE, null=True)  # sent_at + the hotel's retention
 
 
 class UploadItem(_Item):
@@ -214,6 +219,7 @@ class ActivityItem(_Item):
     at = UnicodeAttribute()
     reason = UnicodeAttribute(null=True)
     details = JSONAttribute(null=True)
+    expires_at = TTLAttribute(attr_name=TTL_ATTRIBUTE, null=True)  # at + the hotel's retention
 
 
 class CounterItem(_Item):
@@ -251,6 +257,7 @@ class MentionItem(_Item):
 
 class SavedReplyItem(_Item):
     """A saved reply of the hotel (pk ``HOTEL#<h>``, sk ``REPLY#<id>``)."""
+    expires_at = TTLAttribute(attr_name=TTL_ATTRIBUTE, null=True)  # at + the hotel's retention
 
     reply_id = UnicodeAttribute()
     hotel_id = UnicodeAttribute()

@@ -57,11 +57,17 @@ COUNTER_SHARDS = 4
 TTL_ATTRIBUTE = "expires_at"
 
 
+# What each stream record carries: the new image (the real-time fan-out) and the old one (the expiry function reads
+# the item TTL removed, which a REMOVE record carries only as its old image).
+STREAM_VIEW = "NEW_AND_OLD_IMAGES"
+
+
 def table_definition(table_name: str, *, stream: bool = False) -> dict:
     """``CreateTable`` arguments for the table (used by tests and the local stack).
 
-    ``stream``: with its DynamoDB Stream (new images), which feeds the consoles' real time; off by default
-    because moto then keeps every write in memory (the local stack and the tests of the changes turn it on)."""
+    ``stream``: with its DynamoDB Stream (new and old images: the consoles' real time reads the new image, the
+    expiry function the old image of an item TTL removed); off by default because moto then keeps every write in
+    memory (the local stack and the tests of the changes turn it on)."""
     indexes: list[TabIndex | Index] = [*TAB_INDEXES.values(), *TEAM_INDEXES]
     attributes = list(dict.fromkeys([PARTITION_KEY, SORT_KEY, *(a for i in indexes for a in (i.partition_key, i.sort_key))]))
     return {
@@ -80,7 +86,7 @@ def table_definition(table_name: str, *, stream: bool = False) -> dict:
             }
             for i in indexes
         ],
-        **({"StreamSpecification": {"StreamEnabled": True, "StreamViewType": "NEW_IMAGE"}} if stream else {}),
+        **({"StreamSpecification": {"StreamEnabled": True, "StreamViewType": STREAM_VIEW}} if stream else {}),
     }
 
 

@@ -231,7 +231,18 @@ def test_the_transaction_backup_shares_the_stream_instead_of_copying_its_records
     ("CONVERSATION", True), ("MSG#2026-12-02T10:00:00Z#m1", True), ("COUNTERS#2", True), ("ACT#1", False),
     ("CONVERSATIONS", False), ("PROFILE", False), ("msg#1", False)])
 def test_the_feed_passes_the_sort_keys_the_lambda_filter_passes(sort_key, passes):
-    assert passes_filter({"dynamodb": {"Keys": {"pk": {"S": "x"}, "sk": {"S": sort_key}}}}) is passes
+    for event in ("INSERT", "MODIFY"):
+        assert passes_filter({"eventName": event, "dynamodb": {"Keys": {"pk": {"S": "x"}, "sk": {"S": sort_key}}}}) \
+            is passes
+
+
+@pytest.mark.parametrize("sort_key, passes", [
+    ("CONVERSATION", True), ("MSG#2026-12-02T10:00:00Z#m1", False), ("COUNTERS#2", False), ("ACT#1", False)])
+def test_the_feed_passes_removed_conversations_only_as_the_lambda_filter_does(sort_key, passes):
+    """TTL's removals of messages never reach the fan-out; a removed conversation does (consoles drop it)."""
+    record = {"eventName": "REMOVE", "userIdentity": {"type": "Service", "principalId": "dynamodb.amazonaws.com"},
+              "dynamodb": {"Keys": {"pk": {"S": "x"}, "sk": {"S": sort_key}}}}
+    assert passes_filter(record) is passes
 
 
 def test_the_feed_hands_the_fanout_lambda_shaped_batches_of_at_most_100_filtered_records(moto):

@@ -10,6 +10,7 @@ from infra import names
 API_TABLE_ACTIONS = {
     "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query", "dynamodb:PutItem",
     "dynamodb:UpdateItem", "dynamodb:ConditionCheckItem",
+    "dynamodb:DeleteItem", "dynamodb:BatchWriteItem",  # saved replies' removal; an erase
 }
 SCHEDULE_ACTIONS = {"scheduler:CreateSchedule", "scheduler:DeleteSchedule"}
 DIRECTORY_ACTIONS = {"cognito-idp:ListUsersInGroup"}
@@ -151,7 +152,8 @@ def test_401_and_403_answer_json_messages_with_cors_headers(cfn):
 def test_api_function_has_exactly_the_actions_it_uses(cfn):
     function_id, _ = cfn.function(names.API_HANDLER)
     assert cfn.actions(cfn.role_of(function_id)) == cfn.FUNCTION_BASELINE | API_TABLE_ACTIONS | SCHEDULE_ACTIONS | \
-        DIRECTORY_ACTIONS | {"iam:PassRole", "sqs:SendMessage", "s3:PutObject", "s3:GetObject", "s3:ListBucket"}  # attachments
+        DIRECTORY_ACTIONS | {"iam:PassRole", "sqs:SendMessage", "s3:PutObject", "s3:PutObjectTagging", "s3:GetObject",
+                             "s3:ListBucket", "s3:DeleteObject"}  # attachments: uploads (tagged), links, an erase
 
 
 def test_api_function_reads_and_writes_the_table_and_only_queries_its_indexes(cfn):
@@ -222,11 +224,14 @@ def test_api_function_environment_names_what_it_schedules_and_sends_to(cfn):
     assert env["OUTBOUND_QUEUE_URL"] == {"Ref": outbound}
 
 
-def test_authorizer_function_may_only_get_items_from_the_table(cfn):
+def test_authorizer_function_may_only_get_items_and_note_a_partner_keys_last_use(cfn):
     function_id, _ = cfn.function(names.AUTHORIZER_HANDLER)
     role = cfn.role_of(function_id)
-    assert cfn.actions(role) == cfn.FUNCTION_BASELINE | {"dynamodb:GetItem"}
+    assert cfn.actions(role) == cfn.FUNCTION_BASELINE | {"dynamodb:GetItem", "dynamodb:UpdateItem"}
     assert cfn.grants(role)["dynamodb:GetItem"] == [_get_att(cfn.main_table())]
+    assert cfn.grants(role)["dynamodb:UpdateItem"] == [_get_att(cfn.main_table())]
+    (update,) = [s for s in cfn.statements(role) if s["Action"] == "dynamodb:UpdateItem"]
+    assert update["Condition"] == {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["PARTNERKEY#*"]}}
 
 
 def test_authorizer_verifies_tokens_of_the_pool_for_the_console_client(cfn):

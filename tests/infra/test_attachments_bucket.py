@@ -8,8 +8,10 @@ import pytest
 from infra import names
 
 FILES_OWNERS = {  # handler -> the S3 actions its role holds on the bucket's objects (hotels/*)
-    names.API_HANDLER: {"s3:PutObject", "s3:GetObject"},
-    names.EXPEDIA_INGEST_HANDLER: {"s3:PutObject"},
+    # Uploads (tagged with their retention tier), links, and an erase's deletions.
+    names.API_HANDLER: {"s3:PutObject", "s3:PutObjectTagging", "s3:GetObject", "s3:DeleteObject"},
+    names.EXPEDIA_INGEST_HANDLER: {"s3:PutObject", "s3:PutObjectTagging"},
+    names.EXPIRY_HANDLER: {"s3:DeleteObject"},  # an expired message's files, by key
     names.OUTBOUND_SENDER_HANDLER: {"s3:GetObject"},
     names.REALTIME_FANOUT_HANDLER: {"s3:GetObject"},  # signs the links of the messages it pushes, as the API does
 }
@@ -62,11 +64,31 @@ def test_an_erased_or_expired_file_leaves_no_old_version(bucket):
     assert "VersioningConfiguration" not in _properties(bucket)
 
 
-def test_files_expire_after_the_default_retention_and_unfinished_uploads_after_a_day(bucket):
-    (rule,) = _properties(bucket)["LifecycleConfiguration"]["Rules"]
-    assert rule["Status"] == "Enabled" and "Prefix" not in rule and "Filter" not in rule  # every file
-    assert rule["ExpirationInDays"] == names.DEFAULT_RETENTION_DAYS == 730
+def test_each_retention_tier_expires_the_files_tagged_with_it(bucket):
+    rules = {rule["Id"]: rule for rule in _properties(bucket)["LifecycleConfiguration"]["Rules"]}
+    tiers = {days: rules.pop(f"retention-{days}") for days in names.ATTACHMENTS_RETENTION_TIERS}
+    for days, rule in tiers.items():
+        assert rule["Status"] == "Enabled" and rule["ExpirationInDays"] == days
+        assert rule["TagFilters"] == [{"Key": names.ATTACHMENTS_RETENTION_TAG, "Value": str(days)}]
+        assert "Prefix" not in rule and "Filter" not in rule
+    assert names.ATTACHMENTS_RETENTION_TIERS == (30, 60, 90, 180, 365, 730, 1095, 1825, 3650)
+    assert set(rules) == {"retention"}  # and the catch-all below, nothing else
+
+
+def test_an_untagged_file_expires_after_the_longest_retention_and_unfinished_uploads_after_a_day(bucket):
+    """S3 applies the shortest expiration of every rule an object matches: a catch-all shorter than the longest tier
+    would cut the files of every hotel that keeps them longer."""
+    (rule,) = [r for r in _properties(bucket)["LifecycleConfiguration"]["Rules"] if r["Id"] == "retention"]
+    assert rule["Status"] == "Enabled" and "Prefix" not in rule and "Filter" not in rule and "TagFilters" not in rule
+    assert rule["ExpirationInDays"] == max(names.ATTACHMENTS_RETENTION_TIERS) == 3650
     assert rule["AbortIncompleteMultipartUpload"] == {"DaysAfterInitiation": 1}
+
+
+def test_a_lifecycle_rule_expires_a_file_no_earlier_than_its_hotels_retention():
+    from inbox.retention import RETENTION_DAYS_MAX, RETENTION_DAYS_MIN, retention_tier
+
+    assert all(retention_tier(days) in names.ATTACHMENTS_RETENTION_TIERS and retention_tier(days) >= days
+               for days in range(RETENTION_DAYS_MIN, RETENTION_DAYS_MAX + 1))
 
 
 def test_guests_files_are_kept_when_the_stack_goes(bucket):
@@ -195,8 +217,11 @@ def test_the_file_grants_acknowledge_their_wildcard_with_reasons(acknowledgement
     reasons = {path: reason for path, rule, reason in acknowledgements
                if rule == f"AwsSolutions-IAM5[Resource::{nag_objects_arn()}]"}
     assert set(reasons) == {"Lobby/Api/Handler/Role/DefaultPolicy", "Lobby/Expedia/Ingest/Role/DefaultPolicy",
-                            "Lobby/Expedia/Sender/Role/DefaultPolicy", "Lobby/Realtime/Fanout/Role/DefaultPolicy"}
+                            "Lobby/Expedia/Sender/Role/DefaultPolicy", "Lobby/Realtime/Fanout/Role/DefaultPolicy",
+                            "Lobby/Expiry/Function/Role/DefaultPolicy"}
     assert "presigned" in reasons["Lobby/Api/Handler/Role/DefaultPolicy"]
+    assert "erases" in reasons["Lobby/Api/Handler/Role/DefaultPolicy"]
+    assert "s3:DeleteObject" in reasons["Lobby/Expiry/Function/Role/DefaultPolicy"]
     assert "s3:PutObject" in reasons["Lobby/Expedia/Ingest/Role/DefaultPolicy"]
     assert "s3:GetObject" in reasons["Lobby/Expedia/Sender/Role/DefaultPolicy"]
     assert "signs the attachment links" in reasons["Lobby/Realtime/Fanout/Role/DefaultPolicy"]

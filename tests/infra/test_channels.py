@@ -145,12 +145,12 @@ def test_sender_reads_the_outbound_queue_ten_at_a_time_and_reports_item_failures
     assert mapping["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
 
 
-def test_the_two_queue_consumers_and_the_real_time_fan_out_are_the_only_event_sources(cfn):
+def test_the_two_queue_consumers_the_real_time_fan_out_and_the_expiry_are_the_only_event_sources(cfn):
     sources = [m["Properties"]["EventSourceArn"]["Fn::GetAtt"] for m in cfn.of_type("AWS::Lambda::EventSourceMapping").values()]
     queues = [id for id, attribute in sources if attribute == "Arn"]
     assert sorted(cfn.resources[id]["Properties"]["QueueName"] for id in queues) == sorted(
         (names.EXPEDIA_EVENTS_QUEUE, names.OUTBOUND_QUEUE))
-    assert [source for source in sources if source[1] != "Arn"] == [[cfn.main_table(), "StreamArn"]]
+    assert [source for source in sources if source[1] != "Arn"] == [[cfn.main_table(), "StreamArn"]] * 2
 
 
 def test_a_burst_runs_at_most_five_ingests_and_five_senders_at_once(cfn):
@@ -222,6 +222,7 @@ def test_ingest_runs_the_inbound_pipeline_and_consumes_the_events_queue(cfn):
         "scheduler:DeleteSchedule": [SCHEDULES],
         "secretsmanager:GetSecretValue": [{"Ref": secret_id}],
         "s3:PutObject": [ATTACHMENT_OBJECTS],  # travelers' files, copied in before their message is stored
+        "s3:PutObjectTagging": [ATTACHMENT_OBJECTS],  # ... tagged with their retention tier
         **{action: [_arn(events_id)] for action in CONSUME_ACTIONS},
     }
 
@@ -244,7 +245,8 @@ def test_the_three_roles_have_exactly_these_actions(cfn):
     for handler, own in (
         (names.EXPEDIA_CALLBACK_HANDLER, {"sqs:SendMessage", "secretsmanager:GetSecretValue"}),
         (names.EXPEDIA_INGEST_HANDLER, INGEST_TABLE_ACTIONS | CONSUME_ACTIONS | {
-            "sqs:SendMessage", "scheduler:DeleteSchedule", "secretsmanager:GetSecretValue", "s3:PutObject"}),
+            "sqs:SendMessage", "scheduler:DeleteSchedule", "secretsmanager:GetSecretValue", "s3:PutObject",
+            "s3:PutObjectTagging"}),
         (names.OUTBOUND_SENDER_HANDLER, SENDER_TABLE_ACTIONS | CONSUME_ACTIONS | {
             "sqs:SendMessage", "secretsmanager:GetSecretValue", "s3:GetObject"}),
     ):

@@ -14,17 +14,18 @@ def lobby_functions(cfn) -> dict[str, dict]:
 
 HANDLERS = {names.API_HANDLER, names.AUTHORIZER_HANDLER, names.WAKE_UP_HANDLER, names.EXPEDIA_CALLBACK_HANDLER,
             names.EXPEDIA_INGEST_HANDLER, names.OUTBOUND_SENDER_HANDLER, names.EXPEDIA_RECONCILE_HANDLER,
-            names.REALTIME_SOCKET_HANDLER, names.REALTIME_FANOUT_HANDLER}
+            names.REALTIME_SOCKET_HANDLER, names.REALTIME_FANOUT_HANDLER, names.EXPIRY_HANDLER}
 
 
-def test_the_functions_are_exactly_the_nine_handlers_of_the_functions_folder(cfn):
+def test_the_functions_are_exactly_the_ten_handlers_of_the_functions_folder(cfn):
     from infra.app import FUNCTIONS
 
     handlers = {f["Properties"]["Handler"] for f in lobby_functions(cfn).values()}
     assert handlers == HANDLERS == {"api.handler.handler", "authorizer.handler.handler", "wake_up.handler.handler",
                                     "expedia_callback.handler.handler", "expedia_ingest.handler.handler",
                                     "outbound_sender.handler.handler", "expedia_reconcile.handler.handler",
-                                    "realtime_socket.handler.handler", "realtime_fanout.handler.handler"}
+                                    "realtime_socket.handler.handler", "realtime_fanout.handler.handler",
+                                    "expiry.handler.handler"}
     for handler in handlers:  # module.handler.handler -> functions/module/handler.py
         assert (FUNCTIONS / handler.split(".")[0] / "handler.py").is_file(), handler
 
@@ -68,8 +69,8 @@ def test_memory_and_timeouts(cfn):
 
 def test_every_log_group_has_a_retention(cfn):
     log_groups = cfn.of_type("AWS::Logs::LogGroup")
-    # nine functions, API access logs, API execution logs, the WebSocket stage's access logs, the console's deployment
-    assert len(log_groups) == 13
+    # ten functions, API access logs, API execution logs, the WebSocket stage's access logs, the console's deployment
+    assert len(log_groups) == 14
     for id, group in log_groups.items():
         assert group["Properties"].get("RetentionInDays"), id
 
@@ -101,16 +102,17 @@ def test_each_function_has_its_own_role_without_managed_policies(cfn):
 
 
 def test_only_xray_is_allowed_on_every_resource(cfn):
-    """X-Ray has no resource-level permissions; nothing else may use Resource '*' but the fan-out's stream mapping's
-    dynamodb:ListStreams (none either), which Lambda checks when it creates the mapping."""
-    fanout_role = cfn.role_of(cfn.function(names.REALTIME_FANOUT_HANDLER)[0])
+    """X-Ray has no resource-level permissions; nothing else may use Resource '*' but the stream mappings' (the
+    fan-out's, the expiry's) dynamodb:ListStreams (none either), which Lambda checks when it creates a mapping."""
+    stream_roles = [{"Ref": cfn.role_of(cfn.function(handler)[0])}
+                    for handler in (names.REALTIME_FANOUT_HANDLER, names.EXPIRY_HANDLER)]
     for id, policy in cfn.of_type("AWS::IAM::Policy").items():
         for statement in policy["Properties"]["PolicyDocument"]["Statement"]:
             resources = statement["Resource"] if isinstance(statement["Resource"], list) else [statement["Resource"]]
             if "*" in resources:
                 actions = statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
                 if actions == ["dynamodb:ListStreams"]:
-                    assert policy["Properties"]["Roles"] == [{"Ref": fanout_role}], id
+                    assert policy["Properties"]["Roles"] in ([role] for role in stream_roles), id
                     continue
                 assert set(actions) == {"xray:PutTraceSegments", "xray:PutTelemetryRecords"}, id
 

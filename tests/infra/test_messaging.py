@@ -35,7 +35,7 @@ def test_every_queue_is_encrypted_and_refuses_requests_without_tls(cfn):
     queues = cfn.of_type("AWS::SQS::Queue")
     assert {q["Properties"]["QueueName"] for q in queues.values()} == {
         names.OUTBOUND_QUEUE, names.OUTBOUND_DLQ, names.SCHEDULER_DLQ, names.EXPEDIA_EVENTS_QUEUE,
-        names.EXPEDIA_EVENTS_DLQ, names.EXPEDIA_RECONCILE_DLQ, names.REALTIME_FANOUT_DLQ} == {
+        names.EXPEDIA_EVENTS_DLQ, names.EXPEDIA_RECONCILE_DLQ, names.REALTIME_FANOUT_DLQ, names.EXPIRY_DLQ} == {
         spec.name for spec in local_queues}  # the local stack creates the same ones
     policies = cfn.of_type("AWS::SQS::QueuePolicy").values()
     for id, queue in queues.items():

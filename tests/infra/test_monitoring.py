@@ -5,11 +5,13 @@ from __future__ import annotations
 from infra import names
 
 DEAD_LETTER_QUEUES = (names.OUTBOUND_DLQ, names.EXPEDIA_EVENTS_DLQ, names.SCHEDULER_DLQ, names.EXPEDIA_RECONCILE_DLQ,
-                      names.REALTIME_FANOUT_DLQ)
+                      names.REALTIME_FANOUT_DLQ, names.EXPIRY_DLQ)
 CONSUMERS = (names.EXPEDIA_INGEST_HANDLER, names.OUTBOUND_SENDER_HANDLER)
 SCHEDULED = (names.EXPEDIA_RECONCILE_HANDLER,)
 # The fan-out: errors and iterator age (tests/infra/test_realtime_infra.py); the socket function: errors.
 REALTIME_ALARMS = 3
+# The expiry function: errors and iterator age (tests/infra/test_expiry_infra.py).
+EXPIRY_ALARMS = 2
 CLOUDWATCH = {"Service": "cloudwatch.amazonaws.com"}
 LOBBY_ALARMS = {"Fn::Join": ["", [
     "arn:", {"Ref": "AWS::Partition"}, ":cloudwatch:", {"Ref": "AWS::Region"}, ":", {"Ref": "AWS::AccountId"},
@@ -93,7 +95,7 @@ def test_every_queue_that_is_a_dead_letter_queue_is_watched(cfn):
     scheduler_dlq, _ = cfn.one("AWS::SQS::Queue", QueueName=names.SCHEDULER_DLQ)  # set on each schedule at run time
     schedule_dlqs = {dlq["Fn::GetAtt"][0] for dlq in (
         s["Properties"]["Target"]["DeadLetterConfig"]["Arn"] for s in cfn.of_type("AWS::Scheduler::Schedule").values())}
-    # A stream mapping's on-failure destination (the real-time fan-out's) is a DLQ too.
+    # A stream mapping's on-failure destination (the real-time fan-out's, the expiry function's) is a DLQ too.
     mapping_dlqs = {m["Properties"]["DestinationConfig"]["OnFailure"]["Destination"]["Fn::GetAtt"][0]
                     for m in cfn.of_type("AWS::Lambda::EventSourceMapping").values()
                     if "DestinationConfig" in m["Properties"]}
@@ -125,6 +127,6 @@ def test_a_failed_reconciliation_run_notifies_the_topic(cfn):
 
 def test_every_alarm_is_named_so_that_the_topic_accepts_it(cfn):
     alarms = cfn.of_type("AWS::CloudWatch::Alarm").values()
-    assert len(alarms) == len(DEAD_LETTER_QUEUES) + len(CONSUMERS) + len(SCHEDULED) + REALTIME_ALARMS
+    assert len(alarms) == len(DEAD_LETTER_QUEUES) + len(CONSUMERS) + len(SCHEDULED) + REALTIME_ALARMS + EXPIRY_ALARMS
     for alarm in alarms:
         assert alarm["Properties"]["AlarmName"].startswith(names.ALARM_PREFIX), alarm

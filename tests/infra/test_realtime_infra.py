@@ -7,7 +7,7 @@ import json
 import re
 
 from infra import names
-from infra.realtime import ACCESS_LOG_FORMAT, fanout_filter_pattern
+from infra.realtime import ACCESS_LOG_FORMAT, fanout_filter_patterns
 from store.schema import CONNECTIONS_TTL_ATTRIBUTE, PARTITION_KEY, SORT_KEY
 
 WS = "AWS::ApiGatewayV2"
@@ -102,9 +102,10 @@ def test_the_connections_table_has_its_keys_a_ttl_and_point_in_time_recovery(cfn
     assert not properties.get("GlobalSecondaryIndexes")
 
 
-def test_the_main_table_streams_new_images(cfn):
+def test_the_main_table_streams_new_and_old_images(cfn):
+    """New images for the fan-out, old ones for the expiry function (a REMOVE record carries only the old image)."""
     table = cfn.resources[cfn.main_table()]["Properties"]
-    assert table["StreamSpecification"] == {"StreamViewType": "NEW_IMAGE"}
+    assert table["StreamSpecification"] == {"StreamViewType": "NEW_AND_OLD_IMAGES"}
 
 
 # The fan-out's stream source
@@ -138,20 +139,39 @@ def test_the_fanout_reads_the_main_tables_stream_in_batches_bisected_retried_and
 
 
 def test_the_fanout_is_fed_conversations_messages_and_counter_shards_only(cfn):
-    (only,) = _fanout_mapping(cfn)["FilterCriteria"]["Filters"]
-    pattern = json.loads(only["Pattern"])
-    assert pattern == fanout_filter_pattern() == {"dynamodb": {"Keys": {SORT_KEY: {"S": [
-        *names.REALTIME_FANOUT_SORT_KEYS, *({"prefix": p} for p in names.REALTIME_FANOUT_SORT_KEY_PREFIXES)]}}}}
+    filters = _fanout_mapping(cfn)["FilterCriteria"]["Filters"]
+    patterns = [json.loads(f["Pattern"]) for f in filters]
+    assert patterns == fanout_filter_patterns() == [
+        {"eventName": ["INSERT", "MODIFY"], "dynamodb": {"Keys": {SORT_KEY: {"S": [
+            *names.REALTIME_FANOUT_SORT_KEYS, *({"prefix": p} for p in names.REALTIME_FANOUT_SORT_KEY_PREFIXES)]}}}},
+        {"eventName": ["REMOVE"], "dynamodb": {"Keys": {SORT_KEY: {"S": ["CONVERSATION"]}}}}]
 
-    def record(sk: str) -> dict:
-        return {"eventName": "MODIFY", "dynamodb": {"Keys": {PARTITION_KEY: {"S": "HOTEL#h#CONV#c"}, SORT_KEY: {"S": sk}},
-                                                    "NewImage": {}}}
+    def record(sk: str, event: str = "MODIFY") -> dict:
+        return {"eventName": event, "dynamodb": {"Keys": {PARTITION_KEY: {"S": "HOTEL#h#CONV#c"}, SORT_KEY: {"S": sk}},
+                                                 "NewImage": {}}}
 
-    for passed in ("CONVERSATION", "MSG#2026-12-02T10:00:00.000000Z#msg_1", "COUNTERS#3"):
-        assert _matches(pattern, record(passed)), passed
+    def passes(r: dict) -> bool:
+        return any(_matches(pattern, r) for pattern in patterns)
+
+    for event in ("INSERT", "MODIFY"):
+        for passed in ("CONVERSATION", "MSG#2026-12-02T10:00:00.000000Z#msg_1", "COUNTERS#3"):
+            assert passes(record(passed, event)), passed
     for dropped in ("PROFILE", "CONTACT#c1", "ACT#2026-12-02T10:00:00Z#a", "@UPLOAD#u", "PARTNERKEY", "CONVERSATIONS",
                     "XMSG#1"):
-        assert not _matches(pattern, record(dropped)), dropped
+        assert not passes(record(dropped)), dropped
+
+
+def test_the_fanout_is_fed_removed_conversations_but_never_the_messages_ttl_removes(cfn):
+    """An erased or expired conversation: consoles drop it. The messages and shards removed: nothing to show."""
+    patterns = [json.loads(f["Pattern"]) for f in _fanout_mapping(cfn)["FilterCriteria"]["Filters"]]
+
+    def removed(sk: str) -> dict:
+        return {"eventName": "REMOVE", "userIdentity": {"type": "Service", "principalId": names.TTL_PRINCIPAL},
+                "dynamodb": {"Keys": {PARTITION_KEY: {"S": "HOTEL#h#CONV#c"}, SORT_KEY: {"S": sk}}, "OldImage": {}}}
+
+    assert any(_matches(pattern, removed("CONVERSATION")) for pattern in patterns)
+    for dropped in ("MSG#2026-12-02T10:00:00.000000Z#msg_1", "COUNTERS#3", "ACT#2026-12-02T10:00:00Z#a"):
+        assert not any(_matches(pattern, removed(dropped)) for pattern in patterns), dropped
 
 
 def test_the_fanout_dlq_keeps_failed_batches_14_days_encrypted_over_tls(cfn):

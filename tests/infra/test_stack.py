@@ -192,9 +192,14 @@ def test_nag_acknowledgements_are_the_reviewed_few_on_the_narrowest_constructs(a
         ("Lobby/Realtime/Fanout/Role/DefaultPolicy", f"AwsSolutions-IAM5[Resource::{nag_objects_arn()}]"),
         ("Lobby/Realtime/FanoutDlq", "AwsSolutions-SQS3"),
     }
+    # Expiry: its stream mapping's DLQ is a DLQ; it deletes expired messages' files (keys made per file).
+    expected |= {
+        ("Lobby/Expiry/Dlq", "AwsSolutions-SQS3"),
+        ("Lobby/Expiry/Function/Role/DefaultPolicy", f"AwsSolutions-IAM5[Resource::{nag_objects_arn()}]"),
+    }
     for function in ("Scheduling/WakeUp", "Api/Handler", "Api/AuthorizerHandler", "Expedia/Callback",
                      "Expedia/Ingest", "Expedia/Sender", "Expedia/Reconcile/Function", "Realtime/Socket",
-                     "Realtime/Fanout"):
+                     "Realtime/Fanout", "Expiry/Function"):
         expected.add((f"Lobby/{function}/Function", "AwsSolutions-L1"))
         expected.add((f"Lobby/{function}/Role/DefaultPolicy", "AwsSolutions-IAM5[Resource::*]"))
     assert {(path, rule) for path, rule, _ in acknowledgements} == expected
