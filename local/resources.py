@@ -124,6 +124,7 @@ def create_resources(session, region: str, expedia_credentials: dict[str, str],
     """Creates everything on the endpoint ``session``'s clients point at (moto's server)."""
     dynamodb = session.client("dynamodb")
     dynamodb.create_table(**table_definition(names.TABLE, stream=True))
+    dynamodb.update_time_to_live(**time_to_live(names.TABLE))
     dynamodb.create_table(**connections_table_definition(names.CONNECTIONS_TABLE))
     dynamodb.update_time_to_live(TableName=names.CONNECTIONS_TABLE, TimeToLiveSpecification={
         "Enabled": True, "AttributeName": CONNECTIONS_TTL_ATTRIBUTE})

@@ -30,6 +30,7 @@ from inbox.attachments import (
     clean_name,
 )
 from inbox.model import Activity, Attachment, Contact, Conversation, Message, iso, utc_now
+from inbox.retention import RETENTION_DAYS_DEFAULT, RETENTION_DAYS_MAX, RETENTION_DAYS_MIN
 from inbox.times import check_sent_at, parse_time
 
 if TYPE_CHECKING:  # a type only: the ports module is not needed to serve a request's shapes
@@ -533,3 +534,5 @@ class HotelOut(_Out):
     bot_enabled: bool
     expedia_property_id: str | None
     reply_target_minutes: int | None = Field(default=None, description="The hotel's own reply target, or null")
+    retention_days: int = Field(default=RETENTION_DAYS_DEFAULT, description="How many days the hotel keeps its "
+                                f"guests' data ({RETENTION_DAYS_MIN} to {RETENTION_DAYS_MAX:,})")

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from api.schemas import ConversationOut, MessageText, _not_blank, _Out
+from inbox.retention import RETENTION_DAYS_DEFAULT, RETENTION_DAYS_MAX, RETENTION_DAYS_MIN
 
 AgentId = Annotated[str, Field(min_length=1, max_length=128, description="An agent's id (the Cognito sub)")]
 Language = Annotated[str, Field(pattern=r"^[a-z]{2}(-[A-Z]{2})?$", description="e.g. fr or fr-CA")]
@@ -90,3 +91,9 @@ class HotelPatchIn(BaseModel):
     reply_target_minutes: Annotated[int, Field(strict=True, ge=5, le=10080)] | None = Field(
         default=None, description="The hotel's own reply target in minutes (5 to 10,080), or null for none; "
                                   "left out: unchanged")
+    retention_days: Annotated[int, Field(strict=True, ge=RETENTION_DAYS_MIN, le=RETENTION_DAYS_MAX)] = Field(
+        default=RETENTION_DAYS_DEFAULT,
+        description=f"How many days the hotel keeps its guests' data ({RETENTION_DAYS_MIN} to {RETENTION_DAYS_MAX:,}"
+                    f"; {RETENTION_DAYS_DEFAULT} unless set): each message, activity entry and guard is deleted this "
+                    "long after its time, a conversation this long after its last change. Applies to what is "
+                    "written from now on; left out: unchanged")

@@ -183,6 +183,34 @@ class GuestDataStore(Protocol):
         ...
 
 
+class ExpiryStore(Protocol):
+    """What the expiry of a conversation needs of the store (``inbox.expiry``): DynamoDB's TTL removed the item."""
+
+    def expire_counts(self, conversation: Conversation, guard_until: datetime) -> bool:
+        """Take the removed ``conversation`` (as it was) out of the hotel's counts, in one transaction with a guard
+        of its id and version (kept until ``guard_until``): False, nothing changed, when that guard is taken
+        (the same removal told again)."""
+        ...
+
+    def find_conversation(self, hotel_id: str, conversation_id: str, guards: Sequence[str] = ()
+                          ) -> tuple[Conversation | None, dict[str, Guard]]: ...
+
+    def get_contact(self, hotel_id: str, contact_id: str) -> Contact | None: ...
+
+    def delete_search_entries(self, hotel_id: str, entries: Sequence[SearchEntry]) -> None:
+        """Delete these entries (one already gone is fine)."""
+        ...
+
+    def release_contact(self, hotel_id: str, contact_id: str, conversation_id: str) -> tuple[Contact | None, bool]:
+        """Take the conversation out of the contact's ``conversation_ids`` (one UpdateItem, its revision bumped):
+        the contact as it is now (None: there is none) and whether its set held the conversation."""
+        ...
+
+    def erase_contact(self, contact: Contact) -> None:
+        """Delete the contact if its ``revision`` is still the one read (``Conflict`` otherwise)."""
+        ...
+
+
 class ConversationStore(Protocol):
     """Where conversations, their messages and activity live."""
 
@@ -262,6 +290,10 @@ class ConversationStore(Protocol):
 
     def set_reply_target(self, hotel_id: str, minutes: int | None) -> None:
         """The hotel's reply target (``NotFound`` when the hotel does not exist)."""
+        ...
+
+    def set_retention_days(self, hotel_id: str, days: int) -> None:
+        """How long the hotel keeps its guests' data (``NotFound`` when the hotel does not exist)."""
         ...
 
     # --- channels --------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 Every item of a conversation carries an expiry (DynamoDB's TTL in the store): a message, an activity
 entry, a guard or a mention ``retention_days`` after its own time; the conversation itself
 ``retention_days`` after it last changed, so it is renewed as long as it lives. The contact and the
-conversation's search entries go with the guest's last conversation (``Inbox.conversation_expired``).
+conversation's search entries go with the guest's last conversation (``inbox.expiry``).
 """
 
 from __future__ import annotations

@@ -440,11 +440,6 @@ class DynamoStore(Team, Uploads, Channels, AuditTrail, Expiries, GuestData):
         item = MessageItem(keys.conversation_pk(message.hotel_id, message.conversation_id),
                            keys.message_sk(message.sent_at, message.id))
         actions: list[Action] = [MessageItem.delivery.set(delivery.value)]
-def conversation_expiry(c: Conversation, retention_days: int) -> datetime:
-    """When the conversation goes if nothing changes it again: its retention after its last change."""
-    return expiry(max(c.updated_at, c.last_message_at), retention_days)
-
-
         if external_message_id:
             actions.append(MessageItem.external_message_id.set(external_message_id))
         actions.append(MessageItem.delivery_error.set(error) if error else MessageItem.delivery_error.remove())
@@ -456,6 +451,11 @@ _CLAIM_REMOVED = (MessageItem.claim.remove(), MessageItem.claim_until.remove())
 
 
 # --- mapping between domain objects and items ------------------------------------------------
+
+
+def conversation_expiry(c: Conversation, retention_days: int) -> datetime:
+    """When the conversation goes if nothing changes it again: its retention after its last change."""
+    return expiry(max(c.updated_at, c.last_message_at), retention_days)
 
 
 def _guard_item(hotel_id: str, guard: str, conversation_id: str | None = None,

@@ -84,12 +84,12 @@ class ContactItem(_Item):
     phone = UnicodeAttribute(null=True)
     language = UnicodeAttribute(null=True)
     reservations = JSONAttribute(null=True)
-
-
     # The guest's conversations (ADDed by each write that names one) and a revision ADDed by every write:
     # an erase deletes the contact only under the revision it read (``store.guest_data``).
     conversation_ids = UnicodeSetAttribute(null=True)
     revision = NumberAttribute(null=True)
+
+
 class _ConversationAttributes(_Item):
     conversation_id = UnicodeAttribute()
     hotel_id = UnicodeAttribute()
@@ -253,11 +253,11 @@ class MentionItem(_Item):
     conversation_id = UnicodeAttribute()
     message_id = UnicodeAttribute()
     at = UnicodeAttribute()
+    expires_at = TTLAttribute(attr_name=TTL_ATTRIBUTE, null=True)  # at + the hotel's retention
 
 
 class SavedReplyItem(_Item):
     """A saved reply of the hotel (pk ``HOTEL#<h>``, sk ``REPLY#<id>``)."""
-    expires_at = TTLAttribute(attr_name=TTL_ATTRIBUTE, null=True)  # at + the hotel's retention
 
     reply_id = UnicodeAttribute()
     hotel_id = UnicodeAttribute()

@@ -31,6 +31,7 @@ from inbox.model import (
     Status,
 )
 from inbox.ports import ChannelHealthRecord, Guard, Hotel, SearchEntry
+from inbox.retention import RETENTION_DAYS_DEFAULT, RETENTION_DAYS_MAX, RETENTION_DAYS_MIN
 from inbox.times import SENT_AT_EARLIEST, parse_time
 from store import keys
 from store.knowledge import unpack_knowledge
@@ -282,8 +283,8 @@ def contact(raw: dict[str, Any]) -> tuple[Contact, list[str]]:
     return Contact(
         id=f.contact_id, hotel_id=f.hotel_id, channel=f.channel, external_id=f.external_id, name=f.name,
         email=f.email, phone=f.phone, language=f.language, reservations=tuple(reservations),
-    ), problems
         conversation_ids=frozenset(f.conversation_ids or ()), revision=int(f.revision or 0),
+    ), problems
 
 
 def hotel(raw: dict[str, Any]) -> tuple[Hotel, list[str]]:
@@ -300,10 +301,16 @@ def hotel(raw: dict[str, Any]) -> tuple[Hotel, list[str]]:
     if target is not None and (not isinstance(target, (int, float)) or target != int(target) or target <= 0):
         problems.append(f"reply_target_minutes: {target!r}")
         target = None
+    retention = f.retention_days
+    if retention is not None and (not isinstance(retention, (int, float)) or retention != int(retention)
+                                  or not RETENTION_DAYS_MIN <= retention <= RETENTION_DAYS_MAX):
+        problems.append(f"retention_days: {retention!r}")  # kept as the default until an admin sets it again
+        retention = None
     return Hotel(
         f.hotel_id, f.name or f.hotel_id, f.timezone or "UTC",
         f.bot_enabled if isinstance(f.bot_enabled, bool) else True, f.expedia_property_id, knowledge,
         reply_target_minutes=int(target) if target is not None else None,
+        retention_days=int(retention) if retention is not None else RETENTION_DAYS_DEFAULT,
     ), problems
 
 

@@ -90,6 +90,13 @@ def table_definition(table_name: str, *, stream: bool = False) -> dict:
     }
 
 
+def time_to_live(table_name: str) -> dict:
+    """``UpdateTimeToLive`` arguments turning the table's TTL on, on ``TTL_ATTRIBUTE`` (a call of its own after
+    ``CreateTable``; the CDK table sets it in its definition). moto accepts it and never deletes anything: tests
+    simulate the expiry (``tests/integration/expiry``)."""
+    return {"TableName": table_name, "TimeToLiveSpecification": {"Enabled": True, "AttributeName": TTL_ATTRIBUTE}}
+
+
 # The consoles' open sockets (issue 13), in a table of their own so that their churn never reaches the main
 # table's stream: pk "CONNECTION#<id>" / sk "CONNECTION", and one item per hotel pk "HOTEL#<h>" / sk "<id>".
 CONNECTIONS_TTL_ATTRIBUTE = TTL_ATTRIBUTE  # epoch seconds; the table must enable TTL on it (a call of its own)

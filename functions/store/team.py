@@ -32,6 +32,7 @@ from pynamodb.expressions.update import Action
 from inbox.errors import InvalidInput, NotFound
 from inbox.model import UNASSIGNED, Conversation, ListOrder, SavedReply, Status, Tab, iso
 from inbox.ports import InboxCounts, Mention, Page, SearchEntry, TeamCounts
+from inbox.retention import RETENTION_DAYS_DEFAULT, expiry
 from store import keys, reading
 from store.models import HotelItem, MentionItem, SavedReplyItem, SearchEntryItem
 from store.schema import OPEN_WAITING, PARTITION_KEY, SORT_KEY, TAB_INDEXES, TEAM_ALL, TEAM_TAB, TEAM_WAITING
@@ -102,12 +103,14 @@ def search_entry_items(hotel_id: str, entries: Iterable[SearchEntry]) -> list[Se
     return list(items.values())
 
 
-def mention_items(hotel_id: str, mentions: Iterable[Mention]) -> list[MentionItem]:
+def mention_items(hotel_id: str, mentions: Iterable[Mention], retention_days: int = RETENTION_DAYS_DEFAULT
+                  ) -> list[MentionItem]:
+    """One item per mention, expiring ``retention_days`` after it (``inbox.retention``)."""
     items: dict[tuple[str, str], MentionItem] = {}
     for m in mentions:
         pk, sk = keys.mentions_pk(hotel_id, m.agent_id), keys.mention_sk(m.at, m.conversation_id, m.message_id)
         items[(pk, sk)] = MentionItem(pk, sk, conversation_id=m.conversation_id, message_id=m.message_id,
-                                      at=iso(m.at))
+                                      at=iso(m.at), expires_at=expiry(m.at, retention_days))
     return list(items.values())
 
 

@@ -263,9 +263,18 @@ def realtime():
     return Realtime(connections(), push(), _Lazy(store), log=log_info, ttl_seconds=settings().connection_ttl_seconds)
 
 
+@lru_cache(maxsize=1)
+def expiry():
+    """What follows DynamoDB's TTL removals (``inbox.expiry.Expiry``): the store, and the bucket for files."""
+    from inbox.expiry import Expiry
+    from wiring.observability import log_info
+
+    return Expiry(store(), _Lazy(files), log=log_info)
+
+
 def reset() -> None:
     """Forget everything built so far (tests and the local stack change settings between runs)."""
     for cached in (settings, client, s3_client, files, store, token_verifier, directory, inbox, secrets, _expedia_client_for,
                    expedia_ingest, expedia_sender, expedia_reconciler, expedia_backfill, connections, connections_api, push,
-                   realtime):
+                   realtime, expiry):
         cached.cache_clear()

@@ -13,7 +13,7 @@ from moto import mock_aws
 
 from inbox.ports import Hotel
 from store.dynamo import DynamoStore
-from store.schema import table_definition
+from store.schema import table_definition, time_to_live
 
 
 @pytest.fixture
@@ -24,7 +24,9 @@ def aws():
 
 @pytest.fixture
 def table(aws, region):
-    boto3.client("dynamodb", region_name=region).create_table(**table_definition(TABLE))
+    dynamodb = boto3.client("dynamodb", region_name=region)
+    dynamodb.create_table(**table_definition(TABLE))
+    dynamodb.update_time_to_live(**time_to_live(TABLE))
     return TABLE
 
 

@@ -223,6 +223,12 @@ class FakeStore:
         self.hotels[hotel_id] = replace(self.hotels[hotel_id], reply_target_minutes=minutes)
         self.writes.append("set_reply_target")
 
+    def set_retention_days(self, hotel_id: str, days: int) -> None:
+        if hotel_id not in self.hotels:
+            raise NotFound(f"hotel {hotel_id} not found")
+        self.hotels[hotel_id] = replace(self.hotels[hotel_id], retention_days=days)
+        self.writes.append("set_retention_days")
+
     # --- channels -------------------------------------------------------------------------------
 
     def save_profile(self, contact: Contact, guards: Sequence[str] = (), search: Sequence[SearchEntry] = ()) -> None:
@@ -294,12 +300,6 @@ class FakeStore:
         return [self.uploads[(hotel_id, conversation_id, i)] for i in upload_ids
                 if (hotel_id, conversation_id, i) in self.uploads]
 
-    # --- for the tests ------------------------------------------------------------------------------
-
-    def all_messages(self, hotel_id: str, conversation_id: str) -> list[Message]:
-        return sorted(self.messages.get((hotel_id, conversation_id), {}).values(), key=lambda m: m.sent_at)
-
-
     # --- guest data (export, erase) ---------------------------------------------------------------
 
     def current_contact(self, hotel_id: str, contact_id: str) -> Contact | None:
@@ -364,6 +364,12 @@ class FakeStore:
             del self.contacts[(contact.hotel_id, contact.id)]
             self.writes.append("erase_contact")
 
+    # --- for the tests ------------------------------------------------------------------------------
+
+    def all_messages(self, hotel_id: str, conversation_id: str) -> list[Message]:
+        return sorted(self.messages.get((hotel_id, conversation_id), {}).values(), key=lambda m: m.sent_at)
+
+
 @dataclass
 class FakeFiles:
     """AttachmentStorage on a dict: what a browser uploaded is put there with ``upload``."""
@@ -399,12 +405,6 @@ class FakeFiles:
     def link(self, key: str, name: str, content_type: str, expires_seconds: int) -> str:
         return f"https://files.test/{key}?name={name}&expires={expires_seconds}"
 
-
-@dataclass
-class FakeHealth:
-    """ChannelHealthStore on a list of notes (``record``: what any hotel without a note of its own shows)."""
-
-    notifications: list[tuple[str, str, datetime]] = field(default_factory=list)
     def delete(self, keys: Sequence[str]) -> int:
         for key in keys:
             self.objects.pop(key, None)
@@ -413,6 +413,12 @@ class FakeHealth:
     def delete_prefix(self, prefix: str) -> int:
         return self.delete([key for key in self.objects if key.startswith(prefix)])
 
+
+@dataclass
+class FakeHealth:
+    """ChannelHealthStore on a list of notes (``record``: what any hotel without a note of its own shows)."""
+
+    notifications: list[tuple[str, str, datetime]] = field(default_factory=list)
     blocked: list[tuple[str, str, datetime]] = field(default_factory=list)
     record: ChannelHealthRecord | None = None
     reconciled: dict[tuple[str, str], ChannelHealthRecord] = field(default_factory=dict)

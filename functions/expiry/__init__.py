@@ -1,0 +1,1 @@
+"""The expiry function: what follows when DynamoDB's TTL removes a conversation or a message."""
