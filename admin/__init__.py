@@ -11,6 +11,7 @@ given store and clients point at, moto or AWS alike.
 
 from __future__ import annotations
 
+import getpass
 import re
 import sys
 from collections.abc import Iterable
@@ -22,13 +23,21 @@ _FUNCTIONS = str(Path(__file__).resolve().parent.parent / "functions")
 if _FUNCTIONS not in sys.path:
     sys.path.insert(0, _FUNCTIONS)
 
-from auth.keys import hash_api_key, new_api_key  # noqa: E402
 from auth.principal import AGENT_ROLE  # noqa: E402
 from auth.principal import ROLES as principal_roles  # noqa: E402
 from auth.tokens import HOTELS_CLAIM, ROLE_CLAIM  # noqa: E402
 from directory.cognito import GROUP_PREFIX, group_name  # noqa: E402
+from inbox.audit import (  # noqa: E402
+    AGENT_CREATED,
+    AGENT_HOTELS_CHANGED,
+    ROLE_CHANGED,
+    TARGET_AGENT,
+    AuditTarget,
+    change,
+)
 from inbox.ids import HOTEL_ID_PATTERN, HOTEL_ID_RULE, is_hotel_id  # noqa: E402
-from inbox.ports import Hotel, PartnerKey  # noqa: E402
+from inbox.model import Actor, ActorType  # noqa: E402
+from inbox.ports import Hotel  # noqa: E402
 
 DEFAULT_TIMEZONE = "Europe/Paris"
 HOTELS_ATTRIBUTE = HOTELS_CLAIM  # the Cognito attribute is the ID token's claim
@@ -39,8 +48,8 @@ MAX_BACKFILL_DAYS = 30  # what connecting imports: the issue's "last 30 days"
 _PROPERTY_ID = re.compile(r"[A-Za-z0-9_-]{1,64}")  # Expedia's are digits; the key needs no more than this
 
 __all__ = ["ROLES", "AdminError", "connect_expedia", "create_agent", "create_hotel", "create_partner_key",
-           "load_knowledge", "parse_hotel_ids", "require_hotels", "set_agent_hotels", "set_reply_target",
-           "set_role"]
+           "load_knowledge", "operator_actor", "parse_hotel_ids", "require_hotels", "set_agent_hotels",
+           "set_reply_target", "set_retention", "set_role"]
 
 
 class AdminError(Exception):
@@ -131,9 +140,12 @@ def connect_expedia(store, hotel_id: str, property_id: str, *, backfill=None, da
     return backfill.run(property_id, since=until - timedelta(days=days), until=until)
 
 
-def load_knowledge(store, hotel_id: str, path: str | None = None, *, enabled: bool = True) -> int:
+def load_knowledge(store, hotel_id: str, path: str | None = None, *, enabled: bool = True,
+                   actor: Actor | None = None, audit=None) -> int:
     """Replace the hotel's bot knowledge base from a JSON file (the shape of ``GET /v1/hotels/{h}/bot``),
-    or with the sample knowledge base when no file is given; returns the number of entries."""
+    or with the sample knowledge base when no file is given; returns the number of entries. It goes through
+    the inbox's use case, as ``PUT /v1/hotels/{h}/bot`` does, with its audit entry (``bot_updated``; ``actor``
+    by default the OS user; ``audit`` an ``Inbox``, by default one on ``store``)."""
     hotel_id = check_hotel_id(hotel_id)
     read = _read_knowledge(path) if path is not None else None  # a bad file is refused before any call to AWS
     hotel = store.get_hotel(hotel_id)
@@ -146,7 +158,8 @@ def load_knowledge(store, hotel_id: str, path: str | None = None, *, enabled: bo
     else:
         file_enabled, knowledge = read
         enabled = enabled and file_enabled  # --off wins over the file
-    store.set_bot(hotel_id, enabled, knowledge)  # TooLarge (a DomainError) when it cannot be stored
+    # TooLarge (a DomainError) when it cannot be stored
+    _admin_actions(store, audit).update_bot(hotel_id, actor or operator_actor(), enabled, knowledge)
     return len(knowledge.entries)
 
 
@@ -183,13 +196,16 @@ def _read_knowledge(path: str):
 
 
 def create_agent(cognito, user_pool_id: str, email: str, name: str, password: str,
-                 hotel_ids: str | Iterable[str], *, store=None, role: str = DEFAULT_ROLE) -> str:
+                 hotel_ids: str | Iterable[str], *, store=None, role: str = DEFAULT_ROLE,
+                 actor: Actor | None = None, audit=None) -> str:
     """Create a console agent in the user pool with a permanent password; returns its ``sub``.
 
     ``cognito`` is a boto3 ``cognito-idp`` client. No invitation is sent (the password is
     set here); the agent's hotels go into ``custom:hotel_ids`` and its role (``admin`` or
     ``agent``) into ``custom:role``, which its ID tokens carry. With ``store`` (the command
-    always gives it), hotels that do not exist are refused before anything is created.
+    always gives it), hotels that do not exist are refused before anything is created, and
+    each hotel's audit log gets an ``agent_created`` entry (target the agent's sub; details its
+    role and hotels, never its email or name).
     """
     hotels = parse_hotel_ids(hotel_ids)
     _check_role(role)
@@ -213,13 +229,17 @@ def create_agent(cognito, user_pool_id: str, email: str, name: str, password: st
     for hotel in hotels:
         cognito.admin_add_user_to_group(UserPoolId=user_pool_id, GroupName=group_name(hotel), Username=email)
     attributes = {a["Name"]: a["Value"] for a in response["User"].get("Attributes", [])}
-    return attributes.get("sub") or response["User"]["Username"]
+    sub: str = attributes.get("sub") or response["User"]["Username"]
+    _record_agent_action(store, audit, actor, hotels, AGENT_CREATED, sub, {"role": role, "hotels": hotels})
+    return sub
 
 
 def set_agent_hotels(cognito, user_pool_id: str, email: str, hotel_ids: str | Iterable[str], *,
-                     store=None) -> tuple[list[str], list[str]]:
+                     store=None, actor: Actor | None = None, audit=None) -> tuple[list[str], list[str]]:
     """Make these the agent's hotels: ``custom:hotel_ids`` and the groups ``hotel.<h>`` (joined, created if
     missing; left for every other hotel, whatever the attribute said before). Returns ``(joined, left)``.
+    With ``store``, every hotel the agent worked for or now works for gets an ``agent_hotels_changed`` entry
+    (target the agent's sub; details the hotels ``{"from", "to"}``).
 
     The agent's ID tokens carry the old claim until they expire (an hour); the team lists change within
     the directory's cache time (a minute)."""
@@ -237,20 +257,72 @@ def set_agent_hotels(cognito, user_pool_id: str, email: str, hotel_ids: str | It
         cognito.admin_add_user_to_group(UserPoolId=user_pool_id, GroupName=group_name(hotel), Username=email)
     for hotel in left:
         cognito.admin_remove_user_from_group(UserPoolId=user_pool_id, GroupName=group_name(hotel), Username=email)
+    if store is not None or audit is not None:
+        sub = _user_attributes(cognito, user_pool_id, email).get("sub", email)
+        _record_agent_action(store, audit, actor, [*current, *joined], AGENT_HOTELS_CHANGED, sub,
+                             {"hotels": change(sorted(current), sorted(hotels))})
     return joined, left
 
 
-def set_role(cognito, user_pool_id: str, email: str, role: str) -> None:
+def set_role(cognito, user_pool_id: str, email: str, role: str, *, store=None, actor: Actor | None = None,
+             audit=None) -> None:
     """Write the agent's ``custom:role`` (``admin`` or ``agent``). Its ID tokens carry the old role until they
-    expire (an hour: signing in again shows the new one); the team lists show it within a minute."""
+    expire (an hour: signing in again shows the new one); the team lists show it within a minute. With
+    ``store`` (the command gives it), each of the agent's hotels gets a ``role_changed`` entry (target the
+    agent's sub; details the role ``{"from", "to"}``)."""
     _check_role(role)
+    attributes = _user_attributes(cognito, user_pool_id, email)  # also refuses an unknown user, before any change
     cognito.admin_update_user_attributes(UserPoolId=user_pool_id, Username=email,
                                          UserAttributes=[{"Name": ROLE_ATTRIBUTE, "Value": role}])
+    hotels = [h for h in attributes.get(HOTELS_ATTRIBUTE, "").split(",") if h.strip()]
+    _record_agent_action(store, audit, actor, hotels, ROLE_CHANGED, attributes.get("sub", email),
+                         {"role": change(attributes.get(ROLE_ATTRIBUTE) or DEFAULT_ROLE, role)})
 
 
-def set_reply_target(store, hotel_id: str, minutes: int | None) -> None:
+def _user_attributes(cognito, user_pool_id: str, email: str) -> dict[str, str]:
+    user = cognito.admin_get_user(UserPoolId=user_pool_id, Username=email)
+    return {a["Name"]: a["Value"] for a in user.get("UserAttributes", [])}
+
+
+def _admin_actions(store, audit):
+    """The inbox's use cases that record admin actions: ``audit`` (an ``Inbox``), else one on ``store``."""
+    if audit is not None:
+        return audit
+    from inbox.service import Inbox
+
+    return Inbox(store, audit=store)
+
+
+def _record_agent_action(store, audit, actor: Actor | None, hotels: Iterable[str], action: str, sub: str,
+                         details: dict) -> None:
+    """One audit entry in each of these hotels about the agent ``sub`` (nothing without a store or an inbox)."""
+    if store is None and audit is None:
+        return
+    actions, who = _admin_actions(store, audit), actor or operator_actor()
+    for hotel in dict.fromkeys(hotels):
+        actions.record_admin_action(hotel, who, action, AuditTarget(TARGET_AGENT, sub), details)
+
+
+def operator_actor() -> Actor:
+    """Who runs an admin command, as its audit entries name them: an Operator, by OS user name."""
+    try:
+        name = getpass.getuser()
+    except (OSError, KeyError):  # no user name in the environment nor in the password database
+        name = "unknown"
+    return Actor(ActorType.OPERATOR, name, name)
+
+
+def _hotel_settings(store):
+    """The inbox's hotel settings use case on ``store`` (its audit log too): the API's path, here."""
+    from inbox.service import Inbox
+
+    return Inbox(store, audit=store)
+
+
+def set_reply_target(store, hotel_id: str, minutes: int | None, *, actor: Actor | None = None) -> None:
     """The hotel's reply target in minutes (what ``reply_due_at`` counts from a guest's first unanswered
-    message on channels without a clock of their own), or None for none; ``PATCH /v1/hotels/{h}`` does the same."""
+    message on channels without a clock of their own), or None for none; ``PATCH /v1/hotels/{h}`` does the same,
+    and so does the audit entry (``hotel_updated``, the operator ``actor``, by default the OS user)."""
     from inbox.team import MAX_REPLY_TARGET, MIN_REPLY_TARGET
 
     hotel_id = check_hotel_id(hotel_id)
@@ -258,7 +330,25 @@ def set_reply_target(store, hotel_id: str, minutes: int | None) -> None:
         raise AdminError(f"the reply target is {MIN_REPLY_TARGET} to {MAX_REPLY_TARGET} minutes, not {minutes}")
     if store.get_hotel(hotel_id) is None:
         raise AdminError(f"hotel {hotel_id} does not exist")
-    store.set_reply_target(hotel_id, minutes)
+    _hotel_settings(store).update_hotel_settings(hotel_id, actor or operator_actor(), reply_target_minutes=minutes)
+
+
+def set_retention(store, hotel_id: str, days: int, *, actor: Actor | None = None) -> Hotel:
+    """How many days the hotel keeps its guests' data (30 to 3,650; ``PATCH /v1/hotels/{h}``'s
+    ``retention_days``), with its audit entry (the operator ``actor``, by default the OS user). Items written
+    from now on expire by it."""
+    from inbox.retention import check_retention_days
+
+    hotel_id = check_hotel_id(hotel_id)
+    try:
+        check_retention_days(days)
+    except ValueError as error:
+        raise AdminError(f"{error}, not {days}") from None
+    if store.get_hotel(hotel_id) is None:
+        raise AdminError(f"hotel {hotel_id} does not exist")
+    hotel: Hotel = _hotel_settings(store).update_hotel_settings(hotel_id, actor or operator_actor(),
+                                                                retention_days=days)
+    return hotel
 
 
 def _check_role(role: str) -> None:
@@ -288,30 +378,5 @@ def _hotel_groups(cognito, user_pool_id: str, email: str) -> list[str]:
         request["NextToken"] = page["NextToken"]
 
 
-def create_partner_key(store, partner_id: str, name: str, hotel_ids: str | Iterable[str], *,
-                       apigateway=None, usage_plan_id: str | None = None) -> str:
-    """Issue a partner key for these hotels (each must exist) and return it: it cannot be shown
-    again, since only its hash is stored.
-
-    With ``usage_plan_id`` (and ``apigateway``, a boto3 ``apigateway`` client) the key is
-    also registered as an API Gateway API key in that usage plan, which is what makes the
-    authorizer's ``usageIdentifierKey`` throttle the partner. API Gateway keeps that value.
-    """
-    partner_id, name = partner_id.strip(), name.strip()
-    if not partner_id or not name:
-        raise AdminError("a partner needs an id and a name")
-    hotels = parse_hotel_ids(hotel_ids)
-    require_hotels(store, hotels)
-    if usage_plan_id and apigateway is None:
-        raise AdminError("registering the key in a usage plan needs an API Gateway client")
-    key = new_api_key()
-    key_hash = hash_api_key(key)
-    if usage_plan_id:
-        # First, so that a failure leaves no key in Lobby that API Gateway would refuse.
-        created = apigateway.create_api_key(
-            name=f"lobby-partner-{partner_id}-{key_hash[:12]}", value=key, enabled=True,
-            description=f"Lobby partner {name}",
-        )
-        apigateway.create_usage_plan_key(usagePlanId=usage_plan_id, keyId=created["id"], keyType="API_KEY")
-    store.put_partner_key(key_hash, PartnerKey(partner_id=partner_id, name=name, hotel_ids=frozenset(hotels)))
-    return key
+# Partner keys live in admin.partner_keys (issue, list, revoke, rotate); the one that returns the key is kept here.
+from admin.partner_keys import create_partner_key  # noqa: E402

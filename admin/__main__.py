@@ -11,6 +11,9 @@
     set-role --user-pool-id POOL --email ana@example.com --role admin|agent
     set-reply-target --hotel-id h1 (--minutes 240 | --none)
     create-partner-key --partner-id acme --name "Acme" --hotel-ids h1,h2 [--usage-plan-id ID]
+    list-partner-keys [--partner-id acme]
+    revoke-partner-key --key-id pk_...
+    rotate-partner-key --key-id pk_... [--usage-plan-id ID]
 
 Hotel ids: 1 to 63 lower-case letters, digits, ``-`` or ``_``, starting with a letter or digit
 (``inbox.ids.HOTEL_ID_PATTERN``); agents and partner keys only for hotels that exist.
@@ -142,6 +145,20 @@ def build_parser() -> argparse.ArgumentParser:
     partner.add_argument("--name", required=True)
     partner.add_argument("--hotel-ids", required=True, help="comma-separated, e.g. h1,h2")
     partner.add_argument("--usage-plan-id", help="also register the key in this API Gateway usage plan")
+
+    listed = commands.add_parser("list-partner-keys", help="the partner keys: id, partner, hotels, last used, revoked")
+    _add_global_options(listed, None)
+    listed.add_argument("--partner-id", help="only this partner's keys")
+
+    revoke = commands.add_parser("revoke-partner-key", help="revoke a partner key (refused from the next request)")
+    _add_global_options(revoke, None)
+    revoke.add_argument("--key-id", required=True, help="the key's id (pk_..., see list-partner-keys), never the key")
+
+    rotate = commands.add_parser("rotate-partner-key",
+                                 help="issue a new key for the same partner and hotels (shown once), revoke the old")
+    _add_global_options(rotate, None)
+    rotate.add_argument("--key-id", required=True, help="the key's id (pk_..., see list-partner-keys), never the key")
+    rotate.add_argument("--usage-plan-id", help="register the new key in this usage plan (default: the old key's)")
     return parser
 
 
@@ -258,7 +275,7 @@ def _run(args) -> int:
         print(f"{args.email} now works for hotels {', '.join(hotels)} (joined: {', '.join(joined) or 'none'}; "
               f"left: {', '.join(left) or 'none'}); new tokens carry them after the next sign-in.")
     elif args.command == "set-role":
-        set_role(_client("cognito-idp", args), args.user_pool_id, args.email, args.role)
+        set_role(_client("cognito-idp", args), args.user_pool_id, args.email, args.role, store=_store(args))
         print(f"{args.email} is now {args.role}; new tokens carry it after the next sign-in.")
     elif args.command == "set-reply-target":
         minutes = None if args.none else args.minutes
@@ -266,13 +283,39 @@ def _run(args) -> int:
         shown = "none" if minutes is None else f"{minutes} minutes"
         print(f"Hotel {args.hotel_id.strip()}: reply target {shown}.")
     elif args.command == "create-partner-key":
+        from admin.partner_keys import issue_partner_key
+
         hotels = parse_hotel_ids(args.hotel_ids)
         apigateway = _client("apigateway", args) if args.usage_plan_id else None
-        key = create_partner_key(_store(args), args.partner_id, args.name, hotels,
-                                 apigateway=apigateway, usage_plan_id=args.usage_plan_id)
-        print(f"Partner key for {args.partner_id} ({args.name}), hotels {', '.join(hotels)}.")
+        issued = issue_partner_key(_store(args), args.partner_id, args.name, hotels,
+                                   apigateway=apigateway, usage_plan_id=args.usage_plan_id)
+        print(f"Partner key {issued.key_id} for {args.partner_id} ({args.name}), hotels {', '.join(hotels)}.")
         print("Keep it now: it is shown only this once and Lobby stores only its hash.")
-        print(key)
+        print(issued.key)
+    elif args.command == "list-partner-keys":
+        from admin.partner_keys import describe, list_partner_keys
+
+        records = list_partner_keys(_store(args), args.partner_id)
+        for record in records:
+            print(describe(record))
+        if not records:
+            print("No partner keys." if not args.partner_id else f"No keys of partner {args.partner_id}.")
+    elif args.command == "revoke-partner-key":
+        from admin.partner_keys import revoke_partner_key
+
+        record = revoke_partner_key(_store(args), args.key_id, apigateway=_client("apigateway", args))
+        print(f"Revoked partner key {record.key_id} of {record.partner_id} ({record.name}): refused from the next "
+              "request.")
+    elif args.command == "rotate-partner-key":
+        from admin.partner_keys import rotate_partner_key
+
+        issued = rotate_partner_key(_store(args), args.key_id, apigateway=_client("apigateway", args),
+                                    usage_plan_id=args.usage_plan_id)
+        record = issued.record
+        print(f"Partner key {issued.key_id} replaces {args.key_id.strip()} for {record.partner_id} ({record.name}), "
+              f"hotels {', '.join(sorted(record.hotel_ids))}; the old key is refused from the next request.")
+        print("Keep it now: it is shown only this once and Lobby stores only its hash.")
+        print(issued.key)
     return 0
 
 

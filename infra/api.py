@@ -35,6 +35,7 @@ from infra.bundling import FunctionCode
 from infra.data import index_names
 from infra.functions import LOG_RETENTION, LobbyFunction
 from infra.scheduling import Scheduling
+from store.keys import partner_key_pk
 
 API_TIMEOUT = Duration.seconds(25)  # under API Gateway's 29 s integration timeout
 AUTHORIZER_TIMEOUT = Duration.seconds(10)
@@ -297,9 +298,13 @@ class Api(Construct):
                 "CONSOLE_USAGE_KEY": self.console_usage_key,
             },
         )
-        # Partner keys are looked up by their hash: one GetItem.
+        # Partner keys are looked up by their hash: one GetItem; their last use is written at most once a minute
+        # (one conditional UpdateItem), on the keys' hash items only.
         function.add_to_policy(iam.PolicyStatement(sid="PartnerKeys", actions=["dynamodb:GetItem"],
                                                    resources=[table.table_arn]))
+        function.add_to_policy(iam.PolicyStatement(
+            sid="PartnerKeyLastUse", actions=["dynamodb:UpdateItem"], resources=[table.table_arn],
+            conditions={"ForAllValues:StringLike": {"dynamodb:LeadingKeys": [f"{partner_key_pk('')}*"]}}))
         return function
 
     # Stage

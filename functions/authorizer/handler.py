@@ -3,7 +3,9 @@
 A caller sends one credential:
 
 * a console agent ``Authorization: Bearer <Cognito ID token>``, verified with PyJWT;
-* a partner ``x-api-key: <key>``, looked up by its SHA-256 (one GetItem).
+* a partner ``x-api-key: <key>``, looked up by its SHA-256 (one consistent GetItem: a revoked key is refused
+  from the next request, since API Gateway caches no answer); its ``last_used_at`` is written at most once
+  a minute (one conditional UpdateItem, ``auth.keys.UseNotes``).
 
 Header names are matched case-insensitively. The answer allows ``execute-api:Invoke`` on
 the whole stage (``.../{stage}/*/*``), so a cached answer covers every route; which hotels
@@ -147,10 +149,28 @@ def _partner(api_key: str) -> Principal:
 
     if not looks_like_api_key(api_key):
         raise _Denied("malformed API key")
-    found = store().find_partner_key(hash_api_key(api_key))
+    key_hash = hash_api_key(api_key)
+    found = store().find_partner_key(key_hash)  # consistent: a key revoked a moment ago is refused
     if found is None:
-        raise _Denied("unknown API key")
+        raise _Denied("unknown or revoked API key")
+    _note_use(key_hash)
     return Principal(Actor(ActorType.PARTNER, found.partner_id, found.name), found.hotel_ids)
+
+
+def _note_use(key_hash: str) -> None:
+    """The key's ``last_used_at``, written at most once a minute per key by this warm process (and, by the
+    store's condition, by all of them); a failed write is logged and the request goes on."""
+    from datetime import UTC, datetime
+
+    from wiring.container import key_use_notes, store
+
+    notes, now = key_use_notes(), datetime.now(UTC)
+    if not notes.due(key_hash, now):
+        return
+    try:
+        store().note_partner_key_used(key_hash, now, not_since=now - notes.every)
+    except Exception:  # bookkeeping only: the key was found, the caller is who it says
+        logger.warning("Could not note the partner key's last use", exc_info=True)
 
 
 def _stage_resource(method_arn: Any) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from pynamodb.connection import Connection
@@ -32,7 +32,7 @@ from inbox.model import (
     Message,
     iso,
 )
-from inbox.ports import Guard, Hotel, Mention, Page, PartnerKey, SearchEntry
+from inbox.ports import Guard, Hotel, Mention, Page, SearchEntry
 from inbox.retention import RETENTION_DAYS_DEFAULT, expiry
 from store import keys, reading
 from store.audit import AuditTrail
@@ -52,11 +52,11 @@ from store.models import (
     GuardItem,
     HotelItem,
     MessageItem,
-    PartnerKeyItem,
     PropertyItem,
     SearchEntryItem,
     bind,
 )
+from store.partner_keys import PartnerKeys
 from store.schema import COUNTER_SHARDS, PARTITION_KEY, SORT_KEY
 from store.table import OnUnreadable, decode_cursor, encode_cursor, log_unreadable
 from store.team import (
@@ -77,10 +77,10 @@ class _TransactionConflict(Exception):
     """Another transaction touched one of our items at the same moment: safe to try again."""
 
 
-class DynamoStore(Team, Uploads, Channels, AuditTrail, Expiries, GuestData):
+class DynamoStore(Team, Uploads, Channels, AuditTrail, Expiries, GuestData, PartnerKeys):
     """The single-table store. Build one per process (the composition root does). Uploads live in
     ``store.uploads``; delivery claims and channel health in ``store.channels``; the team's views,
-    counts, read marks, mentions, search and saved replies in ``store.team``.
+    counts, read marks, mentions, search and saved replies in ``store.team``; partner keys in ``store.partner_keys``.
 
     Reads tolerate items they cannot read: a list skips them (or shows a conversation with
     placeholders), a reader shows what it can, and each is reported to ``on_unreadable``.
@@ -172,19 +172,6 @@ class DynamoStore(Team, Uploads, Channels, AuditTrail, Expiries, GuestData):
         raw = self._get_raw(keys.hotel_pk(hotel_id), keys.contact_sk(contact_id))
         contact: Contact | None = self._read(reading.contact, raw) if raw else None
         return contact
-
-    def put_partner_key(self, key_hash: str, partner: PartnerKey) -> None:
-        PartnerKeyItem(keys.partner_key_pk(key_hash), keys.PARTNER_KEY_SK, partner_id=partner.partner_id,
-                       name=partner.name, hotel_ids=set(partner.hotel_ids), created_at=iso(datetime.now(UTC)),
-                       ).save(condition=PartnerKeyItem.pk.does_not_exist())
-
-    def find_partner_key(self, key_hash: str) -> PartnerKey | None:
-        """The partner a key hash belongs to (one GetItem), or None."""
-        try:
-            item = PartnerKeyItem.get(keys.partner_key_pk(key_hash), keys.PARTNER_KEY_SK)
-        except DoesNotExist:
-            return None
-        return PartnerKey(item.partner_id, item.name, frozenset(item.hotel_ids or ()))
 
     # --- conversations ----------------------------------------------------------------
 

@@ -233,12 +233,16 @@ class CounterItem(_Item):
 
 
 class PartnerKeyItem(_Item):
-    """A partner's API key, stored only as its SHA-256 (the key itself is shown once)."""
+    """A partner's API key, stored only as its SHA-256 (the key itself is shown once). Written and read by
+    ``store.partner_keys`` with its id item (pk ``PARTNERKEYS``, sk ``KEY#<key id>``); this is its shape."""
 
     partner_id = UnicodeAttribute()
     name = UnicodeAttribute()
     hotel_ids = UnicodeSetAttribute()
     created_at = UnicodeAttribute()
+    key_id = UnicodeAttribute(null=True)  # absent on keys issued before key ids
+    last_used_at = UnicodeAttribute(null=True)  # at most once a minute (the authorizer)
+    revoked_at = UnicodeAttribute(null=True)  # refused from then on
 
 
 class SearchEntryItem(_Item):

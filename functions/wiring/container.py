@@ -104,6 +104,14 @@ def token_verifier():
 
 
 @lru_cache(maxsize=1)
+def key_use_notes():
+    """When this warm process last wrote each partner key's ``last_used_at`` (the authorizer's)."""
+    from auth.keys import UseNotes
+
+    return UseNotes()
+
+
+@lru_cache(maxsize=1)
 def directory():
     """The hotels' agents (``inbox.ports.AgentDirectory``): the user pool's groups, cached per hotel."""
     from directory.cognito import CognitoDirectory
@@ -276,5 +284,5 @@ def reset() -> None:
     """Forget everything built so far (tests and the local stack change settings between runs)."""
     for cached in (settings, client, s3_client, files, store, token_verifier, directory, inbox, secrets, _expedia_client_for,
                    expedia_ingest, expedia_sender, expedia_reconciler, expedia_backfill, connections, connections_api, push,
-                   realtime, expiry):
+                   realtime, expiry, key_use_notes):
         cached.cache_clear()

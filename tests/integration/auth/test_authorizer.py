@@ -396,6 +396,9 @@ def test_a_partner_key_costs_one_get_item_and_a_malformed_one_none(authorize, pa
     requests_sent.attach(container.store())  # the store the authorizer gets from the composition root
 
     authorize({"x-api-key": partner_key})
+    assert requests_sent.counts == {"GetItem": 1, "UpdateItem": 1}  # its first use of the minute is noted
+    requests_sent.calls.clear()
+    authorize({"x-api-key": partner_key})
     assert requests_sent.counts == {"GetItem": 1}
 
     requests_sent.calls.clear()
@@ -434,7 +437,7 @@ def test_logs_say_why_but_never_hold_the_token_or_the_key(authorize, agent_token
     reasons = [entry.get("reason", "") for entry in logs.entries if entry["message"] == "Request denied"]
     assert len(reasons) == 3
     assert "audience" in reasons[0].lower()
-    assert "unknown API key" in reasons[1]
+    assert "unknown or revoked API key" in reasons[1]
     assert reasons[2] == "no credentials"
     signature = token.rsplit(".", 1)[1]
     assert signature not in logs.text and token.split(".")[1] not in logs.text
