@@ -33,6 +33,9 @@ CONTRACT = {
     ("delete", "/v1/hotels/{hotel_id}/replies/{reply_id}"),
     ("post", "/v1/hotels/{hotel_id}/conversations/{conversation_id}/replies/{reply_id}/render"),
     ("patch", "/v1/hotels/{hotel_id}"),
+    # v1 additions (docs/api.md: Guest data)
+    ("get", "/v1/hotels/{hotel_id}/contacts/{contact_id}/export"),
+    ("post", "/v1/hotels/{hotel_id}/contacts/{contact_id}/erase"),
 }
 EXTENSIONS = {("get", "/v1/hotels/{hotel_id}/bot"), ("put", "/v1/hotels/{hotel_id}/bot"), ("get", "/v1/hotels/{hotel_id}")}
 TEAM = {("get", "/v1/hotels/{hotel_id}/agents"): {"200", "401", "403", "422"},
