@@ -61,9 +61,12 @@ def lambda_record(record: dict, region: str, stream_arn: str) -> dict:
     if isinstance(created, datetime):
         moment = created if created.tzinfo else created.replace(tzinfo=UTC)
         dynamodb["ApproximateCreationDateTime"] = int(moment.timestamp())
-    return {"eventID": record["eventID"], "eventName": record["eventName"], "eventVersion": "1.1",
-            "eventSource": "aws:dynamodb", "awsRegion": region, "dynamodb": dynamodb,
-            "eventSourceARN": stream_arn}
+    shaped = {"eventID": record["eventID"], "eventName": record["eventName"], "eventVersion": "1.1",
+              "eventSource": "aws:dynamodb", "awsRegion": region, "dynamodb": dynamodb,
+              "eventSourceARN": stream_arn}
+    if "userIdentity" in record:  # a TTL removal's (local.expiry), as DynamoDB writes it
+        shaped["userIdentity"] = record["userIdentity"]
+    return shaped
 
 
 class MotoStream:
@@ -106,14 +109,17 @@ class MotoStream:
 
 
 class ChangeFeed(_Worker):
-    """A daemon thread feeding ``stream``'s records to ``handler`` (``handler(event)``) until ``stop()``."""
+    """A daemon thread feeding ``stream``'s records to ``handler`` (``handler(event)``) until ``stop()``
+    (``stream``: a ``MotoStream``, or anything with its ``take``, ``arn`` and ``region``)."""
 
-    def __init__(self, stream: MotoStream, handler: Callable[[dict], Any], *, dead_letters: Callable[[dict], Any]
+    def __init__(self, stream: Any, handler: Callable[[dict], Any], *, dead_letters: Callable[[dict], Any]
                  | None = None, period: float = PERIOD_SECONDS, batch_size: int = names.REALTIME_FANOUT_BATCH_SIZE,
                  retry_attempts: int = names.REALTIME_FANOUT_RETRY_ATTEMPTS,
                  max_record_age: float = names.REALTIME_FANOUT_MAX_RECORD_AGE_SECONDS,
-                 function_arn: str = names.REALTIME_FANOUT_FUNCTION, name: str = "lobby-realtime-changes"):
+                 function_arn: str = names.REALTIME_FANOUT_FUNCTION, name: str = "lobby-realtime-changes",
+                 accepts: Callable[[dict], bool] = passes_filter):
         self.stream = stream
+        self.accepts = accepts  # the event source's filter
         self.handler = handler
         self.dead_letters = dead_letters
         self.period = period
@@ -142,7 +148,7 @@ class ChangeFeed(_Worker):
 
     def poll_once(self) -> int:
         """Feeds what was written since the last poll; returns how many records the function was given."""
-        self._pending += [r for r in self.stream.take() if passes_filter(r)]
+        self._pending += [r for r in self.stream.take() if self.accepts(r)]
         given = 0
         while self._pending and not self._stop.is_set():
             batch, self._pending = self._pending[:self.batch_size], self._pending[self.batch_size:]

@@ -5,6 +5,9 @@ under) ``content-length-range`` gets ``400 EntityTooLarge`` (``EntityTooSmall``)
 not match its condition, or an expired policy, ``403 AccessDenied``. This middleware gives the local
 stack the same answers, with the CORS header the console's origin would get from S3, so the console's
 error path runs locally as in AWS. The signature is not checked (moto does not check it either).
+
+moto also drops a POST's ``tagging`` field (S3 tags the object with it: the retention tier the bucket's
+lifecycle rules read, ``storage.s3``); once moto stored the upload, the middleware tags the object as S3 would.
 """
 
 from __future__ import annotations
@@ -35,9 +38,12 @@ class PostPolicyCheck:
         environ["wsgi.input"] = io.BytesIO(body)  # moto reads it again
         parsing = dict(environ, **{"wsgi.input": io.BytesIO(body)})
         _, form, files = parse_form_data(parsing)
-        refusal = refuse(form, files, bucket=environ.get("PATH_INFO", "").strip("/").split("/")[0], now=self.now())
+        bucket = environ.get("PATH_INFO", "").strip("/").split("/")[0]
+        refusal = refuse(form, files, bucket=bucket, now=self.now())
         if refusal is None:
-            return self.app(environ, start_response)
+            if not form.get("tagging") or not form.get("key"):
+                return self.app(environ, start_response)
+            return self._stored_then_tagged(environ, start_response, bucket, form["key"], form["tagging"])
         status, code, message = refusal
         headers = [("Content-Type", "application/xml")]
         origin = environ.get("HTTP_ORIGIN")
@@ -47,6 +53,33 @@ class PostPolicyCheck:
                f"<Message>{escape(message)}</Message></Error>").encode()
         start_response(status, [*headers, ("Content-Length", str(len(xml)))])
         return [xml]
+
+
+    def _stored_then_tagged(self, environ, start_response, bucket: str, key: str, tagging: str):
+        status: list[str] = []
+
+        def started(code, headers, exc_info=None):
+            status.append(code)
+            return start_response(code, headers, exc_info)
+
+        body = list(self.app(environ, started))  # moto answers at once: the whole body
+        if status and status[0].startswith("2"):
+            tag_object(bucket, key, tagging)
+        return body
+
+
+def tag_object(bucket: str, key: str, tagging: str) -> None:
+    """Tags the object moto just stored with a POST's ``tagging`` document (S3's XML ``Tagging``)."""
+    from xml.etree import ElementTree
+
+    from moto.core import DEFAULT_ACCOUNT_ID
+    from moto.s3.models import s3_backends
+
+    tags = {tag.findtext("Key") or "": tag.findtext("Value") or "" for tag in ElementTree.fromstring(tagging).iter("Tag")}
+    backend = s3_backends[DEFAULT_ACCOUNT_ID]["aws"]
+    stored = backend.get_object(bucket, key)
+    if stored is not None:
+        backend.put_object_tagging(stored, tags)
 
 
 def refuse(form, files, *, bucket: str, now: datetime) -> tuple[str, str, str] | None:

@@ -18,6 +18,10 @@ server (``local.connections_endpoint``); the main table's stream feeds the fan-o
 (``local.changes``) from the moment the demo is seeded (as an event source mapping created then,
 at LATEST: no console can be connected before).
 
+TTL: moto never deletes expired items; ``local.expiry`` does what DynamoDB's TTL does every few seconds
+(a Scan of the table, local only) and hands its REMOVE records to the expiry function (``expire_now()``
+runs it at once).
+
 The functions API Gateway invokes run in execution environments of their own (processes,
 ``local.execution``), up to ``GATEWAY_CONCURRENCY`` each, so concurrent requests are served at
 the same moment, as in AWS; they reach moto's server over HTTP like every other client. The
@@ -60,6 +64,12 @@ GATEWAY_CONCURRENCY = 4
 _running = threading.Lock()  # one stack per process: the functions read one os.environ
 
 
+def _ttl_period() -> float:
+    from local.expiry import SWEEP_PERIOD_SECONDS
+
+    return SWEEP_PERIOD_SECONDS
+
+
 class LocalStackError(Exception):
     """The local stack could not start."""
 
@@ -67,7 +77,8 @@ class LocalStackError(Exception):
 class LocalStack:
     def __init__(self, port: int = 8000, host: str = "127.0.0.1", state_dir: str | os.PathLike = ".local",
                  seed: bool = True, *, region: str = DEFAULT_REGION, console_dir: str | os.PathLike = CONSOLE_DIR,
-                 log_level: str | None = None, reconcile_period: float = names.EXPEDIA_RECONCILE_LOCAL_PERIOD_SECONDS):
+                 log_level: str | None = None, reconcile_period: float = names.EXPEDIA_RECONCILE_LOCAL_PERIOD_SECONDS,
+                 ttl_period: float | None = None):
         self.port = port
         self.host = host
         self.state_dir = Path(state_dir)
@@ -76,6 +87,8 @@ class LocalStack:
         self.console_dir = Path(console_dir)
         self.log_level = log_level
         self.reconcile_period = reconcile_period  # AWS: hourly (names.EXPEDIA_RECONCILE_RATE)
+        # How often DynamoDB's TTL is emulated (local.expiry; AWS deletes within days of the expiry).
+        self.ttl_period = ttl_period if ttl_period is not None else _ttl_period()
         self.info: dict | None = None
         self.started_in: float | None = None
         self.leftover_threads: list[str] = []
@@ -91,6 +104,8 @@ class LocalStack:
         self._source_queues: list[str] = []
         self._reconciler: PeriodicWorker | None = None
         self._realtime: RealtimeServer | None = None
+        self._ttl = None
+        self._expiry = None
 
     # -- lifecycle ------------------------------------------------------------------------
 
@@ -139,6 +154,7 @@ class LocalStack:
         self._workers, self._server, self._server_thread, self._moto = [], None, None, None
         self._realtime = None
         self._reconciler = None
+        self._ttl = self._expiry = None
         self._restore_environment()
         self._remove_state()
         if self._owns_lock:
@@ -224,6 +240,7 @@ class LocalStack:
             info["demo"] = None
         self.wait_until_drained()
         self._start_realtime(session, resources, function)
+        self._start_expiry(session, resources, function)
         socket_function.warm()  # now: its import would only slow the seeding down
         return info
 
@@ -310,6 +327,26 @@ class LocalStack:
         dead_letters = sqs_destination(session.client("sqs"), resources.queue_urls[names.REALTIME_FANOUT_DLQ])
         self._workers.append(ChangeFeed(stream, fanout, dead_letters=dead_letters, function_arn=fanout.arn).start())
         self._realtime.start()
+
+    def _start_expiry(self, session, resources, function) -> None:
+        """DynamoDB's TTL, which moto does not run (``local.expiry``: a Scan every few seconds, local only), and the
+        expiry function on its removals."""
+        from local.changes import sqs_destination
+        from local.expiry import TtlSweep, expiry_feed
+
+        expiry = function(names.EXPIRY_FUNCTION, names.EXPIRY_HANDLER)
+        self._ttl = TtlSweep(session.client("dynamodb"), resources.table_name, self.region, resources.account_id)
+        dead_letters = sqs_destination(session.client("sqs"), resources.queue_urls[names.EXPIRY_DLQ])
+        self._expiry = expiry_feed(self._ttl, expiry, dead_letters=dead_letters, period=self.ttl_period,
+                                   function_arn=expiry.arn)
+        self._workers.append(self._expiry.start())
+
+    def expire_now(self) -> int:
+        """Runs DynamoDB's TTL now (what expired is deleted and its removals handed to the expiry function);
+        returns how many records the expiry function was given."""
+        if self._expiry is None:
+            raise LocalStackError("the local stack is not running")
+        return self._expiry.poll_once()
 
     def _info(self, base_url: str, endpoint: str, resources, realtime_url: str) -> dict:
         return {

@@ -51,7 +51,7 @@ def test_the_stack_has_the_attachment_bucket_private_and_encrypted(local_stack):
 def test_the_console_origin_may_upload_from_the_browser_and_no_other_origin(local_stack):
     console_origin = local_stack["api_url"]  # the console is served on the stack's own origin
     grant = _storage(local_stack).grant_upload(storage_key("lumiere", "c-e2e", "att_e2e"), "image/png", len(PNG),
-                                               UPLOAD_GRANT_SECONDS)
+                                               UPLOAD_GRANT_SECONDS, retention_days=730)
 
     allowed = _preflight(grant.url, console_origin)
     refused = _preflight(grant.url, "http://evil.example")
@@ -76,7 +76,7 @@ def test_an_upload_that_breaks_its_policy_is_refused_as_s3_refuses_it(local_stac
     console_origin = local_stack["api_url"]
     storage = _storage(local_stack)
     key = storage_key("lumiere", "c-e2e", f"att_refused_{status}")
-    grant = storage.grant_upload(key, "image/png", len(PNG), UPLOAD_GRANT_SECONDS)
+    grant = storage.grant_upload(key, "image/png", len(PNG), UPLOAD_GRANT_SECONDS, retention_days=730)
 
     answer = requests.post(grant.url, data={**grant.fields, "Content-Type": content_type},
                            files={"file": ("a.png", data, content_type)}, headers={"Origin": console_origin},
