@@ -16,8 +16,8 @@
   names.EXPIRY_BATCH_SIZE, partial batch responses, bisected on an error and retried names.EXPIRY_RETRY_ATTEMPTS
   times, no maximum record age (the stream keeps a record 24 hours); what it gives up on goes to the DLQ
   names.EXPIRY_DLQ as stream positions, which an alarm watches (infra/monitoring.py).
-- IAM: the table's actions the expiry core uses (TransactWriteItems is authorized item by item as UpdateItem,
-  PutItem, DeleteItem and ConditionCheckItem), the removal of the attachments' objects (infra/attachments.py
+- IAM: the table's actions the expiry uses (TransactWriteItems is authorized item by item, as PutItem and
+  UpdateItem), the removal of the attachments' objects (infra/attachments.py
   grant_delete), sqs:SendMessage to its DLQ; the mapping grants the stream's reads itself.
 """
 
@@ -39,18 +39,18 @@ from infra.realtime import SendOnlyDlq
 from store.schema import SORT_KEY
 
 EXPIRY_TIMEOUT = Duration.seconds(names.EXPIRY_TIMEOUT_SECONDS)
-# The expiry core's requests on the main table: the conversation's counters, guard, contact and search entries in
-# one TransactWriteItems (IAM authorizes each item by its own action: UpdateItem for the counter shard and the
-# contact's set, PutItem for the guard, DeleteItem for the search entries and an emptied contact, ConditionCheckItem
-# for a condition on an item it does not write), the contact read (GetItem) and the conversation's search entries
-# and shards (Query), and what one transaction cannot hold deleted in batches (BatchWriteItem).
+# The expiry's requests on the main table (store.expiry, as its docstring counts them): the conversation's expiry guard
+# and a counter shard in one TransactWriteItems (IAM authorizes each item by its own action: PutItem for the guard,
+# UpdateItem for the shard), whether it was written again (BatchGetItem, store.dynamo find_conversation), the contact
+# (GetItem), its search entries deleted in batches (BatchWriteItem), the contact's set (UpdateItem) and an emptied
+# contact deleted (DeleteItem). No Query, no index. tests/infra/test_roles_on_moto.py runs the handler with exactly
+# these actions.
 EXPIRY_TABLE_ACTIONS = (
     "dynamodb:GetItem",
-    "dynamodb:Query",
+    "dynamodb:BatchGetItem",
     "dynamodb:PutItem",
     "dynamodb:UpdateItem",
     "dynamodb:DeleteItem",
-    "dynamodb:ConditionCheckItem",
     "dynamodb:BatchWriteItem",
 )
 

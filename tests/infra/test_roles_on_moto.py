@@ -34,15 +34,21 @@ AUTHORIZED_AS = {
     "sqs:DeleteMessageBatch": {"sqs:DeleteMessage"},
     "sqs:ChangeMessageVisibilityBatch": {"sqs:ChangeMessageVisibility"},
 }
+# A function whose transactions hold fewer kinds of items: the expiry's is a Put (its guard) and an Update (a counter
+# shard), never a ConditionCheck (store.expiry), so its role rightly lacks dynamodb:ConditionCheckItem.
+TRANSACTION_ITEMS = {names.EXPIRY_HANDLER: {"dynamodb:PutItem", "dynamodb:UpdateItem"}}
 ROLES = (names.EXPEDIA_CALLBACK_HANDLER, names.EXPEDIA_RECONCILE_HANDLER, names.EXPEDIA_INGEST_HANDLER,
-         names.API_HANDLER, names.OUTBOUND_SENDER_HANDLER, names.REALTIME_SOCKET_HANDLER, names.REALTIME_FANOUT_HANDLER)
+         names.API_HANDLER, names.OUTBOUND_SENDER_HANDLER, names.REALTIME_SOCKET_HANDLER, names.REALTIME_FANOUT_HANDLER,
+         names.EXPIRY_HANDLER)
 
 
 def role_policy(cfn, handler: str) -> dict:
     """The function's role as one IAM policy: its actions, on every resource (moto checks actions only)."""
     function_id, _ = cfn.function(handler)
     actions = cfn.actions(cfn.role_of(function_id))
-    actions |= {api for api, authorized_by in AUTHORIZED_AS.items() if authorized_by <= actions}
+    authorized_as = {**AUTHORIZED_AS, **({"dynamodb:TransactWriteItems": TRANSACTION_ITEMS[handler]}
+                                         if handler in TRANSACTION_ITEMS else {})}
+    actions |= {api for api, authorized_by in authorized_as.items() if authorized_by <= actions}
     return {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": sorted(actions), "Resource": "*"}]}
 
 
@@ -391,3 +397,50 @@ def test_the_consoles_sockets_presence_and_fan_out_run_with_exactly_their_roles(
 
     assert socket("$disconnect", "ben=") == {"statusCode": 200}
     assert container.connections().of_hotel(HOTEL) == []
+
+
+def test_ttl_removals_of_a_message_with_a_file_and_of_its_conversation_run_with_exactly_the_expiry_role(world):
+    """What DynamoDB's TTL deletes, told by its stream: the message's file goes, the conversation's counts follow
+    and its guest's contact, left without conversations, goes too; each with the expiry role alone."""
+    import time
+    from datetime import UTC, datetime, timedelta
+
+    from inbox.inbound import GuestProfile, InboundMessage, conversation_id_for
+    from inbox.model import Tab
+    from local.changes import lambda_record
+    from local.expiry import passes_expiry_filter, ttl_removal
+    from store import keys
+    from wiring import container
+
+    thread = "thr-roles-ttl"
+    cid = conversation_id_for(HOTEL, "expedia", thread)
+    kept = container.inbox().keep_channel_file(HOTEL, cid, "file-ttl", "passeport.pdf", "application/pdf", PDF)
+    received = container.inbox().receive(InboundMessage(  # as the administrator: what the ingest would write
+        hotel_id=HOTEL, channel="expedia", external_conversation_id=thread, external_message_id=f"{thread}-1",
+        text=GUEST_TEXT, sent_at=datetime.now(UTC) - timedelta(minutes=1), attachments=(kept,),
+        sender=GuestProfile(external_id="guest-roles-ttl", name="Inès Moreau"), wants_human=True))
+    assert received.conversation_id == cid
+    contact_id = container.store().get_conversation(HOTEL, cid).contact_id
+    assert container.store().tab_counts(HOTEL)[Tab.OPEN] == 1
+    dynamodb, s3 = boto3.client("dynamodb", region_name=REGION), boto3.client("s3", region_name=REGION)
+    table, bucket = world.resources.table_name, world.resources.attachments_bucket
+
+    def ttl_deletes(sk_prefix: str) -> dict:
+        """DynamoDB's TTL deleting the conversation's item (as the administrator), and the record it writes."""
+        (item,) = dynamodb.query(TableName=table, KeyConditionExpression="pk = :pk AND begins_with(sk, :sk)",
+                                 ExpressionAttributeValues={":pk": {"S": keys.conversation_pk(HOTEL, cid)},
+                                                            ":sk": {"S": sk_prefix}})["Items"]
+        dynamodb.delete_item(TableName=table, Key={"pk": item["pk"], "sk": item["sk"]})
+        record = ttl_removal(item, sequence_number=int(time.time() * 1000), at=time.time())
+        assert passes_expiry_filter(record)
+        return lambda_record(record, REGION, f"arn:aws:dynamodb:{REGION}:123456789012:table/{table}/stream/x")
+
+    answer = world.run(names.EXPIRY_HANDLER, names.EXPIRY_FUNCTION, {"Records": [ttl_deletes(keys.MESSAGE_PREFIX)]})
+    assert answer == {"batchItemFailures": []}, answer
+    assert s3.list_objects_v2(Bucket=bucket, Prefix=kept.key).get("KeyCount") == 0  # the file went with it
+
+    answer = world.run(names.EXPIRY_HANDLER, names.EXPIRY_FUNCTION, {"Records": [ttl_deletes(keys.CONVERSATION_SK)]})
+    assert answer == {"batchItemFailures": []}, answer
+    assert container.store().tab_counts(HOTEL)[Tab.OPEN] == 0
+    assert container.store().get_contact(HOTEL, contact_id) is None
+
