@@ -10,6 +10,7 @@
     set-agent-hotels --user-pool-id POOL --email ana@example.com --hotel-ids h1,h3
     set-role --user-pool-id POOL --email ana@example.com --role admin|agent
     set-reply-target --hotel-id h1 (--minutes 240 | --none)
+    set-retention --hotel-id h1 --days 365
     create-partner-key --partner-id acme --name "Acme" --hotel-ids h1,h2 [--usage-plan-id ID]
     list-partner-keys [--partner-id acme]
     revoke-partner-key --key-id pk_...
@@ -59,6 +60,7 @@ from admin import (
     require_hotels,
     set_agent_hotels,
     set_reply_target,
+    set_retention,
     set_role,
 )
 
@@ -138,6 +140,11 @@ def build_parser() -> argparse.ArgumentParser:
     minutes = target.add_mutually_exclusive_group(required=True)
     minutes.add_argument("--minutes", type=int, help="5 to 10080 (a week)")
     minutes.add_argument("--none", action="store_true", help="no reply target (only the channels' own clocks)")
+
+    retention = commands.add_parser("set-retention", help="how many days the hotel keeps its guests' data")
+    _add_global_options(retention, None)
+    retention.add_argument("--hotel-id", required=True)
+    retention.add_argument("--days", type=int, required=True, help="30 to 3650 (the default is 730)")
 
     partner = commands.add_parser("create-partner-key", help="issue a partner API key (shown once)")
     _add_global_options(partner, None)
@@ -282,6 +289,9 @@ def _run(args) -> int:
         set_reply_target(_store(args), args.hotel_id, minutes)
         shown = "none" if minutes is None else f"{minutes} minutes"
         print(f"Hotel {args.hotel_id.strip()}: reply target {shown}.")
+    elif args.command == "set-retention":
+        hotel = set_retention(_store(args), args.hotel_id, args.days)
+        print(f"Hotel {hotel.id}: guests' data kept {hotel.retention_days} days (what is written from now on).")
     elif args.command == "create-partner-key":
         from admin.partner_keys import issue_partner_key
 
@@ -317,6 +327,7 @@ def _run(args) -> int:
         print("Keep it now: it is shown only this once and Lobby stores only its hash.")
         print(issued.key)
     return 0
+
 
 
 if __name__ == "__main__":
