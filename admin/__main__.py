@@ -329,6 +329,5 @@ def _run(args) -> int:
     return 0
 
 
-
 if __name__ == "__main__":
     sys.exit(main())
