@@ -15,6 +15,8 @@
     list-partner-keys [--partner-id acme]
     revoke-partner-key --key-id pk_...
     rotate-partner-key --key-id pk_... [--usage-plan-id ID]
+    export-guest --hotel-id h1 --contact-id ct_... [--out guest.json]
+    erase-guest --hotel-id h1 --contact-id ct_...
 
 Hotel ids: 1 to 63 lower-case letters, digits, ``-`` or ``_``, starting with a letter or digit
 (``inbox.ids.HOTEL_ID_PATTERN``); agents and partner keys only for hotels that exist.
@@ -166,6 +168,17 @@ def build_parser() -> argparse.ArgumentParser:
     _add_global_options(rotate, None)
     rotate.add_argument("--key-id", required=True, help="the key's id (pk_..., see list-partner-keys), never the key")
     rotate.add_argument("--usage-plan-id", help="register the new key in this usage plan (default: the old key's)")
+
+    export = commands.add_parser("export-guest", help="everything Lobby holds about one guest, as JSON (audited)")
+    _add_global_options(export, None)
+    export.add_argument("--hotel-id", required=True)
+    export.add_argument("--contact-id", required=True, help="the guest's contact id (a conversation's contact_id)")
+    export.add_argument("--out", help="write the JSON to this file (default: standard output)")
+
+    erase = commands.add_parser("erase-guest", help="erase one guest: contact, conversations, files (audited)")
+    _add_global_options(erase, None)
+    erase.add_argument("--hotel-id", required=True)
+    erase.add_argument("--contact-id", required=True, help="the guest's contact id (a conversation's contact_id)")
     return parser
 
 
@@ -326,7 +339,28 @@ def _run(args) -> int:
               f"hotels {', '.join(sorted(record.hotel_ids))}; the old key is refused from the next request.")
         print("Keep it now: it is shown only this once and Lobby stores only its hash.")
         print(issued.key)
+    elif args.command in ("export-guest", "erase-guest"):
+        _guest_data(args)
     return 0
+
+
+def _guest_data(args) -> None:
+    """``export-guest`` / ``erase-guest`` through the functions' composition root (files: ``ATTACHMENTS_BUCKET``)."""
+    from admin.guest_data import as_json, erase_guest, export_guest
+
+    with _functions_environment(args):
+        from wiring.container import inbox
+
+        if args.command == "erase-guest":
+            print(as_json(erase_guest(inbox(), args.hotel_id, args.contact_id)))
+            return
+        exported = as_json(export_guest(inbox(), args.hotel_id, args.contact_id))
+    if args.out:
+        with open(args.out, "w", encoding="utf-8") as out:
+            out.write(exported + "\n")
+        print(f"Exported contact {args.contact_id.strip()} of hotel {args.hotel_id.strip()} to {args.out}.")
+    else:
+        print(exported)
 
 
 if __name__ == "__main__":
