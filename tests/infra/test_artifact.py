@@ -525,6 +525,45 @@ def test_the_fanout_pushes_a_guests_message_to_the_hotels_console_and_fails_an_u
     assert events[1]["conversation"]["id"] == received.conversation_id
 
 
+def test_the_expiry_follows_a_ttl_removal_and_fails_an_unreadable_record_alone(artifact, aws, tmp_path, monkeypatch):
+    """A conversation DynamoDB's TTL deleted, as its stream tells it (the record local.expiry writes): the counts
+    follow; a removal whose old image the store cannot read is the batch's only failure."""
+    import time
+
+    from inbox.inbound import GuestProfile, InboundMessage
+    from inbox.model import Tab
+    from local.changes import lambda_record
+    from local.expiry import ttl_removal
+    from store import keys
+    from wiring import container
+
+    for name in ("TABLE_NAME", "OUTBOUND_QUEUE_URL", "SCHEDULE_GROUP", "SCHEDULER_ROLE_ARN", "WAKE_UP_FUNCTION_ARN",
+                 "SCHEDULER_DLQ_ARN"):
+        monkeypatch.setenv(name, aws["settings"][name])
+    container.reset()
+    try:
+        received = container.inbox().receive(InboundMessage(
+            hotel_id=HOTEL, channel="expedia", external_conversation_id="thr-artifact-ttl",
+            external_message_id="thr-artifact-ttl-m1", text="Bonjour, le spa est-il ouvert ?",
+            sent_at=datetime.now(UTC) - timedelta(minutes=1),
+            sender=GuestProfile(external_id="guest-artifact-ttl", name="Inès Moreau"), wants_human=True))
+        before = container.store().tab_counts(HOTEL)[Tab.OPEN]
+        dynamodb = aws["session"].client("dynamodb")
+        table = aws["settings"]["TABLE_NAME"]
+        key = {"pk": {"S": keys.conversation_pk(HOTEL, received.conversation_id)}, "sk": {"S": keys.CONVERSATION_SK}}
+        old = dynamodb.delete_item(TableName=table, Key=key, ReturnValues="ALL_OLD")["Attributes"]  # TTL's deletion
+        arn = f"arn:aws:dynamodb:{REGION}:123456789012:table/{table}/stream/artifact"
+        removal = lambda_record(ttl_removal(old, sequence_number=1, at=time.time()), REGION, arn)
+        poison = lambda_record(ttl_removal({**old, "status": {"S": "sideways"}, "pk": {"S": keys.conversation_pk(
+            HOTEL, "conv_poison")}}, sequence_number=2, at=time.time()), REGION, arn)
+        answer = invoke(artifact, aws, tmp_path, "expiry.handler", names.EXPIRY_FUNCTION,
+                        {"Records": [removal, poison]})
+        assert answer == {"result": {"batchItemFailures": [{"itemIdentifier": "2"}]}}, answer
+        assert container.store().tab_counts(HOTEL)[Tab.OPEN] == before - 1
+    finally:
+        container.reset()
+
+
 def test_the_handlers_ran_from_the_built_assets_not_from_the_source_tree(artifact):
     """What ran above is the bundled copy: compiled for 3.13, and without the source tree's tests."""
     _, (code, layer, _) = artifact
