@@ -129,7 +129,7 @@ class ChannelUseCases:
     def mark_handled(self, event: ChannelEvent) -> None:
         """The event changes nothing (e.g. an update of a message that is not ours): only its guard is written."""
         if event.guards:
-            self.store.take_guards(event.hotel_id, event.guards)
+            self.store.take_guards(event.hotel_id, event.guards, retention_days=self.retention_days(event.hotel_id))
 
     def save_guest_profile(self, event: ChannelEvent, profile: GuestProfile) -> bool:
         """The guest of a thread as the channel gives them (fills in, never erases); False for a repeat."""
@@ -142,7 +142,8 @@ class ChannelUseCases:
         # profile's entries are all the contact's, so an erase of the contact finds each of them again.
         search = profile_terms(event.conversation_id, None, contact)
         try:
-            self.store.save_profile(contact, guards=event.guards, search=search)
+            self.store.save_profile(contact, guards=event.guards, search=search,
+                                    retention_days=self.retention_days(event.hotel_id))
         except Duplicate:
             return False
         return True
@@ -259,8 +260,9 @@ class ChannelUseCases:
 
     def record_delivery(self, message: Message, external_message_id: str) -> None:
         """The channel has the message: its id there, guarded so the channel's echo is known as ours."""
-        self.store.mark_delivered(message, external_message_id, message_guard(message.conversation_id,
-                                                                              external_message_id))
+        self.store.mark_delivered(message, external_message_id,
+                                  message_guard(message.conversation_id, external_message_id),
+                                  retention_days=self.retention_days(message.hotel_id))
 
     def record_failed_delivery(self, message: Message, reason: str) -> None:
         """The message will not reach the guest: failed, with a reason the console shows."""

@@ -300,19 +300,22 @@ class ConversationStore(Protocol):
 
     def hotel_for_expedia_property(self, property_id: str) -> str | None: ...
 
-    def save_profile(self, contact: Contact, guards: Sequence[str] = (), search: Sequence[SearchEntry] = ()) -> None:
+    def save_profile(self, contact: Contact, guards: Sequence[str] = (), search: Sequence[SearchEntry] = (), *,
+                     retention_days: int = RETENTION_DAYS_DEFAULT) -> None:
         """Fill in a guest's profile (and the search entries it gives); with guards, only once
-        (``Duplicate`` when a guard is taken)."""
+        (``Duplicate`` when a guard is taken), kept ``retention_days``."""
         ...
 
-    def take_guards(self, hotel_id: str, guards: Sequence[str]) -> None:
-        """Mark keys as handled when nothing else is written with them."""
+    def take_guards(self, hotel_id: str, guards: Sequence[str], *, retention_days: int = RETENTION_DAYS_DEFAULT
+                    ) -> None:
+        """Mark keys as handled when nothing else is written with them (kept ``retention_days``)."""
         ...
 
     def get_message(self, hotel_id: str, conversation_id: str, sent_at: datetime, message_id: str
                     ) -> Message | None: ...
 
-    def mark_delivered(self, message: Message, external_message_id: str, guard: str) -> None:
+    def mark_delivered(self, message: Message, external_message_id: str, guard: str, *,
+                       retention_days: int = RETENTION_DAYS_DEFAULT) -> None:
         """The channel has the message: its id there, and a guard on that id (so the channel's echo
         of our own message is known as ours); the delivery claim is released."""
         ...

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from pynamodb.connection import Connection
@@ -379,15 +379,19 @@ class DynamoStore(Team, Uploads, Channels, AuditTrail, Expiries, GuestData, Part
         except DoesNotExist:
             return None
 
-    def save_profile(self, contact: Contact, guards: Sequence[str] = (), search: Sequence[SearchEntry] = ()) -> None:
+    def save_profile(self, contact: Contact, guards: Sequence[str] = (), search: Sequence[SearchEntry] = (), *,
+                     retention_days: int = RETENTION_DAYS_DEFAULT) -> None:
         """Fill in a guest's profile and write the search entries it gives, in one transaction (entries
-        beyond its 100 items follow in a batch write); with guards, only once (``Duplicate`` when a guard is taken)."""
+        beyond its 100 items follow in a batch write); with guards, only once (``Duplicate`` when a guard is taken).
+        The guards expire ``retention_days`` from now."""
         entries = search_entry_items(contact.hotel_id, search)
+        until = expiry(datetime.now(UTC), retention_days)
         room = max(TRANSACTION_MAX_ITEMS - len(guards) - 1, 0)
         try:
             with TransactWrite(connection=self._tx_connection) as tx:
                 for guard in guards:
-                    tx.save(_guard_item(contact.hotel_id, guard), condition=GuardItem.pk.does_not_exist())
+                    tx.save(_guard_item(contact.hotel_id, guard, expires_at=until),
+                            condition=GuardItem.pk.does_not_exist())
                 for entry in entries[:room]:
                     tx.save(entry)
                 tx.update(ContactItem(keys.hotel_pk(contact.hotel_id), keys.contact_sk(contact.id)),
@@ -398,20 +402,23 @@ class DynamoStore(Team, Uploads, Channels, AuditTrail, Expiries, GuestData, Part
             raise
         self._batch_put(entries[room:])
 
-    def take_guards(self, hotel_id: str, guards: Sequence[str]) -> None:
-        """Mark keys as handled when nothing else is written with them."""
+    def take_guards(self, hotel_id: str, guards: Sequence[str], *, retention_days: int = RETENTION_DAYS_DEFAULT
+                    ) -> None:
+        """Mark keys as handled when nothing else is written with them (until ``retention_days`` from now)."""
+        until = expiry(datetime.now(UTC), retention_days)
         with GuardItem.batch_write() as batch:
             for guard in guards:
-                batch.save(_guard_item(hotel_id, guard))
+                batch.save(_guard_item(hotel_id, guard, expires_at=until))
 
     def get_message(self, hotel_id: str, conversation_id: str, sent_at: datetime, message_id: str) -> Message | None:
         raw = self._get_raw(keys.conversation_pk(hotel_id, conversation_id), keys.message_sk(sent_at, message_id))
         message: Message | None = self._read(reading.message, raw) if raw else None
         return message
 
-    def mark_delivered(self, message: Message, external_message_id: str, guard: str) -> None:
+    def mark_delivered(self, message: Message, external_message_id: str, guard: str, *,
+                       retention_days: int = RETENTION_DAYS_DEFAULT) -> None:
         """The channel has the message: store its id there, and guard that id so the channel's
-        echo of our own message is recognised as ours."""
+        echo of our own message is recognised as ours (the guard expires ``retention_days`` from now)."""
         item = MessageItem(keys.conversation_pk(message.hotel_id, message.conversation_id),
                            keys.message_sk(message.sent_at, message.id))
         with TransactWrite(connection=self._tx_connection) as tx:
@@ -419,7 +426,8 @@ class DynamoStore(Team, Uploads, Channels, AuditTrail, Expiries, GuestData, Part
                                      MessageItem.external_message_id.set(external_message_id),
                                      MessageItem.delivery_error.remove(), *_CLAIM_REMOVED],
                       condition=MessageItem.pk.exists())
-            tx.save(_guard_item(message.hotel_id, guard, message.conversation_id, message))
+            tx.save(_guard_item(message.hotel_id, guard, message.conversation_id, message,
+                                expires_at=expiry(datetime.now(UTC), retention_days)))
 
     def update_delivery(self, message: Message, delivery: Delivery, *, external_message_id: str | None = None,
                         error: str | None = None) -> None:

@@ -231,7 +231,8 @@ class FakeStore:
 
     # --- channels -------------------------------------------------------------------------------
 
-    def save_profile(self, contact: Contact, guards: Sequence[str] = (), search: Sequence[SearchEntry] = ()) -> None:
+    def save_profile(self, contact: Contact, guards: Sequence[str] = (), search: Sequence[SearchEntry] = (), *,
+                     retention_days: int = 730) -> None:
         with self.lock:
             if any((contact.hotel_id, g) in self.guards for g in guards):
                 raise Duplicate("", "")
@@ -244,7 +245,7 @@ class FakeStore:
             self._put_entries(contact.hotel_id, search)
             self.writes.append("save_profile")
 
-    def take_guards(self, hotel_id: str, guards: Sequence[str]) -> None:
+    def take_guards(self, hotel_id: str, guards: Sequence[str], *, retention_days: int = 730) -> None:
         for guard in guards:
             self.guards[(hotel_id, guard)] = Guard()
         self.writes.append("take_guards")
@@ -265,7 +266,8 @@ class FakeStore:
                                       external_message_id=external_message_id or stored.external_message_id))
             self.writes.append("update_delivery")
 
-    def mark_delivered(self, message: Message, external_message_id: str, guard: str) -> None:
+    def mark_delivered(self, message: Message, external_message_id: str, guard: str, *,
+                       retention_days: int = 730) -> None:
         with self.lock:
             stored = self.messages[(message.hotel_id, message.conversation_id)][message.id]
             self._put_message(replace(stored, delivery=Delivery.DELIVERED, delivery_error=None,
