@@ -4,10 +4,12 @@ The expiry function reads the removal from the table's stream (the item as it wa
 and calls one of these:
 
 - a **conversation** went: it leaves the hotel's tab counts (once: the decrement is guarded by the
-  conversation's id and version, so a stream record delivered again changes nothing), its search entries are
-  deleted, and its id leaves its contact's ``conversation_ids``; the contact goes with its last conversation
-  (only if nobody wrote it meanwhile: a new conversation of the guest keeps it). Every step but the counts
-  is idempotent and done again on a repeat, so a removal that failed half-way is completed by its retry.
+  conversation's id and version, so a stream record delivered again changes nothing); whatever its partition
+  still holds goes (messages or entries written under a longer retention than the hotel's current one, or
+  that TTL has not reached yet), with its search entries, its notes' mentions and its files; its id leaves its
+  contact's ``conversation_ids``, and the contact goes with its last conversation (only if nobody wrote it
+  meanwhile: a new conversation of the guest keeps it). Every step but the counts is idempotent and done
+  again on a repeat, so a removal that failed half-way is completed by its retry.
   A conversation written again under the same id since (a guest of the same thread wrote after the TTL
   removed it) keeps its entries and its place in the contact's set: only the old counts go.
 - a **message** went: its stored files are deleted (the bucket's lifecycle rule is the backstop).
@@ -22,6 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from inbox.attachments import conversation_prefix
 from inbox.errors import Conflict
 from inbox.model import Conversation, Message, utc_now
 from inbox.ports import AttachmentStorage, ExpiryStore
@@ -39,6 +42,8 @@ class ConversationExpired:
     counted: bool  # its counts were taken out now (False: a repeat, already done)
     recreated: bool = False  # a conversation of the same id exists again: only the counts moved
     search_entries: int = 0  # entries deleted
+    items: int = 0  # what its partition still held, its search entries and its mentions, deleted
+    files: int = 0  # its files deleted
     contact: str = "none"  # "deleted", "kept" (other conversations, or written meanwhile), "none" (no contact)
 
 
@@ -60,13 +65,14 @@ class Expiry:
         """The TTL removed ``conversation`` (as its last image shows it)."""
         hotel_id, cid = conversation.hotel_id, conversation.id
         counted = self.store.expire_counts(conversation, self.clock() + EXPIRED_GUARD_KEPT)
-        current, _ = self.store.find_conversation(hotel_id, cid)
-        if current is not None:
+        left = self.store.holdings(hotel_id, cid)
+        if left.conversation is not None:
             self.log("expired conversation written again since", hotel_id=hotel_id, conversation_id=cid)
             return ConversationExpired(cid, counted, recreated=True)
         contact = self.store.get_contact(hotel_id, conversation.contact_id) if conversation.contact_id else None
         entries = entry_terms(conversation, contact)
-        self.store.delete_search_entries(hotel_id, entries)
+        deleted = self.store.erase_conversation(left, guards=(), search=entries)
+        files = self.files.delete_prefix(conversation_prefix(hotel_id, cid)) if self.files is not None else 0
         outcome = "none"
         if conversation.contact_id:
             released, held = self.store.release_contact(hotel_id, conversation.contact_id, cid)
@@ -79,7 +85,8 @@ class Expiry:
                     outcome = "deleted"
                 except Conflict:  # written meanwhile (a new conversation of the guest): it stays
                     outcome = "kept"
-        return ConversationExpired(cid, counted, search_entries=len(entries), contact=outcome)
+        return ConversationExpired(cid, counted, search_entries=len(entries), items=deleted, files=files,
+                                   contact=outcome)
 
     def message_expired(self, message: Message) -> int:
         """The TTL removed ``message``: its stored files are deleted; returns how many were asked."""

@@ -192,14 +192,17 @@ class ExpiryStore(Protocol):
         (the same removal told again)."""
         ...
 
-    def find_conversation(self, hotel_id: str, conversation_id: str, guards: Sequence[str] = ()
-                          ) -> tuple[Conversation | None, dict[str, Guard]]: ...
+    def holdings(self, hotel_id: str, conversation_id: str) -> Holdings:
+        """What the conversation's partition still holds (a consistent Query; ``conversation`` None once its
+        own item is gone)."""
+        ...
+
+    def erase_conversation(self, holdings: Holdings, *, guards: Sequence[str], search: Sequence[SearchEntry]) -> int:
+        """Delete what ``holdings`` read, these guards, search entries and the mentions it names (batch deletes;
+        one already gone is fine); returns how many."""
+        ...
 
     def get_contact(self, hotel_id: str, contact_id: str) -> Contact | None: ...
-
-    def delete_search_entries(self, hotel_id: str, entries: Sequence[SearchEntry]) -> None:
-        """Delete these entries (one already gone is fine)."""
-        ...
 
     def release_contact(self, hotel_id: str, contact_id: str, conversation_id: str) -> tuple[Contact | None, bool]:
         """Take the conversation out of the contact's ``conversation_ids`` (one UpdateItem, its revision bumped):

@@ -1,15 +1,15 @@
 """The store's side of the expiry (``inbox.ports.ExpiryStore``; the use cases are ``inbox.expiry``), and the
 main table's stream records of what DynamoDB's TTL removed, read back (``decode_expired``).
 
-Requests per expired conversation: 1 TransactWriteItems (its guard and a counter shard), 1 GetItem (is it
-written again?), 1 GetItem (the contact, for the search terms), 1 BatchWriteItem per 25 search entries,
-1 UpdateItem (the contact's set) and, with its last conversation, 1 DeleteItem (the contact).
+Requests per expired conversation: 1 TransactWriteItems (its guard and a counter shard), 1 Query (what its
+partition still holds: ``store.guest_data``'s holdings), 1 GetItem (the contact, for the search terms),
+1 BatchWriteItem per 25 items left, search entries and mentions, 1 UpdateItem (the contact's set) and, with its
+last conversation, 1 DeleteItem (the contact); S3: 1 ListObjectsV2 of its files (+ 1 DeleteObjects if any).
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -18,12 +18,11 @@ from botocore.exceptions import ClientError
 from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_random_exponential
 
 from inbox.model import Contact, Conversation, Message
-from inbox.ports import SearchEntry
 from store import keys, reading
 from store.guest_data import GuestData
 from store.models import ContactItem, GuardItem
 from store.schema import COUNTER_SHARDS, PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE
-from store.team import counter_deltas, search_entry_items
+from store.team import counter_deltas
 
 # ``userIdentity.principalId`` of the stream records of TTL's deletions (infra/names.py TTL_PRINCIPAL; a test
 # keeps them equal), with ``type`` "Service". A user's DeleteItem (an erase) has no userIdentity.
@@ -125,9 +124,6 @@ class Expiries(GuestData):
                 raise _TransactionConflict() from error
             raise
         return True
-
-    def delete_search_entries(self, hotel_id: str, entries: Sequence[SearchEntry]) -> None:
-        self._batch_delete([(item.pk, item.sk) for item in search_entry_items(hotel_id, entries)])
 
     def release_contact(self, hotel_id: str, contact_id: str, conversation_id: str) -> tuple[Contact | None, bool]:
         """DELETE the conversation from the contact's set and ADD 1 to its revision (one UpdateItem, on an

@@ -4,7 +4,6 @@ entries and the contact go with the guest's last conversation, and a message's f
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 
@@ -15,6 +14,7 @@ from inbox.bot import HandOff, HandoffReason
 from inbox.expiry import EXPIRED_GUARD_KEPT, Expiry
 from inbox.machine import Close, GuestMessage, apply, start_conversation
 from inbox.model import Actor, ActorType, Attachment, Contact, Conversation, Direction, Message, Sender, Tab
+from inbox.ports import Mention
 from inbox.search import entry_terms
 
 AGENT = Actor(ActorType.AGENT, "agent-1", "Ana")
@@ -49,11 +49,6 @@ class ExpiringStore(FakeStore):
         self.counters.subtract(conversation.tabs)
         self.writes.append("expire_counts")
         return True
-
-    def delete_search_entries(self, hotel_id: str, entries: Sequence) -> None:
-        for e in entries:
-            self.search_entries.pop((hotel_id, e.term, e.kind, e.conversation_id), None)
-        self.writes.append("delete_search_entries")
 
     def release_contact(self, hotel_id: str, contact_id: str, conversation_id: str) -> tuple[Contact | None, bool]:
         old = self.contacts.get((hotel_id, contact_id))
@@ -175,6 +170,24 @@ def test_a_conversation_written_again_under_its_id_keeps_its_entries_and_contact
     assert +store.counters == recount(store) == Counter({Tab.OPEN: 1, Tab.ALL: 1})
     assert store.entries_of("c-1") and store.get_contact("h1", "ct-1").conversation_ids == {"c-1"}
     assert store.get_conversation("h1", "c-1") == again
+
+
+def test_what_the_partition_still_holds_goes_with_the_conversation(store, files, expiry):
+    """Messages written under a longer retention than the hotel's current one outlive their conversation's
+    own expiry: they, their notes' mentions and the conversation's files go with it."""
+    gone = store.add(conversation("c-1"), guest("c-1"))
+    old = Message(id="m-old", conversation_id="c-1", hotel_id="h1", direction=Direction.INBOUND,
+                  sender=Sender.GUEST, text="from when the hotel kept 730 days", sent_at=T0)
+    store.messages[("h1", "c-1")] = {old.id: old}
+    store.mention_items.append(("h1", Mention("agent-2", "c-1", "m-note", T0)))
+    files.objects["hotels/h1/conversations/c-1/a.pdf"] = (b"%PDF", "application/pdf")
+    files.objects["hotels/h1/conversations/c-2/b.pdf"] = (b"%PDF", "application/pdf")
+    store.ttl_removes(gone)
+
+    done = expiry.conversation_expired(gone)
+    assert store.messages[("h1", "c-1")] == {} and store.mention_items == [] and done.files == 1
+    assert set(files.objects) == {"hotels/h1/conversations/c-2/b.pdf"}
+    assert done.items >= 1 + done.search_entries  # the message and the entries
 
 
 def test_an_expired_message_takes_its_stored_files_with_it(store, files, expiry):
