@@ -1596,11 +1596,7 @@ function messageRow(m) {
 }
 
 /** "card number masked" on a message whose text Lobby redacted (its `redactions`). */
-function redactedBadge(m) {
-  if (!Array.isArray(m.redactions) || !m.redactions.length) return null;
-  return h('span', { class: 'badge redacted', dataset: { redactions: m.redactions.join(' ') }, title: t('redactedTitle') },
-    t('redactedBadge'));
-}
+const redactedBadge = (m) => m.redactions && m.redactions.length > 0 && h('span', { class: 'badge redacted' }, t('redactedBadge'));
 
 /** A delivery failure's reason: a known code ("code" or "code: detail") in the agent's language, else as written. */
 function deliveryReason(reason) {
@@ -1672,10 +1668,9 @@ function renderDetails() {
       s.activity && s.activity.next && h('button', { type: 'button', class: 'ghost', onclick: () => loadOlder('activity') }, t('moreActivity'))));
 }
 
-/** The admins' Export / Erase for the open conversation's guest (guest_data.js, loaded when first needed); the
-same element while the guest stays, so a re-render keeps its state. Agents get nothing (the API says 403). */
+/** Admins: Export / Erase for the guest (guest_data.js, loaded when first needed), one element per guest. */
 function guestDataSlot() {
-  const contactId = s.admin && s.conv && (s.conv.contact_id || (s.conv.contact && s.conv.contact.id));
+  const contactId = s.admin && s.conv && s.conv.contact_id;
   if (!contactId) return null;
   const key = `${s.hotel}/${contactId}`;
   if (s.guestData && s.guestData.key === key) return s.guestData.el;
@@ -1686,26 +1681,21 @@ function guestDataSlot() {
   loadModule('guest_data').then((module) => {
     if (!module || session !== s || !s.guestData || s.guestData.el !== el) return;
     module.renderGuestData(el, {
-      api: s.api, hotelId: hotel, contactId, guestName: s.conv ? guestName(s.conv) : '', t, tz: s.tz,
+      api: s.api, hotelId: hotel, contactId, guestName: s.conv ? guestName(s.conv) : '', t,
       onErased: (receipt) => { if (session === s && hotel === s.hotel) guestErased(contactId, receipt, module); },
     });
   });
   return el;
 }
 
-/** After an erase: the guest's conversations leave the list (and the names kept for them), the pane shows the
-receipt, and the counts and the list are read again. */
+/** Erased: the guest's conversations (and names kept) go, the pane shows the receipt, counts and list are read. */
 function guestErased(contactId, receipt, module) {
   const gone = new Set(s.list.items.filter((c) => c.contact_id === contactId).map((c) => c.id));
   if (s.conv) gone.add(s.conv.id);
   s.list = { ...s.list, items: s.list.items.filter((c) => !gone.has(c.id)) };
   for (const id of gone) delete s.names[id];
   sessionStorage.setItem(NAMES_KEY, JSON.stringify(s.names));
-  s.guestData = null;
-  s.selected = null;
-  s.conv = null;
-  s.messages = null;
-  s.activity = null;
+  Object.assign(s, { guestData: null, selected: null, conv: null, messages: null, activity: null });
   s.receipt = module.receiptView(receipt, { t, tz: s.tz });
   renderList();
   renderConversation();

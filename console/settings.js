@@ -1,11 +1,11 @@
 // The admins' settings screen (loaded when first opened): the hotel's saved replies (list, form with one
 // text per language and the variables, save with PUT, delete with DELETE, the API's 422 said inline),
 // the hotel's reply target and how long it keeps its guests' data (PATCH /v1/hotels/{h}), the team
-// (GET .../agents) and the audit log (audit.js, GET .../audit). Data is text only.
+// (GET .../agents) and the audit log (guest_data.js, GET .../audit). Data is text only.
 
 import { fill, h } from './dom.js';
 import { locale } from './i18n.js';
-import { renderAudit } from './audit.js';
+import { renderAudit } from './guest_data.js'; // with the retention's words
 
 export const VARIABLES = ['guest.first_name', 'guest.name', 'reservation.id', 'reservation.check_in',
   'reservation.check_out', 'hotel.name', 'agent.name'];
@@ -13,8 +13,7 @@ const DEFAULT_LANGUAGES = ['fr', 'en'];
 const LANGUAGE = /^[a-z]{2}(-[A-Z]{2})?$/;
 const TARGET_MIN = 5;
 const TARGET_MAX = 7 * 24 * 60;
-// The retention's bounds and default (inbox/retention.py); the API's 422 is what the admin reads.
-const RETENTION_DEFAULT = 730;
+const RETENTION_DEFAULT = 730; // inbox/retention.py's; its bounds are the API's to say (422)
 
 let styled = false;
 function loadStyles() {
@@ -334,8 +333,8 @@ export function renderSettings(container, { api, hotelId, t, tz }) {
     event.preventDefault();
     retentionError.textContent = '';
     retentionStatus.textContent = '';
-    const days = Number(retentionValue.value.trim());
-    if (!retentionValue.value.trim() || !Number.isInteger(days)) {
+    const days = Number(retentionValue.value);
+    if (!retentionValue.value || !Number.isInteger(days)) {
       retentionError.textContent = t('set_retentionWhole');
       return;
     }
@@ -343,9 +342,8 @@ export function renderSettings(container, { api, hotelId, t, tz }) {
     try {
       // Out of range goes to the API as typed: its 422 says the bounds (one place for them).
       const hotel = await api.patch(hotelPath, { retention_days: days });
-      const now = hotel && Number.isInteger(hotel.retention_days) ? hotel.retention_days : days;
-      retentionValue.value = String(now);
-      retentionStatus.textContent = t('set_retentionSaved', { days: now });
+      retentionValue.value = String(hotel.retention_days ?? days);
+      retentionStatus.textContent = t('set_retentionSaved', { days: retentionValue.value });
       audit.reload();
     } catch (e) {
       retentionError.textContent = reason(e);
@@ -381,7 +379,6 @@ export function renderSettings(container, { api, hotelId, t, tz }) {
       targetForm),
     h('section', { class: 'settings-section', id: 'settings-retention', 'aria-labelledby': 'settings-retention-title' },
       h('h3', { id: 'settings-retention-title' }, t('set_retention')),
-      h('p', { class: 'muted' }, t('set_retentionIntro')),
       retentionForm),
     h('section', { class: 'settings-section', id: 'settings-team', 'aria-labelledby': 'settings-team-title' },
       h('h3', { id: 'settings-team-title' }, t('set_team')),
@@ -389,7 +386,6 @@ export function renderSettings(container, { api, hotelId, t, tz }) {
       team),
     h('section', { class: 'settings-section', id: 'settings-audit', 'aria-labelledby': 'settings-audit-title' },
       h('h3', { id: 'settings-audit-title' }, t('audit_title')),
-      h('p', { class: 'muted' }, t('audit_intro')),
       auditBox)));
   resetForm(null);
   showTarget(null);
@@ -405,7 +401,7 @@ export function renderSettings(container, { api, hotelId, t, tz }) {
   });
   api.get(hotelPath).then((hotel) => {
     showTarget(hotel ? hotel.reply_target_minutes : null);
-    retentionValue.value = String(hotel && Number.isInteger(hotel.retention_days) ? hotel.retention_days : RETENTION_DEFAULT);
+    retentionValue.value = String((hotel && hotel.retention_days) ?? RETENTION_DEFAULT);
   }, (e) => {
     targetError.textContent = t('set_loadFailed', { reason: reason(e) });
   });
