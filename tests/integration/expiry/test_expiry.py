@@ -299,3 +299,25 @@ def test_an_unreadable_record_fails_alone(service, store, tabs, stream, expire, 
     assert counted(store, "h1") == recount(store, "h1")  # the good one was done
     assert store.get_contact("h1", contact_id_for("webchat", "g-lou")) is None
     assert counted(store, "h2") == recount(store, "h2")
+
+
+def test_what_a_shorter_retention_leaves_behind_goes_with_the_conversation(service, store, tabs, stream, expire,
+                                                                          region, s3, ana):
+    """Lou's first message was written when the hotel kept 730 days; the hotel now keeps 30 and her conversation
+    expires by it: her older message, its file and everything else of the conversation go with it."""
+    key = f"hotels/h1/conversations/{tabs['lou-open']}/menu.png"
+    s3.put_object(Bucket=BUCKET, Key=key, Body=b"\x89PNG menu", ContentType="image/png")
+    guest_writes(service, "h1", "t-lou", "lou", n=2,
+                 attachments=(Attachment("f2", "menu.png", "image/png", 9, key=key),))
+    service.update_hotel_settings("h1", ana, retention_days=30)
+    guest_writes(service, "h1", "t-lou", "lou", n=3)
+    partition = keys.conversation_pk("h1", tabs["lou-open"])
+    assert len(store.list_messages("h1", tabs["lou-open"], 100).items) == 3
+
+    assert expire(ttl_deletes(stream, region, conversation_key("h1", tabs["lou-open"]))) == {"batchItemFailures": []}
+    left = boto3.client("dynamodb", region_name=region).query(
+        TableName=TABLE, KeyConditionExpression="pk = :p", ExpressionAttributeValues={":p": {"S": partition}})
+    assert left["Items"] == []
+    assert s3.list_objects_v2(Bucket=BUCKET, Prefix=f"hotels/h1/conversations/{tabs['lou-open']}/")["KeyCount"] == 0
+    assert counted(store, "h1") == recount(store, "h1") and service.search("h1", "Lou") == []
+    assert store.get_contact("h1", contact_id_for("webchat", "g-lou")) is None
