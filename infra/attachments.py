@@ -9,7 +9,7 @@
   The api role may also list the bucket (key names, nothing else): S3 answers HEAD of a missing key
   with 403 to a caller that may not, so an upload never completed would be an error, not a 422; and
   an erase lists a conversation's files to delete them (s3:DeleteObject). The expiry function deletes
-  an expired message's files (s3:DeleteObject, by key: no listing).
+  an expired message's files by key, and lists and deletes what an expired conversation's prefix holds.
 - Encryption: S3-managed keys (SSE-S3), not KMS. Every presigned upload and link would otherwise need
   kms:GenerateDataKey / kms:Decrypt in the api role and a KMS request per file shown (thumbnails are many);
   a customer managed key would add a key policy to keep in step and a monthly fee, and protect against
@@ -132,9 +132,13 @@ class Attachments(Construct):
                     "copies each traveler's file from Expedia into the bucket, tagged with its retention tier")
 
     def grant_delete(self, function: LobbyFunction) -> None:
-        """The expiry function: deletes an expired message's files, by key (no listing)."""
+        """The expiry function: deletes an expired message's files by key, and an expired conversation's under its
+        prefix (listed: s3:ListBucket)."""
         self._grant(function, "Delete", ["s3:DeleteObject"],
-                    "deletes the files of each message DynamoDB's TTL removed, by their keys")
+                    "deletes the files of each message DynamoDB's TTL removed, by their keys, and those left under "
+                    "an expired conversation's prefix")
+        function.add_to_policy(iam.PolicyStatement(
+            sid="AttachmentsList", actions=["s3:ListBucket"], resources=[self.bucket_arn]))
 
     def grant_read(self, function: LobbyFunction,
                    why: str = "reads each file of a reply to upload it to Expedia") -> None:

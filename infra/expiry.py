@@ -9,16 +9,17 @@
   (names.EXPIRY_SORT_KEYS) and messages (names.EXPIRY_SORT_KEY_PREFIXES): the other items of a conversation expire
   on their own and leave nothing to correct.
 - The function (`functions/expiry/handler.py`): a conversation's removal decrements its hotel's counts in one
-  transaction guarded by `store.keys.expired_guard` (a duplicate record changes nothing), deletes its search
-  entries, takes it off its contact's set and deletes a contact left without conversations; a message's removal
-  deletes its files from the attachments bucket (the bucket's lifecycle rules are the backstop).
+  transaction guarded by `store.keys.expired_guard` (a duplicate record changes nothing), deletes what its
+  partition still holds, its search entries and mentions, and its files (listed under the conversation's prefix),
+  takes it off its contact's set and deletes a contact left without conversations; a message's removal deletes
+  its files from the attachments bucket by key (the bucket's lifecycle rules are the backstop).
 - Event source: from TRIM_HORIZON (a removal is never news that goes stale: none may be skipped), batches of
   names.EXPIRY_BATCH_SIZE, partial batch responses, bisected on an error and retried names.EXPIRY_RETRY_ATTEMPTS
   times, no maximum record age (the stream keeps a record 24 hours); what it gives up on goes to the DLQ
   names.EXPIRY_DLQ as stream positions, which an alarm watches (infra/monitoring.py).
 - IAM: the table's actions the expiry uses (TransactWriteItems is authorized item by item, as PutItem and
-  UpdateItem), the removal of the attachments' objects (infra/attachments.py
-  grant_delete), sqs:SendMessage to its DLQ; the mapping grants the stream's reads itself.
+  UpdateItem), the listing and removal of the attachments' objects (infra/attachments.py grant_delete),
+  sqs:SendMessage to its DLQ; the mapping grants the stream's reads itself.
 """
 
 from __future__ import annotations
@@ -39,15 +40,15 @@ from infra.realtime import SendOnlyDlq
 from store.schema import SORT_KEY
 
 EXPIRY_TIMEOUT = Duration.seconds(names.EXPIRY_TIMEOUT_SECONDS)
-# The expiry's requests on the main table (store.expiry, as its docstring counts them): the conversation's expiry guard
-# and a counter shard in one TransactWriteItems (IAM authorizes each item by its own action: PutItem for the guard,
-# UpdateItem for the shard), whether it was written again (BatchGetItem, store.dynamo find_conversation), the contact
-# (GetItem), its search entries deleted in batches (BatchWriteItem), the contact's set (UpdateItem) and an emptied
-# contact deleted (DeleteItem). No Query, no index. tests/infra/test_roles_on_moto.py runs the handler with exactly
-# these actions.
+# The expiry's requests on the main table (store.expiry, store.guest_data): the conversation's expiry guard and a
+# counter shard in one TransactWriteItems (IAM authorizes each item by its own action: PutItem for the guard,
+# UpdateItem for the shard), what its partition still holds (a consistent Query of the table, no index), the contact
+# (GetItem), those items, its search entries and its mentions deleted in batches (BatchWriteItem), the contact's set
+# (UpdateItem) and an emptied contact deleted (DeleteItem). tests/infra/test_roles_on_moto.py runs the handler with
+# exactly these actions.
 EXPIRY_TABLE_ACTIONS = (
     "dynamodb:GetItem",
-    "dynamodb:BatchGetItem",
+    "dynamodb:Query",
     "dynamodb:PutItem",
     "dynamodb:UpdateItem",
     "dynamodb:DeleteItem",

@@ -11,7 +11,7 @@ FILES_OWNERS = {  # handler -> the S3 actions its role holds on the bucket's obj
     # Uploads (tagged with their retention tier), links, and an erase's deletions.
     names.API_HANDLER: {"s3:PutObject", "s3:PutObjectTagging", "s3:GetObject", "s3:DeleteObject"},
     names.EXPEDIA_INGEST_HANDLER: {"s3:PutObject", "s3:PutObjectTagging"},
-    names.EXPIRY_HANDLER: {"s3:DeleteObject"},  # an expired message's files, by key
+    names.EXPIRY_HANDLER: {"s3:DeleteObject"},  # an expired message's files by key, a conversation's by its prefix
     names.OUTBOUND_SENDER_HANDLER: {"s3:GetObject"},
     names.REALTIME_FANOUT_HANDLER: {"s3:GetObject"},  # signs the links of the messages it pushes, as the API does
 }
@@ -153,11 +153,13 @@ def test_the_grants_cover_every_key_the_core_makes():
     assert storage_key("h-1", "conv_1", "att_1").startswith(OBJECTS.removesuffix("*"))
 
 
-def test_only_the_api_may_list_the_bucket_so_that_a_missing_upload_is_a_404(cfn, bucket):
+def test_only_the_api_and_the_expiry_may_list_the_bucket(cfn, bucket):
     """S3 answers HEAD of a missing key with 403 unless the caller may list the bucket: without it, a reply with
-    an upload that never completed would be an error instead of a 422."""
-    assert _s3_grants(cfn, names.API_HANDLER)["s3:ListBucket"] == [f"arn:aws:s3:::{_name(bucket)}"]
-    for handler in set(FILES_OWNERS) - {names.API_HANDLER}:
+    an upload that never completed would be an error instead of a 422; an erase (the api) and an expired
+    conversation (the expiry) delete the files listed under the conversation's prefix."""
+    for handler in (names.API_HANDLER, names.EXPIRY_HANDLER):
+        assert _s3_grants(cfn, handler)["s3:ListBucket"] == [f"arn:aws:s3:::{_name(bucket)}"], handler
+    for handler in set(FILES_OWNERS) - {names.API_HANDLER, names.EXPIRY_HANDLER}:
         assert "s3:ListBucket" not in _s3_grants(cfn, handler), handler
 
 

@@ -150,8 +150,11 @@ def test_the_expiry_function_may_do_exactly_what_an_expiry_does(cfn):
     dlq_id, _ = cfn.one("AWS::SQS::Queue", QueueName=names.EXPIRY_DLQ)
     function_id, _ = cfn.function(names.EXPIRY_HANDLER)
     grants = cfn.grants(cfn.role_of(function_id))
-    files = grants.pop("s3:DeleteObject")  # an expired message's files, by key
+    files = grants.pop("s3:DeleteObject")  # an expired message's files by key, a conversation's by its prefix
     assert json.dumps(files).endswith(f'/{OBJECTS}"]]}}]')
+    listing = grants.pop("s3:ListBucket")  # the bucket itself: the files under an expired conversation's prefix
+    assert json.dumps(listing).endswith(f'{names.ATTACHMENTS_BUCKET}-", {{"Ref": "AWS::AccountId"}}, "-", '
+                                        f'{{"Ref": "AWS::Region"}}]]}}]')
     assert {action: resources for action, resources in grants.items() if action not in cfn.FUNCTION_BASELINE} == {
         **{action: [table] for action in EXPIRY_TABLE_ACTIONS},  # the table only: no index, no other table
         "dynamodb:DescribeStream": [stream],
@@ -161,7 +164,7 @@ def test_the_expiry_function_may_do_exactly_what_an_expiry_does(cfn):
         "sqs:SendMessage": [{"Fn::GetAtt": [dlq_id, "Arn"]}],
     }
     assert set(EXPIRY_TABLE_ACTIONS) == {  # what it does is run with exactly these in test_roles_on_moto.py
-        "dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
+        "dynamodb:GetItem", "dynamodb:Query", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
         "dynamodb:BatchWriteItem"}
 
 
