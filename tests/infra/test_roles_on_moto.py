@@ -213,12 +213,12 @@ def test_expedias_callback_queues_a_signed_notification_with_exactly_its_role(wo
     assert [r["body"] for r in world.sqs_event(names.EXPEDIA_EVENTS_QUEUE)["Records"]] == [body.decode()]
 
 
-def api_call(world: World, method: str, path: str, body: dict) -> tuple[int, dict]:
-    """The API function behind the authorizer, for an agent of the hotel."""
+def api_call(world: World, method: str, path: str, body: dict, role: str | None = None) -> tuple[int, dict]:
+    """The API function behind the authorizer, for an agent of the hotel (``role``: "admin" for an admin)."""
     from auth.principal import Principal
     from inbox.model import Actor, ActorType
 
-    context = Principal(Actor(ActorType.AGENT, "agent-1", "Ana"), frozenset({HOTEL})).to_context()
+    context = Principal(Actor(ActorType.AGENT, "agent-1", "Ana"), frozenset({HOTEL}), role).to_context()
     headers = {"Content-Type": "application/json"}
     event = {
         "resource": "/v1/hotels/{proxy+}", "path": path, "httpMethod": method, "headers": headers,
@@ -443,4 +443,41 @@ def test_ttl_removals_of_a_message_with_a_file_and_of_its_conversation_run_with_
     assert answer == {"batchItemFailures": []}, answer
     assert container.store().tab_counts(HOTEL)[Tab.OPEN] == 0
     assert container.store().get_contact(HOTEL, contact_id) is None
+
+
+def test_a_guest_with_a_file_is_exported_and_erased_with_exactly_the_api_role(world):
+    """The erase's reads and deletes (Query, the transaction's Delete and Update, BatchWriteItem, DeleteItem; the
+    files listed and deleted) and the export's links, signed as the api function."""
+    from inbox.model import Tab
+    from store import keys
+    from wiring import container
+
+    reconcile_and_ingest(world)
+    (conversation,) = container.store().list_tab(HOTEL, Tab.OPEN, 10).items
+    base = f"/v1/hotels/{HOTEL}/conversations/{conversation.id}"
+    status, granted = api_call(world, "POST", f"{base}/attachments",
+                               {"name": "facture.pdf", "content_type": "application/pdf", "size": len(PDF)})
+    assert status == 201, granted
+    with world.without_iam_checks():  # the browser's form POST (no Authorization header for moto's IAM checks)
+        upload = requests.post(granted["upload"]["url"], data=granted["upload"]["fields"],
+                               files={"file": ("facture.pdf", PDF, "application/pdf")}, timeout=10)
+    assert upload.status_code in (200, 201, 204), upload.text
+    status, reply = api_call(world, "POST", f"{base}/messages", {"text": "Voici la facture.",
+                                                                 "attachment_ids": [granted["id"]]})
+    assert status in (200, 201), reply
+    contact = f"/v1/hotels/{HOTEL}/contacts/{conversation.contact_id}"
+
+    status, exported = api_call(world, "GET", f"{contact}/export", {}, role="admin")
+    assert status == 200, exported
+    status, erased = api_call(world, "POST", f"{contact}/erase", {}, role="admin")
+    assert status == 202, erased
+
+    s3, dynamodb = boto3.client("s3", region_name=REGION), boto3.client("dynamodb", region_name=REGION)
+    assert s3.list_objects_v2(Bucket=world.resources.attachments_bucket,
+                              Prefix=f"hotels/{HOTEL}/conversations/{conversation.id}/").get("KeyCount") == 0
+    left = dynamodb.query(TableName=world.resources.table_name, KeyConditionExpression="pk = :pk",
+                          ExpressionAttributeValues={":pk": {"S": keys.conversation_pk(HOTEL, conversation.id)}})
+    assert left["Items"] == []
+    assert container.store().get_contact(HOTEL, conversation.contact_id) is None
+    assert container.store().tab_counts(HOTEL)[Tab.OPEN] == 0
 
