@@ -105,8 +105,22 @@ def attachments_cors(console_origins: tuple[str, ...]) -> dict:
     }]}
 
 
+def attachments_lifecycle() -> dict:
+    """The attachment bucket's lifecycle rules as ``infra/attachments.py`` deploys them: one per retention tier on
+    the objects tagged with it, and the untagged objects' backstop (the longest tier) with the abort of
+    incomplete uploads. moto stores them; it never applies them."""
+    longest = max(names.ATTACHMENTS_RETENTION_TIERS)
+    return {"Rules": [
+        {"ID": "retention", "Status": "Enabled", "Filter": {"Prefix": ""}, "Expiration": {"Days": longest},
+         "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 1}},
+        *({"ID": f"retention-{days}", "Status": "Enabled", "Expiration": {"Days": days},
+           "Filter": {"Tag": {"Key": names.ATTACHMENTS_RETENTION_TAG, "Value": str(days)}}}
+          for days in names.ATTACHMENTS_RETENTION_TIERS),
+    ]}
+
+
 def create_attachments_bucket(s3, region: str, console_origins: tuple[str, ...]) -> str:
-    """The attachment bucket as AWS has it: private, encrypted, CORS for the console only."""
+    """The attachment bucket as AWS has it: private, encrypted, its lifecycle rules, CORS for the console only."""
     bucket = names.ATTACHMENTS_BUCKET
     extra = {} if region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": region}}
     s3.create_bucket(Bucket=bucket, **extra)
@@ -114,6 +128,7 @@ def create_attachments_bucket(s3, region: str, console_origins: tuple[str, ...])
         "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True, "RestrictPublicBuckets": True})
     s3.put_bucket_encryption(Bucket=bucket, ServerSideEncryptionConfiguration={
         "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]})
+    s3.put_bucket_lifecycle_configuration(Bucket=bucket, LifecycleConfiguration=attachments_lifecycle())
     if console_origins:  # S3 refuses a rule without origins; without a console, no browser needs one
         s3.put_bucket_cors(Bucket=bucket, CORSConfiguration=attachments_cors(console_origins))
     return bucket

@@ -91,6 +91,31 @@ def test_a_lifecycle_rule_expires_a_file_no_earlier_than_its_hotels_retention():
                for days in range(RETENTION_DAYS_MIN, RETENTION_DAYS_MAX + 1))
 
 
+def test_the_local_stacks_bucket_has_the_same_lifecycle_rules(bucket):
+    """local.resources creates the bucket on moto with the rules CDK deploys (read back from moto here)."""
+    import boto3
+    from moto import mock_aws
+
+    from local.resources import create_attachments_bucket
+
+    def deployed_rule(rule: dict) -> tuple:
+        tags = tuple((t["Key"], t["Value"]) for t in rule.get("TagFilters", ()))
+        return rule["ExpirationInDays"], tags, rule.get("AbortIncompleteMultipartUpload", {}).get("DaysAfterInitiation")
+
+    def local_rule(rule: dict) -> tuple:
+        tag = rule.get("Filter", {}).get("Tag")
+        tags = ((tag["Key"], tag["Value"]),) if tag else ()
+        return rule["Expiration"]["Days"], tags, rule.get("AbortIncompleteMultipartUpload", {}).get("DaysAfterInitiation")
+
+    with mock_aws():
+        s3 = boto3.client("s3", region_name="eu-west-1")
+        name = create_attachments_bucket(s3, "eu-west-1", ())
+        local = s3.get_bucket_lifecycle_configuration(Bucket=name)["Rules"]
+    assert all(rule["Status"] == "Enabled" for rule in local)
+    assert {r["ID"]: local_rule(r) for r in local} == {
+        r["Id"]: deployed_rule(r) for r in _properties(bucket)["LifecycleConfiguration"]["Rules"]}
+
+
 def test_guests_files_are_kept_when_the_stack_goes(bucket):
     assert bucket[1]["DeletionPolicy"] == bucket[1]["UpdateReplacePolicy"] == "Retain"
 
