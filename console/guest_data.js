@@ -45,7 +45,7 @@ const STRINGS = {
     gd_eraseYes: 'Yes, erase everything',
     gd_failed: 'Not done: {reason}',
     gd_receiptTitle: 'Guest erased',
-    gd_receiptText: 'Receipt {id}, {time}. Removed:',
+    gd_receiptText: 'Guest {id}, {time}. Removed:',
     gd_item_contact: 'Profile',
     gd_item_conversations: 'Conversations',
     gd_item_messages: 'Messages',
@@ -91,7 +91,7 @@ const STRINGS = {
     gd_eraseYes: 'Oui, tout effacer',
     gd_failed: 'Non effectué : {reason}',
     gd_receiptTitle: 'Client effacé',
-    gd_receiptText: 'Reçu {id}, {time}. Supprimé :',
+    gd_receiptText: 'Client {id}, {time}. Supprimé :',
     gd_item_contact: 'Profil',
     gd_item_conversations: 'Conversations',
     gd_item_messages: 'Messages',
@@ -114,7 +114,7 @@ const field = (t, key) => (has(`auditField_${key}`) ? t(`auditField_${key}`) : w
 /** null "—", a list "a, b", an object "k v, k v". */
 function shown(t, value) {
   if (value === null || value === undefined || value === '') return t('unknown');
-  if (Array.isArray(value)) return value.map((v) => shown(t, v)).join(', ');
+  if (Array.isArray(value)) return value.map((v) => shown(t, v)).join(', ') || t('unknown');
   if (typeof value === 'object') return Object.entries(value).map(([k, v]) => `${field(t, k)} ${shown(t, v)}`).join(', ');
   return String(value);
 }
