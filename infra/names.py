@@ -158,9 +158,6 @@ EVENT_SOURCES = (EXPEDIA_INGEST_SOURCE, OUTBOUND_SENDER_SOURCE)
 # Attachments: one bucket. In AWS its name is this prefix + "-{account}-{region}" (bucket names are
 # global); locally, and as the setting's default, this fixed name.
 ATTACHMENTS_BUCKET = "lobby-attachments"
-# A hotel's retention until issue 14 makes it per hotel (api.md: retention_days, 30..3650): the
-# attachments bucket's lifecycle expires files after it.
-DEFAULT_RETENTION_DAYS = 730
 # The bucket's CORS rule, for the console's origin only: the browser POSTs uploads (presigned) and GETs files.
 ATTACHMENTS_CORS_METHODS = ("POST", "GET", "HEAD")
 ATTACHMENTS_CORS_HEADERS = ("*",)  # a presigned POST is a multipart form; S3 checks the policy, not headers
