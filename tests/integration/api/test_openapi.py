@@ -36,6 +36,7 @@ CONTRACT = {
     # v1 additions (docs/api.md: Guest data)
     ("get", "/v1/hotels/{hotel_id}/contacts/{contact_id}/export"),
     ("post", "/v1/hotels/{hotel_id}/contacts/{contact_id}/erase"),
+    ("get", "/v1/hotels/{hotel_id}/audit"),
 }
 EXTENSIONS = {("get", "/v1/hotels/{hotel_id}/bot"), ("put", "/v1/hotels/{hotel_id}/bot"), ("get", "/v1/hotels/{hotel_id}")}
 TEAM = {("get", "/v1/hotels/{hotel_id}/agents"): {"200", "401", "403", "422"},
