@@ -1,7 +1,9 @@
-"""Entry point of the fan-out function: batches of the main table's DynamoDB Stream (NEW_IMAGE).
+"""Entry point of the fan-out function: batches of the main table's DynamoDB Stream (new and old images; it reads
+the new ones).
 
-The event source passes only conversations, messages (and notes) and counter shards (a Lambda filter,
-infra/names.py ``REALTIME_FANOUT_SORT_KEYS``/``_PREFIXES``; the local runner applies the same match).
+The event source passes only conversations, messages (and notes) and counter shards written, and conversations
+removed (a Lambda filter, infra/names.py ``REALTIME_FANOUT_SORT_KEYS``/``_PREFIXES``/``_EVENTS``/``_REMOVED_SORT_KEYS``;
+the local runner applies the same match).
 Each record is decoded alone (``store.changes.decode``): a record of ours that cannot be read fails
 alone, as a batch item failure, with its reason logged; a record that is no change a console cares
 about is skipped. Then one ``Realtime.fan_out`` of every decoded change of the batch, so a burst of

@@ -26,7 +26,7 @@ class UnreadableChange(Exception):
 
 
 def decode(record: dict[str, Any], *, on_unreadable: OnUnreadable = log_unreadable) -> Change | None:
-    """The change a Lambda DynamoDB-stream record (``NEW_IMAGE``) tells of, None for an item consoles do not
+    """The change a Lambda DynamoDB-stream record (its new image; the stream also carries old ones) tells of, None for an item consoles do not
     follow; ``UnreadableChange`` for a record of ours that cannot be read. ``on_unreadable`` hears of a
     message shown without the attachments it could not read (as a page of messages does)."""
     if not isinstance(record, dict) or not isinstance(record.get("dynamodb"), dict):
