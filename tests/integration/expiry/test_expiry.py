@@ -17,6 +17,7 @@ from typing import Any
 
 import boto3
 import pytest
+from conversations_helpers import RequestCounter
 from lobby_env import TABLE
 
 from directory.cognito import group_name
@@ -320,4 +321,18 @@ def test_what_a_shorter_retention_leaves_behind_goes_with_the_conversation(servi
     assert left["Items"] == []
     assert s3.list_objects_v2(Bucket=BUCKET, Prefix=f"hotels/h1/conversations/{tabs['lou-open']}/")["KeyCount"] == 0
     assert counted(store, "h1") == recount(store, "h1") and service.search("h1", "Lou") == []
+    assert store.get_contact("h1", contact_id_for("webchat", "g-lou")) is None
+
+
+def test_what_an_expired_conversation_costs_in_requests(service, store, tabs, stream, expire, region):
+    """Lou's conversation, her only one: the counts with the guard, the partition read, the contact read, what
+    is left and the search entries deleted, the contact's set, the contact deleted."""
+    from wiring import container
+
+    records = ttl_deletes(stream, region, conversation_key("h1", tabs["lou-open"]))
+    requests = RequestCounter()
+    requests.attach(container.store())
+    assert expire(records) == {"batchItemFailures": []}
+    assert requests.counts == {"TransactWriteItems": 1, "Query": 1, "GetItem": 1, "BatchWriteItem": 1,
+                               "UpdateItem": 1, "DeleteItem": 1}
     assert store.get_contact("h1", contact_id_for("webchat", "g-lou")) is None
