@@ -257,6 +257,8 @@ class ConversationStore(Protocol):
         """One transaction: the conversation (under its version; ``Conflict`` when another writer came first),
         entries, messages, guards, the contact, the counters (tabs and assignees), and the search entries and
         mentions given. Read marks that differ between ``before.read_at`` and ``after.read_at`` are written too.
+        The first guard (the message's own) points to the conversation and the first message; the others
+        (a channel event's) only mark the event handled.
         Each item written carries its expiry (``inbox.retention.expiry`` of its time and ``retention_days``)."""
         ...
 

@@ -292,9 +292,13 @@ class DynamoStore(Team, Uploads, Channels, AuditTrail, Expiries, GuestData, Part
                 for message in messages:
                     tx.save(_message_item(message, retention_days), condition=MessageItem.pk.does_not_exist())
                     puts.append(f"message:{message.id}")
-                for guard in guards:
-                    tx.save(_guard_item(after.hotel_id, guard, after.id, messages[0] if messages else None,
-                                        expires_at=lives_until),
+                for n, guard in enumerate(guards):
+                    # The first guard is the message's own and points to it (an echo, a moderation find it
+                    # there); a channel event's guards only mark the event handled: naming no conversation,
+                    # they hold nothing an erase of it must find (``store.guest_data``).
+                    first = n == 0
+                    tx.save(_guard_item(after.hotel_id, guard, after.id if first else None,
+                                        messages[0] if messages and first else None, expires_at=lives_until),
                             condition=GuardItem.pk.does_not_exist())
                     puts.append(f"guard:{guard}")
                 for extra in extras:  # mentions and search entries: plain puts (writing one again is harmless)

@@ -6,10 +6,11 @@ held (messages, activity, uploads), its guards, search entries and mentions in B
 (what DynamoDB leaves unprocessed is sent again, backing off). The contact goes last, in one conditional
 DeleteItem under the revision read.
 
-Requests for a guest with C conversations, M messages and A activity entries, with G guards, S search
-entries and N mentions (``tests/integration/api/test_guest_erase.py`` counts them): 1 GetItem (the
-contact) + C x (Query pages, 1 each up to 1 MB + 1 TransactWriteItems) + ceil((M + A + uploads + G + S +
-N) / 25) BatchWriteItem per conversation + 1 DeleteItem.
+Requests for a guest with C conversations, conversation c holding I_c items (its partition: itself, messages,
+activity, uploads; and its guards, search entries and mentions), counted by
+``tests/integration/api/test_guest_erase_cost.py``: 1 GetItem (the contact) + sum over c of [1 Query a MB of
+partition + 1 TransactWriteItems + ceil((I_c - 1) / 25) BatchWriteItem] + 1 DeleteItem (the contact), and the
+audit entry's PutItem. A guest writing during the erase adds a round (or a conversation's re-read) of the same.
 """
 
 from __future__ import annotations

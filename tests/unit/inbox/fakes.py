@@ -155,9 +155,9 @@ class FakeStore:
             for message in messages:
                 self.messages.setdefault(key, {})[message.id] = message
             self.activities.extend(activities)
-            for guard in guards:
-                first = messages[0] if messages else None
-                self.guards[(after.hotel_id, guard)] = Guard(after.id, first.id if first else None,
+            for n, guard in enumerate(guards):  # the first is the message's own: only it points to the message
+                first = messages[0] if messages and n == 0 else None
+                self.guards[(after.hotel_id, guard)] = Guard(after.id if n == 0 else None, first.id if first else None,
                                                             first.sent_at if first else None)
             if contact is not None:  # created, or told of this conversation (the set and the revision move)
                 known = self.contacts.get((contact.hotel_id, contact.id))
