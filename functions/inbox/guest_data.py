@@ -5,7 +5,7 @@ A mixin of ``Inbox`` (``inbox.service``), over ``GuestDataStore`` and ``Attachme
 Erase, in at most ``ERASE_ROUNDS`` rounds: read the contact (consistently: its revision and its set of
 conversations); erase each of its conversations whole (``_erase_conversation``: its partition read, the
 conversation's own item deleted under the version read with its counts in one transaction, then the rest
-with its guards, search entries and mentions, then its files); then delete the contact under the revision
+with its guards, search entries and mentions, then its files and a held one's wake-up); then delete the contact under the revision
 read. A guest writing meanwhile moves the conversation's version (its erase reads it again) or the
 contact's revision (a new round, which erases what came too); a message arriving after the contact is
 gone starts a whole new conversation with a new contact. No conversation is ever left half-erased.
@@ -80,6 +80,7 @@ class GuestDataUseCases:
     clock: Callable[[], datetime]
     record_admin_action: Callable[..., AuditEntry]
     attachment_link: Callable[[str, Attachment], str | None]
+    _cancel: Callable[[str, str, str], None]  # a hold's wake-up (``inbox.holds``)
 
     def _guest_store(self) -> GuestDataStore:
         assert self.guest_data is not None, "an inbox that exports or erases guests needs a guest data store"
@@ -158,6 +159,8 @@ class GuestDataUseCases:
             items["other"] += erased - own - holdings.messages - holdings.activity
             if self.files is not None:
                 items["files"] += self.files.delete_prefix(conversation_prefix(hotel_id, conversation_id))
+            if holdings.conversation is not None and holdings.conversation.hold_token:
+                self._cancel(hotel_id, conversation_id, holdings.conversation.hold_token)  # its wake-up names it
             return
         raise Conflict(None, f"conversation {conversation_id} kept changing while it was being erased; erase again")
 

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import json
 
+import boto3
 import pytest
 from guest_data_helpers import PERSONAL, files_under, guest_with_history, held_anywhere, recount, scan_all
-from lobby_env import PARTNER
+from lobby_env import GROUP, PARTNER
 
 from auth.principal import Principal
 from inbox.audit import ERASED
@@ -43,6 +44,8 @@ def test_after_an_erase_nothing_of_the_guest_remains_and_the_counts_are_a_recoun
     before = what_was_there(table, region, history)
     assert before["conversations"] == 3 and before["files"] == 2 and before["other"] > 0
     assert held_anywhere(table, region, PERSONAL)  # the guest's data is there, in the table and its indexes
+    scheduler = boto3.client("scheduler", region_name=region)
+    assert len(scheduler.list_schedules(GroupName=GROUP)["Schedules"]) == 1  # the held conversation's wake-up
 
     reply = erase(api, history.contact_id, admin)
 
@@ -54,6 +57,7 @@ def test_after_an_erase_nothing_of_the_guest_remains_and_the_counts_are_a_recoun
     # Only the audit entry names the contact (by its opaque id: the contract's one `erased` entry).
     assert [i["pk"]["S"] for where in left.values() for i in where] == [keys.audit_pk("h1")]
     assert all(files_under(region, "h1", c) == [] for c in history.conversations)
+    assert scheduler.list_schedules(GroupName=GROUP)["Schedules"] == []
     for conversation_id in history.conversations:
         assert api.get(f"/v1/hotels/h1/conversations/{conversation_id}", as_=admin).status == 404
     # The other guest keeps everything, and the counts (everyone's, mine, nobody's) are a recount.

@@ -4,6 +4,7 @@ the erase, and an audit entry with counts only."""
 from __future__ import annotations
 
 from dataclasses import asdict
+from datetime import timedelta
 
 import pytest
 from fakes import ANA, BRUNO, world
@@ -156,3 +157,12 @@ def test_an_export_holds_the_profile_every_message_note_and_activity_with_file_l
     assert entry.action == EXPORTED and entry.target.id == CONTACT
     activity = sum(1 for a in w.store.activities if a.conversation_id in ids)
     assert dict(entry.details) == {"conversations": 2, "messages": 5, "activity": activity, "files": 1}
+
+
+def test_a_held_conversations_wake_up_goes_with_it():
+    w = world()
+    (conversation_id,) = guest_with_history(w, conversations=1)
+    w.inbox.hold("h1", conversation_id, AGENT, w.clock() + timedelta(hours=3))
+    assert w.scheduler.schedules
+    w.inbox.erase_guest("h1", CONTACT, ADMIN)
+    assert w.scheduler.schedules == {}
