@@ -32,6 +32,8 @@ CHROMIUM_ARGS = [
     "--no-first-run", "--disable-sync",
 ]
 DESKTOP = {"width": 1400, "height": 860}
+# Blocks the console's socket: it polls, and pause_refresh() then leaves its view as it was (stale).
+NO_WEBSOCKET = "window.WebSocket = function WebSocket() { throw new Error('WebSockets are blocked here'); };"
 ASKS_FOR_A_PERSON = "Hello, could I speak to a person at the reception please? It is about my room."
 
 

@@ -11,7 +11,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from console_helpers import ASKS_FOR_A_PERSON, eventually
+from console_helpers import ASKS_FOR_A_PERSON, NO_WEBSOCKET, eventually
 from playwright.sync_api import expect
 
 pytest_plugins = ["console_plugin"]
@@ -208,7 +208,11 @@ def test_a_short_hold_comes_back_to_open_by_itself(signed_in, agent):
     assert signed_in.evaluate("window.__sameDocument") is True
 
 
-def test_close_reopen_spam_and_not_spam_and_a_refusal_explained(signed_in, agent):
+def test_close_reopen_spam_and_not_spam_and_a_refusal_explained(page, agent):
+    # On polling: a pushed change would otherwise refresh the view the test needs stale (below).
+    page.page.add_init_script(NO_WEBSOCKET)
+    signed_in = page
+    signed_in.sign_in()
     conversation = agent.new_open_conversation()
     signed_in.open_conversation(conversation)
     status = signed_in.status()

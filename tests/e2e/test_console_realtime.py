@@ -13,16 +13,13 @@ import re
 import uuid
 
 import pytest
-from console_helpers import ASKS_FOR_A_PERSON, AgentApi, console_as, eventually
+from console_helpers import ASKS_FOR_A_PERSON, NO_WEBSOCKET, AgentApi, console_as, eventually
 from playwright.sync_api import expect
 
 pytest_plugins = ["console_plugin"]
 
 LIVE = '#app[data-realtime="live"]'
 # The page's WebSocket refused outright, as a proxy that blocks WebSockets would.
-NO_WEBSOCKET = "window.WebSocket = function WebSocket() { throw new Error('WebSockets are blocked here'); };"
-
-
 @pytest.fixture(scope="module")
 def ana_api(local_stack) -> AgentApi:
     return AgentApi(local_stack, who="ana")
