@@ -14,13 +14,14 @@ that passes the Luhn check"):
   around a redacted number (``4111 1111 1111 1111.``) keeps its spaces and punctuation.
 - A run of 13 to 19 digits that passes the Luhn check is a card number.
 - A run of fewer than 13 digits is never one.
-- Any other run (longer than 19 digits: an IBAN's digits, an account or a tracking number; or 14 to
-  19 digits failing the check) is not a card as a whole, and no 13 to 19 digit stretch of it is cut
-  out at an arbitrary place. A card is looked for in it only on the boundaries of its *groups* (the
-  digits between separators), where a person puts one next to other numbers (``4111 1111 1111 1111
-  12 26 123``: the card, its expiry and code; ``chambre 12 4111111111111111``): the longest stretch
-  of whole groups at its start that is a card, else at its end, else one unbroken group of 13 to 19
-  digits anywhere in it; what is left is read again the same way.
+- Any other run (longer than 19 digits: an IBAN's digits, an account or a tracking number, cards
+  in a row; or 14 to 19 digits failing the check) is not a card as a whole, and no 13 to 19 digit
+  stretch of it is cut out at an arbitrary place: a card is looked for only on the boundaries of its
+  *groups* (the digits between separators), where a person puts one next to other numbers
+  (``4111 1111 1111 1111 12 26 123``: the card, its expiry and code; ``chambre 12 4111…``; two cards
+  in a row). Of the stretches of whole groups that pass as cards, the largest set that does not
+  overlap is masked: the most cards, then the most digits. So two cards in a row beat a chance
+  match straddling them, and what is left unmasked holds no stretch of whole groups that passes.
   A run glued to a letter (``FR76 3000 6000 0112 …``: an IBAN after its country code; ``ORD4111…``)
   is an identifier: it is a card only as a whole, never split.
 - ``•••• `` followed by four digits (what redaction writes) is read as a mask, never as part of a
@@ -79,39 +80,33 @@ def _cards_in(groups: list[str], *, split: bool) -> list[tuple[int, int]]:
     for group in groups:
         ends.append(ends[-1] + len(group))
 
-    def digits(lo: int, hi: int) -> int:
-        return ends[hi] - ends[lo]
-
     def card(lo: int, hi: int) -> bool:
-        return MIN_DIGITS <= digits(lo, hi) <= MAX_DIGITS and luhn("".join(groups[lo:hi]))
+        return MIN_DIGITS <= ends[hi] - ends[lo] <= MAX_DIGITS and luhn("".join(groups[lo:hi]))
 
+    count = len(groups)
+    if not split or card(0, count):
+        return [(0, count)] if card(0, count) else []
+    # best[i]: the most cards, then the most digits masked, in groups[i:]; taken[i]: where the card from i ends.
+    best: list[tuple[int, int]] = [(0, 0)] * (count + 1)
+    taken: list[int | None] = [None] * (count + 1)
+    for lo in range(count - 1, -1, -1):
+        best[lo] = best[lo + 1]
+        for hi in range(lo + 1, count + 1):
+            length = ends[hi] - ends[lo]
+            if length > MAX_DIGITS:
+                break
+            if card(lo, hi) and (option := (best[hi][0] + 1, best[hi][1] + length)) >= best[lo]:
+                best[lo], taken[lo] = option, hi  # a tie: the card, and the longer one
     found: list[tuple[int, int]] = []
-    todo = [(0, len(groups))]
-    while todo:
-        lo, hi = todo.pop()
-        if lo >= hi:
-            continue
-        if card(lo, hi):
-            found.append((lo, hi))
-            continue
-        if not split or digits(lo, hi) <= MIN_DIGITS:
-            continue
-        # The longest card of whole groups at the start, else at the end, else one unbroken group.
-        head = [end for end in range(lo + 1, hi) if digits(lo, end) <= MAX_DIGITS and card(lo, end)]
-        if head:
-            found.append((lo, head[-1]))
-            todo.append((head[-1], hi))
-            continue
-        tail = [start for start in range(hi - 1, lo, -1) if digits(start, hi) <= MAX_DIGITS and card(start, hi)]
-        if tail:
-            found.append((tail[-1], hi))
-            todo.append((lo, tail[-1]))
-            continue
-        single = next((at for at in range(lo, hi) if card(at, at + 1)), None)
-        if single is not None:
-            found.append((single, single + 1))
-            todo += [(lo, single), (single + 1, hi)]
-    return sorted(found)
+    at = 0
+    while at < count:
+        end = taken[at]
+        if end is None:
+            at += 1
+        else:
+            found.append((at, end))
+            at = end
+    return found
 
 
 def redact_cards(text: str) -> Redacted:
