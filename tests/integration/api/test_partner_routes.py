@@ -145,5 +145,5 @@ def test_the_hotel_profile_gives_its_time_zone(api, lumiere):
     reply = api.get("/v1/hotels/h1")
     assert reply.status == 200
     assert reply.json == {"id": "h1", "name": "Hôtel Lumière", "timezone": "Europe/Paris", "bot_enabled": True,
-                          "expedia_property_id": None, "reply_target_minutes": None}
+                          "expedia_property_id": None, "reply_target_minutes": None, "retention_days": 730}
     assert api.get("/v1/hotels/h2").status == 403
