@@ -121,6 +121,7 @@ class GuestDataUseCases:
         erased by then is gone whole; erasing again finishes). Audited as ``erased``, with the counts only."""
         data = self._guest_store()
         items = dict.fromkeys(ITEM_KINDS, 0)
+        erased: set[str] = set()  # conversations this erase has been through (a later round reads them again)
         for round_ in range(ERASE_ROUNDS):
             contact = data.current_contact(hotel_id, contact_id)
             if contact is None:
@@ -128,7 +129,9 @@ class GuestDataUseCases:
                     raise NotFound(f"contact {contact_id} not found")
                 break  # another erase finished it meanwhile
             for conversation_id in sorted(contact.conversation_ids):
-                self._erase_conversation(data, hotel_id, conversation_id, contact, items)
+                self._erase_conversation(data, hotel_id, conversation_id, contact, items,
+                                         again=conversation_id in erased)
+                erased.add(conversation_id)
             try:
                 data.erase_contact(contact)
             except Conflict:
@@ -143,7 +146,10 @@ class GuestDataUseCases:
         return receipt
 
     def _erase_conversation(self, data: GuestDataStore, hotel_id: str, conversation_id: str, contact: Contact,
-                            items: dict[str, int]) -> None:
+                            items: dict[str, int], *, again: bool = False) -> None:
+        """Erase one conversation whole, adding what went to ``items``. ``again``: this erase went through it in
+        an earlier round; if nothing came back since, its entries and guards are asked to go once more (a
+        profile may have written some) but not counted twice."""
         for _ in range(CONVERSATION_ATTEMPTS):
             holdings = data.holdings(hotel_id, conversation_id)
             guards = [message_guard(conversation_id, e) for e in holdings.external_message_ids]
@@ -153,6 +159,8 @@ class GuestDataUseCases:
             except Conflict:
                 continue  # a message or an agent changed it since it was read: read it again
             own = int(holdings.conversation is not None)
+            if again and not holdings.item_keys and not own:
+                return  # nothing came back (what was asked again was counted the first time)
             items["conversations"] += own
             items["messages"] += holdings.messages
             items["activity"] += holdings.activity

@@ -119,3 +119,69 @@ def test_a_message_after_the_erase_starts_one_whole_new_conversation(api, histor
     # ... and erasing again leaves nothing at all.
     erase(api, history, team)
     assert nothing_left(table, region, [*history.conversations, conversation_id])
+
+
+@pytest.fixture
+def one_request_at_a_time(monkeypatch):
+    """moto's requests, each served whole before the next, as DynamoDB serves each request (and isolates each
+    transaction). moto does not: a transaction that fails puts back the tables as they were when it began,
+    undoing what another thread's requests wrote or deleted meanwhile."""
+    import threading
+
+    from moto.core.botocore_stubber import BotocoreStubber
+
+    lock, serve = threading.Lock(), BotocoreStubber.process_request
+
+    def served_alone(self, request):
+        with lock:
+            return serve(self, request)
+
+    monkeypatch.setattr(BotocoreStubber, "process_request", served_alone)
+
+
+def test_an_erase_while_the_guest_keeps_writing_in_a_thread_leaves_whole_conversations_or_none(
+        api, history, team, table, region, live, one_request_at_a_time):
+    """Real interleaving: the guest's messages (in an erased thread and in new ones) come from another thread
+    while the erase runs; whatever the order, each of the guest's conversations is whole or gone."""
+    import threading
+
+    from inbox.inbound import conversation_id_for
+
+    store, inbox = live
+    threads = ["wc-q-1", *(f"wc-live-{n}" for n in range(4))]
+    failures: list[BaseException] = []
+    started = threading.Event()
+
+    def writes() -> None:
+        try:
+            for n in range(10):
+                guest_writes(inbox, threads[n % len(threads)], 100 + n)
+                started.set()
+        except BaseException as error:  # reported below
+            failures.append(error)
+            started.set()
+
+    writer = threading.Thread(target=writes)
+    writer.start()
+    started.wait()
+    first = api.post(f"/v1/hotels/h1/contacts/{history.contact_id}/erase", as_=team["camille"])
+    writer.join()
+    assert failures == [] and first.status in (202, 409), (failures, first.json)
+
+    ids = {*history.conversations, *(conversation_id_for("h1", "webchat", t) for t in threads)}
+    admin = team["camille"]
+    remaining = [c for c in ids if api.get(f"/v1/hotels/h1/conversations/{c}", as_=admin).status == 200]
+    for conversation_id in remaining:  # whole: its messages and its activity from its start
+        base = f"/v1/hotels/h1/conversations/{conversation_id}"
+        assert api.get(f"{base}/messages", as_=admin).json["items"]
+        assert [a["type"] for a in api.get(f"{base}/activity?limit=100", as_=admin).json["items"]][-1] == "created"
+    gone = ids - set(remaining)
+    assert nothing_left(table, region, sorted(gone), personal=())  # nothing of a conversation that went
+    contact = store.current_contact("h1", history.contact_id)
+    assert (contact is None) == (not remaining)
+    assert contact is None or set(remaining) <= contact.conversation_ids
+    assert counts_are_a_recount(api, team)
+    # Once the guest is quiet, erasing again (or for the first time, after a 409) leaves nothing at all.
+    if contact is not None:
+        assert api.post(f"/v1/hotels/h1/contacts/{history.contact_id}/erase", as_=admin).status == 202
+    assert nothing_left(table, region, sorted(ids)) and counts_are_a_recount(api, team)
