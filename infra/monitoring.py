@@ -81,81 +81,45 @@ class Monitoring(Construct):
                 queue.metric_approximate_number_of_messages_visible(period=PERIOD, statistic="Maximum"))
             for name, queue in dead_letter_queues.items()
         }
+        # What a failed invocation means, by kind of function ("{name}": the function's).
+        errors_meaning = (
+            (functions, "{name} failed whole invocations (errors outside the batch processor, timeouts, init "
+                        "failures): its batches are retried as a whole"),
+            (scheduled_functions, "{name} failed a scheduled run (an error, a timeout, an init failure): Lambda "
+                                  "retries it twice within the hour; look at its logs, what it did not do waits for "
+                                  "its next run"),
+            (stream_consumers, "{name} failed stream batches (errors outside the batch processor, timeouts, init "
+                               "failures): the batch is retried, then bisected, then its positions go to the DLQ and "
+                               "consoles miss those changes until they reconnect; look at its logs"),
+            (socket_functions, "{name} failed WebSocket route invocations: a failed $connect refuses an agent's "
+                               "socket (the console polls meanwhile), a failed presence message is lost; look at its "
+                               "logs"),
+            (expiry_functions, "{name} failed batches of TTL removals (errors outside the batch processor, "
+                               "timeouts, init failures): the batch is retried, bisected, then its positions go to "
+                               "its DLQ, and the counts, contacts and files of those conversations are not "
+                               "corrected; look at its logs"),
+        )
         self.error_alarms = {
-            name: self._alarm_above_zero(
-                name, f"{name}-errors", action,
-                f"{name} failed whole invocations (errors outside the batch processor, timeouts, init failures): "
-                "its batches are retried as a whole",
-                function.metric_errors(period=PERIOD, statistic="Sum"))
-            for name, function in functions.items()
+            name: self._alarm_above_zero(name, f"{name}-errors", action, meaning.format(name=name),
+                                         function.metric_errors(period=PERIOD, statistic="Sum"))
+            for group, meaning in errors_meaning for name, function in group.items()
         }
-        self.error_alarms |= {
-            name: self._alarm_above_zero(
-                name, f"{name}-errors", action,
-                f"{name} failed a scheduled run (an error, a timeout, an init failure): Lambda retries it twice "
-                "within the hour; look at its logs, what it did not do waits for its next run",
-                function.metric_errors(period=PERIOD, statistic="Sum"))
-            for name, function in scheduled_functions.items()
-        }
-        self.error_alarms |= {
-            name: self._alarm_above_zero(
-                name, f"{name}-errors", action,
-                f"{name} failed stream batches (errors outside the batch processor, timeouts, init failures): "
-                "the batch is retried, then bisected, then its positions go to the DLQ and consoles miss those "
-                "changes until they reconnect; look at its logs",
-                function.metric_errors(period=PERIOD, statistic="Sum"))
+        self.iterator_age_alarms = {
+            name: self._iterator_age_alarm(
+                name, function, ITERATOR_AGE_LIMIT_MS,
+                f"{name} reads the table's stream more than {ITERATOR_AGE_LIMIT_MS // 1000} s behind: consoles see "
+                "changes late, and records past the mapping's maximum age are dropped; look at its duration, errors "
+                "and throttles", action)
             for name, function in stream_consumers.items()
         }
-        self.iterator_age_alarms = {}
-        for name, function in stream_consumers.items():
-            alarm = cloudwatch.Alarm(
-                self, f"{name}-iterator-age",
-                alarm_name=f"{name}-iterator-age",
-                alarm_description=f"{name} reads the table's stream more than {ITERATOR_AGE_LIMIT_MS // 1000} s "
-                                  "behind: consoles see changes late, and records past the mapping's maximum age "
-                                  "are dropped; look at its duration, errors and throttles",
-                metric=function.metric("IteratorAge", period=PERIOD, statistic="Maximum"),
-                comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-                threshold=ITERATOR_AGE_LIMIT_MS,
-                evaluation_periods=1,
-                datapoints_to_alarm=1,
-                treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
-            )
-            alarm.add_alarm_action(action)
-            self.iterator_age_alarms[name] = alarm
-        self.error_alarms |= {
-            name: self._alarm_above_zero(
-                name, f"{name}-errors", action,
-                f"{name} failed WebSocket route invocations: a failed $connect refuses an agent's socket (the "
-                "console polls meanwhile), a failed presence message is lost; look at its logs",
-                function.metric_errors(period=PERIOD, statistic="Sum"))
-            for name, function in socket_functions.items()
-        }
-        self.error_alarms |= {
-            name: self._alarm_above_zero(
-                name, f"{name}-errors", action,
-                f"{name} failed batches of TTL removals (errors outside the batch processor, timeouts, init "
-                "failures): the batch is retried, bisected, then its positions go to its DLQ, and the counts, "
-                "contacts and files of those conversations are not corrected; look at its logs",
-                function.metric_errors(period=PERIOD, statistic="Sum"))
+        self.iterator_age_alarms |= {
+            name: self._iterator_age_alarm(
+                name, function, EXPIRY_ITERATOR_AGE_LIMIT_MS,
+                f"{name} reads the table's stream more than {EXPIRY_ITERATOR_AGE_LIMIT_MS // 3_600_000} hours "
+                "behind: the stream keeps a record 24 hours, after which a removal's counts and files are never "
+                "corrected; look at its duration, errors and throttles", action)
             for name, function in expiry_functions.items()
         }
-        for name, function in expiry_functions.items():
-            alarm = cloudwatch.Alarm(
-                self, f"{name}-iterator-age",
-                alarm_name=f"{name}-iterator-age",
-                alarm_description=f"{name} reads the table's stream more than {EXPIRY_ITERATOR_AGE_LIMIT_MS // 3_600_000}"
-                                  " hours behind: the stream keeps a record 24 hours, after which a removal's counts "
-                                  "and files are never corrected; look at its duration, errors and throttles",
-                metric=function.metric("IteratorAge", period=PERIOD, statistic="Maximum"),
-                comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
-                threshold=EXPIRY_ITERATOR_AGE_LIMIT_MS,
-                evaluation_periods=1,
-                datapoints_to_alarm=1,
-                treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
-            )
-            alarm.add_alarm_action(action)
-            self.iterator_age_alarms[name] = alarm
 
     def _alarm_above_zero(self, id: str, alarm_name: str, action, description: str, metric) -> cloudwatch.Alarm:
         """An alarm on the first datapoint above zero (no data is fine), notifying the topic."""
@@ -166,6 +130,24 @@ class Monitoring(Construct):
             metric=metric,
             comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
             threshold=0,
+            evaluation_periods=1,
+            datapoints_to_alarm=1,
+            treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,
+        )
+        alarm.add_alarm_action(action)
+        return alarm
+
+    def _iterator_age_alarm(self, name: str, function: lambda_.IFunction, limit_ms: int, description: str,
+                            action) -> cloudwatch.Alarm:
+        """``<name>-iterator-age``: the stream consumer's oldest record read above ``limit_ms`` on the first
+        datapoint (no data is fine), notifying the topic."""
+        alarm = cloudwatch.Alarm(
+            self, f"{name}-iterator-age",
+            alarm_name=f"{name}-iterator-age",
+            alarm_description=description,
+            metric=function.metric("IteratorAge", period=PERIOD, statistic="Maximum"),
+            comparison_operator=cloudwatch.ComparisonOperator.GREATER_THAN_THRESHOLD,
+            threshold=limit_ms,
             evaluation_periods=1,
             datapoints_to_alarm=1,
             treat_missing_data=cloudwatch.TreatMissingData.NOT_BREACHING,

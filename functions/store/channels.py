@@ -16,8 +16,7 @@ from inbox.model import Delivery, Message, iso
 from inbox.ports import ChannelHealthRecord
 from store import keys, reading
 from store.models import BLOCKED_DAY_PREFIX, ChannelHealthItem, ChannelRunItem, MessageItem
-from store.schema import PARTITION_KEY, SORT_KEY
-from store.table import Table
+from store.table import Table, item_key
 
 BLOCKED_DAYS_KEPT = 8  # today and the 7 days before it: enough for "blocked replies this week"
 # Each write that counts a day (and each reconciliation, hourly) removes the counters of the days this
@@ -110,7 +109,7 @@ class Channels(Table):
         try:
             self._client.update_item(
                 TableName=self.table_name,
-                Key={PARTITION_KEY: {"S": keys.channel_run_pk(channel)}, SORT_KEY: {"S": keys.CHANNEL_RUN_SK}},
+                Key=item_key(keys.channel_run_pk(channel), keys.CHANNEL_RUN_SK),
                 UpdateExpression="SET #r = :at, #c = :c",
                 ConditionExpression="attribute_not_exists(#r) OR #r < :at",
                 ExpressionAttributeNames={"#r": _LAST_RUN, "#c": ChannelRunItem.channel.attr_name},
@@ -129,7 +128,7 @@ class Channels(Table):
               values: dict[str, Any]) -> None:
         params: dict[str, Any] = {
             "TableName": self.table_name,
-            "Key": {PARTITION_KEY: {"S": keys.hotel_pk(hotel_id)}, SORT_KEY: {"S": keys.channel_sk(channel)}},
+            "Key": item_key(keys.hotel_pk(hotel_id), keys.channel_sk(channel)),
             "UpdateExpression": update,
             "ExpressionAttributeNames": {"#h": ChannelHealthItem.hotel_id.attr_name,
                                          "#c": ChannelHealthItem.channel.attr_name, **names},

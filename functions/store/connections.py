@@ -15,32 +15,20 @@ leave out what has expired themselves.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
 from botocore.exceptions import ClientError
 from pynamodb.connection import Connection as PynamoConnection
-from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
 from inbox.model import AgentRef, Role, iso, utc_now
 from inbox.ports import Connection
 from store import reading
 from store.keys import CONNECTION_SK, connection_pk, hotel_pk
 from store.schema import CONNECTIONS_TTL_ATTRIBUTE, PARTITION_KEY, SORT_KEY
-from store.table import OnUnreadable, Table, log_unreadable
-
-BATCH_WRITE_MAX_ITEMS = 25  # BatchWriteItem's limit
-UNPROCESSED_ATTEMPTS = 5  # a throttled batch write is sent again (what is left of it) this many times at most
-
-
-class _Unprocessed(RuntimeError):
-    """DynamoDB left some writes of a BatchWriteItem unprocessed (throttled): they are sent again."""
-
-    def __init__(self, pending: list[dict[str, Any]]):
-        super().__init__(f"DynamoDB left {len(pending)} connection writes unprocessed; try again")
-        self.pending = pending
+from store.table import OnUnreadable, Table, item_key, log_unreadable
 
 
 class DynamoConnections(Table):
@@ -72,10 +60,10 @@ class DynamoConnections(Table):
         }
         if connection.hotel_ids:  # a string set cannot be empty
             shared["hotel_ids"] = {"SS": sorted(connection.hotel_ids)}
-        own = {**_key(connection_pk(connection.id), CONNECTION_SK), **shared}
+        own = {**item_key(connection_pk(connection.id), CONNECTION_SK), **shared}
         if connection.viewing is not None:
             own["viewing_hotel"], own["viewing_conversation"] = ({"S": v} for v in connection.viewing)
-        items = [own, *({**_key(hotel_pk(h), connection.id), **shared} for h in sorted(connection.hotel_ids))]
+        items = [own, *({**item_key(hotel_pk(h), connection.id), **shared} for h in sorted(connection.hotel_ids))]
         self._batch_write([{"PutRequest": {"Item": item}} for item in items])
 
     def get(self, connection_id: str) -> Connection | None:
@@ -91,8 +79,8 @@ class DynamoConnections(Table):
             return None
         connection = self._connection_of(raw)
         hotels = connection.hotel_ids if connection is not None else _hotel_ids(raw)
-        keys = [*(_key(hotel_pk(h), connection_id) for h in sorted(hotels)), _key(connection_pk(connection_id),
-                                                                                 CONNECTION_SK)]
+        keys = [*(item_key(hotel_pk(h), connection_id) for h in sorted(hotels)),
+                item_key(connection_pk(connection_id), CONNECTION_SK)]
         self._batch_write([{"DeleteRequest": {"Key": key}} for key in keys])
         return connection
 
@@ -115,7 +103,8 @@ class DynamoConnections(Table):
 
     def set_viewing(self, connection_id: str, viewing: tuple[str, str] | None) -> None:
         """One UpdateItem of the connection's own item; an unknown connection stays unknown (no item made)."""
-        params: dict[str, Any] = {"TableName": self.table_name, "Key": _key(connection_pk(connection_id), CONNECTION_SK),
+        params: dict[str, Any] = {"TableName": self.table_name,
+                                  "Key": item_key(connection_pk(connection_id), CONNECTION_SK),
                                   "ConditionExpression": "attribute_exists(#pk)"}
         names = {"#pk": PARTITION_KEY, "#h": "viewing_hotel", "#c": "viewing_conversation"}
         if viewing is None:
@@ -145,23 +134,6 @@ class DynamoConnections(Table):
         """The connection an item holds, or None (reported) when it cannot be read."""
         found: Connection | None = self._read(partial(_connection, connection_id=connection_id), raw)
         return found
-
-    def _batch_write(self, requests: Sequence[dict[str, Any]]) -> None:
-        for start in range(0, len(requests), BATCH_WRITE_MAX_ITEMS):
-            pending: list[dict[str, Any]] = list(requests[start:start + BATCH_WRITE_MAX_ITEMS])
-            # Throttled writes come back as UnprocessedItems: what is left is sent again, backing off.
-            for attempt in Retrying(retry=retry_if_exception_type(_Unprocessed), reraise=True,
-                                    stop=stop_after_attempt(UNPROCESSED_ATTEMPTS),
-                                    wait=wait_exponential(multiplier=0.05, max=1)):
-                with attempt:
-                    response = self._client.batch_write_item(RequestItems={self.table_name: pending})
-                    pending = response.get("UnprocessedItems", {}).get(self.table_name, [])
-                    if pending:
-                        raise _Unprocessed(pending)
-
-
-def _key(pk: str, sk: str) -> dict[str, Any]:
-    return {PARTITION_KEY: {"S": pk}, SORT_KEY: {"S": sk}}
 
 
 def _text(raw: dict[str, Any], name: str) -> str:

@@ -58,7 +58,7 @@ from store.models import (
 )
 from store.partner_keys import PartnerKeys
 from store.schema import COUNTER_SHARDS, PARTITION_KEY, SORT_KEY
-from store.table import OnUnreadable, decode_cursor, encode_cursor, log_unreadable
+from store.table import OnUnreadable, decode_cursor, encode_cursor, item_key, log_unreadable
 from store.team import (
     Team,
     counter_actions,
@@ -181,7 +181,7 @@ class DynamoStore(Team, Uploads, Channels, AuditTrail, Expiries, GuestData, Part
         wanted = [(keys.conversation_pk(hotel_id, conversation_id), keys.CONVERSATION_SK)]
         wanted += [(keys.guard_pk(hotel_id, g), keys.GUARD_SK) for g in guards]
         response = self._client.batch_get_item(RequestItems={self.table_name: {
-            "Keys": [{PARTITION_KEY: {"S": pk}, SORT_KEY: {"S": sk}} for pk, sk in wanted]}})
+            "Keys": [item_key(pk, sk) for pk, sk in wanted]}})
         conversation, taken = None, {}
         for raw in response.get("Responses", {}).get(self.table_name, []):
             pk = raw[PARTITION_KEY]["S"]

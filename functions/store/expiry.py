@@ -9,7 +9,6 @@ last conversation, 1 DeleteItem (the contact); S3: 1 ListObjectsV2 of its files 
 
 from __future__ import annotations
 
-import random
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -21,8 +20,8 @@ from inbox.model import Contact, Conversation, Message
 from store import keys, reading
 from store.guest_data import GuestData
 from store.models import ContactItem, GuardItem
-from store.schema import COUNTER_SHARDS, PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE
-from store.team import counter_deltas
+from store.schema import PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE
+from store.table import item_key
 
 # ``userIdentity.principalId`` of the stream records of TTL's deletions (infra/names.py TTL_PRINCIPAL; a test
 # keeps them equal), with ``type`` "Service". A user's DeleteItem (an erase) has no userIdentity.
@@ -96,22 +95,13 @@ class Expiries(GuestData):
         raise AssertionError("unreachable")
 
     def _expire_counts_once(self, conversation: Conversation, guard_until: datetime) -> bool:
-        hotel_id = conversation.hotel_id
-        guard = keys.guard_pk(hotel_id, keys.expired_guard(conversation.id, conversation.version))
+        guard = keys.guard_pk(conversation.hotel_id, keys.expired_guard(conversation.id, conversation.version))
         items: list[dict[str, Any]] = [{"Put": {
             "TableName": self.table_name, "ConditionExpression": "attribute_not_exists(#p)",
             "ExpressionAttributeNames": {"#p": PARTITION_KEY},
-            "Item": {PARTITION_KEY: {"S": guard}, SORT_KEY: {"S": keys.GUARD_SK},
-                     GuardItem.conversation_id.attr_name: {"S": conversation.id},
+            "Item": {**item_key(guard, keys.GUARD_SK), GuardItem.conversation_id.attr_name: {"S": conversation.id},
                      TTL_ATTRIBUTE: {"N": str(int(guard_until.timestamp()))}}}}]
-        deltas = {name: -d for name, d in counter_deltas(None, conversation).items()}
-        if deltas:
-            items.append({"Update": {
-                "TableName": self.table_name,
-                "Key": _key(keys.hotel_pk(hotel_id), keys.counter_sk(random.randrange(COUNTER_SHARDS))),
-                "UpdateExpression": "ADD " + ", ".join(f"#c{i} :d{i}" for i in range(len(deltas))),
-                "ExpressionAttributeNames": {f"#c{i}": name for i, name in enumerate(deltas)},
-                "ExpressionAttributeValues": {f":d{i}": {"N": str(d)} for i, d in enumerate(deltas.values())}}})
+        items += self._counts_left(conversation)
         try:
             self._client.transact_write_items(TransactItems=items)
         except ClientError as error:
@@ -131,7 +121,7 @@ class Expiries(GuestData):
         ids, revision = ContactItem.conversation_ids.attr_name, ContactItem.revision.attr_name
         try:
             response = self._client.update_item(
-                TableName=self.table_name, Key=_key(keys.hotel_pk(hotel_id), keys.contact_sk(contact_id)),
+                TableName=self.table_name, Key=item_key(keys.hotel_pk(hotel_id), keys.contact_sk(contact_id)),
                 UpdateExpression="DELETE #ids :c ADD #rev :one", ConditionExpression="attribute_exists(#p)",
                 ExpressionAttributeNames={"#ids": ids, "#rev": revision, "#p": PARTITION_KEY},
                 ExpressionAttributeValues={":c": {"SS": [conversation_id]}, ":one": {"N": "1"}},
@@ -145,7 +135,3 @@ class Expiries(GuestData):
             return None, False
         now = replace(old, conversation_ids=old.conversation_ids - {conversation_id}, revision=old.revision + 1)
         return now, conversation_id in old.conversation_ids
-
-
-def _key(pk: str, sk: str) -> dict[str, Any]:
-    return {PARTITION_KEY: {"S": pk}, SORT_KEY: {"S": sk}}

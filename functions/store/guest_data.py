@@ -3,7 +3,7 @@
 Per conversation: its partition read by a consistent Query (paged past 1 MB), the conversation's own item
 deleted under the version read with its counters moved in one TransactWriteItems, then everything else it
 held (messages, activity, uploads), its guards, search entries and mentions in BatchWriteItem requests of 25
-(what DynamoDB leaves unprocessed is sent again, backing off). The contact goes last, in one conditional
+(``Table._batch_write``: what DynamoDB leaves unprocessed is sent again, backing off). The contact goes last, in one conditional
 DeleteItem under the revision read.
 
 Requests for a guest with C conversations, conversation c holding I_c items (its partition: itself, messages,
@@ -20,24 +20,17 @@ from collections.abc import Sequence
 from typing import Any
 
 from botocore.exceptions import ClientError
-from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
 from inbox.errors import Conflict
-from inbox.model import Contact, Message
+from inbox.model import Contact, Conversation, Message
 from inbox.ports import Holdings, Mention, SearchEntry
 from store import keys, reading
 from store.schema import COUNTER_SHARDS, PARTITION_KEY, SORT_KEY
-from store.table import Table
+from store.table import Table, item_key
 from store.team import counter_deltas, mention_items, search_entry_items
 
-BATCH_WRITE_MAX_ITEMS = 25  # BatchWriteItem's limit
-UNPROCESSED_ATTEMPTS = 8
 VERSION = "version"  # the conversation item's version attribute (``store.models``)
 REVISION = "revision"  # the contact item's
-
-
-class _Unprocessed(RuntimeError):
-    """DynamoDB left some deletes of a BatchWriteItem unprocessed (throttled): they are sent again."""
 
 
 class GuestData(Table):
@@ -88,8 +81,7 @@ class GuestData(Table):
                                             keys.CONVERSATION_SK)
         conversation = holdings.conversation
         if conversation is not None:
-            self._delete_conversation(conversation.hotel_id, own, conversation.version,
-                                      {name: -d for name, d in counter_deltas(None, conversation).items()})
+            self._delete_conversation(conversation, own)
         rest = [k for k in holdings.item_keys if conversation is None or k != own]
         rest += [(keys.guard_pk(hotel_id, g), keys.GUARD_SK) for g in guards]
         rest += [(item.pk, item.sk) for item in search_entry_items(hotel_id, search)]
@@ -108,25 +100,19 @@ class GuestData(Table):
              "ExpressionAttributeNames": {"#r": REVISION, "#p": PARTITION_KEY}})
         try:
             self._client.delete_item(TableName=self.table_name,
-                                     Key=_key(keys.hotel_pk(contact.hotel_id), keys.contact_sk(contact.id)),
+                                     Key=item_key(keys.hotel_pk(contact.hotel_id), keys.contact_sk(contact.id)),
                                      **condition)
         except ClientError as error:
             if error.response["Error"]["Code"] != "ConditionalCheckFailedException":
                 raise
             raise Conflict(None, f"contact {contact.id} was written meanwhile") from None
 
-    def _delete_conversation(self, hotel_id: str, own: tuple[str, str], version: int, deltas: dict[str, int]) -> None:
+    def _delete_conversation(self, conversation: Conversation, own: tuple[str, str]) -> None:
         items: list[dict[str, Any]] = [{"Delete": {
-            "TableName": self.table_name, "Key": _key(*own), "ConditionExpression": "#v = :v",
-            "ExpressionAttributeNames": {"#v": VERSION}, "ExpressionAttributeValues": {":v": {"N": str(version)}}}}]
-        if deltas:
-            names = {f"#c{i}": name for i, name in enumerate(deltas)}
-            values = {f":d{i}": {"N": str(d)} for i, d in enumerate(deltas.values())}
-            items.append({"Update": {
-                "TableName": self.table_name,
-                "Key": _key(keys.hotel_pk(hotel_id), keys.counter_sk(random.randrange(COUNTER_SHARDS))),
-                "UpdateExpression": "ADD " + ", ".join(f"#c{i} :d{i}" for i in range(len(deltas))),
-                "ExpressionAttributeNames": names, "ExpressionAttributeValues": values}})
+            "TableName": self.table_name, "Key": item_key(*own), "ConditionExpression": "#v = :v",
+            "ExpressionAttributeNames": {"#v": VERSION},
+            "ExpressionAttributeValues": {":v": {"N": str(conversation.version)}}}}]
+        items += self._counts_left(conversation)
         try:
             self._client.transact_write_items(TransactItems=items)
         except ClientError as error:
@@ -136,19 +122,18 @@ class GuestData(Table):
             # moment (TransactionConflict): either way the caller reads the conversation again.
             raise Conflict(None, "the conversation changed while it was being erased") from None
 
+    def _counts_left(self, conversation: Conversation) -> list[dict[str, Any]]:
+        """The transaction's Update of a counter shard (one at random) taking the conversation out of the
+        counts it is in (``<tab>``, ``<tab>@<assignee>``); none when it is in none."""
+        deltas = {name: -d for name, d in counter_deltas(None, conversation).items()}
+        if not deltas:
+            return []
+        return [{"Update": {
+            "TableName": self.table_name,
+            "Key": item_key(keys.hotel_pk(conversation.hotel_id), keys.counter_sk(random.randrange(COUNTER_SHARDS))),
+            "UpdateExpression": "ADD " + ", ".join(f"#c{i} :d{i}" for i in range(len(deltas))),
+            "ExpressionAttributeNames": {f"#c{i}": name for i, name in enumerate(deltas)},
+            "ExpressionAttributeValues": {f":d{i}": {"N": str(d)} for i, d in enumerate(deltas.values())}}}]
+
     def _batch_delete(self, item_keys: Sequence[tuple[str, str]]) -> None:
-        for start in range(0, len(item_keys), BATCH_WRITE_MAX_ITEMS):
-            pending: list[dict[str, Any]] = [{"DeleteRequest": {"Key": _key(pk, sk)}}
-                                             for pk, sk in item_keys[start:start + BATCH_WRITE_MAX_ITEMS]]
-            for attempt in Retrying(retry=retry_if_exception_type(_Unprocessed), reraise=True,
-                                    stop=stop_after_attempt(UNPROCESSED_ATTEMPTS),
-                                    wait=wait_exponential(multiplier=0.05, max=1)):
-                with attempt:
-                    response = self._client.batch_write_item(RequestItems={self.table_name: pending})
-                    pending = response.get("UnprocessedItems", {}).get(self.table_name, [])
-                    if pending:
-                        raise _Unprocessed(f"DynamoDB left {len(pending)} deletes unprocessed; try again")
-
-
-def _key(pk: str, sk: str) -> dict[str, Any]:
-    return {PARTITION_KEY: {"S": pk}, SORT_KEY: {"S": sk}}
+        self._batch_write([{"DeleteRequest": {"Key": item_key(pk, sk)}} for pk, sk in item_keys])

@@ -24,11 +24,8 @@ from inbox.errors import Conflict, NotFound
 from inbox.ports import PartnerKey
 from inbox.times import iso, parse_time
 from store import keys
-from store.schema import PARTITION_KEY, SORT_KEY
-from store.table import Table
-
-BATCH_GET_MAX_KEYS = 100  # BatchGetItem's limit
-_UNPROCESSED_ATTEMPTS = 5
+from store.schema import PARTITION_KEY
+from store.table import Table, item_key
 
 
 class PartnerKeys(Table):
@@ -46,7 +43,7 @@ class PartnerKeys(Table):
         process wrote it) or the key is gone or revoked: one conditional UpdateItem; whether it wrote."""
         try:
             self._client.update_item(
-                TableName=self.table_name, Key=_key(keys.partner_key_pk(key_hash), keys.PARTNER_KEY_SK),
+                TableName=self.table_name, Key=item_key(keys.partner_key_pk(key_hash), keys.PARTNER_KEY_SK),
                 UpdateExpression="SET last_used_at = :at",
                 ConditionExpression="attribute_exists(#pk) AND attribute_not_exists(revoked_at) "
                                     "AND (attribute_not_exists(last_used_at) OR last_used_at < :since)",
@@ -106,12 +103,12 @@ class PartnerKeys(Table):
             update += ", rotated_at = :at, replaced_by = :new"
             values[":new"] = {"S": replaced_by.key_id}
         items: list[dict[str, Any]] = [
-            {"Update": {"TableName": self.table_name, "Key": _key(keys.PARTNER_KEYS_PK, keys.partner_key_id_sk(key_id)),
+            {"Update": {"TableName": self.table_name, "Key": item_key(keys.PARTNER_KEYS_PK, keys.partner_key_id_sk(key_id)),
                         "UpdateExpression": update, "ExpressionAttributeValues": values,
                         "ConditionExpression": "attribute_exists(#pk) AND attribute_not_exists(revoked_at) "
                                                "AND key_hash = :hash",
                         "ExpressionAttributeNames": _PK}},
-            {"Update": {"TableName": self.table_name, "Key": _key(keys.partner_key_pk(key_hash), keys.PARTNER_KEY_SK),
+            {"Update": {"TableName": self.table_name, "Key": item_key(keys.partner_key_pk(key_hash), keys.PARTNER_KEY_SK),
                         "UpdateExpression": "SET revoked_at = :at", "ExpressionAttributeValues": {":at": values[":at"]},
                         "ConditionExpression": "attribute_exists(#pk)", "ExpressionAttributeNames": _PK}},
         ]
@@ -136,29 +133,13 @@ class PartnerKeys(Table):
             raise
 
     def _hash_items(self, key_hashes: list[str]) -> dict[str, dict[str, Any]]:
-        found: dict[str, dict[str, Any]] = {}
-        for start in range(0, len(key_hashes), BATCH_GET_MAX_KEYS):
-            wanted = {"Keys": [_key(keys.partner_key_pk(h), keys.PARTNER_KEY_SK)
-                               for h in key_hashes[start:start + BATCH_GET_MAX_KEYS]],
-                      "ProjectionExpression": "#pk, last_used_at", "ExpressionAttributeNames": _PK}
-            for _ in range(_UNPROCESSED_ATTEMPTS):
-                response = self._client.batch_get_item(RequestItems={self.table_name: wanted})
-                for raw in response.get("Responses", {}).get(self.table_name, []):
-                    found[raw[PARTITION_KEY]["S"].removeprefix(keys.partner_key_pk(""))] = raw
-                left = response.get("UnprocessedKeys", {}).get(self.table_name)
-                if not left:
-                    break
-                wanted = left
-            else:
-                raise RuntimeError("DynamoDB left partner keys unprocessed; try again")
-        return found
+        """The hash items' ``last_used_at`` by key hash (one BatchGetItem per 100 keys)."""
+        found = self._batch_get([item_key(keys.partner_key_pk(h), keys.PARTNER_KEY_SK) for h in key_hashes],
+                                ProjectionExpression="#pk, last_used_at", ExpressionAttributeNames=_PK)
+        return {raw[PARTITION_KEY]["S"].removeprefix(keys.partner_key_pk("")): raw for raw in found}
 
 
 _PK = {"#pk": PARTITION_KEY}
-
-
-def _key(pk: str, sk: str) -> dict[str, Any]:
-    return {PARTITION_KEY: {"S": pk}, SORT_KEY: {"S": sk}}
 
 
 def _optional(**values: Any) -> dict[str, Any]:
@@ -168,7 +149,7 @@ def _optional(**values: Any) -> dict[str, Any]:
 
 def _id_item(record: PartnerKeyRecord) -> dict[str, Any]:
     return {
-        **_key(keys.PARTNER_KEYS_PK, keys.partner_key_id_sk(record.key_id)),
+        **item_key(keys.PARTNER_KEYS_PK, keys.partner_key_id_sk(record.key_id)),
         "key_id": {"S": record.key_id}, "partner_id": {"S": record.partner_id}, "name": {"S": record.name},
         "hotel_ids": {"SS": sorted(record.hotel_ids)}, "key_hash": {"S": record.key_hash},
         "created_at": {"S": iso(record.created_at)},
@@ -180,7 +161,7 @@ def _id_item(record: PartnerKeyRecord) -> dict[str, Any]:
 
 def _hash_item(record: PartnerKeyRecord) -> dict[str, Any]:
     return {
-        **_key(keys.partner_key_pk(record.key_hash), keys.PARTNER_KEY_SK),
+        **item_key(keys.partner_key_pk(record.key_hash), keys.PARTNER_KEY_SK),
         "partner_id": {"S": record.partner_id}, "name": {"S": record.name},
         "hotel_ids": {"SS": sorted(record.hotel_ids)}, "created_at": {"S": iso(record.created_at)},
         "key_id": {"S": record.key_id},

@@ -1,4 +1,5 @@
-"""What every part of the DynamoDB store shares: the table, a low-level client, the tolerant reader."""
+"""What every part of the DynamoDB store shares: the table, a low-level client, the tolerant reader, item keys
+and the batch requests (what DynamoDB leaves unprocessed is sent again, backing off)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from pynamodb.connection import Connection
+from tenacity import Retrying, retry_if_exception_type, stop_after_attempt, wait_exponential
 
 from inbox.errors import InvalidInput
 from store import reading
@@ -17,12 +19,30 @@ from store.schema import PARTITION_KEY, SORT_KEY
 
 _log = logging.getLogger(__name__)
 
+BATCH_WRITE_MAX_ITEMS = 25  # BatchWriteItem's limit
+BATCH_GET_MAX_KEYS = 100  # BatchGetItem's limit
+UNPROCESSED_ATTEMPTS = 8  # a throttled batch is sent again (what is left of it) this many times at most
+
 # Called with an item's key and why it could not be read (the composition root logs it and counts a metric).
 OnUnreadable = Callable[[str, Exception], None]
 
 
 def log_unreadable(key: str, error: Exception) -> None:
     _log.warning("unreadable item %s: %s", key, error)
+
+
+def item_key(pk: str, sk: str) -> dict[str, Any]:
+    """An item's key in the low-level client's form."""
+    return {PARTITION_KEY: {"S": pk}, SORT_KEY: {"S": sk}}
+
+
+class _Unprocessed(RuntimeError):
+    """DynamoDB left some of a batch request unprocessed (throttled): what is left is sent again."""
+
+
+def _unprocessed_retrying() -> Retrying:
+    return Retrying(retry=retry_if_exception_type(_Unprocessed), reraise=True,
+                    stop=stop_after_attempt(UNPROCESSED_ATTEMPTS), wait=wait_exponential(multiplier=0.05, max=1))
 
 
 class Table:
@@ -39,7 +59,7 @@ class Table:
     def _get_raw(self, pk: str, sk: str, *, consistent: bool = False) -> dict[str, Any] | None:
         params: dict[str, Any] = {"ConsistentRead": True} if consistent else {}
         item: dict[str, Any] | None = self._client.get_item(
-            TableName=self.table_name, Key={PARTITION_KEY: {"S": pk}, SORT_KEY: {"S": sk}}, **params).get("Item")
+            TableName=self.table_name, Key=item_key(pk, sk), **params).get("Item")
         return item
 
     def _read(self, reader: Callable[[dict[str, Any]], Any], raw: dict[str, Any]) -> Any:
@@ -71,6 +91,34 @@ class Table:
         response = self._client.query(**params)
         items: list[dict[str, Any]] = response["Items"]
         return items, response.get("LastEvaluatedKey")
+
+    def _batch_write(self, requests: Sequence[dict[str, Any]]) -> None:
+        """These Put/DeleteRequests in BatchWriteItem requests of 25; ``_Unprocessed`` when DynamoDB still
+        leaves some after ``UNPROCESSED_ATTEMPTS``."""
+        for start in range(0, len(requests), BATCH_WRITE_MAX_ITEMS):
+            pending: list[dict[str, Any]] = list(requests[start:start + BATCH_WRITE_MAX_ITEMS])
+            for attempt in _unprocessed_retrying():
+                with attempt:
+                    response = self._client.batch_write_item(RequestItems={self.table_name: pending})
+                    pending = response.get("UnprocessedItems", {}).get(self.table_name, [])
+                    if pending:
+                        raise _Unprocessed(f"DynamoDB left {len(pending)} writes unprocessed; try again")
+
+    def _batch_get(self, item_keys: Sequence[dict[str, Any]], **params: Any) -> list[dict[str, Any]]:
+        """The raw items of these keys that exist, in BatchGetItem requests of 100 (``params``: a projection,
+        its names); ``_Unprocessed`` when DynamoDB still leaves keys after ``UNPROCESSED_ATTEMPTS``."""
+        found: list[dict[str, Any]] = []
+        for start in range(0, len(item_keys), BATCH_GET_MAX_KEYS):
+            wanted: dict[str, Any] = {"Keys": list(item_keys[start:start + BATCH_GET_MAX_KEYS]), **params}
+            for attempt in _unprocessed_retrying():
+                with attempt:
+                    response = self._client.batch_get_item(RequestItems={self.table_name: wanted})
+                    found += response.get("Responses", {}).get(self.table_name, [])
+                    left = response.get("UnprocessedKeys", {}).get(self.table_name)
+                    if left:
+                        wanted = left
+                        raise _Unprocessed(f"DynamoDB left {len(left.get('Keys', ()))} keys unprocessed; try again")
+        return found
 
 
 # --- cursors -----------------------------------------------------------------------------------

@@ -36,9 +36,8 @@ from inbox.retention import RETENTION_DAYS_DEFAULT, expiry
 from store import keys, reading
 from store.models import HotelItem, MentionItem, SavedReplyItem, SearchEntryItem
 from store.schema import OPEN_WAITING, PARTITION_KEY, SORT_KEY, TAB_INDEXES, TEAM_ALL, TEAM_TAB, TEAM_WAITING
-from store.table import Table, decode_cursor, encode_cursor
+from store.table import BATCH_GET_MAX_KEYS, Table, decode_cursor, encode_cursor, item_key
 
-BATCH_GET_MAX_KEYS = 100  # BatchGetItem's limit
 MENTIONS_READ_FACTOR = 4  # mention items read for a page of N conversations (one conversation may have several)
 MENTIONS_READ_MAX = 400
 MENTIONS_SEEN_MAX = 200  # conversations a Mentions cursor remembers as shown
@@ -208,7 +207,7 @@ class Team(Table):
             raise InvalidInput(f"at most {BATCH_GET_MAX_KEYS} conversations at once")
         pks = [keys.conversation_pk(hotel_id, c) for c in wanted]
         response = self._client.batch_get_item(RequestItems={self.table_name: {
-            "Keys": [{PARTITION_KEY: {"S": pk}, SORT_KEY: {"S": keys.CONVERSATION_SK}} for pk in pks]}})
+            "Keys": [item_key(pk, keys.CONVERSATION_SK) for pk in pks]}})
         if response.get("UnprocessedKeys"):  # throttled: the caller tries again
             raise RuntimeError("DynamoDB left keys unprocessed; try again")
         found: dict[str, Conversation] = {}
@@ -224,8 +223,7 @@ class Team(Table):
         try:
             self._client.update_item(
                 TableName=self.table_name,
-                Key={PARTITION_KEY: {"S": keys.conversation_pk(hotel_id, conversation_id)},
-                     SORT_KEY: {"S": keys.CONVERSATION_SK}},
+                Key=item_key(keys.conversation_pk(hotel_id, conversation_id), keys.CONVERSATION_SK),
                 UpdateExpression="SET #r = :at",
                 ConditionExpression="attribute_exists(#pk) AND (attribute_not_exists(#r) OR #r < :at)",
                 ExpressionAttributeNames={"#r": keys.read_attribute(agent_id), "#pk": PARTITION_KEY},
@@ -312,7 +310,7 @@ class Team(Table):
         """Delete it (one DeleteItem); False when there was none."""
         response = self._client.delete_item(
             TableName=self.table_name,
-            Key={PARTITION_KEY: {"S": keys.hotel_pk(hotel_id)}, SORT_KEY: {"S": keys.reply_sk(reply_id)}},
+            Key=item_key(keys.hotel_pk(hotel_id), keys.reply_sk(reply_id)),
             ReturnValues="ALL_OLD")
         return bool(response.get("Attributes"))
 

@@ -11,13 +11,11 @@ from inbox.errors import InvalidInput
 from inbox.model import iso
 from store import keys, reading
 from store.models import UploadItem
-from store.schema import PARTITION_KEY, SORT_KEY
-from store.table import Table
+from store.table import BATCH_GET_MAX_KEYS, Table, item_key
 
 # How long a granted upload is remembered: far past its 5-minute grant, so a reply written slowly
 # still finds it, and then DynamoDB's TTL removes what no reply used.
 UPLOAD_KEPT = timedelta(days=1)
-BATCH_GET_MAX_KEYS = 100  # BatchGetItem's limit
 
 
 class Uploads(Table):
@@ -40,7 +38,7 @@ class Uploads(Table):
             raise InvalidInput(f"at most {BATCH_GET_MAX_KEYS} attachments at once")
         pk = keys.conversation_pk(hotel_id, conversation_id)
         response = self._client.batch_get_item(RequestItems={self.table_name: {
-            "Keys": [{PARTITION_KEY: {"S": pk}, SORT_KEY: {"S": keys.upload_sk(u)}} for u in wanted]}})
+            "Keys": [item_key(pk, keys.upload_sk(u)) for u in wanted]}})
         if response.get("UnprocessedKeys"):  # throttled: the caller tries again
             raise RuntimeError("DynamoDB left keys unprocessed; try again")
         now = datetime.now(UTC)
