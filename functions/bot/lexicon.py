@@ -1,13 +1,13 @@
 """Word lists of the engine's hand-off detector: how guests ask for a person.
 
-Every form is *folded* (lowercase, no accents: ``fold`` in ``bot.engine``) and
+Every form is *folded* (lowercase, no accents: ``fold`` in ``bot.normalise``) and
 tokenised the same way as the messages (apostrophes and hyphens split words, so
 "quelqu'un" is ``quelqu un`` and "Passez-moi" is ``passez moi``). A form may be a
 phrase of several words; a form ending in ``*`` is a prefix ("zuruckruf*" also matches
 "zuruckrufen"). Lists are grouped by language for readability only: matching never
 depends on the detected language, a French word is recognised in a Spanish message.
 
-The families combine into rules (see ``human_request`` in ``bot.engine``):
+The families combine into rules (see ``human_request`` in ``bot.person_requests``):
 
 * a PERSON near a CONTACT verb ("talk ... manager", "mit der Rezeption sprechen");
 * a NEED verb right before a PERSON ("I need a human", "quiero una persona real");
