@@ -132,3 +132,15 @@ def configure(monkeypatch):
 
     yield apply
     container.reset()
+
+
+@pytest.fixture
+def admin_cli(capsys, table, region):
+    """``python -m admin`` in-process against moto's table: ``(exit status, stdout, stderr)``."""
+    from admin.__main__ import main as admin_main
+
+    def run(*argv: str) -> tuple[int, str, str]:
+        code = admin_main([*argv, "--table", table, "--region", region])
+        out, err = capsys.readouterr()
+        return code, out, err
+    return run

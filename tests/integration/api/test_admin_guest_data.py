@@ -9,7 +9,6 @@ import json
 import pytest
 from guest_data_helpers import PERSONAL, guest_with_history, held_anywhere
 
-from admin.__main__ import main as admin_main
 from inbox.audit import ERASED, EXPORTED
 from inbox.model import ActorType
 from store import keys
@@ -20,19 +19,10 @@ def history(api, hotels, bucket, team):
     return guest_with_history(api, team)
 
 
-@pytest.fixture
-def admin(capsys, table, region):
-    def run(*argv: str) -> tuple[int, str, str]:
-        code = admin_main([*argv, "--table", table, "--region", region])
-        out, err = capsys.readouterr()
-        return code, out, err
-    return run
-
-
-def test_export_guest_writes_the_apis_export_and_erase_guest_prints_the_receipt(admin, api, history, team, store,
+def test_export_guest_writes_the_apis_export_and_erase_guest_prints_the_receipt(admin_cli, api, history, team, store,
                                                                                  table, region, tmp_path):
     out = tmp_path / "guest.json"
-    code, said, _ = admin("export-guest", "--hotel-id", "h1", "--contact-id", history.contact_id, "--out", str(out))
+    code, said, _ = admin_cli("export-guest", "--hotel-id", "h1", "--contact-id", history.contact_id, "--out", str(out))
     assert code == 0 and str(out) in said
     exported = json.loads(out.read_text(encoding="utf-8"))
     via_api = api.get(f"/v1/hotels/h1/contacts/{history.contact_id}/export", as_=team["camille"]).json
@@ -40,7 +30,7 @@ def test_export_guest_writes_the_apis_export_and_erase_guest_prints_the_receipt(
     assert [[m["id"] for m in c["messages"]] for c in exported["conversations"]] == \
         [[m["id"] for m in c["messages"]] for c in via_api["conversations"]]
 
-    code, said, _ = admin("erase-guest", "--hotel-id", "h1", "--contact-id", history.contact_id)
+    code, said, _ = admin_cli("erase-guest", "--hotel-id", "h1", "--contact-id", history.contact_id)
     assert code == 0
     receipt = json.loads(said)
     assert receipt["contact_id"] == history.contact_id and receipt["items"]["conversations"] == 3
@@ -52,8 +42,8 @@ def test_export_guest_writes_the_apis_export_and_erase_guest_prints_the_receipt(
     assert dict(entries[ERASED].details) == receipt["items"]
 
 
-def test_an_unknown_contact_is_refused_with_one_line(admin, history):
+def test_an_unknown_contact_is_refused_with_one_line(admin_cli, history):
     for command in ("export-guest", "erase-guest"):
-        code, _, err = admin(command, "--hotel-id", "h1", "--contact-id", "ct_nobody")
+        code, _, err = admin_cli(command, "--hotel-id", "h1", "--contact-id", "ct_nobody")
         assert code == 2 and err.startswith("error: ") and len(err.strip().splitlines()) == 1, err
         assert "ct_nobody" in err

@@ -31,6 +31,7 @@ from moto.moto_server.threaded_moto_server import ThreadedMotoServer
 
 from admin import create_agent, create_partner_key
 from auth.tokens import issuer, jwks_url
+from inbox.ports import Hotel
 from wiring.observability import logger as powertools_logger
 from wiring.settings import Settings
 
@@ -94,6 +95,13 @@ def clock(monkeypatch) -> Clock:
     for module in (jwt.jwks_client, jwt.jwk_set_cache, jwt.api_jwk):
         monkeypatch.setattr(module, "time", fake)
     return fake
+
+
+@pytest.fixture
+def hotels(store):
+    """Three hotels for the admin command's team tests."""
+    for hotel_id, name in (("h1", "Lumière"), ("h2", "Rivage"), ("h3", "Aurora")):
+        store.put_hotel(Hotel(hotel_id, name))
 
 
 @pytest.fixture

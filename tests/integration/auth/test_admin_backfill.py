@@ -13,7 +13,6 @@ import json
 import boto3
 import pytest
 
-from admin.__main__ import main as admin_main
 from inbox.inbound import conversation_id_for
 from inbox.model import Direction, Sender
 from inbox.ports import Hotel
@@ -43,15 +42,6 @@ def expedia_settings(configure, standin, region, table):
     return configure(expedia_secret_arn=secret, expedia_graphql_url=standin.graphql_url,
                      expedia_token_url=standin.token_url, expedia_files_url=standin.files_url,
                      expedia_backoff_seconds=0.01, attachments_bucket=BUCKET)
-
-
-@pytest.fixture
-def admin(capsys, table, region):
-    def run(*argv: str) -> tuple[int, str, str]:
-        code = admin_main([*argv, "--table", table, "--region", region])
-        out, err = capsys.readouterr()
-        return code, out, err
-    return run
 
 
 def write(standin, thread: str, body: str, role: str = "TRAVELER", **extra) -> str:
@@ -86,12 +76,12 @@ def past_threads(standin) -> dict[str, list[str]]:
 
 
 def test_connecting_imports_the_last_30_days_and_a_second_run_changes_nothing(
-        admin, store, expedia_settings, past_threads, region):
+        admin_cli, store, expedia_settings, past_threads, region):
     store.put_hotel(Hotel("h1", "Hôtel Lumière", "Europe/Paris"))
 
-    first = admin("connect-expedia", "--hotel-id", "h1", "--property-id", PROPERTY)
+    first = admin_cli("connect-expedia", "--hotel-id", "h1", "--property-id", PROPERTY)
     imported = snapshot(store, list(past_threads))
-    second = admin("connect-expedia", "--hotel-id", "h1", "--property-id", PROPERTY)
+    second = admin_cli("connect-expedia", "--hotel-id", "h1", "--property-id", PROPERTY)
 
     assert first[0] == 0, first[2]
     assert "3 threads, 10 new messages, 0 already in Lobby" in first[1]
@@ -113,10 +103,10 @@ def test_connecting_imports_the_last_30_days_and_a_second_run_changes_nothing(
     assert snapshot(store, list(past_threads)) == imported
 
 
-def test_connecting_without_backfill_imports_nothing(admin, store, expedia_settings, past_threads):
+def test_connecting_without_backfill_imports_nothing(admin_cli, store, expedia_settings, past_threads):
     store.put_hotel(Hotel("h1", "Hôtel Lumière", "Europe/Paris"))
 
-    code, out, _ = admin("connect-expedia", "--hotel-id", "h1", "--property-id", PROPERTY, "--no-backfill")
+    code, out, _ = admin_cli("connect-expedia", "--hotel-id", "h1", "--property-id", PROPERTY, "--no-backfill")
 
     assert code == 0 and "Imported" not in out
     assert store.hotel_for_expedia_property(PROPERTY) == "h1"
@@ -124,22 +114,22 @@ def test_connecting_without_backfill_imports_nothing(admin, store, expedia_setti
 
 
 def test_expedia_unreachable_leaves_the_property_connected_and_says_to_run_it_again(
-        admin, store, configure, expedia_settings, past_threads):
+        admin_cli, store, configure, expedia_settings, past_threads):
     store.put_hotel(Hotel("h1", "Hôtel Lumière", "Europe/Paris"))
     configure(expedia_graphql_url="http://127.0.0.1:9/graphql", expedia_token_url="http://127.0.0.1:9/token",
               expedia_connect_timeout_seconds=0.2, expedia_backoff_seconds=0.0)
 
-    code, _, err = admin("connect-expedia", "--hotel-id", "h1", "--property-id", PROPERTY)
+    code, _, err = admin_cli("connect-expedia", "--hotel-id", "h1", "--property-id", PROPERTY)
 
     assert code == 1 and len(err.strip().splitlines()) == 1
     assert "running connect-expedia again imports what is missing" in err
     assert store.hotel_for_expedia_property(PROPERTY) == "h1"
 
 
-def test_a_backfill_beyond_30_days_is_refused_before_anything_changes(admin, store, expedia_settings):
+def test_a_backfill_beyond_30_days_is_refused_before_anything_changes(admin_cli, store, expedia_settings):
     store.put_hotel(Hotel("h1", "Hôtel Lumière", "Europe/Paris"))
 
-    code, _, err = admin("connect-expedia", "--hotel-id", "h1", "--property-id", PROPERTY, "--backfill-days", "31")
+    code, _, err = admin_cli("connect-expedia", "--hotel-id", "h1", "--property-id", PROPERTY, "--backfill-days", "31")
 
     assert code == 2 and "1 to 30 days" in err
     assert store.hotel_for_expedia_property(PROPERTY) is None

@@ -19,23 +19,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from admin import AdminError, check_hotel_id
-from admin.__main__ import main as admin_main
 from inbox.errors import Conflict
 from inbox.ids import HOTEL_ID_PATTERN
 from inbox.ports import Hotel
 
 REPO = Path(__file__).resolve().parents[3]
 ODD_IDS = ["", "h1/x", "h1#CONV#x", "h 1", "H1", "-h1", "_h1", "h1,h2", "hôtel", "h1.x", "a" * 64, "h1\n2"]
-
-
-@pytest.fixture
-def admin(capsys, table, region):
-    """Runs the command in-process against moto: ``(exit status, stdout, stderr)``."""
-    def run(*argv: str) -> tuple[int, str, str]:
-        code = admin_main([*argv, "--table", table, "--region", region])
-        out, err = capsys.readouterr()
-        return code, out, err
-    return run
 
 
 def refused(result: tuple[int, str, str], *words: str) -> bool:
@@ -54,15 +43,15 @@ def items(table: str, region: str) -> list[dict]:
 
 @pytest.mark.parametrize("hotel_id", ODD_IDS)
 def test_a_hotel_id_with_a_key_delimiter_a_space_or_an_odd_character_is_refused_and_nothing_stored(
-        admin, table, region, hotel_id):
-    assert refused(admin("create-hotel", f"--hotel-id={hotel_id}", "--name", "Odd"), "invalid hotel id",
+        admin_cli, table, region, hotel_id):
+    assert refused(admin_cli("create-hotel", f"--hotel-id={hotel_id}", "--name", "Odd"), "invalid hotel id",
                    HOTEL_ID_PATTERN)
     assert items(table, region) == []
 
 
 @pytest.mark.parametrize("hotel_id", ["h1", "lumiere", "h-lumiere", "hotel_42", "0", "a" * 63])
-def test_a_plain_hotel_id_is_accepted(admin, store, hotel_id):
-    assert admin("create-hotel", "--hotel-id", hotel_id, "--name", "Plain")[0] == 0
+def test_a_plain_hotel_id_is_accepted(admin_cli, store, hotel_id):
+    assert admin_cli("create-hotel", "--hotel-id", hotel_id, "--name", "Plain")[0] == 0
     assert store.get_hotel(hotel_id).name == "Plain"
 
 
@@ -76,9 +65,9 @@ def test_no_hotel_id_the_command_accepts_can_hold_a_delimiter_space_or_upper_cas
     assert accepted[0] not in "-_"
 
 
-def test_agents_and_partner_keys_for_odd_hotel_ids_are_refused(admin, cognito, pool, table, region):
-    key = admin("create-partner-key", "--partner-id", "acme", "--name", "Acme", "--hotel-ids", "h1,h1#CONV#x")
-    agent = admin("create-agent", "--user-pool-id", pool.id, "--email", "zoe@rivage.example", "--name", "Zoé",
+def test_agents_and_partner_keys_for_odd_hotel_ids_are_refused(admin_cli, cognito, pool, table, region):
+    key = admin_cli("create-partner-key", "--partner-id", "acme", "--name", "Acme", "--hotel-ids", "h1,h1#CONV#x")
+    agent = admin_cli("create-agent", "--user-pool-id", pool.id, "--email", "zoe@rivage.example", "--name", "Zoé",
                   "--password", PASSWORD, "--hotel-ids", "h 1")
 
     assert refused(key, "invalid hotel id 'h1#CONV#x'") and refused(agent, "invalid hotel id 'h 1'")
@@ -90,9 +79,9 @@ def test_agents_and_partner_keys_for_odd_hotel_ids_are_refused(admin, cognito, p
 
 
 @pytest.fixture
-def lumiere(admin, store) -> Hotel:
-    assert admin("create-hotel", "--hotel-id", "h1", "--name", "Lumière")[0] == 0
-    assert admin("set-bot", "--hotel-id", "h1")[0] == 0  # the sample knowledge base
+def lumiere(admin_cli, store) -> Hotel:
+    assert admin_cli("create-hotel", "--hotel-id", "h1", "--name", "Lumière")[0] == 0
+    assert admin_cli("set-bot", "--hotel-id", "h1")[0] == 0  # the sample knowledge base
     return store.get_hotel("h1")
 
 
@@ -111,17 +100,17 @@ ENTRY = {"id": "wifi", "topic": "wifi", "questions": ["wifi password?"], "answer
     (json.dumps({"entries": [ENTRY] * 201}), ["entries"]),
 ])
 def test_set_bot_with_a_missing_malformed_or_invalid_file_ends_in_one_line_and_keeps_the_knowledge_base(
-        admin, store, lumiere, tmp_path, content, words):
+        admin_cli, store, lumiere, tmp_path, content, words):
     path = tmp_path / "bot.json"
     if content is not None:
         path.write_bytes(content.encode("utf-8", "surrogateescape"))
 
-    assert refused(admin("set-bot", "--hotel-id", "h1", "--file", str(path)), *words)
+    assert refused(admin_cli("set-bot", "--hotel-id", "h1", "--file", str(path)), *words)
     assert store.get_hotel("h1").knowledge == lumiere.knowledge
 
 
 def test_set_bot_with_a_knowledge_base_too_large_for_the_table_is_refused_and_keeps_the_old_one(
-        admin, store, lumiere, tmp_path):
+        admin_cli, store, lumiere, tmp_path):
     rng = random.Random(10)
     noise = lambda n: "".join(rng.choice(string.ascii_letters + " ") for _ in range(n))  # noqa: E731  (incompressible)
     entries = [{"id": f"e{n}", "topic": noise(20), "questions": [noise(200)],
@@ -129,18 +118,18 @@ def test_set_bot_with_a_knowledge_base_too_large_for_the_table_is_refused_and_ke
     path = tmp_path / "bot.json"
     path.write_text(json.dumps({"entries": entries}))
 
-    assert refused(admin("set-bot", "--hotel-id", "h1", "--file", str(path)), "KB")
+    assert refused(admin_cli("set-bot", "--hotel-id", "h1", "--file", str(path)), "KB")
     assert store.get_hotel("h1").knowledge == lumiere.knowledge
 
 
-def test_set_bot_off_wins_over_the_file_and_the_file_may_switch_it_off(admin, store, lumiere, tmp_path):
+def test_set_bot_off_wins_over_the_file_and_the_file_may_switch_it_off(admin_cli, store, lumiere, tmp_path):
     path = tmp_path / "bot.json"
     path.write_text(json.dumps({"enabled": True, "entries": [ENTRY]}))
-    assert admin("set-bot", "--hotel-id", "h1", "--file", str(path), "--off")[0] == 0
+    assert admin_cli("set-bot", "--hotel-id", "h1", "--file", str(path), "--off")[0] == 0
     assert store.get_hotel("h1").bot_enabled is False
 
     path.write_text(json.dumps({"enabled": False, "entries": [ENTRY]}))
-    code, out, _ = admin("set-bot", "--hotel-id", "h1", "--file", str(path))
+    code, out, _ = admin_cli("set-bot", "--hotel-id", "h1", "--file", str(path))
     assert code == 0 and "bot off" in out and store.get_hotel("h1").bot_enabled is False
 
 
@@ -156,8 +145,8 @@ def test_set_bot_with_a_missing_file_run_as_a_module_prints_no_traceback(tmp_pat
 # --- (c) hotels that do not exist ------------------------------------------------------------------------
 
 
-def test_create_agent_for_a_hotel_that_does_not_exist_is_refused_and_creates_no_user(admin, cognito, pool, lumiere):
-    result = admin("create-agent", "--user-pool-id", pool.id, "--email", "zoe@rivage.example", "--name", "Zoé",
+def test_create_agent_for_a_hotel_that_does_not_exist_is_refused_and_creates_no_user(admin_cli, cognito, pool, lumiere):
+    result = admin_cli("create-agent", "--user-pool-id", pool.id, "--email", "zoe@rivage.example", "--name", "Zoé",
                    "--password", PASSWORD, "--hotel-ids", "h1,h-ghost")
 
     assert refused(result, "no such hotel: h-ghost")
@@ -165,11 +154,11 @@ def test_create_agent_for_a_hotel_that_does_not_exist_is_refused_and_creates_no_
 
 
 def test_create_partner_key_for_a_hotel_that_does_not_exist_is_refused_and_issues_no_key(
-        admin, lumiere, table, region):
+        admin_cli, lumiere, table, region):
     apigateway = boto3.client("apigateway", region_name=region)
     plan = apigateway.create_usage_plan(name="lobby-partners")["id"]
 
-    result = admin("create-partner-key", "--partner-id", "acme", "--name", "Acme", "--hotel-ids", "h-ghost, h1",
+    result = admin_cli("create-partner-key", "--partner-id", "acme", "--name", "Acme", "--hotel-ids", "h-ghost, h1",
                    "--usage-plan-id", plan)
 
     assert refused(result, "no such hotel: h-ghost") and "lby_" not in result[1]
@@ -180,32 +169,32 @@ def test_create_partner_key_for_a_hotel_that_does_not_exist_is_refused_and_issue
 # --- (d) connect-expedia ---------------------------------------------------------------------------------
 
 
-def test_connecting_a_hotel_to_a_new_property_stops_the_old_property_reaching_it(admin, store):
-    admin("create-hotel", "--hotel-id", "h1", "--name", "Lumière", "--expedia-property-id", "111")
+def test_connecting_a_hotel_to_a_new_property_stops_the_old_property_reaching_it(admin_cli, store):
+    admin_cli("create-hotel", "--hotel-id", "h1", "--name", "Lumière", "--expedia-property-id", "111")
 
-    assert admin("connect-expedia", "--hotel-id", "h1", "--property-id", "222", "--no-backfill")[0] == 0
+    assert admin_cli("connect-expedia", "--hotel-id", "h1", "--property-id", "222", "--no-backfill")[0] == 0
 
     assert store.hotel_for_expedia_property("111") is None
     assert store.hotel_for_expedia_property("222") == "h1"
     assert store.get_hotel("h1").expedia_property_id == "222"
-    admin("create-hotel", "--hotel-id", "h2", "--name", "Aurora")
-    assert admin("connect-expedia", "--hotel-id", "h2", "--property-id", "111", "--no-backfill")[0] == 0  # free again
+    admin_cli("create-hotel", "--hotel-id", "h2", "--name", "Aurora")
+    assert admin_cli("connect-expedia", "--hotel-id", "h2", "--property-id", "111", "--no-backfill")[0] == 0  # free again
     assert store.hotel_for_expedia_property("111") == "h2"
 
 
-def test_a_new_hotel_with_a_property_of_another_hotel_is_not_created(admin, store):
-    admin("create-hotel", "--hotel-id", "h1", "--name", "Lumière", "--expedia-property-id", "111")
+def test_a_new_hotel_with_a_property_of_another_hotel_is_not_created(admin_cli, store):
+    admin_cli("create-hotel", "--hotel-id", "h1", "--name", "Lumière", "--expedia-property-id", "111")
 
-    assert refused(admin("create-hotel", "--hotel-id", "h2", "--name", "Aurora", "--expedia-property-id", "111"),
+    assert refused(admin_cli("create-hotel", "--hotel-id", "h2", "--name", "Aurora", "--expedia-property-id", "111"),
                    "already belongs to hotel h1")
     assert store.get_hotel("h2") is None and store.hotel_for_expedia_property("111") == "h1"
 
 
-def test_a_property_of_another_hotel_is_refused_and_both_hotels_keep_theirs(admin, store):
-    admin("create-hotel", "--hotel-id", "h1", "--name", "Lumière", "--expedia-property-id", "111")
-    admin("create-hotel", "--hotel-id", "h2", "--name", "Aurora", "--expedia-property-id", "222")
+def test_a_property_of_another_hotel_is_refused_and_both_hotels_keep_theirs(admin_cli, store):
+    admin_cli("create-hotel", "--hotel-id", "h1", "--name", "Lumière", "--expedia-property-id", "111")
+    admin_cli("create-hotel", "--hotel-id", "h2", "--name", "Aurora", "--expedia-property-id", "222")
 
-    assert refused(admin("connect-expedia", "--hotel-id", "h2", "--property-id", "111"), "already belongs to hotel h1")
+    assert refused(admin_cli("connect-expedia", "--hotel-id", "h2", "--property-id", "111"), "already belongs to hotel h1")
 
     assert (store.hotel_for_expedia_property("111"), store.hotel_for_expedia_property("222")) == ("h1", "h2")
     assert (store.get_hotel("h1").expedia_property_id, store.get_hotel("h2").expedia_property_id) == ("111", "222")
@@ -226,8 +215,8 @@ def test_the_store_refuses_a_property_of_another_hotel_in_the_same_transaction(s
 
 
 @pytest.mark.parametrize("property_id", ["", "12 34", "12#34", "x" * 65])
-def test_an_odd_property_id_is_refused(admin, store, lumiere, property_id):
-    assert refused(admin("connect-expedia", "--hotel-id", "h1", "--property-id", property_id),
+def test_an_odd_property_id_is_refused(admin_cli, store, lumiere, property_id):
+    assert refused(admin_cli("connect-expedia", "--hotel-id", "h1", "--property-id", property_id),
                    "invalid Expedia property id")
     assert store.get_hotel("h1").expedia_property_id is None
 
@@ -236,8 +225,8 @@ def test_an_odd_property_id_is_refused(admin, store, lumiere, property_id):
 
 
 @pytest.mark.parametrize(("argv", "role"), [(["--role", "admin"], "admin"), (["--role", "agent"], "agent"), ([], "agent")])
-def test_create_agent_writes_the_role_into_cognito(admin, cognito, pool, lumiere, argv, role):
-    code, out, _ = admin("create-agent", "--user-pool-id", pool.id, "--email", "zoe@lumiere.example", "--name", "Zoé",
+def test_create_agent_writes_the_role_into_cognito(admin_cli, cognito, pool, lumiere, argv, role):
+    code, out, _ = admin_cli("create-agent", "--user-pool-id", pool.id, "--email", "zoe@lumiere.example", "--name", "Zoé",
                          "--password", PASSWORD, "--hotel-ids", "h1", *argv)
 
     assert code == 0 and f"Created {role}" in out
@@ -245,9 +234,9 @@ def test_create_agent_writes_the_role_into_cognito(admin, cognito, pool, lumiere
     assert {a["Name"]: a["Value"] for a in user["UserAttributes"]}["custom:role"] == role
 
 
-def test_an_unknown_role_is_refused_by_the_parser(admin, cognito, pool, lumiere, capsys):
+def test_an_unknown_role_is_refused_by_the_parser(admin_cli, cognito, pool, lumiere, capsys):
     with pytest.raises(SystemExit) as exit_:
-        admin("create-agent", "--user-pool-id", pool.id, "--email", "zoe@lumiere.example", "--name", "Zoé",
+        admin_cli("create-agent", "--user-pool-id", pool.id, "--email", "zoe@lumiere.example", "--name", "Zoé",
               "--password", PASSWORD, "--hotel-ids", "h1", "--role", "owner")
 
     assert exit_.value.code == 2 and "invalid choice: 'owner'" in capsys.readouterr().err

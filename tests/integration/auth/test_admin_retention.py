@@ -8,19 +8,9 @@ import getpass
 
 import pytest
 
-from admin.__main__ import main as admin_main
 from inbox.audit import HOTEL_UPDATED, AuditTarget
 from inbox.model import Actor, ActorType
 from inbox.ports import Hotel
-
-
-@pytest.fixture
-def run(capsys, table, region):
-    def call(*argv: str) -> tuple[int, str, str]:
-        code = admin_main([*argv, "--table", table, "--region", region])
-        out, err = capsys.readouterr()
-        return code, out, err
-    return call
 
 
 @pytest.fixture
@@ -31,8 +21,8 @@ def lumiere(store):
 OPERATOR = Actor(ActorType.OPERATOR, getpass.getuser(), getpass.getuser())
 
 
-def test_set_retention_stores_it_and_records_who(run, store, lumiere):
-    code, out, err = run("set-retention", "--hotel-id", "h1", "--days", "365")
+def test_set_retention_stores_it_and_records_who(admin_cli, store, lumiere):
+    code, out, err = admin_cli("set-retention", "--hotel-id", "h1", "--days", "365")
     assert code == 0, err
     assert "365 days" in out and store.get_hotel("h1").retention_days == 365
     (entry,) = store.list_audit("h1", 10).items
@@ -41,20 +31,20 @@ def test_set_retention_stores_it_and_records_who(run, store, lumiere):
 
 
 @pytest.mark.parametrize("days", ["29", "3651", "0"])
-def test_set_retention_out_of_range_is_refused_before_any_write(run, store, lumiere, days):
-    code, _, err = run("set-retention", "--hotel-id", "h1", "--days", days)
+def test_set_retention_out_of_range_is_refused_before_any_write(admin_cli, store, lumiere, days):
+    code, _, err = admin_cli("set-retention", "--hotel-id", "h1", "--days", days)
     assert code == 2 and "30 to 3650" in err and days in err
     assert store.get_hotel("h1").retention_days == 730 and store.list_audit("h1", 10).items == []
 
 
-def test_set_retention_of_a_hotel_that_does_not_exist_is_refused(run, table):
-    code, _, err = run("set-retention", "--hotel-id", "h-ghost", "--days", "365")
+def test_set_retention_of_a_hotel_that_does_not_exist_is_refused(admin_cli, table):
+    code, _, err = admin_cli("set-retention", "--hotel-id", "h-ghost", "--days", "365")
     assert code == 2 and "hotel h-ghost does not exist" in err
 
 
-def test_set_reply_target_is_audited_too(run, store, lumiere):
-    assert run("set-reply-target", "--hotel-id", "h1", "--minutes", "240")[0] == 0
-    assert run("set-reply-target", "--hotel-id", "h1", "--none")[0] == 0
+def test_set_reply_target_is_audited_too(admin_cli, store, lumiere):
+    assert admin_cli("set-reply-target", "--hotel-id", "h1", "--minutes", "240")[0] == 0
+    assert admin_cli("set-reply-target", "--hotel-id", "h1", "--none")[0] == 0
     details = [e.details for e in reversed(store.list_audit("h1", 10).items)]
     assert details == [{"reply_target_minutes": {"from": None, "to": 240}},
                        {"reply_target_minutes": {"from": 240, "to": None}}]

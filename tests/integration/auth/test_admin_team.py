@@ -8,26 +8,8 @@ import pytest
 from auth_helpers import PASSWORD
 
 from admin import AdminError, create_agent, set_agent_hotels
-from admin.__main__ import main as admin_main
 from directory.cognito import CognitoDirectory
-from inbox.ports import Hotel
 from store.dynamo import DynamoStore
-
-
-@pytest.fixture
-def run(capsys, table, region):
-    """The command in-process against moto: ``(exit status, stdout, stderr)``."""
-    def call(*argv: str) -> tuple[int, str, str]:
-        code = admin_main([*argv, "--table", table, "--region", region])
-        out, err = capsys.readouterr()
-        return code, out, err
-    return call
-
-
-@pytest.fixture
-def hotels(store):
-    for hotel_id, name in (("h1", "Lumière"), ("h2", "Rivage"), ("h3", "Aurora")):
-        store.put_hotel(Hotel(hotel_id, name))
 
 
 def groups_of(cognito, pool_id: str, email: str) -> set[str]:
@@ -39,10 +21,10 @@ def attribute(cognito, pool_id: str, email: str, name: str) -> str | None:
     return {a["Name"]: a["Value"] for a in user["UserAttributes"]}.get(name)
 
 
-def test_create_agent_puts_the_agent_in_each_hotels_group_creating_it(run, cognito, pool, hotels):
+def test_create_agent_puts_the_agent_in_each_hotels_group_creating_it(admin_cli, cognito, pool, hotels):
     cognito.create_group(UserPoolId=pool.id, GroupName="hotel.h1")  # h1 has agents already; h2 none
 
-    code, _, err = run("create-agent", "--user-pool-id", pool.id, "--email", "ana@lumiere.example",
+    code, _, err = admin_cli("create-agent", "--user-pool-id", pool.id, "--email", "ana@lumiere.example",
                        "--name", "Ana Lima", "--password", PASSWORD, "--hotel-ids", "h1,h2", "--role", "admin")
 
     assert code == 0, err
@@ -64,22 +46,22 @@ def test_the_directory_lists_an_agent_the_command_created_with_its_role(cognito,
     assert directory.agents("h3") == []
 
 
-def test_a_refused_agent_is_in_no_group(run, cognito, pool, hotels):
-    run("create-agent", "--user-pool-id", pool.id, "--email", "ana@lumiere.example", "--name", "Ana",
+def test_a_refused_agent_is_in_no_group(admin_cli, cognito, pool, hotels):
+    admin_cli("create-agent", "--user-pool-id", pool.id, "--email", "ana@lumiere.example", "--name", "Ana",
         "--password", PASSWORD, "--hotel-ids", "h1")
 
-    code, _, err = run("create-agent", "--user-pool-id", pool.id, "--email", "ana@lumiere.example", "--name", "Ana",
+    code, _, err = admin_cli("create-agent", "--user-pool-id", pool.id, "--email", "ana@lumiere.example", "--name", "Ana",
                        "--password", PASSWORD, "--hotel-ids", "h2")  # she exists already
 
     assert code == 1 and "error:" in err
     assert groups_of(cognito, pool.id, "ana@lumiere.example") == {"hotel.h1"}
 
 
-def test_set_agent_hotels_moves_the_attribute_and_the_groups_together(run, cognito, pool, hotels, store):
+def test_set_agent_hotels_moves_the_attribute_and_the_groups_together(admin_cli, cognito, pool, hotels, store):
     create_agent(cognito, pool.id, "ana@lumiere.example", "Ana", PASSWORD, "h1,h2", store=store)
     directory = CognitoDirectory(cognito, pool.id, ttl_seconds=0)
 
-    code, out, err = run("set-agent-hotels", "--user-pool-id", pool.id, "--email", "ana@lumiere.example",
+    code, out, err = admin_cli("set-agent-hotels", "--user-pool-id", pool.id, "--email", "ana@lumiere.example",
                          "--hotel-ids", "h2, h3")
 
     assert code == 0, err
@@ -102,10 +84,10 @@ def test_set_agent_hotels_repairs_groups_the_attribute_does_not_name(cognito, po
     assert groups_of(cognito, pool.id, "ana@lumiere.example") == {"hotel.h1", "night-shift"}
 
 
-def test_set_agent_hotels_refuses_a_hotel_that_does_not_exist_and_changes_nothing(run, cognito, pool, hotels, store):
+def test_set_agent_hotels_refuses_a_hotel_that_does_not_exist_and_changes_nothing(admin_cli, cognito, pool, hotels, store):
     create_agent(cognito, pool.id, "ana@lumiere.example", "Ana", PASSWORD, "h1", store=store)
 
-    code, _, err = run("set-agent-hotels", "--user-pool-id", pool.id, "--email", "ana@lumiere.example",
+    code, _, err = admin_cli("set-agent-hotels", "--user-pool-id", pool.id, "--email", "ana@lumiere.example",
                        "--hotel-ids", "h2,h-ghost")
 
     assert code == 2 and "no such hotel: h-ghost" in err
@@ -113,8 +95,8 @@ def test_set_agent_hotels_refuses_a_hotel_that_does_not_exist_and_changes_nothin
     assert groups_of(cognito, pool.id, "ana@lumiere.example") == {"hotel.h1"}
 
 
-def test_set_agent_hotels_of_an_unknown_user_is_refused_by_cognito_before_any_change(run, cognito, pool, hotels):
-    code, _, err = run("set-agent-hotels", "--user-pool-id", pool.id, "--email", "nobody@lumiere.example",
+def test_set_agent_hotels_of_an_unknown_user_is_refused_by_cognito_before_any_change(admin_cli, cognito, pool, hotels):
+    code, _, err = admin_cli("set-agent-hotels", "--user-pool-id", pool.id, "--email", "nobody@lumiere.example",
                        "--hotel-ids", "h1")
 
     assert code == 1 and "error:" in err
@@ -122,10 +104,10 @@ def test_set_agent_hotels_of_an_unknown_user_is_refused_by_cognito_before_any_ch
 
 
 @pytest.mark.parametrize(("before", "after"), [("agent", "admin"), ("admin", "agent")])
-def test_set_role_writes_custom_role(run, cognito, pool, hotels, store, before, after):
+def test_set_role_writes_custom_role(admin_cli, cognito, pool, hotels, store, before, after):
     create_agent(cognito, pool.id, "ana@lumiere.example", "Ana", PASSWORD, "h1", store=store, role=before)
 
-    code, out, err = run("set-role", "--user-pool-id", pool.id, "--email", "ana@lumiere.example", "--role", after)
+    code, out, err = admin_cli("set-role", "--user-pool-id", pool.id, "--email", "ana@lumiere.example", "--role", after)
 
     assert code == 0, err
     assert f"now {after}" in out
@@ -133,11 +115,11 @@ def test_set_role_writes_custom_role(run, cognito, pool, hotels, store, before, 
     assert [a.role for a in CognitoDirectory(cognito, pool.id).agents("h1")] == [after]
 
 
-def test_set_role_refuses_an_unknown_role(run, cognito, pool, hotels, store, capsys):
+def test_set_role_refuses_an_unknown_role(admin_cli, cognito, pool, hotels, store, capsys):
     create_agent(cognito, pool.id, "ana@lumiere.example", "Ana", PASSWORD, "h1", store=store)
 
     with pytest.raises(SystemExit) as exit_:
-        run("set-role", "--user-pool-id", pool.id, "--email", "ana@lumiere.example", "--role", "owner")
+        admin_cli("set-role", "--user-pool-id", pool.id, "--email", "ana@lumiere.example", "--role", "owner")
 
     assert exit_.value.code == 2
     assert attribute(cognito, pool.id, "ana@lumiere.example", "custom:role") == "agent"
@@ -155,31 +137,31 @@ needs_reply_target = pytest.mark.skipif(not hasattr(DynamoStore, "set_reply_targ
 
 
 @needs_reply_target
-def test_set_reply_target_sets_and_clears_the_hotels_reply_target(run, store, hotels):
-    code, out, err = run("set-reply-target", "--hotel-id", "h1", "--minutes", "240")
+def test_set_reply_target_sets_and_clears_the_hotels_reply_target(admin_cli, store, hotels):
+    code, out, err = admin_cli("set-reply-target", "--hotel-id", "h1", "--minutes", "240")
     assert code == 0, err
     assert "reply target 240 minutes" in out
     assert store.get_hotel("h1").reply_target_minutes == 240
 
-    assert run("set-reply-target", "--hotel-id", "h1", "--none")[0] == 0
+    assert admin_cli("set-reply-target", "--hotel-id", "h1", "--none")[0] == 0
     assert store.get_hotel("h1").reply_target_minutes is None
 
 
 @pytest.mark.parametrize("minutes", ["4", "10081", "0", "-5"])
-def test_set_reply_target_out_of_range_is_refused_before_any_write(run, store, hotels, minutes):
-    code, _, err = run("set-reply-target", "--hotel-id", "h1", "--minutes", minutes)
+def test_set_reply_target_out_of_range_is_refused_before_any_write(admin_cli, store, hotels, minutes):
+    code, _, err = admin_cli("set-reply-target", "--hotel-id", "h1", "--minutes", minutes)
 
     assert code == 2 and "5 to 10080 minutes" in err
     assert store.get_hotel("h1").reply_target_minutes is None
 
 
-def test_set_reply_target_of_a_hotel_that_does_not_exist_is_refused(run, table):
-    code, _, err = run("set-reply-target", "--hotel-id", "h-ghost", "--minutes", "60")
+def test_set_reply_target_of_a_hotel_that_does_not_exist_is_refused(admin_cli, table):
+    code, _, err = admin_cli("set-reply-target", "--hotel-id", "h-ghost", "--minutes", "60")
 
     assert code == 2 and "hotel h-ghost does not exist" in err
 
 
-def test_set_reply_target_needs_minutes_or_none(run, table):
+def test_set_reply_target_needs_minutes_or_none(admin_cli, table):
     with pytest.raises(SystemExit) as exit_:
-        run("set-reply-target", "--hotel-id", "h1")
+        admin_cli("set-reply-target", "--hotel-id", "h1")
     assert exit_.value.code == 2

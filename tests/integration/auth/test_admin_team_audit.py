@@ -7,43 +7,25 @@ from __future__ import annotations
 import getpass
 import json
 
-import pytest
 from auth_helpers import PASSWORD
 
-from admin.__main__ import main as admin_main
 from inbox.audit import AGENT_CREATED, AGENT_HOTELS_CHANGED, BOT_UPDATED, ROLE_CHANGED, AuditTarget
 from inbox.model import Actor, ActorType
-from inbox.ports import Hotel
 
 EMAIL = "ana@lumiere.example"
-
-
-@pytest.fixture
-def run(capsys, table, region):
-    def call(*argv: str) -> tuple[int, str, str]:
-        code = admin_main([*argv, "--table", table, "--region", region])
-        out, err = capsys.readouterr()
-        return code, out, err
-    return call
-
-
-@pytest.fixture
-def hotels(store):
-    for hotel_id, name in (("h1", "Lumière"), ("h2", "Rivage"), ("h3", "Aurora")):
-        store.put_hotel(Hotel(hotel_id, name))
 
 
 def entries(store, hotel_id: str) -> list:
     return list(reversed(store.list_audit(hotel_id, 50).items))  # oldest first
 
 
-def test_an_agents_creation_hotels_and_role_are_in_each_hotels_log(run, cognito, pool, store, hotels):
-    code, out, err = run("create-agent", "--user-pool-id", pool.id, "--email", EMAIL, "--name", "Ana Lima",
+def test_an_agents_creation_hotels_and_role_are_in_each_hotels_log(admin_cli, cognito, pool, store, hotels):
+    code, out, err = admin_cli("create-agent", "--user-pool-id", pool.id, "--email", EMAIL, "--name", "Ana Lima",
                          "--password", PASSWORD, "--hotel-ids", "h1,h2")
     assert code == 0, err
     sub = out.split("(sub ")[1].split(")")[0]
-    assert run("set-agent-hotels", "--user-pool-id", pool.id, "--email", EMAIL, "--hotel-ids", "h2,h3")[0] == 0
-    assert run("set-role", "--user-pool-id", pool.id, "--email", EMAIL, "--role", "admin")[0] == 0
+    assert admin_cli("set-agent-hotels", "--user-pool-id", pool.id, "--email", EMAIL, "--hotel-ids", "h2,h3")[0] == 0
+    assert admin_cli("set-role", "--user-pool-id", pool.id, "--email", EMAIL, "--role", "admin")[0] == 0
 
     operator = Actor(ActorType.OPERATOR, getpass.getuser(), getpass.getuser())
     h1, h2, h3 = (entries(store, h) for h in ("h1", "h2", "h3"))
@@ -59,11 +41,11 @@ def test_an_agents_creation_hotels_and_role_are_in_each_hotels_log(run, cognito,
     assert EMAIL not in text and "Ana Lima" not in text
 
 
-def test_set_bot_is_in_the_hotels_log_with_the_change(run, store, hotels, tmp_path):
-    assert run("set-bot", "--hotel-id", "h1")[0] == 0  # the sample knowledge base
+def test_set_bot_is_in_the_hotels_log_with_the_change(admin_cli, store, hotels, tmp_path):
+    assert admin_cli("set-bot", "--hotel-id", "h1")[0] == 0  # the sample knowledge base
     bot = tmp_path / "bot.json"
     bot.write_text(json.dumps({"enabled": True, "entries": []}), encoding="utf-8")
-    assert run("set-bot", "--hotel-id", "h1", "--file", str(bot), "--off")[0] == 0
+    assert admin_cli("set-bot", "--hotel-id", "h1", "--file", str(bot), "--off")[0] == 0
 
     loaded, emptied = entries(store, "h1")
 

@@ -11,10 +11,10 @@ from datetime import UTC, datetime, timedelta
 import boto3
 import pytest
 from lobby_env import TABLE
+from realtime_store_helpers import hotel_team
 
-from directory.cognito import group_name
 from inbox.inbound import GuestProfile, InboundMessage
-from inbox.model import Actor, ActorType
+from inbox.model import Actor
 from inbox.ports import Hotel
 from inbox.times import parse_time
 from store import keys
@@ -25,21 +25,9 @@ DAY = timedelta(days=1)
 
 @pytest.fixture
 def agents(region, monkeypatch) -> dict[str, Actor]:
-    cognito = boto3.client("cognito-idp", region_name=region)
-    pool = cognito.create_user_pool(PoolName="lobby-agents", Schema=[
-        {"Name": "hotel_ids", "AttributeDataType": "String", "Mutable": True},
-        {"Name": "role", "AttributeDataType": "String", "Mutable": True}])["UserPool"]["Id"]
-    cognito.create_group(UserPoolId=pool, GroupName=group_name("h1"))
-    actors = {}
-    for name, email in (("Ana Lima", "ana@lumiere.example"), ("Ben Martin", "ben@lumiere.example")):
-        user = cognito.admin_create_user(UserPoolId=pool, Username=email, MessageAction="SUPPRESS", UserAttributes=[
-            {"Name": "name", "Value": name}, {"Name": "email", "Value": email},
-            {"Name": "custom:hotel_ids", "Value": "h1"}])["User"]
-        cognito.admin_add_user_to_group(UserPoolId=pool, GroupName=group_name("h1"), Username=email)
-        actors[name.split()[0].lower()] = Actor(ActorType.AGENT, {a["Name"]: a["Value"] for a in user["Attributes"]}["sub"],
-                                                name)
-    monkeypatch.setenv("USER_POOL_ID", pool)
-    return actors
+    pool_id, team = hotel_team(region, "h1", {"Ana Lima": "ana@lumiere.example", "Ben Martin": "ben@lumiere.example"})
+    monkeypatch.setenv("USER_POOL_ID", pool_id)
+    return {name.split()[0].lower(): actor for name, actor in team.items()}
 
 
 @pytest.fixture
