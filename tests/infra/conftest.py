@@ -135,6 +135,12 @@ class Cfn:
         resource = self.resources[logical_id]["Properties"]
         return f"{self.resource_path(resource['ParentId'])}/{resource['PathPart']}"
 
+    def alarm(self, name: str) -> dict:
+        """The properties of the one CloudWatch alarm of that name."""
+        (alarm,) = [a["Properties"] for a in self.of_type("AWS::CloudWatch::Alarm").values()
+                    if a["Properties"]["AlarmName"] == name]
+        return alarm
+
     def methods(self) -> dict[tuple[str, str], dict]:
         """(HTTP method, path) -> the method's properties."""
         return {

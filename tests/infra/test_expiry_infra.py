@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from infra_helpers import assert_the_dlq_keeps_failed_batches_14_days_encrypted_over_tls, matches
 
 from infra import names
 from infra.expiry import EXPIRY_TABLE_ACTIONS, expiry_filter_pattern
@@ -17,20 +18,6 @@ def _mapping(cfn) -> dict:
     (mapping,) = [m["Properties"] for m in cfn.of_type("AWS::Lambda::EventSourceMapping").values()
                   if m["Properties"]["FunctionName"] == {"Ref": function_id}]
     return mapping
-
-
-def _matches(pattern: dict, record: dict) -> bool:
-    """Lambda's event filtering for the subset used here: exact strings and {"prefix": ...}, nested."""
-    for key, wanted in pattern.items():
-        if key not in record:
-            return False
-        if isinstance(wanted, dict):
-            if not isinstance(record[key], dict) or not _matches(wanted, record[key]):
-                return False
-        elif not any(value == record[key] if isinstance(value, str) else
-                     isinstance(record[key], str) and record[key].startswith(value["prefix"]) for value in wanted):
-            return False
-    return True
 
 
 def _record(sk: str, *, event: str = "REMOVE", principal: str | None = names.TTL_PRINCIPAL) -> dict:
@@ -82,9 +69,9 @@ def test_the_filter_passes_ttl_removals_of_conversations_and_messages_only(cfn):
         "dynamodb": {"Keys": {SORT_KEY: {"S": ["CONVERSATION", {"prefix": "MSG#"}]}}}}
     assert names.TTL_PRINCIPAL == "dynamodb.amazonaws.com"
     for passed in ("CONVERSATION", "MSG#2026-12-02T10:00:00.000000Z#msg_1"):
-        assert _matches(pattern, _record(passed)), passed
+        assert matches(pattern, _record(passed)), passed
     for dropped in ("ACT#2026-12-02T10:00:00Z#a", "COUNTERS#3", "CONTACT#c1", "PROFILE", "CONVERSATIONS", "XMSG#1"):
-        assert not _matches(pattern, _record(dropped)), dropped
+        assert not matches(pattern, _record(dropped)), dropped
 
 
 @pytest.mark.parametrize("event, principal", [("REMOVE", None), ("REMOVE", "someone.else"), ("MODIFY", None),
@@ -92,7 +79,7 @@ def test_the_filter_passes_ttl_removals_of_conversations_and_messages_only(cfn):
 def test_a_removal_by_a_writer_and_every_write_are_not_expiries(cfn, event, principal):
     """An erase deletes conversations itself (and corrects the counts in its own pass)."""
     (only,) = _mapping(cfn)["FilterCriteria"]["Filters"]
-    assert not _matches(json.loads(only["Pattern"]), _record("CONVERSATION", event=event, principal=principal))
+    assert not matches(json.loads(only["Pattern"]), _record("CONVERSATION", event=event, principal=principal))
 
 
 def test_the_local_stack_passes_the_records_the_lambda_filter_passes(cfn):
@@ -103,7 +90,7 @@ def test_the_local_stack_passes_the_records_the_lambda_filter_passes(cfn):
     for sk in ("CONVERSATION", "MSG#2026-12-02T10:00:00.000000Z#msg_1", "ACT#1", "COUNTERS#0", "CONTACT#c"):
         for event, principal in (("REMOVE", names.TTL_PRINCIPAL), ("REMOVE", None), ("MODIFY", None)):
             record = _record(sk, event=event, principal=principal)
-            assert passes_expiry_filter(record) is _matches(pattern, record), (sk, event, principal)
+            assert passes_expiry_filter(record) is matches(pattern, record), (sk, event, principal)
 
 
 def test_the_filter_reads_the_keys_the_store_writes():
@@ -117,13 +104,7 @@ def test_the_filter_reads_the_keys_the_store_writes():
 
 
 def test_the_expiry_dlq_keeps_failed_batches_14_days_encrypted_over_tls(cfn):
-    dlq_id, dlq = cfn.one("AWS::SQS::Queue", QueueName=names.EXPIRY_DLQ)
-    assert dlq["Properties"]["MessageRetentionPeriod"] == names.DLQ_RETENTION_SECONDS == 14 * 86400
-    assert dlq["Properties"]["SqsManagedSseEnabled"] is True
-    (policy,) = [p["Properties"] for p in cfn.of_type("AWS::SQS::QueuePolicy").values()
-                 if p["Properties"]["Queues"] == [{"Ref": dlq_id}]]
-    assert any(s["Effect"] == "Deny" and s["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
-               for s in policy["PolicyDocument"]["Statement"])
+    assert_the_dlq_keeps_failed_batches_14_days_encrypted_over_tls(cfn, names.EXPIRY_DLQ)
 
 
 # The function
@@ -170,12 +151,6 @@ def test_the_expiry_function_may_do_exactly_what_an_expiry_does(cfn):
 
 # Alarms
 
-def _alarm(cfn, name: str) -> dict:
-    (alarm,) = [a["Properties"] for a in cfn.of_type("AWS::CloudWatch::Alarm").values()
-                if a["Properties"]["AlarmName"] == name]
-    return alarm
-
-
 def test_the_expiry_dlq_its_errors_and_its_iterator_age_notify_the_topic(cfn):
     topic_id, _ = cfn.one("AWS::SNS::Topic", TopicName=names.ALARM_TOPIC)
     function_id, _ = cfn.function(names.EXPIRY_HANDLER)
@@ -188,7 +163,7 @@ def test_the_expiry_dlq_its_errors_and_its_iterator_age_notify_the_topic(cfn):
         f"{names.EXPIRY_FUNCTION}-iterator-age": ("IteratorAge", "Maximum", six_hours, {"Ref": function_id}),
     }
     for name, (metric, statistic, threshold, dimension) in expected.items():
-        alarm = _alarm(cfn, name)
+        alarm = cfn.alarm(name)
         assert (alarm["MetricName"], alarm["Statistic"], alarm["Threshold"]) == (metric, statistic, threshold), name
         assert [d["Value"] for d in alarm["Dimensions"]] == [dimension], name
         assert alarm["ComparisonOperator"] == "GreaterThanThreshold" and alarm["Period"] == 300, name

@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 import re
 
+from infra_helpers import assert_the_dlq_keeps_failed_batches_14_days_encrypted_over_tls, matches
+
 from infra import names
 from infra.realtime import ACCESS_LOG_FORMAT, fanout_filter_patterns
 from store.schema import CONNECTIONS_TTL_ATTRIBUTE, PARTITION_KEY, SORT_KEY
@@ -110,20 +112,6 @@ def test_the_main_table_streams_new_and_old_images(cfn):
 
 # The fan-out's stream source
 
-def _matches(pattern: dict, record: dict) -> bool:
-    """Lambda's event filtering for the subset the fan-out uses: exact strings and {"prefix": ...}."""
-    for key, wanted in pattern.items():
-        if key not in record:
-            return False
-        if isinstance(wanted, dict):
-            if not isinstance(record[key], dict) or not _matches(wanted, record[key]):
-                return False
-        elif not any(value == record[key] if isinstance(value, str) else
-                     isinstance(record[key], str) and record[key].startswith(value["prefix"]) for value in wanted):
-            return False
-    return True
-
-
 def test_the_fanout_reads_the_main_tables_stream_in_batches_bisected_retried_and_aged(cfn):
     mapping = _fanout_mapping(cfn)
     assert mapping["EventSourceArn"] == {"Fn::GetAtt": [cfn.main_table(), "StreamArn"]}
@@ -151,7 +139,7 @@ def test_the_fanout_is_fed_conversations_messages_and_counter_shards_only(cfn):
                                                  "NewImage": {}}}
 
     def passes(r: dict) -> bool:
-        return any(_matches(pattern, r) for pattern in patterns)
+        return any(matches(pattern, r) for pattern in patterns)
 
     for event in ("INSERT", "MODIFY"):
         for passed in ("CONVERSATION", "MSG#2026-12-02T10:00:00.000000Z#msg_1", "COUNTERS#3"):
@@ -169,19 +157,13 @@ def test_the_fanout_is_fed_removed_conversations_but_never_the_messages_ttl_remo
         return {"eventName": "REMOVE", "userIdentity": {"type": "Service", "principalId": names.TTL_PRINCIPAL},
                 "dynamodb": {"Keys": {PARTITION_KEY: {"S": "HOTEL#h#CONV#c"}, SORT_KEY: {"S": sk}}, "OldImage": {}}}
 
-    assert any(_matches(pattern, removed("CONVERSATION")) for pattern in patterns)
+    assert any(matches(pattern, removed("CONVERSATION")) for pattern in patterns)
     for dropped in ("MSG#2026-12-02T10:00:00.000000Z#msg_1", "COUNTERS#3", "ACT#2026-12-02T10:00:00Z#a"):
-        assert not any(_matches(pattern, removed(dropped)) for pattern in patterns), dropped
+        assert not any(matches(pattern, removed(dropped)) for pattern in patterns), dropped
 
 
 def test_the_fanout_dlq_keeps_failed_batches_14_days_encrypted_over_tls(cfn):
-    dlq_id, dlq = cfn.one("AWS::SQS::Queue", QueueName=names.REALTIME_FANOUT_DLQ)
-    assert dlq["Properties"]["MessageRetentionPeriod"] == names.DLQ_RETENTION_SECONDS == 14 * 86400
-    assert dlq["Properties"]["SqsManagedSseEnabled"] is True
-    (policy,) = [p["Properties"] for p in cfn.of_type("AWS::SQS::QueuePolicy").values()
-                 if p["Properties"]["Queues"] == [{"Ref": dlq_id}]]
-    assert any(s["Effect"] == "Deny" and s["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
-               for s in policy["PolicyDocument"]["Statement"])
+    assert_the_dlq_keeps_failed_batches_14_days_encrypted_over_tls(cfn, names.REALTIME_FANOUT_DLQ)
 
 
 # The functions and their rights
@@ -270,12 +252,6 @@ def test_no_other_function_may_manage_connections_or_read_the_connections_table(
 
 # Alarms
 
-def _alarm(cfn, name: str) -> dict:
-    (alarm,) = [a["Properties"] for a in cfn.of_type("AWS::CloudWatch::Alarm").values()
-                if a["Properties"]["AlarmName"] == name]
-    return alarm
-
-
 def test_the_fanout_and_socket_errors_the_iterator_age_and_the_dlq_notify_the_topic(cfn):
     topic_id, _ = cfn.one("AWS::SNS::Topic", TopicName=names.ALARM_TOPIC)
     fanout_id, _ = cfn.function(names.REALTIME_FANOUT_HANDLER)
@@ -289,7 +265,7 @@ def test_the_fanout_and_socket_errors_the_iterator_age_and_the_dlq_notify_the_to
                                                    {"Fn::GetAtt": [dlq_id, "QueueName"]}),
     }
     for name, (metric, statistic, threshold, dimension) in expected.items():
-        alarm = _alarm(cfn, name)
+        alarm = cfn.alarm(name)
         assert (alarm["MetricName"], alarm["Statistic"], alarm["Threshold"]) == (metric, statistic, threshold), name
         assert [d["Value"] for d in alarm["Dimensions"]] == [dimension], name
         assert alarm["ComparisonOperator"] == "GreaterThanThreshold" and alarm["Period"] == 300, name
