@@ -474,6 +474,22 @@ def test_the_socket_function_keeps_a_connection_ignores_what_it_cannot_use_and_f
     assert _connection_item(aws, connection_id) is None
 
 
+def _guest_asks_for_a_person(aws, monkeypatch, thread: str, text: str):
+    """The inbox of this process on the stack's moto account (its settings as the functions get them) receives
+    a guest's Expedia message asking for a person; what it received. The caller resets the container."""
+    from inbox.inbound import GuestProfile, InboundMessage
+    from wiring import container
+
+    for name in ("TABLE_NAME", "OUTBOUND_QUEUE_URL", "SCHEDULE_GROUP", "SCHEDULER_ROLE_ARN", "WAKE_UP_FUNCTION_ARN",
+                 "SCHEDULER_DLQ_ARN"):
+        monkeypatch.setenv(name, aws["settings"][name])
+    container.reset()
+    return container.inbox().receive(InboundMessage(
+        hotel_id=HOTEL, channel="expedia", external_conversation_id=f"thr-artifact-{thread}",
+        external_message_id=f"thr-artifact-{thread}-m1", text=text, sent_at=datetime.now(UTC) - timedelta(minutes=1),
+        sender=GuestProfile(external_id=f"guest-artifact-{thread}", name="Inès Moreau"), wants_human=True))
+
+
 def test_the_fanout_pushes_a_guests_message_to_the_hotels_console_and_fails_an_unreadable_record_alone(
         artifact, aws, tmp_path, connections_endpoint, monkeypatch):
     """Records as the stream mapping delivers them (moto's stream of a real write, through the names filter)."""
@@ -481,7 +497,6 @@ def test_the_fanout_pushes_a_guests_message_to_the_hotels_console_and_fails_an_u
 
     from moto.core import DEFAULT_ACCOUNT_ID
 
-    from inbox.inbound import GuestProfile, InboundMessage
     from local.changes import MotoStream, lambda_record, passes_filter
     from wiring import container
 
@@ -496,16 +511,8 @@ def test_the_fanout_pushes_a_guests_message_to_the_hotels_console_and_fails_an_u
 
     stream = MotoStream(aws["settings"]["TABLE_NAME"], DEFAULT_ACCOUNT_ID, REGION, threading.Lock())
     stream.skip()  # the mapping starts at LATEST
-    for name in ("TABLE_NAME", "OUTBOUND_QUEUE_URL", "SCHEDULE_GROUP", "SCHEDULER_ROLE_ARN", "WAKE_UP_FUNCTION_ARN",
-                 "SCHEDULER_DLQ_ARN"):
-        monkeypatch.setenv(name, aws["settings"][name])
-    container.reset()
     try:
-        received = container.inbox().receive(InboundMessage(
-            hotel_id=HOTEL, channel="expedia", external_conversation_id="thr-artifact-rt",
-            external_message_id="thr-artifact-rt-m1", text="Bonjour, une serviette de plus ?",
-            sent_at=datetime.now(UTC) - timedelta(minutes=1),
-            sender=GuestProfile(external_id="guest-artifact-rt", name="Inès Moreau"), wants_human=True))
+        received = _guest_asks_for_a_person(aws, monkeypatch, "rt", "Bonjour, une serviette de plus ?")
     finally:
         container.reset()
     arn = stream.arn()
@@ -530,23 +537,14 @@ def test_the_expiry_follows_a_ttl_removal_and_fails_an_unreadable_record_alone(a
     follow; a removal whose old image the store cannot read is the batch's only failure."""
     import time
 
-    from inbox.inbound import GuestProfile, InboundMessage
     from inbox.model import Tab
     from local.changes import lambda_record
     from local.expiry import ttl_removal
     from store import keys
     from wiring import container
 
-    for name in ("TABLE_NAME", "OUTBOUND_QUEUE_URL", "SCHEDULE_GROUP", "SCHEDULER_ROLE_ARN", "WAKE_UP_FUNCTION_ARN",
-                 "SCHEDULER_DLQ_ARN"):
-        monkeypatch.setenv(name, aws["settings"][name])
-    container.reset()
     try:
-        received = container.inbox().receive(InboundMessage(
-            hotel_id=HOTEL, channel="expedia", external_conversation_id="thr-artifact-ttl",
-            external_message_id="thr-artifact-ttl-m1", text="Bonjour, le spa est-il ouvert ?",
-            sent_at=datetime.now(UTC) - timedelta(minutes=1),
-            sender=GuestProfile(external_id="guest-artifact-ttl", name="Inès Moreau"), wants_human=True))
+        received = _guest_asks_for_a_person(aws, monkeypatch, "ttl", "Bonjour, le spa est-il ouvert ?")
         before = container.store().tab_counts(HOTEL)[Tab.OPEN]
         dynamodb = aws["session"].client("dynamodb")
         table = aws["settings"]["TABLE_NAME"]

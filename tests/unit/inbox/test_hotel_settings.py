@@ -26,9 +26,12 @@ def test_a_new_retention_is_stored_audited_and_used_at_once():
 @pytest.mark.parametrize("days", [29, 3651, 0, None, "90", 90.0, True])
 def test_a_retention_out_of_range_writes_nothing(days):
     w = world()
+    stored = w.store.get_hotel("h1")
     with pytest.raises(InvalidInput, match="30 to 3650"):
         w.inbox.update_hotel_settings("h1", ADMIN, retention_days=days, reply_target_minutes=60)
     assert "set_retention_days" not in w.store.writes and "set_reply_target" not in w.store.writes
+    assert w.store.get_hotel("h1") == stored and stored.reply_target_minutes is None  # the valid 60 not kept either
+    assert w.inbox.retention_days("h1") == 730
     assert w.audit.of("h1") == []
 
 
