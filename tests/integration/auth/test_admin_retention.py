@@ -37,14 +37,17 @@ def test_set_retention_out_of_range_is_refused_before_any_write(admin_cli, store
     assert store.get_hotel("h1").retention_days == 730 and store.list_audit("h1", 10).items == []
 
 
-def test_set_retention_of_a_hotel_that_does_not_exist_is_refused(admin_cli, table):
+def test_set_retention_of_a_hotel_that_does_not_exist_is_refused(admin_cli, store):
     code, _, err = admin_cli("set-retention", "--hotel-id", "h-ghost", "--days", "365")
     assert code == 2 and "hotel h-ghost does not exist" in err
+    assert store.get_hotel("h-ghost") is None and store.list_audit("h-ghost", 10).items == []
 
 
 def test_set_reply_target_is_audited_too(admin_cli, store, lumiere):
     assert admin_cli("set-reply-target", "--hotel-id", "h1", "--minutes", "240")[0] == 0
+    assert store.get_hotel("h1").reply_target_minutes == 240
     assert admin_cli("set-reply-target", "--hotel-id", "h1", "--none")[0] == 0
+    assert store.get_hotel("h1").reply_target_minutes is None
     details = [e.details for e in reversed(store.list_audit("h1", 10).items)]
     assert details == [{"reply_target_minutes": {"from": None, "to": 240}},
                        {"reply_target_minutes": {"from": 240, "to": None}}]
