@@ -13,7 +13,6 @@ import boto3
 import pytest
 from conversations_helpers import RequestCounter
 
-from admin.__main__ import main as admin_main
 from admin.partner_keys import issue_partner_key, list_partner_keys, revoke_partner_key, rotate_partner_key
 from auth.keys import hash_api_key
 from inbox.audit import KEY_CREATED, KEY_REVOKED, KEY_ROTATED
@@ -30,12 +29,6 @@ OPERATOR = Actor(ActorType.OPERATOR, "ops-anne", "ops-anne")
 def hotels(store, hotel) -> list[str]:
     store.put_hotel(Hotel("h-rivage", "Rivage"))
     return ["h-lumiere", "h-rivage"]
-
-
-def run_admin(capsys, table, region, *argv) -> tuple[int, str, str]:
-    code = admin_main(["--table", table, "--region", region, *argv])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def authorizer_requests() -> RequestCounter:
@@ -88,22 +81,22 @@ def test_a_rotated_key_is_replaced_by_a_new_one_for_the_same_partner_and_hotels(
     assert (now.partner_id, now.name, now.hotel_ids) == (was.partner_id, was.name, was.hotel_ids)
 
 
-def test_the_commands_name_keys_by_id_and_never_show_a_key_or_its_hash_again(capsys, store, hotels, table, region,
+def test_the_commands_name_keys_by_id_and_never_show_a_key_or_its_hash_again(admin_cli, store, hotels, table, region,
                                                                             authorize):
-    code, out, _ = run_admin(capsys, table, region, "create-partner-key", "--partner-id", "acme", "--name", "Acme",
+    code, out, _ = admin_cli("create-partner-key", "--partner-id", "acme", "--name", "Acme",
                              "--hotel-ids", "h-lumiere,h-rivage")
     assert code == 0
     (key,) = KEY_SHAPE.findall(out)
     (key_id,) = KEY_ID_SHAPE.findall(out)
     authorize({"x-api-key": key})
-    code, out, _ = run_admin(capsys, table, region, "rotate-partner-key", "--key-id", key_id)
+    code, out, _ = admin_cli("rotate-partner-key", "--key-id", key_id)
     assert code == 0
     (new_key,) = KEY_SHAPE.findall(out)
     new_id = next(i for i in KEY_ID_SHAPE.findall(out) if i != key_id)
 
-    code, listed, _ = run_admin(capsys, table, region, "list-partner-keys")
-    code_acme, listed_acme, _ = run_admin(capsys, table, region, "list-partner-keys", "--partner-id", "acme")
-    _, listed_other, _ = run_admin(capsys, table, region, "list-partner-keys", "--partner-id", "other")
+    code, listed, _ = admin_cli("list-partner-keys")
+    code_acme, listed_acme, _ = admin_cli("list-partner-keys", "--partner-id", "acme")
+    _, listed_other, _ = admin_cli("list-partner-keys", "--partner-id", "other")
 
     assert code == code_acme == 0 and listed_acme == listed
     lines = listed.splitlines()
@@ -117,14 +110,14 @@ def test_the_commands_name_keys_by_id_and_never_show_a_key_or_its_hash_again(cap
     assert key not in repr(items) and new_key not in repr(items)
 
 
-def test_revoking_twice_an_unknown_or_a_malformed_id_is_refused_as_asked(capsys, store, hotels, table, region):
+def test_revoking_twice_an_unknown_or_a_malformed_id_is_refused_as_asked(admin_cli, store, hotels):
     issued = issue_partner_key(store, "acme", "Acme", hotels)
-    assert run_admin(capsys, table, region, "revoke-partner-key", "--key-id", issued.key_id)[0] == 0
+    assert admin_cli("revoke-partner-key", "--key-id", issued.key_id)[0] == 0
 
-    again = run_admin(capsys, table, region, "revoke-partner-key", "--key-id", issued.key_id)
-    rotate_revoked = run_admin(capsys, table, region, "rotate-partner-key", "--key-id", issued.key_id)
-    unknown = run_admin(capsys, table, region, "revoke-partner-key", "--key-id", "pk_" + "0" * 24)
-    malformed = run_admin(capsys, table, region, "revoke-partner-key", "--key-id", issued.key)
+    again = admin_cli("revoke-partner-key", "--key-id", issued.key_id)
+    rotate_revoked = admin_cli("rotate-partner-key", "--key-id", issued.key_id)
+    unknown = admin_cli("revoke-partner-key", "--key-id", "pk_" + "0" * 24)
+    malformed = admin_cli("revoke-partner-key", "--key-id", issued.key)
 
     assert again[0] == rotate_revoked[0] == 2 and "revoked" in again[2] and "revoked" in rotate_revoked[2]
     assert unknown[0] == 2 and "no partner key" in unknown[2]
@@ -132,13 +125,13 @@ def test_revoking_twice_an_unknown_or_a_malformed_id_is_refused_as_asked(capsys,
     assert len(list_partner_keys(store)) == 1  # no key issued by the refused rotation
 
 
-def test_each_action_is_in_the_audit_log_of_each_of_the_keys_hotels(capsys, store, hotels, table, region):
-    code, out, _ = run_admin(capsys, table, region, "create-partner-key", "--partner-id", "acme", "--name", "Acme",
+def test_each_action_is_in_the_audit_log_of_each_of_the_keys_hotels(admin_cli, store, hotels):
+    code, out, _ = admin_cli("create-partner-key", "--partner-id", "acme", "--name", "Acme",
                              "--hotel-ids", "h-lumiere,h-rivage")
     (key_id,) = KEY_ID_SHAPE.findall(out)
-    run_admin(capsys, table, region, "rotate-partner-key", "--key-id", key_id)
+    admin_cli("rotate-partner-key", "--key-id", key_id)
     (new_id,) = [r.key_id for r in list_partner_keys(store) if r.key_id != key_id]
-    run_admin(capsys, table, region, "revoke-partner-key", "--key-id", new_id)
+    admin_cli("revoke-partner-key", "--key-id", new_id)
 
     operator = Actor(ActorType.OPERATOR, getpass.getuser(), getpass.getuser())
     for hotel_id in hotels:
@@ -153,14 +146,14 @@ def test_each_action_is_in_the_audit_log_of_each_of_the_keys_hotels(capsys, stor
 
 
 def test_a_key_metered_by_a_usage_plan_moves_there_too_when_rotated_and_leaves_it_when_revoked(
-        capsys, store, hotels, table, region):
+        admin_cli, store, hotels, region):
     apigateway = boto3.client("apigateway", region_name=region)
     plan = apigateway.create_usage_plan(name="lobby-partners")["id"]
-    code, out, _ = run_admin(capsys, table, region, "create-partner-key", "--partner-id", "acme", "--name", "Acme",
+    code, out, _ = admin_cli("create-partner-key", "--partner-id", "acme", "--name", "Acme",
                              "--hotel-ids", "h-lumiere", "--usage-plan-id", plan)
     (key_id,) = KEY_ID_SHAPE.findall(out)
 
-    code, out, _ = run_admin(capsys, table, region, "rotate-partner-key", "--key-id", key_id)  # the old key's plan
+    code, out, _ = admin_cli("rotate-partner-key", "--key-id", key_id)  # the old key's plan
 
     assert code == 0
     (new_key,) = KEY_SHAPE.findall(out)
@@ -168,6 +161,6 @@ def test_a_key_metered_by_a_usage_plan_moves_there_too_when_rotated_and_leaves_i
     assert [k["value"] for k in apigateway.get_api_keys(includeValues=True)["items"]] == [new_key]
 
     (new_id,) = [r.key_id for r in list_partner_keys(store) if r.key_id != key_id]
-    assert run_admin(capsys, table, region, "revoke-partner-key", "--key-id", new_id)[0] == 0
+    assert admin_cli("revoke-partner-key", "--key-id", new_id)[0] == 0
     assert apigateway.get_api_keys()["items"] == []
     assert apigateway.get_usage_plan_keys(usagePlanId=plan)["items"] == []
