@@ -71,6 +71,7 @@ def test_a_refused_reply_and_a_missing_one_write_no_entry():
     with pytest.raises(NotFound):
         w.inbox.delete_reply("h1", "r-1", ADMIN)
     assert w.audit.entries == []
+    assert w.inbox.replies("h1") == []  # the refused reply was not stored either
 
 
 def test_deleting_a_reply_records_its_title():
