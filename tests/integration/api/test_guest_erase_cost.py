@@ -86,6 +86,10 @@ def test_an_erase_of_3_conversations_and_200_messages_costs_what_the_formula_say
     assert dict(dynamodb.counts) == expected
     expected_s3 = ["ListObjectsV2"] * len(guest) + ["DeleteObjects"] * sum(1 for n in files.values() if n)
     assert sorted(s3.names) == sorted(expected_s3)
+    # What those requests did: nothing of the conversations left but the audit log's entry, and no file.
+    left = held_anywhere(table, region, guest)
+    assert all(i["pk"]["S"] == keys.audit_pk("h1") for where in left.values() for i in where), left
+    assert all(files_under(region, "h1", c) == [] for c in guest)
     with capsys.disabled():
         print(f"\nerase of 3 conversations and 200 messages: {sum(expected.values())} DynamoDB requests {expected}, "
               f"{len(s3.names)} S3 requests; items per conversation {list(items.values())}")
