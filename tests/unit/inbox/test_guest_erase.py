@@ -87,7 +87,7 @@ def test_the_audit_entry_names_the_contact_and_counts_with_no_personal_data():
 
 def test_an_unknown_contact_is_not_found_and_nothing_is_audited():
     w = world()
-    guest_with_history(w)
+    ids = guest_with_history(w)
     with pytest.raises(NotFound):
         w.inbox.erase_guest("h1", "ct_nobody", ADMIN)
     with pytest.raises(NotFound):
@@ -95,6 +95,8 @@ def test_an_unknown_contact_is_not_found_and_nothing_is_audited():
     with pytest.raises(NotFound):
         w.inbox.export_guest("h1", "ct_nobody", ADMIN)
     assert w.audit.entries == []
+    assert w.store.get_contact("h1", CONTACT) is not None  # the guest of h1 keeps everything
+    assert all(w.inbox.conversation("h1", i).id == i for i in ids)
 
 
 def test_a_conversation_changed_while_it_is_erased_is_read_again_and_erased_whole():
