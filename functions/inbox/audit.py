@@ -41,10 +41,12 @@ class AuditTarget:
 
 
 # What an action was done to (``AuditTarget.type``): the bot's target id is its hotel's, an agent's its Cognito sub.
+TARGET_HOTEL = "hotel"
 TARGET_BOT = "bot"
 TARGET_REPLY = "reply"
 TARGET_AGENT = "agent"
 TARGET_PARTNER_KEY = "partner_key"
+TARGET_CONTACT = "contact"  # a guest, by the contact's opaque id (never a name or an email)
 
 
 @dataclass(frozen=True)

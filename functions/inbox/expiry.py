@@ -28,7 +28,7 @@ from inbox.attachments import conversation_prefix
 from inbox.errors import Conflict
 from inbox.model import Conversation, Message, utc_now
 from inbox.ports import AttachmentStorage, ExpiryStore
-from inbox.search import entry_terms
+from inbox.search import conversation_entries
 
 # How long the guard of a removal is kept: a stream holds a record 24 hours, so a repeat comes well within this.
 EXPIRED_GUARD_KEPT = timedelta(days=7)
@@ -70,7 +70,7 @@ class Expiry:
             self.log("expired conversation written again since", hotel_id=hotel_id, conversation_id=cid)
             return ConversationExpired(cid, counted, recreated=True)
         contact = self.store.get_contact(hotel_id, conversation.contact_id) if conversation.contact_id else None
-        entries = entry_terms(conversation, contact)
+        entries = conversation_entries(cid, conversation, contact)
         deleted = self.store.erase_conversation(left, guards=(), search=entries)
         files = self.files.delete_prefix(conversation_prefix(hotel_id, cid)) if self.files is not None else 0
         outcome = "none"

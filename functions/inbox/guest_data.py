@@ -21,19 +21,18 @@ from datetime import datetime
 from typing import TypeVar
 
 from inbox.attachments import conversation_prefix
-from inbox.audit import ERASED, EXPORTED, AuditEntry, AuditTarget
+from inbox.audit import ERASED, EXPORTED, TARGET_CONTACT, AuditEntry, AuditTarget
 from inbox.errors import Conflict, NotFound
 from inbox.inbound import message_guard
 from inbox.model import Activity, Actor, Attachment, Contact, Conversation, Message
-from inbox.ports import AttachmentStorage, ConversationStore, GuestDataStore, Page, SearchEntry
-from inbox.search import entry_terms, profile_terms
+from inbox.ports import AttachmentStorage, ConversationStore, GuestDataStore, Page
+from inbox.search import conversation_entries
+from inbox.team import BATCH_LIMIT
 
 ERASE_ROUNDS = 5  # a guest who starts a new conversation during every one of 5 rounds gets a 409: try again
 CONVERSATION_ATTEMPTS = 5  # reads of one conversation's partition when a writer keeps changing it
 EXPORT_PAGE = 100  # messages or activity entries per read of an export
-BATCH_GET_MAX = 100
 ITEM_KINDS = ("contact", "conversations", "messages", "activity", "files", "other")
-CONTACT_TARGET = "contact"
 T = TypeVar("T")
 
 
@@ -96,14 +95,14 @@ class GuestDataUseCases:
             raise NotFound(f"contact {contact_id} not found")
         ids = sorted(contact.conversation_ids)
         found: list[Conversation] = []
-        for start in range(0, len(ids), BATCH_GET_MAX):
-            found += self.store.get_conversations(hotel_id, ids[start:start + BATCH_GET_MAX])
+        for start in range(0, len(ids), BATCH_LIMIT):
+            found += self.store.get_conversations(hotel_id, ids[start:start + BATCH_LIMIT])
         conversations = [ExportedConversation(c, self._all_messages(hotel_id, c.id), self._all_activity(hotel_id, c.id))
                          for c in sorted(found, key=lambda c: (c.created_at, c.id))]
         links = {a.id: self.attachment_link(hotel_id, a)
                  for c in conversations for m in c.messages for a in m.attachments}
         export = GuestExport(contact, self.clock(), conversations, links)
-        self.record_admin_action(hotel_id, actor, EXPORTED, AuditTarget(CONTACT_TARGET, contact_id), export.counts())
+        self.record_admin_action(hotel_id, actor, EXPORTED, AuditTarget(TARGET_CONTACT, contact_id), export.counts())
         return export
 
     def _all_messages(self, hotel_id: str, conversation_id: str) -> list[Message]:
@@ -142,7 +141,7 @@ class GuestDataUseCases:
             raise Conflict(None, f"the guest kept writing while contact {contact_id} was being erased; "
                                  "what was erased is gone, erase again to finish")
         receipt = ErasureReceipt(contact_id, self.clock(), items)
-        self.record_admin_action(hotel_id, actor, ERASED, AuditTarget(CONTACT_TARGET, contact_id), dict(items))
+        self.record_admin_action(hotel_id, actor, ERASED, AuditTarget(TARGET_CONTACT, contact_id), dict(items))
         return receipt
 
     def _erase_conversation(self, data: GuestDataStore, hotel_id: str, conversation_id: str, contact: Contact,
@@ -155,7 +154,7 @@ class GuestDataUseCases:
             guards = [message_guard(conversation_id, e) for e in holdings.external_message_ids]
             try:
                 erased = data.erase_conversation(holdings, guards=guards,
-                                                 search=search_entries(conversation_id, holdings.conversation, contact))
+                                                 search=conversation_entries(conversation_id, holdings.conversation, contact))
             except Conflict:
                 continue  # a message or an agent changed it since it was read: read it again
             own = int(holdings.conversation is not None)
@@ -171,19 +170,6 @@ class GuestDataUseCases:
                 self._cancel(hotel_id, conversation_id, holdings.conversation.hold_token)  # its wake-up names it
             return
         raise Conflict(None, f"conversation {conversation_id} kept changing while it was being erased; erase again")
-
-
-def search_entries(conversation_id: str, conversation: Conversation | None, contact: Contact) -> list[SearchEntry]:
-    """Every search entry Lobby wrote for the conversation and its guest: from the profile (as saved by a
-    channel, before or after the conversation), and from the conversation with the contact or its own copy
-    of the guest's name and its thread id. (A value a channel replaced since, e.g. an old email, is not known.)"""
-    found = profile_terms(conversation_id, None, contact)
-    if conversation is not None:
-        found += entry_terms(conversation, contact) + entry_terms(conversation, None)
-    unique: dict[tuple[str, str], SearchEntry] = {}
-    for entry in found:
-        unique.setdefault((entry.term, entry.kind), entry)
-    return list(unique.values())
 
 
 def _all_pages(read: Callable[[str | None], Page[T]]) -> list[T]:

@@ -8,10 +8,11 @@ what it already is changes nothing and records nothing.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from datetime import datetime
 from typing import Any
 
-from inbox.audit import HOTEL_UPDATED, AuditEntry, AuditTarget, change
+from inbox.audit import HOTEL_UPDATED, TARGET_HOTEL, AuditEntry, AuditTarget, change
 from inbox.errors import InvalidInput, NotFound
 from inbox.model import Actor
 from inbox.ports import ConversationStore, Hotel
@@ -61,8 +62,6 @@ class HotelSettingsUseCases:
         if not changes:
             return hotel
         self._hotels.pop(hotel_id, None)  # this process uses the new settings at once
-        self.record_admin_action(hotel_id, actor, HOTEL_UPDATED, AuditTarget("hotel", hotel_id), changes)
-        stored = self.store.get_hotel(hotel_id)
-        if stored is None:  # removed meanwhile
-            raise NotFound(f"hotel {hotel_id} not found")
-        return stored
+        self.record_admin_action(hotel_id, actor, HOTEL_UPDATED, AuditTarget(TARGET_HOTEL, hotel_id), changes)
+        # The hotel as now stored, without reading it again: each setter wrote only its own field.
+        return replace(hotel, **{name: value["to"] for name, value in changes.items()})

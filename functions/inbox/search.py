@@ -130,3 +130,17 @@ def matching_ids(found: Iterable[tuple[Lookup, list[SearchEntry]]]) -> list[str]
             if lookup.matches(entry):
                 ids.setdefault(entry.conversation_id)
     return list(ids)
+
+
+def conversation_entries(conversation_id: str, conversation: Conversation | None, contact: Contact | None
+                         ) -> list[SearchEntry]:
+    """Every search entry Lobby wrote for the conversation and its guest (what an erase or an expiry deletes): from the profile (as saved by a
+    channel, before or after the conversation), and from the conversation with the contact or its own copy
+    of the guest's name and its thread id. (A value a channel replaced since, e.g. an old email, is not known.)"""
+    found = profile_terms(conversation_id, None, contact)
+    if conversation is not None:
+        found += entry_terms(conversation, contact) + entry_terms(conversation, None)
+    unique: dict[tuple[str, str], SearchEntry] = {}
+    for entry in found:
+        unique.setdefault((entry.term, entry.kind), entry)
+    return list(unique.values())

@@ -25,12 +25,13 @@ from inbox.errors import Conflict
 from inbox.model import Contact, Conversation, Message
 from inbox.ports import Holdings, Mention, SearchEntry
 from store import keys, reading
+from store.models import ContactItem, ConversationItem, MessageItem
 from store.schema import COUNTER_SHARDS, PARTITION_KEY, SORT_KEY
 from store.table import Table, item_key
 from store.team import counter_deltas, mention_items, search_entry_items
 
-VERSION = "version"  # the conversation item's version attribute (``store.models``)
-REVISION = "revision"  # the contact item's
+VERSION = ConversationItem.version.attr_name
+REVISION = ContactItem.revision.attr_name
 
 
 class GuestData(Table):
@@ -60,7 +61,7 @@ class GuestData(Table):
                 conversation = self._read(reading.conversation, raw)
             elif sk.startswith(keys.MESSAGE_PREFIX):
                 messages += 1
-                external = raw.get("external_message_id", {}).get("S")
+                external = raw.get(MessageItem.external_message_id.attr_name, {}).get("S")
                 if external:
                     external_ids.append(external)
                 message: Message | None = self._read(reading.message, raw)

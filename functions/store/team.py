@@ -198,20 +198,16 @@ class Team(Table):
     # --- conversations by id, read marks, mentions ---------------------------------------------------
 
     def get_conversations(self, hotel_id: str, conversation_ids: Sequence[str]) -> list[Conversation]:
-        """These conversations of the hotel (one BatchGetItem), in the order asked; absent or unreadable
-        ones (reported) are left out."""
+        """These conversations of the hotel (one BatchGetItem, its unprocessed keys sent again: ``Table._batch_get``), in the order
+        asked; absent or unreadable ones (reported) are left out."""
         wanted = list(dict.fromkeys(conversation_ids))
         if not wanted:
             return []
         if len(wanted) > BATCH_GET_MAX_KEYS:
             raise InvalidInput(f"at most {BATCH_GET_MAX_KEYS} conversations at once")
         pks = [keys.conversation_pk(hotel_id, c) for c in wanted]
-        response = self._client.batch_get_item(RequestItems={self.table_name: {
-            "Keys": [item_key(pk, keys.CONVERSATION_SK) for pk in pks]}})
-        if response.get("UnprocessedKeys"):  # throttled: the caller tries again
-            raise RuntimeError("DynamoDB left keys unprocessed; try again")
         found: dict[str, Conversation] = {}
-        for raw in response.get("Responses", {}).get(self.table_name, []):
+        for raw in self._batch_get([item_key(pk, keys.CONVERSATION_SK) for pk in pks]):
             conversation: Conversation | None = self._read(reading.conversation, raw)
             if conversation is not None:
                 found[raw[PARTITION_KEY]["S"]] = conversation

@@ -79,7 +79,10 @@ def _hotel(hotel_id: str):
 @router.get("/hotels/<hotel_id>", summary="The hotel: name, time zone, channels", tags=["hotels"],
             responses=responses(200, "The hotel", *READ_ERRORS, 404, e404="No such hotel"))
 def get_hotel(hotel_id: str) -> HotelOut:
-    hotel = _hotel(hotel_id)
+    return _hotel_out(_hotel(hotel_id))
+
+
+def _hotel_out(hotel) -> HotelOut:
     return HotelOut(id=hotel.id, name=hotel.name, timezone=hotel.timezone, bot_enabled=hotel.bot_enabled,
                     expedia_property_id=hotel.expedia_property_id, reply_target_minutes=hotel.reply_target_minutes,
                     retention_days=hotel.retention_days)
@@ -99,11 +102,10 @@ def get_hotel(hotel_id: str) -> HotelOut:
 def patch_hotel(hotel_id: str, body: HotelPatchIn) -> HotelOut:
     caller = principal(router)
     require_admin(caller)
-    _hotel(hotel_id)  # 404 before anything is written
     given = {name: getattr(body, name) for name in ("retention_days", "reply_target_minutes")
              if name in body.model_fields_set}
-    inbox().update_hotel_settings(hotel_id, caller.actor, **given)
-    return get_hotel(hotel_id)
+    # One read of the hotel (404 for none, before anything is written), then the changes.
+    return _hotel_out(inbox().update_hotel_settings(hotel_id, caller.actor, **given))
 
 
 def _settings(hotel_id: str) -> BotSettings:
