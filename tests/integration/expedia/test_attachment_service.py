@@ -100,7 +100,7 @@ def test_download_5xx_is_retried_then_succeeds_and_persistent_5xx_is_unavailable
 
 
 def test_a_download_timeout_is_unavailable_so_sqs_retries(standin, sim, make_client):
-    client = make_client(standin, retries=0)
+    client = make_client(standin, impatient=True, retries=0)
     sent = sim.message("thr-1", body="x", attachments=[
         {"name": "a.png", "contentType": "image/png", "base64": b64(PNG)}])
     [attachment] = client.get_message(sent["messageId"]).attachments

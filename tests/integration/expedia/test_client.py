@@ -272,20 +272,20 @@ def test_graphql_throttled_until_retries_run_out_is_unavailable(client, standin,
     assert sends(standin) == []
 
 
-def test_a_timeout_is_retried(client, standin, sim, thread):
+def test_a_timeout_is_retried(impatient_client, standin, sim, thread):
     sim.post("/faults", {"sendMessage": ["timeout"]})
 
-    client.send_message("thr-1", "Hello", "lobby-msg-1")
+    impatient_client.send_message("thr-1", "Hello", "lobby-msg-1")
 
     assert [r["status"] for r in standin.calls("sendMessage")] == [504, 200]
     assert len(sends(standin)) == 1
 
 
-def test_timeouts_until_retries_run_out_are_unavailable(client, standin, sim, thread):
+def test_timeouts_until_retries_run_out_are_unavailable(impatient_client, standin, sim, thread):
     sim.post("/faults", {"message": ["timeout"] * 4})
 
     with pytest.raises(ExpediaUnavailable) as caught:
-        client.get_message(thread["messageId"])
+        impatient_client.get_message(thread["messageId"])
 
     assert len(standin.calls("message")) == 4
     # Each try gave up on the client's own timeout: had it waited for the stand-in's slow answer
