@@ -1083,8 +1083,12 @@ function renderHeader() {
     h('span', { class: 'spacer' }),
     languagePicker(() => { renderShell(); }),
     s.admin && s.hotel && h('button', {
-      type: 'button', class: 'ghost', id: 'settings-button', dataset: { view: 'settings' },
-      'aria-pressed': String(!!s.settings), onclick: showSettings,
+      type: 'button', class: 'ghost screen-button', id: 'reports-button', dataset: { view: 'reports' },
+      'aria-pressed': String(s.settings === 'reports'), onclick: () => showSettings('reports'),
+    }, t('reports')),
+    s.admin && s.hotel && h('button', {
+      type: 'button', class: 'ghost screen-button', id: 'settings-button', dataset: { view: 'settings' },
+      'aria-pressed': String(s.settings === 'settings'), onclick: () => showSettings('settings'),
     }, t('settings')),
     h('span', { id: 'prefs-slot' }, alerts && alerts.prefsControl()),
     h('button', { type: 'button', class: 'icon', id: 'help-button', 'aria-label': t('help'), title: t('help'), onclick: showHelp }, '?'),
@@ -1226,10 +1230,10 @@ function renderConversation() {
   if (s.presence) s.presence.view(s.hotel, s.selected); // "left" for the one before, "viewing" for this one
   app.classList.toggle('has-conversation', !!s.selected || !!s.settings);
   if (s.settings && !s.selected) {
-    if (s.paneFor !== 'settings') {
+    if (s.paneFor !== s.settings) {
       destroyHelpers();
-      s.paneFor = 'settings';
-      renderSettingsPane(pane);
+      s.paneFor = s.settings;
+      renderSettingsPane(pane, s.settings);
     }
     return;
   }
@@ -1351,10 +1355,11 @@ function destroyHelpers() {
   }
 }
 
-function showSettings() {
+/** The admins' screens in the pane: 'settings' or 'reports' (`s.settings`; false: none); again closes it. */
+function showSettings(screen = 'settings') {
   if (!s || !s.admin) return;
   s.receipt = null;
-  s.settings = !s.settings || !!s.selected;
+  s.settings = s.settings === screen && !s.selected ? false : screen;
   s.selected = null;
   s.conv = null;
   renderHeader();
@@ -1362,21 +1367,28 @@ function showSettings() {
   renderConversation();
 }
 
-function renderSettingsPane(pane) {
+// The Reports screen (reports.js, with charts.js) loads like the settings, when first opened.
+const SCREENS = {
+  settings: { render: 'renderSettings', title: 'settings', unavailable: 'settingsUnavailable' },
+  reports: { render: 'renderReports', title: 'reports', unavailable: 'reportsUnavailable' },
+};
+
+function renderSettingsPane(pane, screen = 'settings') {
   const session = s;
-  const box = h('div', { class: 'settings', id: 'settings' }, h('p', { class: 'placeholder' }, t('loading')));
+  const { render, title, unavailable } = SCREENS[screen];
+  const box = h('div', { class: 'settings', id: screen }, h('p', { class: 'placeholder' }, t('loading')));
   fill(pane,
     h('div', { class: 'conv-head settings-head' },
       h('button', { type: 'button', class: 'ghost back', onclick: () => { s.settings = false; renderHeader(); closePane(); } }, '← ', t('back')),
-      h('h2', {}, t('settings'))),
+      h('h2', {}, t(title))),
     box);
-  loadModule('settings').then((module) => {
-    if (session !== s || s.paneFor !== 'settings' || !box.isConnected) return;
-    if (module && typeof module.renderSettings === 'function') {
+  loadModule(screen).then((module) => {
+    if (session !== s || s.paneFor !== screen || !box.isConnected) return;
+    if (module && typeof module[render] === 'function') {
       fill(box);
-      module.renderSettings(box, { api: s.api, hotelId: s.hotel, t, tz: s.tz });
+      module[render](box, { api: s.api, hotelId: s.hotel, t, tz: s.tz });
     } else {
-      fill(box, h('p', { class: 'placeholder' }, t('settingsUnavailable')));
+      fill(box, h('p', { class: 'placeholder' }, t(unavailable)));
     }
   });
 }

@@ -293,6 +293,8 @@ const en = {
   noteMentions: 'Mentions: {names}',
   settings: 'Settings',
   settingsUnavailable: 'The settings are not available yet.',
+  reports: 'Reports',
+  reportsUnavailable: 'The reports are not available yet.',
   // Notifications and sound (console/notify.js)
   prefs: 'Alerts',
   prefsTitle: 'Notifications and sound, for this browser',
@@ -610,6 +612,8 @@ const fr = {
   noteMentions: 'Mentionnés : {names}',
   settings: 'Réglages',
   settingsUnavailable: 'Les réglages ne sont pas encore disponibles.',
+  reports: 'Rapports',
+  reportsUnavailable: 'Les rapports ne sont pas encore disponibles.',
   // Notifications et son (console/notify.js)
   prefs: 'Alertes',
   prefsTitle: 'Notifications et son, pour ce navigateur',

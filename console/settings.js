@@ -1,11 +1,12 @@
 // The admins' settings screen (loaded when first opened): the hotel's saved replies (list, form with one
 // text per language and the variables, save with PUT, delete with DELETE, the API's 422 said inline),
 // the hotel's reply target and how long it keeps its guests' data (PATCH /v1/hotels/{h}), the team
-// (GET .../agents) and the audit log (guest_data.js, GET .../audit). Data is text only.
+// (GET .../agents), the missed questions (missed.js) and the audit log (guest_data.js, GET .../audit). Data is text only.
 
 import { fill, h } from './dom.js';
 import { locale } from './i18n.js';
 import { renderAudit } from './guest_data.js'; // with the retention's words
+import { renderMissed } from './missed.js';
 
 export const VARIABLES = ['guest.first_name', 'guest.name', 'reservation.id', 'reservation.check_in',
   'reservation.check_out', 'hotel.name', 'agent.name'];
@@ -363,6 +364,9 @@ export function renderSettings(container, { api, hotelId, t, tz }) {
   // -- the audit log ------------------------------------------------------------------------------
   const auditBox = h('div', { class: 'audit', id: 'audit' });
 
+  // -- the questions the bot missed (missed.js) ----------------------------------------------------
+  const missedBox = h('div', { class: 'missed', id: 'missed' });
+
   // -- the team ---------------------------------------------------------------------------------
   const team = h('ul', { class: 'team-list', id: 'team-list', 'aria-label': t('set_team') },
     h('li', { class: 'muted' }, t('loading')));
@@ -373,6 +377,9 @@ export function renderSettings(container, { api, hotelId, t, tz }) {
       h('h3', { id: 'settings-replies-title' }, t('set_replies')),
       h('p', { class: 'muted' }, t('set_repliesIntro')),
       listStatus, list, form),
+    h('section', { class: 'settings-section', id: 'settings-missed', 'aria-labelledby': 'settings-missed-title' },
+      h('h3', { id: 'settings-missed-title' }, t('mq_title')),
+      missedBox),
     h('section', { class: 'settings-section', id: 'settings-target', 'aria-labelledby': 'settings-target-title' },
       h('h3', { id: 'settings-target-title' }, t('set_target')),
       h('p', { class: 'muted' }, t('set_targetIntro')),
@@ -390,6 +397,7 @@ export function renderSettings(container, { api, hotelId, t, tz }) {
   resetForm(null);
   showTarget(null);
   const audit = renderAudit(auditBox, { api, hotelId, t, tz });
+  renderMissed(missedBox, { api, hotelId, t, tz, onTaught: () => audit.reload() });
 
   // -- loading ----------------------------------------------------------------------------------
   api.get(`${hotelPath}/replies`).then((page) => {

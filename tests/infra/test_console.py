@@ -26,6 +26,10 @@ API_URL, POOL_ID, CLIENT_ID = {"Ref": "ApiUrl"}, {"Ref": "PoolId"}, {"Ref": "Cli
 COGNITO = {"Fn::Join": ["", ["https://cognito-idp.", {"Ref": "AWS::Region"}, ".", {"Ref": "AWS::URLSuffix"}, "/"]]}
 CONFIG_KEYS = {"api_url", "region", "cognito_endpoint", "cognito_client_id", "cognito_user_pool_id"}
 FIRST_LOAD_BUDGET = 150 * 1024
+# Everything the console ships, the parts loaded on demand too: half the first-load budget (76,800 B) until issue 15,
+# raised by 13.3 KB for the admins' Reports (reports.js, charts.js) and Missed questions (missed.js) screens, which
+# load with import() when first opened, so the first load (a third of FIRST_LOAD_BUDGET) does not carry them.
+WHOLE_CONSOLE_BUDGET = FIRST_LOAD_BUDGET // 2 + 13_300
 
 
 def _synth(outdir: Path, env: cdk.Environment | None = None, **console_props):
@@ -349,7 +353,7 @@ def test_the_console_ships_well_under_150_kb_compressed_with_no_dependency():
     first = _first_load()
     assert {"app.js", "style.css", "i18n.js"} <= first
     assert size(p for p in _shipped() if p.name in first) <= FIRST_LOAD_BUDGET / 3, first
-    assert size(_shipped()) <= FIRST_LOAD_BUDGET / 2  # everything, the parts loaded on demand too
+    assert size(_shipped()) <= WHOLE_CONSOLE_BUDGET  # everything, the parts loaded on demand too
     for path in _shipped():
         if path.suffix == ".js":
             imports = re.findall(r"""^import .* from '([^']+)';""", path.read_text(), re.M)
