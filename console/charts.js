@@ -63,9 +63,9 @@ function frame({ id, title, desc, steps }, top, format) {
 
 function xAxis(svg, labels, x) {
   const axis = el('g', { class: 'axis axis-x', 'aria-hidden': 'true' });
-  const every = Math.max(1, Math.ceil(labels.length / 10)); // about ten labels whatever the range
+  const every = Math.max(1, Math.ceil(labels.length / 7)); // about seven labels whatever the range, the last one's first
   labels.forEach((label, i) => {
-    if (i % every && i !== labels.length - 1) return;
+    if ((labels.length - 1 - i) % every) return;
     axis.append(el('text', {
       x: x(i), y: H - PAD.bottom + 16, 'text-anchor': 'middle', 'font-size': 11, fill: '#5d6b7a', class: 'tick', text: label,
     }));
