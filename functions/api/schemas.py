@@ -29,6 +29,7 @@ from inbox.attachments import (
     UPLOAD_GRANT_SECONDS,
     clean_name,
 )
+from inbox.bot import ANSWER_MAX_LENGTH, ENTRIES_MAX, QUESTION_MAX_LENGTH, QUESTIONS_MAX, TOPIC_MAX_LENGTH
 from inbox.model import Activity, Attachment, Contact, Conversation, Message, iso, utc_now
 from inbox.retention import RETENTION_DAYS_DEFAULT, RETENTION_DAYS_MAX, RETENTION_DAYS_MIN
 from inbox.times import check_sent_at, parse_time
@@ -509,9 +510,11 @@ class InboundAccepted(_Out):
 class KnowledgeEntryIO(BaseModel):
     model_config = ConfigDict(extra="forbid")
     id: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]{1,64}$")]
-    topic: Annotated[str, Field(min_length=1, max_length=100)]
-    questions: list[Annotated[str, Field(min_length=1, max_length=500)]] = Field(min_length=1, max_length=50)
-    answers: dict[Annotated[str, Field(pattern=r"^[a-z]{2}$")], Annotated[str, Field(min_length=1, max_length=2000)]] = (
+    topic: Annotated[str, Field(min_length=1, max_length=TOPIC_MAX_LENGTH)]
+    questions: list[Annotated[str, Field(min_length=1, max_length=QUESTION_MAX_LENGTH)]] = Field(
+        min_length=1, max_length=QUESTIONS_MAX)
+    answers: dict[Annotated[str, Field(pattern=r"^[a-z]{2}$")],
+                  Annotated[str, Field(min_length=1, max_length=ANSWER_MAX_LENGTH)]] = (
         Field(min_length=1, description="The answer per language code"))
 
 
@@ -522,7 +525,7 @@ class BotSettings(BaseModel):
     enabled: bool
     default_language: Annotated[str, Field(pattern=r"^[a-z]{2}$")] = "en"
     trusted_domains: list[Annotated[str, Field(max_length=253)]] = Field(default_factory=list, max_length=50)
-    entries: list[KnowledgeEntryIO] = Field(default_factory=list, max_length=200)
+    entries: list[KnowledgeEntryIO] = Field(default_factory=list, max_length=ENTRIES_MAX)
 
 
 class HotelOut(_Out):

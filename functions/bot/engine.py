@@ -29,6 +29,7 @@ Each concern has its module, the word lists theirs:
 * ``bot.person_requests`` -- requests for a person (``human_request``,
   ``mentions_a_role``), on ``bot.person_phrases`` and ``bot.lexicon``;
 * ``bot.matching`` -- the knowledge-base entry closest to a message (``best_match``);
+* ``bot.grouping`` -- the key that groups similar wordings of a missed question (``question_key``);
 * this module -- the decision, and the names the rest of the code imports from here.
 """
 
@@ -37,6 +38,7 @@ from __future__ import annotations
 import re
 
 from bot.concepts import VETO_CONCEPTS
+from bot.grouping import question_key
 from bot.matching import IndexCache, best_match
 from bot.normalise import analyse, detect_language, fold
 from bot.person_requests import human_request, mentions_a_role
@@ -148,3 +150,7 @@ class KeywordBot:
             return Answer(text=answer, entry_id=match.entry.id, score=score, language=answer_language,
                           guest_language=guest)
         return HandOff(HandoffReason.BOT_UNANSWERED, details, guest_language=guest)
+
+    def question_key(self, text: str, language: str | None) -> str | None:
+        """The key grouping similar wordings of a missed question (``bot.grouping``)."""
+        return question_key(text, language)

@@ -27,8 +27,9 @@ KEY_REVOKED = "key_revoked"
 KEY_ROTATED = "key_rotated"
 EXPORTED = "exported"  # a guest's data was exported
 ERASED = "erased"  # a guest's data was erased (details: counts only)
+MISSED_DISMISSED = "missed_question_dismissed"  # a missed question left the list untaught (``inbox.missed``)
 ACTIONS = (HOTEL_UPDATED, BOT_UPDATED, REPLY_SAVED, REPLY_DELETED, AGENT_CREATED, AGENT_HOTELS_CHANGED,
-           ROLE_CHANGED, KEY_CREATED, KEY_REVOKED, KEY_ROTATED, EXPORTED, ERASED)
+           ROLE_CHANGED, KEY_CREATED, KEY_REVOKED, KEY_ROTATED, EXPORTED, ERASED, MISSED_DISMISSED)
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,7 @@ TARGET_REPLY = "reply"
 TARGET_AGENT = "agent"
 TARGET_PARTNER_KEY = "partner_key"
 TARGET_CONTACT = "contact"  # a guest, by the contact's opaque id (never a name or an email)
+TARGET_MISSED_QUESTION = "missed_question"  # a group of missed questions, by its id (never the guest's words)
 
 
 @dataclass(frozen=True)

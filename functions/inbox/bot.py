@@ -19,6 +19,14 @@ class HandoffReason(StrEnum):
     BOT_DISABLED = "bot_disabled"
 
 
+# A knowledge base's own limits (the bot's settings route and teaching a missed question check them).
+ENTRIES_MAX = 200
+TOPIC_MAX_LENGTH = 100
+QUESTIONS_MAX = 50  # example questions of one entry
+QUESTION_MAX_LENGTH = 500
+ANSWER_MAX_LENGTH = 2000
+
+
 @dataclass(frozen=True)
 class KnowledgeEntry:
     """One question the hotel's bot can answer, with its answer per language."""
@@ -93,3 +101,9 @@ class Bot(Protocol):
     """Anything that can decide what happens to a guest message."""
 
     def decide(self, message: GuestText, knowledge: KnowledgeBase) -> BotDecision: ...
+
+    def question_key(self, text: str, language: str | None) -> str | None:
+        """A stable key of the question's wording, equal for similar wordings (the same language and the same
+        content after the bot's own normalisation: case, accents, spacing, punctuation and word order ignored);
+        None when there is nothing to group. The missed questions (``inbox.missed``) are grouped by it."""
+        ...
