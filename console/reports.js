@@ -8,7 +8,7 @@ import * as time from './time.js';
 import { TIME_STEPS, barChart, lineChart } from './charts.js';
 
 export const RANGES = [7, 30, 90];
-const DEFAULT_RANGE = 30;
+let chosen = 30; // the range last chosen, kept when the screen is drawn again (another language)
 
 const STRINGS = {
   en: {
@@ -197,7 +197,6 @@ function loadStyles() {
 /** renderReports(container, { api, hotelId, t, tz }): the range picker, then the report of the range chosen. */
 export function renderReports(container, { api, hotelId, t, tz }) {
   loadStyles();
-  let range = DEFAULT_RANGE;
   let seq = 0;
   let report = null;
   const picker = h('div', { class: 'report-ranges', role: 'group', 'aria-label': t('rep_range') },
@@ -218,7 +217,7 @@ export function renderReports(container, { api, hotelId, t, tz }) {
   }
 
   async function load(days) {
-    range = days;
+    chosen = days;
     for (const button of picker.querySelectorAll('button')) button.setAttribute('aria-pressed', String(button.dataset.days === String(days)));
     const mine = (seq += 1);
     const { from, to } = rangeOf(days, tz);
@@ -254,8 +253,8 @@ export function renderReports(container, { api, hotelId, t, tz }) {
   fill(container, h('div', { class: 'settings-screen report-screen', id: 'report-screen' },
     h('div', { class: 'report-bar' }, picker, csv),
     period, status, error, body));
-  load(range);
-  return { reload: () => load(range) };
+  load(chosen);
+  return { reload: () => load(chosen) };
 }
 
 function figure(key, label, value, display, detail) {
