@@ -43,7 +43,7 @@ export function niceStep(max, count = 4, steps = null) {
 export const TIME_STEPS = [10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400];
 
 function frame({ id, title, desc, steps }, top, format) {
-  const chartId = id || `chart-${(ids += 1)}`;
+  const chartId = `${id || `chart-${(ids += 1)}`}-svg`;
   const svg = el('svg', {
     viewBox: `0 0 ${W} ${H}`, role: 'img', class: 'chart-svg', id: chartId,
     'aria-labelledby': `${chartId}-title ${chartId}-desc`, preserveAspectRatio: 'xMidYMid meet',
@@ -77,7 +77,7 @@ function xAxis(svg, labels, x) {
 }
 
 function figure(svg, series, { id, title }) {
-  return h('figure', { class: 'chart', dataset: { chart: id || '' } },
+  return h('figure', { class: 'chart', id },
     h('figcaption', { class: 'chart-title' }, title),
     svg,
     h('ul', { class: 'chart-legend' }, series.map((s, i) => h('li', { dataset: { series: s.key } },
