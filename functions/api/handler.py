@@ -11,6 +11,8 @@ from aws_lambda_powertools.logging import correlation_paths
 from api import body
 from api.body import BodyRefused
 from api.routes import attachments, audit, channels, conversations, guest_data, hotels, inbox, replies, search, team
+from api.routes import missed as missed_routes
+from api.routes import reports as report_routes
 from api.scope import Forbidden, hotel_scope
 from inbox.errors import (
     Conflict,
@@ -44,6 +46,8 @@ app.include_router(replies.router, prefix="/v1")
 app.include_router(search.router, prefix="/v1")
 app.include_router(guest_data.router, prefix="/v1")
 app.include_router(audit.router, prefix="/v1")
+app.include_router(report_routes.router, prefix="/v1")
+app.include_router(missed_routes.router, prefix="/v1")
 
 @cache
 def _configure_openapi() -> None:

@@ -6,7 +6,9 @@ Erase, in at most ``ERASE_ROUNDS`` rounds: read the contact (consistently: its r
 conversations); erase each of its conversations whole (``_erase_conversation``: its partition read, the
 conversation's own item deleted under the version read with its counts in one transaction, then the rest
 with its guards, search entries and mentions, then its files and a held one's wake-up); then delete the contact under the revision
-read. A guest writing meanwhile moves the conversation's version (its erase reads it again) or the
+read. The guest's words a missed-question group keeps (its newest wording, or the agent's answer, when they
+came from an erased conversation) are taken out of it with the conversation (``forget_missed``: the groups
+its handoff entries name). A guest writing meanwhile moves the conversation's version (its erase reads it again) or the
 contact's revision (a new round, which erases what came too); a message arriving after the contact is
 gone starts a whole new conversation with a new contact. No conversation is ever left half-erased.
 
@@ -157,6 +159,11 @@ class GuestDataUseCases:
                                                  search=conversation_entries(conversation_id, holdings.conversation, contact))
             except Conflict:
                 continue  # a message or an agent changed it since it was read: read it again
+            groups = {*holdings.missed_groups, *([holdings.conversation.missed_group]
+                                                  if holdings.conversation and holdings.conversation.missed_group
+                                                  else [])}
+            if groups:  # the guest's words kept in a missed-question group go with the conversation
+                data.forget_missed(hotel_id, conversation_id, sorted(groups))
             own = int(holdings.conversation is not None)
             if again and not holdings.item_keys and not own:
                 return  # nothing came back (what was asked again was counted the first time)

@@ -177,6 +177,7 @@ class Conversation:
     automated: bool = True
     hold_until: datetime | None = None
     hold_token: str | None = None
+    held_since: datetime | None = None  # when it went on hold (kept while held again), for the time on hold
     # The guest's last text (as a digest) and how often it came again in a row: a new
     # sender repeating the same text is a spam signal.
     guest_text_digest: str | None = None
@@ -188,13 +189,17 @@ class Conversation:
     attention_at: datetime | None = None
     # agent id -> when that agent last opened the conversation (POST .../read, or writing a note).
     read_at: Mapping[str, datetime] = field(default_factory=dict)
+    # The missed-question group (``inbox.missed``) of the guest's question the bot could not answer, until an
+    # agent's first reply is attached to it as the group's answer.
+    missed_group: str | None = None
     version: int = 0  # optimistic lock, owned by the store
     # Set by the store when a field could not be read back and shows a placeholder; the next
     # write of the conversation rewrites every field, which repairs the item.
     degraded: bool = False
 
     def __post_init__(self) -> None:
-        for name in ("created_at", "updated_at", "last_message_at", "hold_until", "waiting_since", "attention_at"):
+        for name in ("created_at", "updated_at", "last_message_at", "hold_until", "held_since", "waiting_since",
+                     "attention_at"):
             check_moment(name, getattr(self, name))
         for moment in self.read_at.values():
             check_moment("read_at", moment)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
-from typing import Generic, Literal, Protocol, TypeVar
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Generic, Literal, Protocol, TypeVar
 
 from inbox.attachments import StoredFile, Upload, UploadGrant
 from inbox.audit import AuditEntry as AuditEntry
@@ -28,6 +28,9 @@ from inbox.realtime_ports import Push as Push
 from inbox.realtime_ports import RealtimeReads as RealtimeReads
 from inbox.realtime_ports import TeamCounts as TeamCounts
 from inbox.retention import RETENTION_DAYS_DEFAULT
+
+if TYPE_CHECKING:  # inbox.missed reads these ports: its types only, no import cycle
+    from inbox.missed import MissedAnswer, MissedGroup, MissedQuestion
 
 T = TypeVar("T")
 
@@ -159,6 +162,7 @@ class Holdings:
     mentions: tuple[Mention, ...]  # of its notes
     messages: int = 0
     activity: int = 0
+    missed_groups: tuple[str, ...] = ()  # the missed-question groups its handoffs counted a question in
 
 
 class GuestDataStore(Protocol):
@@ -180,6 +184,12 @@ class GuestDataStore(Protocol):
 
     def erase_contact(self, contact: Contact) -> None:
         """Delete the contact if its ``revision`` is still the one read (``Conflict`` otherwise)."""
+        ...
+
+    def forget_missed(self, hotel_id: str, conversation_id: str, group_ids: Sequence[str]) -> None:
+        """Take the conversation's words out of these missed-question groups: a group whose newest wording came
+        from it loses that wording (and leaves the list until asked again), one whose answer came from it loses
+        the answer (one conditional UpdateItem each; a group gone or since rewritten by another is left as is)."""
         ...
 
 
@@ -253,13 +263,21 @@ class ConversationStore(Protocol):
         guards: Sequence[str] = (), contact: Contact | None = None,
         search: Sequence[SearchEntry] = (), mentions: Sequence[Mention] = (),
         retention_days: int = RETENTION_DAYS_DEFAULT,
+        missed: MissedQuestion | None = None, missed_answer: MissedAnswer | None = None,
+        figures: dict[date, dict[str, int]] | None = None,
     ) -> Conversation:
         """One transaction: the conversation (under its version; ``Conflict`` when another writer came first),
         entries, messages, guards, the contact, the counters (tabs and assignees), and the search entries and
-        mentions given. Read marks that differ between ``before.read_at`` and ``after.read_at`` are written too.
+        mentions given; ``missed`` counts a question in its group, ``missed_answer`` sets the group's answer. Read marks that differ between ``before.read_at`` and ``after.read_at`` are written too.
         The first guard (the message's own) points to the conversation and the first message; the others
         (a channel event's) only mark the event handled.
-        Each item written carries its expiry (``inbox.retention.expiry`` of its time and ``retention_days``)."""
+        Each item written carries its expiry (``inbox.retention.expiry`` of its time and ``retention_days``).
+        ``figures`` (``inbox.reports.figure_changes``: day -> figure -> delta) are added to the hotel's daily
+        figures in the same transaction."""
+        ...
+
+    def read_figures(self, hotel_id: str, first: date, last: date) -> dict[date, dict[str, int]]:
+        """The hotel's figures of each day ``first`` .. ``last`` (days with none absent), in one Query."""
         ...
 
     # --- the team ---------------------------------------------------------------------------
@@ -299,6 +317,22 @@ class ConversationStore(Protocol):
 
     def set_retention_days(self, hotel_id: str, days: int) -> None:
         """How long the hotel keeps its guests' data (``NotFound`` when the hotel does not exist)."""
+        ...
+
+    # --- missed questions (``inbox.missed``) ----------------------------------------------------
+
+    def list_missed(self, hotel_id: str, limit: int, cursor: str | None = None) -> Page[MissedGroup]:
+        """The groups in the list, last asked first (one Query; an unreadable group is skipped)."""
+        ...
+
+    def get_missed(self, hotel_id: str, group_id: str) -> MissedGroup | None: ...
+
+    def mark_missed_taught(self, hotel_id: str, group_id: str, entry_id: str, at: datetime) -> None:
+        """The group was taught as ``entry_id``: it leaves the list (one UpdateItem)."""
+        ...
+
+    def dismiss_missed(self, hotel_id: str, group_id: str, at: datetime) -> None:
+        """The group leaves the list untaught (one UpdateItem)."""
         ...
 
     # --- channels --------------------------------------------------------------------------

@@ -48,6 +48,7 @@ from inbox.machine import (
     redacted,
     start_conversation,
 )
+from inbox.missed import MissedAnswer, MissedUseCases, missed_question, noted
 from inbox.model import (
     BOT_STATUSES,
     Activity,
@@ -77,13 +78,14 @@ from inbox.ports import (
     WakeUpScheduler,
 )
 from inbox.redaction import kinds, redact_attachments, redact_cards, redact_inbound
+from inbox.reports import ReportUseCases
 from inbox.retention import RETENTION_DAYS_DEFAULT
 from inbox.search import entry_terms
 from inbox.team import TeamUseCases
 
 
 class Inbox(TeamUseCases, HoldUseCases, ChannelUseCases, FileUseCases, BotSettingsUseCases, AuditUseCases,
-            HotelSettingsUseCases, GuestDataUseCases):
+            HotelSettingsUseCases, GuestDataUseCases, MissedUseCases, ReportUseCases):
     """What agents, partners, channels and the system do to conversations."""
 
     def __init__(
@@ -265,6 +267,10 @@ class Inbox(TeamUseCases, HoldUseCases, ChannelUseCases, FileUseCases, BotSettin
         received_at = self.clock()
         outcome = apply(current, GuestMessage(m.text, m.sent_at, decision, guest=guest, received_at=received_at,
                                               attachment_names=tuple(a.name for a in m.attachments)))
+        # A question the bot could not answer counts in its missed-question group, with this message.
+        missed = missed_question(self.bot, decision, outcome, m.text, received_at) if self.bot else None
+        if missed is not None:
+            outcome = noted(outcome, missed)
         if outcome.activity is not None:
             activities.append(outcome.activity)
         if redactions:
@@ -283,7 +289,9 @@ class Inbox(TeamUseCases, HoldUseCases, ChannelUseCases, FileUseCases, BotSettin
         try:
             after = self.store.commit(before, outcome.conversation, activities, messages,
                                       guards=[guard, *extra_guards], contact=contact, search=search,
-                                      retention_days=hotel.retention_days)
+                                      retention_days=hotel.retention_days, missed=missed,
+                                      figures=self.figures(m.hotel_id, before, outcome.conversation, activities,
+                                                           messages))
         except Duplicate:
             return Received(conversation_id, message_id, duplicate=True)
         self.on_transition(outcome.trigger)
@@ -301,6 +309,9 @@ class Inbox(TeamUseCases, HoldUseCases, ChannelUseCases, FileUseCases, BotSettin
         outcome = apply(before, make_event(now))
         if not outcome.changed:
             return before, []
+        answer = _missed_answer(before, outcome, now)
+        if answer is not None:  # the first agent reply after a missed question: the group's answer
+            outcome = replace(outcome, conversation=outcome.conversation.evolve(missed_group=None))
         messages = [replace(self._outbound_message(before, outcome, effect), attachments=attachments,
                             redactions=kinds(redactions))
                     for effect in outcome.effects if isinstance(effect, DeliverReply)]
@@ -316,7 +327,9 @@ class Inbox(TeamUseCases, HoldUseCases, ChannelUseCases, FileUseCases, BotSettin
             self._schedule(hotel_id, conversation_id, hold)
         try:
             after = self.store.commit(before, outcome.conversation, activities, messages,
-                                      retention_days=self.retention_days(hotel_id))
+                                      retention_days=self.retention_days(hotel_id), missed_answer=answer,
+                                      figures=self.figures(hotel_id, before, outcome.conversation, activities,
+                                                           messages))
         except DomainError:
             # Refused for sure (another change came first): this hold was never stored.
             # Any other failure may hide a stored commit: the schedule stays, since a stale
@@ -358,6 +371,16 @@ class Inbox(TeamUseCases, HoldUseCases, ChannelUseCases, FileUseCases, BotSettin
             agent_id=reply.actor.id if reply.sender.value == "agent" else None,
             delivery=Delivery.PENDING if before.channel in self.channels_that_deliver else None,
         )
+
+
+def _missed_answer(before: Conversation, outcome: Outcome, now: datetime) -> MissedAnswer | None:
+    """The agent's reply with a text, in a conversation whose question the bot missed: its group's answer."""
+    if before.missed_group is None or outcome.trigger != "agent_reply":
+        return None
+    reply = next((e for e in outcome.effects if isinstance(e, DeliverReply) and e.text.strip()), None)
+    if reply is None:  # files only: the next reply with a text answers
+        return None
+    return MissedAnswer(before.missed_group, reply.text, reply.actor.name or reply.actor.id or "", now, before.id)
 
 
 def _language_of(decision: BotDecision) -> str | None:

@@ -23,6 +23,7 @@ from tenacity import retry, retry_if_exception_type, stop_after_attempt, wait_ra
 
 from inbox.bot import KnowledgeBase
 from inbox.errors import Conflict, Duplicate, InvalidInput, NotFound
+from inbox.missed import MissedAnswer, MissedQuestion
 from inbox.model import (
     Activity,
     Attachment,
@@ -33,6 +34,7 @@ from inbox.model import (
     iso,
 )
 from inbox.ports import Guard, Hotel, Mention, Page, SearchEntry
+from inbox.reports import FigureChanges
 from inbox.retention import RETENTION_DAYS_DEFAULT, expiry
 from store import keys, reading
 from store.audit import AuditTrail
@@ -40,6 +42,7 @@ from store.channels import Channels
 from store.expiry import Expiries
 from store.guest_data import GuestData
 from store.knowledge import pack_knowledge
+from store.missed import MissedQuestions, answer_actions, group_item, question_actions
 from store.models import (
     ALL_MODELS,
     INDEX_KEY_ATTRIBUTES,
@@ -57,6 +60,7 @@ from store.models import (
     bind,
 )
 from store.partner_keys import PartnerKeys
+from store.reports import Reports, report_updates
 from store.schema import COUNTER_SHARDS, PARTITION_KEY, SORT_KEY
 from store.table import OnUnreadable, decode_cursor, encode_cursor, item_key, log_unreadable
 from store.team import (
@@ -77,7 +81,7 @@ class _TransactionConflict(Exception):
     """Another transaction touched one of our items at the same moment: safe to try again."""
 
 
-class DynamoStore(Team, Uploads, Channels, AuditTrail, Expiries, GuestData, PartnerKeys):
+class DynamoStore(Team, Uploads, Channels, AuditTrail, Expiries, GuestData, PartnerKeys, Reports, MissedQuestions):
     """The single-table store. Build one per process (the composition root does). Uploads live in
     ``store.uploads``; delivery claims and channel health in ``store.channels``; the team's views,
     counts, read marks, mentions, search and saved replies in ``store.team``; partner keys in ``store.partner_keys``.
@@ -246,10 +250,13 @@ class DynamoStore(Team, Uploads, Channels, AuditTrail, Expiries, GuestData, Part
         activities: Sequence[Activity] = (), messages: Sequence[Message] = (), *,
         guards: Sequence[str] = (), contact: Contact | None = None,
         search: Sequence[SearchEntry] = (), mentions: Sequence[Mention] = (),
-        retention_days: int = RETENTION_DAYS_DEFAULT,
+        retention_days: int = RETENTION_DAYS_DEFAULT, figures: FigureChanges | None = None,
+        missed: MissedQuestion | None = None, missed_answer: MissedAnswer | None = None,
     ) -> Conversation:
         """Write a change as one transaction: the conversation (created, or updated under its
         version), its activity entries, new messages, and the tab counters of the hotel.
+        ``figures`` (``inbox.reports``) are ADDed to the hotel's day items in the same transaction (``store.reports``).
+        ``missed`` counts a question in its group, ``missed_answer`` sets a group's answer (``store.missed``), in it too.
 
         ``guards`` are keys (an external message id, ...) that must not have been used before:
         they are written with the change, and a taken one cancels it with ``Duplicate``.
@@ -265,9 +272,12 @@ class DynamoStore(Team, Uploads, Channels, AuditTrail, Expiries, GuestData, Part
         extras: list[Any] = [*mention_items(after.hotel_id, mentions, retention_days),
                              *search_entry_items(after.hotel_id, search)]
         fixed = 1 + len(activities) + len(messages) + len(guards) + int(contact is not None) + 1  # + a shard
+        fixed += len(report_updates(after.hotel_id, figures))  # one item per day the figures touch
+        fixed += int(missed is not None) + int(missed_answer is not None)  # a missed-question group
         room = max(TRANSACTION_MAX_ITEMS - fixed, 0)
         committed = self._commit_with_retry(before, after, activities, messages, guards, contact, extras[:room],
-                                            retention_days)
+                                            retention_days, figures=figures, missed=missed,
+                                            missed_answer=missed_answer)
         self._batch_put(extras[room:])
         return committed
 
@@ -278,7 +288,9 @@ class DynamoStore(Team, Uploads, Channels, AuditTrail, Expiries, GuestData, Part
                     batch.save(item)
 
     def _commit_once(self, before, after, activities, messages, guards, contact, extras,
-                     retention_days: int = RETENTION_DAYS_DEFAULT) -> Conversation:
+                     retention_days: int = RETENTION_DAYS_DEFAULT, *, figures: FigureChanges | None = None,
+                     missed: MissedQuestion | None = None, missed_answer: MissedAnswer | None = None
+                     ) -> Conversation:
         # Every item of the conversation carries its expiry (TTL): the conversation's own is renewed by each
         # commit, the guards expire with it as it is now; each message and entry by its own time.
         lives_until = conversation_expiry(after, retention_days)
@@ -322,6 +334,14 @@ class DynamoStore(Team, Uploads, Channels, AuditTrail, Expiries, GuestData, Part
                 if delta:
                     shard = CounterItem(keys.hotel_pk(after.hotel_id), keys.counter_sk(random.randrange(COUNTER_SHARDS)))
                     tx.update(shard, actions=counter_actions(delta))
+                if missed is not None:  # the question the bot missed, counted once with its message
+                    tx.update(group_item(after.hotel_id, missed.group_id),
+                              actions=question_actions(after.hotel_id, missed, retention_days))
+                if missed_answer is not None:  # the agent's first reply after it: the group's answer
+                    tx.update(group_item(after.hotel_id, missed_answer.group_id),
+                              actions=answer_actions(after.hotel_id, missed_answer, retention_days))
+                for report, actions in report_updates(after.hotel_id, figures):  # the hotel's figures of each day
+                    tx.update(report, actions=actions)
         except TransactWriteError as error:
             self._raise_for(error, before, after, puts, messages)
             raise
@@ -488,12 +508,14 @@ def _conversation_fields(c: Conversation) -> dict[str, Any]:
         "created_at": iso(c.created_at), "updated_at": iso(c.updated_at), "last_message_at": iso(c.last_message_at),
         "last_message_preview": c.last_message_preview, "automated": c.automated,
         "hold_until": iso(c.hold_until) if c.hold_until else None, "hold_token": c.hold_token,
+        "held_since": iso(c.held_since) if c.held_since else None,
         "contact_id": c.contact_id, "contact_name": c.contact_name,
         "external_conversation_id": c.external_conversation_id,
         "guest_text_digest": c.guest_text_digest, "guest_text_repeats": c.guest_text_repeats or None,
         "assignee_id": c.assignee.id if c.assignee else None, "assignee_name": c.assignee.name if c.assignee else None,
         "waiting_since": iso(c.waiting_since) if c.waiting_since else None,
         "attention_at": iso(c.attention_at) if c.attention_at else None,
+        "missed_group": c.missed_group,
     }
 
 

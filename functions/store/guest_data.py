@@ -15,6 +15,7 @@ audit entry's PutItem. A guest writing during the erase adds a round (or a conve
 
 from __future__ import annotations
 
+import json
 import random
 from collections.abc import Sequence
 from typing import Any
@@ -25,7 +26,7 @@ from inbox.errors import Conflict
 from inbox.model import Contact, Conversation, Message
 from inbox.ports import Holdings, Mention, SearchEntry
 from store import keys, reading
-from store.models import ContactItem, ConversationItem, MessageItem
+from store.models import ActivityItem, ContactItem, ConversationItem, MessageItem
 from store.schema import COUNTER_SHARDS, PARTITION_KEY, SORT_KEY
 from store.table import Table, item_key
 from store.team import counter_deltas, mention_items, search_entry_items
@@ -55,6 +56,7 @@ class GuestData(Table):
             if not start:
                 break
         conversation, external_ids, mentions, messages, activity = None, [], [], 0, 0
+        groups: list[str] = []
         for raw in found:
             sk = raw[SORT_KEY]["S"]
             if sk == keys.CONVERSATION_SK:
@@ -70,10 +72,13 @@ class GuestData(Table):
                                  for agent in message.mentions]
             elif sk.startswith(keys.ACTIVITY_PREFIX):
                 activity += 1
+                group = _missed_group_of(raw)
+                if group:
+                    groups.append(group)
         return Holdings(hotel_id=hotel_id, conversation_id=conversation_id, conversation=conversation,
                         item_keys=tuple((raw[PARTITION_KEY]["S"], raw[SORT_KEY]["S"]) for raw in found),
                         external_message_ids=tuple(dict.fromkeys(external_ids)), mentions=tuple(mentions),
-                        messages=messages, activity=activity)
+                        messages=messages, activity=activity, missed_groups=tuple(dict.fromkeys(groups)))
 
     def erase_conversation(self, holdings: Holdings, *, guards: Sequence[str], search: Sequence[SearchEntry]) -> int:
         """The conversation's own item under the version read, with its counts, in one transaction
@@ -138,3 +143,13 @@ class GuestData(Table):
 
     def _batch_delete(self, item_keys: Sequence[tuple[str, str]]) -> None:
         self._batch_write([{"DeleteRequest": {"Key": item_key(pk, sk)}} for pk, sk in item_keys])
+
+
+def _missed_group_of(raw: dict[str, Any]) -> str | None:
+    """The missed-question group a handoff entry names (``details.missed_group``), if any; one unreadable is none."""
+    try:
+        details = json.loads(raw.get(ActivityItem.details.attr_name, {}).get("S") or "{}")
+    except ValueError:
+        return None
+    group = details.get("missed_group") if isinstance(details, dict) else None
+    return group if isinstance(group, str) and group else None

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from inbox.model import iso
 
@@ -15,6 +15,7 @@ ACTIVITY_PREFIX = "ACT#"
 # uploads (which sort before "ACT#") are in neither page.
 UPLOAD_PREFIX = "@UPLOAD#"
 COUNTER_PREFIX = "COUNTERS#"
+REPORT_PREFIX = "REPORT#"
 CONTACT_PREFIX = "CONTACT#"
 
 
@@ -46,6 +47,39 @@ def upload_sk(upload_id: str) -> str:
 
 def counter_sk(shard: int) -> str:
     return f"{COUNTER_PREFIX}{shard}"
+
+
+def report_sk(day: date, shard: int) -> str:
+    """A shard of the hotel's figures of one day (its calendar day), in the hotel's partition."""
+    return f"{REPORT_PREFIX}{day.isoformat()}#{shard}"
+
+
+def report_range(first: date, last: date) -> tuple[str, str]:
+    """The sort keys BETWEEN which the shards of the days ``first`` .. ``last`` lie ("~" sorts after "#<shard>")."""
+    return f"{REPORT_PREFIX}{first.isoformat()}", f"{REPORT_PREFIX}{last.isoformat()}~"
+
+
+def report_day(sk: str) -> date:
+    """The day of a report shard's sort key (``ValueError`` for anything else)."""
+    if not sk.startswith(REPORT_PREFIX):
+        raise ValueError(f"not a report key: {sk!r}")
+    day, _, shard = sk.removeprefix(REPORT_PREFIX).partition("#")
+    if not shard.isdigit():
+        raise ValueError(f"not a report key: {sk!r}")
+    return date.fromisoformat(day)
+
+
+MISSED_PREFIX = "MISSED#"
+
+
+def missed_sk(group_id: str) -> str:
+    """A missed-question group, in the hotel's partition (``store.missed``)."""
+    return f"{MISSED_PREFIX}{group_id}"
+
+
+def missed_recent_sk(last_asked_at: datetime, group_id: str) -> str:
+    """The ``missed-recent`` index's sort key: read descending, the group last asked first."""
+    return f"{iso(last_asked_at)}#{group_id}"
 
 
 def contact_sk(contact_id: str) -> str:

@@ -17,7 +17,7 @@ from pynamodb.attributes import (
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
 from pynamodb.models import Model
 
-from store.schema import PARTITION_KEY, SORT_KEY, TAB_INDEXES, TEAM_INDEXES, TTL_ATTRIBUTE, TabIndex
+from store.schema import MISSED_RECENT, PARTITION_KEY, SORT_KEY, TAB_INDEXES, TEAM_INDEXES, TTL_ATTRIBUTE, TabIndex
 
 
 class _Item(Model):
@@ -102,6 +102,7 @@ class _ConversationAttributes(_Item):
     automated = BooleanAttribute(default=True)
     hold_until = UnicodeAttribute(null=True)
     hold_token = UnicodeAttribute(null=True)
+    held_since = UnicodeAttribute(null=True)
     contact_id = UnicodeAttribute(null=True)
     contact_name = UnicodeAttribute(null=True)
     external_conversation_id = UnicodeAttribute(null=True)
@@ -111,6 +112,7 @@ class _ConversationAttributes(_Item):
     assignee_name = UnicodeAttribute(null=True)
     waiting_since = UnicodeAttribute(null=True)
     attention_at = UnicodeAttribute(null=True)
+    missed_group = UnicodeAttribute(null=True)  # its missed question's group, until an agent answers (inbox.missed)
     # Read marks are top-level attributes "read@<agent id>" (keys.read_attribute), read by ``reading.conversation``.
     version = VersionAttribute()
     # max(updated_at, last_message_at) + the hotel's retention, renewed by every commit (``inbox.retention``).
@@ -232,6 +234,37 @@ class CounterItem(_Item):
     all = NumberAttribute(null=True)
 
 
+class ReportItem(_Item):
+    """One shard of a hotel's figures of one day (pk ``HOTEL#<h>``, sk ``REPORT#<day>#<shard>``): top-level
+    number attributes named by ``inbox.reports`` (``automated``, ``started#webchat``, ``reply#12``...), ADDed by
+    the commits. Counts only, no guest data: an erase or an expiry leaves them; they expire on their own."""
+
+    expires_at = TTLAttribute(attr_name=TTL_ATTRIBUTE, null=True)  # 400 days after the day
+
+
+class MissedGroupItem(_Item):
+    """A group of missed questions (pk ``HOTEL#<h>``, sk ``MISSED#<group id>``; ``store.missed``), in the
+    ``missed-recent`` index while ``missed_pk``/``missed_sk`` are there."""
+
+    hotel_id = UnicodeAttribute(null=True)
+    group_id = UnicodeAttribute(null=True)
+    language = UnicodeAttribute(null=True)
+    question = UnicodeAttribute(null=True)  # the newest wording (the guest's masked text)
+    asked = NumberAttribute(null=True, attr_name="count")  # ADDed by each question counted (Model.count is taken)
+    last_asked_at = UnicodeAttribute(null=True)
+    conversation_id = UnicodeAttribute(null=True)  # of the newest wording
+    answer_text = UnicodeAttribute(null=True)  # an agent's first reply after the question
+    answer_agent = UnicodeAttribute(null=True)
+    answer_at = UnicodeAttribute(null=True)
+    answer_conversation_id = UnicodeAttribute(null=True)
+    taught_entry_id = UnicodeAttribute(null=True)
+    taught_at = UnicodeAttribute(null=True)
+    dismissed_at = UnicodeAttribute(null=True)
+    missed_pk = UnicodeAttribute(null=True, attr_name=MISSED_RECENT.partition_key)  # the hotel
+    missed_sk = UnicodeAttribute(null=True, attr_name=MISSED_RECENT.sort_key)  # "<last_asked_at>#<group id>"
+    expires_at = TTLAttribute(attr_name=TTL_ATTRIBUTE, null=True)  # asked (or answered) + the hotel's retention
+
+
 class PartnerKeyItem(_Item):
     """A partner's API key, stored only as its SHA-256 (the key itself is shown once). Written and read by
     ``store.partner_keys`` with its id item (pk ``PARTNERKEYS``, sk ``KEY#<key id>``); this is its shape."""
@@ -271,7 +304,7 @@ class SavedReplyItem(_Item):
 
 
 ALL_MODELS = (HotelItem, GuardItem, PropertyItem, ContactItem, ConversationItem, MessageItem, ActivityItem, CounterItem,
-              PartnerKeyItem, UploadItem, ChannelHealthItem, ChannelRunItem, SearchEntryItem, MentionItem, SavedReplyItem)
+              ReportItem, MissedGroupItem, PartnerKeyItem, UploadItem, ChannelHealthItem, ChannelRunItem, SearchEntryItem, MentionItem, SavedReplyItem)
 
 
 def bind(table_name: str, region: str, endpoint_url: str | None = None) -> None:

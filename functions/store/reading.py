@@ -137,10 +137,11 @@ def conversation(raw: dict[str, Any]) -> tuple[Conversation, list[str]]:
         last_message_preview=f.last_message_preview or "",
         automated=f.automated if isinstance(f.automated, bool) else False,
         hold_until=_time(f, "hold_until", problems), hold_token=f.hold_token,
+        held_since=_time(f, "held_since", problems),
         guest_text_digest=f.guest_text_digest,
         guest_text_repeats=int(repeats) if isinstance(repeats, (int, float)) else 0,
         assignee=assignee, waiting_since=_time(f, "waiting_since", problems),
-        attention_at=_time(f, "attention_at", problems), read_at=read_marks(raw),
+        attention_at=_time(f, "attention_at", problems), read_at=read_marks(raw), missed_group=f.missed_group,
         version=int(f.version or 0), degraded=bool(problems),
     ), problems
 

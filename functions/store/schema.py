@@ -48,6 +48,11 @@ TEAM_WAITING = Index("team-waiting", "team_waiting_pk", "waiting_sk")  # "<hotel
 TEAM_INDEXES: tuple[Index, ...] = (TEAM_ALL, TEAM_TAB, OPEN_WAITING, TEAM_WAITING)
 TEAM_TABS = ("open", "on_hold", "closed")  # the tabs of the team-tab index
 
+# The missed questions' list (issue 15, ``store.missed``): a group item is in it while asked and neither taught nor
+# dismissed since (teaching or dismissing REMOVEs both keys). Partition: the hotel; sort: "<last_asked_at>#<group>",
+# read descending (last asked first).
+MISSED_RECENT = Index("missed-recent", "missed_pk", "missed_sk")
+
 # Counters are spread over a few items per hotel so that bursts of status changes in
 # parallel transactions rarely meet on one item; one Query reads them all.
 COUNTER_SHARDS = 4
@@ -68,7 +73,7 @@ def table_definition(table_name: str, *, stream: bool = False) -> dict:
     ``stream``: with its DynamoDB Stream (new and old images: the consoles' real time reads the new image, the
     expiry function the old image of an item TTL removed); off by default because moto then keeps every write in
     memory (the local stack and the tests of the changes turn it on)."""
-    indexes: list[TabIndex | Index] = [*TAB_INDEXES.values(), *TEAM_INDEXES]
+    indexes: list[TabIndex | Index] = [*TAB_INDEXES.values(), *TEAM_INDEXES, MISSED_RECENT]  # new ones last
     attributes = list(dict.fromkeys([PARTITION_KEY, SORT_KEY, *(a for i in indexes for a in (i.partition_key, i.sort_key))]))
     return {
         "TableName": table_name,

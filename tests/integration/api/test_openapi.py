@@ -37,6 +37,12 @@ CONTRACT = {
     ("get", "/v1/hotels/{hotel_id}/contacts/{contact_id}/export"),
     ("post", "/v1/hotels/{hotel_id}/contacts/{contact_id}/erase"),
     ("get", "/v1/hotels/{hotel_id}/audit"),
+    # issue 15: the daily figures (admins)
+    ("get", "/v1/hotels/{hotel_id}/reports"),
+    # issue 15: the missed questions (admins)
+    ("get", "/v1/hotels/{hotel_id}/missed-questions"),
+    ("post", "/v1/hotels/{hotel_id}/missed-questions/{group_id}/teach"),
+    ("delete", "/v1/hotels/{hotel_id}/missed-questions/{group_id}"),
 }
 EXTENSIONS = {("get", "/v1/hotels/{hotel_id}/bot"), ("put", "/v1/hotels/{hotel_id}/bot"), ("get", "/v1/hotels/{hotel_id}")}
 TEAM = {("get", "/v1/hotels/{hotel_id}/agents"): {"200", "401", "403", "422"},

@@ -7,15 +7,17 @@ its message. Each fake counts its writes, so a test can say "nothing was stored"
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from inbox.attachments import StoredFile, Upload, UploadGrant
 from inbox.audit import AuditEntry
 from inbox.bot import Answer, BotDecision, GuestText, HandOff, HandoffReason, KnowledgeBase
 from inbox.errors import Conflict, Duplicate, NotFound
+from inbox.missed import MissedAnswer, MissedGroup, MissedQuestion
 from inbox.model import (
     UNASSIGNED,
     Activity,
@@ -62,6 +64,8 @@ class FakeStore:
         self.search_entries: dict[tuple[str, str, str, str], SearchEntry] = {}  # (hotel, term, kind, conversation)
         self.mention_items: list[tuple[str, Mention]] = []
         self.saved_replies: dict[tuple[str, str], SavedReply] = {}
+        self.missed: dict[tuple[str, str], MissedGroup] = {}  # (hotel, group id)
+        self.figures: dict[tuple[str, date], dict[str, int]] = {}  # (hotel, day) -> figure -> sum
         self.writes: list[str] = []
         self.reads: list[str] = []  # the team's reads (find, get_conversations), for request-count tests
         # Called once at the start of the next commit: a test's concurrent writer getting in first.
@@ -132,7 +136,8 @@ class FakeStore:
     def commit(self, before: Conversation | None, after: Conversation, activities: Sequence[Activity] = (),
                messages: Sequence[Message] = (), *, guards: Sequence[str] = (), contact: Contact | None = None,
                search: Sequence[SearchEntry] = (), mentions: Sequence[Mention] = (),
-               retention_days: int = 730,
+               retention_days: int = 730, missed: MissedQuestion | None = None,
+               missed_answer: MissedAnswer | None = None, figures: dict[date, dict[str, int]] | None = None,
                ) -> Conversation:
         concurrent, self.before_next_commit = self.before_next_commit, None
         if concurrent is not None:
@@ -167,8 +172,64 @@ class FakeStore:
                     revision=(known.revision if known else 0) + 1)
             self._put_entries(after.hotel_id, search)
             self.mention_items.extend((after.hotel_id, m) for m in mentions)
+            if missed is not None:
+                self._count_missed(after.hotel_id, missed)
+            if missed_answer is not None:
+                self._answer_missed(after.hotel_id, missed_answer)
+            for day, changes in (figures or {}).items():  # added with the change, as the store's day items
+                kept = self.figures.setdefault((after.hotel_id, day), {})
+                for name, n in changes.items():
+                    kept[name] = kept.get(name, 0) + n
             self.writes.append("commit")
             return stored
+
+    def read_figures(self, hotel_id: str, first: date, last: date) -> dict[date, dict[str, int]]:
+        self.reads.append("read_figures")
+        return {day: dict(kept) for (h, day), kept in sorted(self.figures.items()) if h == hotel_id
+                and first <= day <= last}
+
+    # --- missed questions (as ``store.missed``: the group's item, in the commit) -------------------
+
+    def _count_missed(self, hotel_id: str, q: MissedQuestion) -> None:
+        known = self.missed.get((hotel_id, q.group_id))
+        self.missed[(hotel_id, q.group_id)] = MissedGroup(
+            q.group_id, q.language, q.question, (known.count if known else 0) + 1, q.at, q.conversation_id,
+            answer=known.answer if known else None, taught_entry_id=known.taught_entry_id if known else None)
+
+    def _answer_missed(self, hotel_id: str, a: MissedAnswer) -> None:
+        known = self.missed.get((hotel_id, a.group_id))
+        if known is not None:
+            self.missed[(hotel_id, a.group_id)] = replace(known, answer=a)
+
+    def list_missed(self, hotel_id: str, limit: int, cursor: str | None = None) -> Page[MissedGroup]:
+        listed = sorted((g for (h, _), g in self.missed.items() if h == hotel_id and g.listed),
+                        key=lambda g: (g.last_asked_at, g.id), reverse=True)
+        start = int(cursor) if cursor else 0
+        return Page(listed[start:start + limit], str(start + limit) if start + limit < len(listed) else None)
+
+    def get_missed(self, hotel_id: str, group_id: str) -> MissedGroup | None:
+        return self.missed.get((hotel_id, group_id))
+
+    def mark_missed_taught(self, hotel_id: str, group_id: str, entry_id: str, at: datetime) -> None:
+        self.missed[(hotel_id, group_id)] = replace(self.missed[(hotel_id, group_id)], listed=False,
+                                                    taught_entry_id=entry_id)
+        self.writes.append("mark_missed_taught")
+
+    def dismiss_missed(self, hotel_id: str, group_id: str, at: datetime) -> None:
+        self.missed[(hotel_id, group_id)] = replace(self.missed[(hotel_id, group_id)], listed=False)
+        self.writes.append("dismiss_missed")
+
+    def forget_missed(self, hotel_id: str, conversation_id: str, group_ids: Sequence[str]) -> None:
+        for group_id in group_ids:
+            known = self.missed.get((hotel_id, group_id))
+            if known is None:
+                continue
+            if known.conversation_id == conversation_id:
+                known = replace(known, question="", conversation_id=None, listed=False)
+            if known.answer is not None and known.answer.conversation_id == conversation_id:
+                known = replace(known, answer=None)
+            self.missed[(hotel_id, group_id)] = known
+        self.writes.append("forget_missed")
 
     # --- the team -------------------------------------------------------------------------------
 
@@ -318,7 +379,9 @@ class FakeStore:
                             + [("upload", u.id) for u in uploads]),
             external_message_ids=tuple(m.external_message_id for m in messages if m.external_message_id),
             mentions=tuple(m for h, m in self.mention_items if h == hotel_id and m.conversation_id == conversation_id),
-            messages=len(messages), activity=len(activity))
+            messages=len(messages), activity=len(activity),
+            missed_groups=tuple(dict.fromkeys(str(a.details["missed_group"]) for a in activity
+                                              if a.details.get("missed_group"))))
 
     def erase_conversation(self, holdings: Holdings, *, guards: Sequence[str], search: Sequence[SearchEntry]) -> int:
         """As the store does: the conversation under the version read (``Conflict`` otherwise), then what was
@@ -471,7 +534,8 @@ class FakeScheduler:
 
 @dataclass
 class FakeBot:
-    """Answers questions about breakfast, hands everything else to the agents; keeps what it was shown."""
+    """Answers questions about breakfast, and those its knowledge base holds in the same words (any order, case
+    or punctuation: ``question_key``); hands everything else to the agents; keeps what it was shown."""
 
     seen: list[GuestText] = field(default_factory=list)
 
@@ -479,7 +543,17 @@ class FakeBot:
         self.seen.append(message)
         if "breakfast" in message.text.lower():
             return Answer("Breakfast is served from 7:00.", "breakfast", 0.9, "en")
+        key = self.question_key(message.text, None)
+        for entry in knowledge.entries if knowledge.enabled else ():
+            if key is not None and any(self.question_key(q, None) == key for q in entry.questions):
+                return Answer(entry.answer_in(message.language, knowledge.default_language), entry.id, 1.0,
+                              message.language or knowledge.default_language)
         return HandOff(HandoffReason.BOT_UNANSWERED)
+
+    def question_key(self, text: str, language: str | None) -> str | None:
+        """Its words of three letters or more, lowercased and sorted (None: none)."""
+        words = sorted({w for w in re.findall(r"\w+", text.lower()) if len(w) >= 3})
+        return f"{language or 'und'}:{' '.join(words)}" if words else None
 
 
 @dataclass
