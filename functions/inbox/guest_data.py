@@ -154,16 +154,16 @@ class GuestDataUseCases:
         for _ in range(CONVERSATION_ATTEMPTS):
             holdings = data.holdings(hotel_id, conversation_id)
             guards = [message_guard(conversation_id, e) for e in holdings.external_message_ids]
+            groups = {*holdings.missed_groups, *([holdings.conversation.missed_group]
+                                                  if holdings.conversation and holdings.conversation.missed_group
+                                                  else [])}
+            if groups:  # first the guest's words a missed-question group keeps: a failure leaves the erase to rerun
+                data.forget_missed(hotel_id, conversation_id, sorted(groups))
             try:
                 erased = data.erase_conversation(holdings, guards=guards,
                                                  search=conversation_entries(conversation_id, holdings.conversation, contact))
             except Conflict:
                 continue  # a message or an agent changed it since it was read: read it again
-            groups = {*holdings.missed_groups, *([holdings.conversation.missed_group]
-                                                  if holdings.conversation and holdings.conversation.missed_group
-                                                  else [])}
-            if groups:  # the guest's words kept in a missed-question group go with the conversation
-                data.forget_missed(hotel_id, conversation_id, sorted(groups))
             own = int(holdings.conversation is not None)
             if again and not holdings.item_keys and not own:
                 return  # nothing came back (what was asked again was counted the first time)

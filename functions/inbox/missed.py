@@ -189,6 +189,8 @@ class MissedUseCases:
         if not group.listed and group.taught_entry_id is not None:
             raise Conflict(None, f"missed question {group_id} is already taught (entry {group.taught_entry_id}); "
                                  "change that entry in the bot's settings")
+        if not group.question.strip() and (asked is None or topic is None):
+            raise InvalidInput("the guests' words of this group were erased: give its topic and questions")
         hotel = self.store.get_hotel(hotel_id)
         if hotel is None:
             raise NotFound(f"hotel {hotel_id} not found")

@@ -325,3 +325,33 @@ def test_an_erase_leaves_a_group_whose_newest_wording_and_answer_came_from_anoth
 
     (gym,) = listed(w)
     assert (gym.question, gym.count, gym.conversation_id, gym.answer.text) == (GYM_AGAIN, 2, other, GYM_ANSWER)
+
+
+def test_a_group_whose_words_were_erased_is_taught_only_with_its_topic_and_questions_given():
+    w = world()
+    guest = GuestProfile("g-erased", "Camille Durand")
+    asked = w.inbox.receive(InboundMessage("h1", "webchat", "t-erased", "m-1", GYM, w.clock(), guest)).conversation_id
+    (group,) = listed(w)
+    w.inbox.erase_guest("h1", w.store.conversations[("h1", asked)].contact_id, ADMIN)
+
+    with pytest.raises(InvalidInput, match="erased"):
+        w.inbox.teach("h1", group.id, ADMIN, {"en": GYM_ANSWER})
+    assert w.store.hotels["h1"].knowledge.entries == ()
+
+    entry = w.inbox.teach("h1", group.id, ADMIN, {"en": GYM_ANSWER}, topic="Gym", questions=["Is there a gym?"])
+    assert (entry.topic, entry.questions) == ("Gym", ("Is there a gym?",))
+
+
+def test_an_agents_reply_during_the_erase_is_taken_out_too():
+    w = world()
+    guest = GuestProfile("g-erased", "Camille Durand")
+    asked = w.inbox.receive(InboundMessage("h1", "webchat", "t-erased", "m-1", GYM, w.clock(), guest)).conversation_id
+    (group,) = listed(w)
+    # The agent's reply lands between the erase's reading of the conversation and its deletion.
+    w.store.before_next_erase = lambda: w.inbox.reply("h1", asked, AGENT, "Yes Camille, floor 2.")
+
+    w.inbox.erase_guest("h1", w.store.conversations[("h1", asked)].contact_id, ADMIN)
+
+    left = w.store.get_missed("h1", group.id)
+    assert (left.question, left.answer) == ("", None)
+    assert "Camille" not in repr(w.store.missed)
