@@ -289,7 +289,10 @@ def report_range(start: date | None, end: date | None, today: date) -> tuple[dat
     """The range asked for: ``end`` defaults to today, ``start`` to 29 days before ``end``; ``InvalidInput`` when
     ``start`` is after ``end`` or the range is longer than ``MAX_RANGE_DAYS``."""
     last = end or today
-    first = start or last - timedelta(days=DEFAULT_RANGE_DAYS - 1)
+    try:
+        first = start or last - timedelta(days=DEFAULT_RANGE_DAYS - 1)
+    except OverflowError:  # the first days of year 1
+        first = date.min
     if first > last:
         raise InvalidInput(f"from ({first.isoformat()}) must not be after to ({last.isoformat()})")
     if (last - first).days + 1 > MAX_RANGE_DAYS:

@@ -231,6 +231,11 @@ def test_366_days_are_fine_and_an_unknown_hotel_is_not_found(w):
         w.inbox.report("nowhere")
 
 
+def test_a_range_at_the_first_days_of_the_calendar_starts_there(w):
+    report = w.inbox.report("h1", None, date(1, 1, 3))
+    assert (report.start, len(report.days)) == (date.min, 3)
+
+
 def test_a_day_with_more_automated_losses_than_starts_shows_zero():
     """Conversations started before the figures existed lose their automated mark later: never below 0."""
     report = build_report("h1", "UTC", D23, D23, {D23: {"automated": -2, "started#webchat": 1}})
