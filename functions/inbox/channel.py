@@ -27,6 +27,7 @@ from inbox.machine import new_id, note_message, redacted, start_conversation
 from inbox.model import Activity, Actor, ActorType, Contact, Conversation, Delivery, Direction, Message, Sender
 from inbox.ports import ChannelHealthStore, ChannelStatus, ConversationStore, Guard, Hotel
 from inbox.redaction import kinds, redact_inbound
+from inbox.reports import FigureChanges
 from inbox.search import entry_terms, profile_terms
 
 # Channels Lobby can connect a hotel to (today Expedia, through ``Hotel.expedia_property_id``).
@@ -74,6 +75,7 @@ class ChannelUseCases:
     health: ChannelHealthStore | None
     clock: Callable[[], datetime]
     retention_days: Callable[[str], int]
+    figures: Callable[..., FigureChanges]
     log: Callable[..., None]
     _properties: dict[str, tuple[datetime, str]]
     _noted: dict[tuple[str, str], datetime]
@@ -202,7 +204,8 @@ class ChannelUseCases:
             after = self.store.commit(before, after_notes, activities, [message],
                                       guards=[message_guard(event.conversation_id, m.external_message_id),
                                               *event.guards], search=search,
-                                      retention_days=self.retention_days(event.hotel_id))
+                                      retention_days=self.retention_days(event.hotel_id),
+                                      figures=self.figures(event.hotel_id, before, after_notes, activities, [message]))
         except Duplicate:
             return Received(event.conversation_id, message.id, duplicate=True)
         return Received(event.conversation_id, message.id, conversation=after)

@@ -11,6 +11,7 @@ from datetime import datetime
 from inbox.errors import Conflict, SchedulingFailed
 from inbox.machine import Outcome, ScheduleWakeUp, WakeUp, apply
 from inbox.ports import ConversationStore, WakeUpScheduler
+from inbox.reports import FigureChanges
 
 
 class HoldUseCases:
@@ -18,6 +19,7 @@ class HoldUseCases:
     scheduler: WakeUpScheduler | None
     clock: Callable[[], datetime]
     retention_days: Callable[[str], int]
+    figures: Callable[..., FigureChanges]
     on_transition: Callable[[str], None]
     log: Callable[..., None]
 
@@ -35,8 +37,10 @@ class HoldUseCases:
                          conversation_id=conversation_id)
                 return outcome
             try:
-                after = self.store.commit(before, outcome.conversation, [outcome.activity] if outcome.activity else [],
-                                          retention_days=self.retention_days(hotel_id))
+                entries = [outcome.activity] if outcome.activity else []
+                after = self.store.commit(before, outcome.conversation, entries,
+                                          retention_days=self.retention_days(hotel_id),
+                                          figures=self.figures(hotel_id, before, outcome.conversation, entries))
             except Conflict:
                 if attempt == self.WAKE_UP_ATTEMPTS - 1:
                     raise

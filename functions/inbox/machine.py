@@ -299,8 +299,10 @@ def apply(conversation: Conversation, event: Event) -> Outcome:
     if row.to is Status.ON_HOLD:
         assert isinstance(event, Hold)  # only a hold leads to On hold (the table says so)
         changes["hold_until"], changes["hold_token"] = event.until, event.token
+        # Held since the first hold of a stay On hold (a new hold keeps it): the time on hold (``inbox.reports``).
+        changes["held_since"] = conversation.held_since if status is Status.ON_HOLD else changed_at
     else:
-        changes["hold_until"] = changes["hold_token"] = None
+        changes["hold_until"] = changes["hold_token"] = changes["held_since"] = None
 
     effects: list[Effect] = []
     text_in = getattr(event, "text", None)

@@ -30,6 +30,7 @@ from inbox.model import (
 from inbox.ports import AgentDirectory, ConversationStore, Hotel, InboxCounts, Mention, Page
 from inbox.redaction import kinds, redact_cards
 from inbox.replies import MAX_REPLIES, MAX_TEXT, RenderedReply, check_reply, render
+from inbox.reports import FigureChanges
 
 MIN_REPLY_TARGET, MAX_REPLY_TARGET = 5, 7 * 24 * 60  # minutes: five minutes to a week
 NOTE_ATTEMPTS = 3
@@ -45,6 +46,7 @@ class TeamUseCases(AuditUseCases):
     clock: Callable[[], datetime]
     hotel: Callable[[str], Hotel | None]
     retention_days: Callable[[str], int]
+    figures: Callable[..., FigureChanges]
     contact_of: Callable[[Conversation], Contact | None]
     _hotels: dict[str, tuple[datetime, Hotel | None]]
 
@@ -85,7 +87,8 @@ class TeamUseCases(AuditUseCases):
             return before
         try:
             return self.store.commit(before, outcome.conversation, [outcome.activity],
-                                     retention_days=self.retention_days(hotel_id))
+                                     retention_days=self.retention_days(hotel_id),
+                                     figures=self.figures(hotel_id, before, outcome.conversation, [outcome.activity]))
         except Conflict:
             current = self.store.get_conversation(hotel_id, conversation_id)
         holder = current.assignee
@@ -119,7 +122,8 @@ class TeamUseCases(AuditUseCases):
                 entries = [redacted(after, note.id, masked.count, now)] if masked.count else []
                 self.store.commit(before, after, entries, [note],
                                   mentions=[Mention(a, conversation_id, note.id, now) for a in named],
-                                  retention_days=self.retention_days(hotel_id))
+                                  retention_days=self.retention_days(hotel_id),
+                                  figures=self.figures(hotel_id, before, after, entries, [note]))
             except Conflict:
                 # A note depends on nothing the other writer changed: write it on the fresh state.
                 if attempt == NOTE_ATTEMPTS - 1:

@@ -1,8 +1,8 @@
 """Every item of a conversation carries its expiry (DynamoDB's TTL attribute ``expires_at``, epoch seconds) as
 the inbox writes it on moto: the conversation its retention after its last change, renewed by each commit; each
 message, activity entry and mention its retention after its own time; its guards. The contact, search entries,
-counters and the hotel have none (the expiry function removes the first two). A changed retention applies to
-what is written afterwards."""
+counters and the hotel have none (the expiry function removes the first two); the daily figures 400 days after
+their day. A changed retention applies to what is written afterwards."""
 
 from __future__ import annotations
 
@@ -91,9 +91,15 @@ def test_every_item_of_a_conversation_expires_with_the_hotels_retention(service,
     (mention,) = of(items, keys.mentions_pk("h1", agents["ben"].id))
     assert expires(mention) == epoch(parse_time(mention["at"]["S"]) + 730 * DAY)
 
+    # The hotel's daily figures (counts, no guest data) expire 400 days after their day, whatever the retention.
+    reports = of(items, keys.hotel_pk("h1"), keys.REPORT_PREFIX)
+    assert reports and all(expires(r) == epoch(datetime.combine(keys.report_day(r["sk"]["S"]) + 400 * DAY,
+                                                                datetime.min.time(), tzinfo=UTC)) for r in reports)
+
     # What the expiry function removes itself, and what is the hotel's, has no expiry.
     kept = [i for i in items if not i["pk"]["S"].startswith((partition, keys.guard_pk("h1", ""),
-                                                             keys.mentions_pk("h1", "")))]
+                                                             keys.mentions_pk("h1", "")))
+            and i not in reports]
     assert {i["sk"]["S"].split("#")[0] for i in kept if i["pk"]["S"] == keys.hotel_pk("h1")} >= {
         "PROFILE", "COUNTERS", "CONTACT"}
     assert of(items, keys.find_pk("h1")) and not any(expires(i) for i in kept)
