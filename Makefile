@@ -48,6 +48,7 @@ e2e: install chromium
 bench: install chromium
 	$(PY) bench/bench.py
 	$(PY) bench/realtime.py
+	$(PY) bench/teaching.py
 
 synth: install
 	$(PY) app.py

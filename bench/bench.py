@@ -165,6 +165,13 @@ def realtime_bench():
     return module
 
 
+def teaching_section(text: str) -> str | None:
+    """bench/teaching.py's section of a RESULTS.md text (imported when needed: it reads the corpus and the bot)."""
+    import teaching
+
+    return teaching.section_of(text)
+
+
 def main() -> int:
     lines = ["# Bench results", "", f"Measured {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on this machine "
              f"(Python {sys.version.split()[0]}). Regenerate with `make bench`.", ""]
@@ -189,6 +196,9 @@ def main() -> int:
     kept = realtime_bench().section_of(results.read_text()) if results.exists() else None
     if kept:  # bench/realtime.py's section (Chromium on the local stack; `make bench` runs it next)
         text += "\n" + kept
+    taught = teaching_section(results.read_text()) if results.exists() else None
+    if taught:  # bench/teaching.py's section (the corpus replayed before and after teaching; `make bench` runs it last)
+        text += "\n" + taught
     results.write_text(text)
     print(text)
     return 0
