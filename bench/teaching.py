@@ -333,7 +333,7 @@ class Taught:
     question: str
     count: int
     rank: int  # its place in the list by count (1 = asked most)
-    agent_answer: str
+    agent_answer: str | None  # as the group shows it (the console prefills the teach form with it)
     entry_id: str
     languages: tuple[str, ...]
     lesson: str  # the lesson's name in ``LESSONS``
@@ -484,8 +484,8 @@ def teach_top(inbox: Inbox, groups: Sequence[Any], top: int = TOP, lessons: dict
         reply = lesson.answers.get(group.language) or next(iter(lesson.answers.values()))
         inbox.reply(HOTEL_ID, group.conversation_id, AGENT, reply)  # the agent answers the guest who asked last
         answered = next(g for g in missed_groups(inbox) if g.id == group.id)
-        agent_answer = answered.answer.text if answered.answer else reply  # the console prefills the teach form
-        answers = {**lesson.answers, group.language: agent_answer}
+        agent_answer = answered.answer.text if answered.answer else None
+        answers = {**lesson.answers, group.language: agent_answer or reply}
         entry = inbox.teach(HOTEL_ID, group.id, ADMIN, answers)
         taught.append(Taught(group.id, group.language, group.question, group.count, rank, agent_answer, entry.id,
                              tuple(sorted(entry.answers)), lesson.name))
