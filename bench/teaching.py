@@ -579,6 +579,10 @@ def _quote(text: str) -> str:
     return "“" + " ".join(text.split()).replace("|", "\\|") + "”"
 
 
+def _unreplayed(paths: Sequence[Path] = CORPORA) -> int:
+    return sum(1 for path in paths for raw in load_corpus(path) if "repeat_count" in raw or "sender_is_new" in raw)
+
+
 def _commit() -> str:
     try:
         found = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True,
@@ -598,15 +602,17 @@ def markdown(m: Measurement, store: str, at: datetime | None = None) -> list[str
     singles = sum(g.count == 1 for g in m.groups)
     by_taught = m.by_taught(m.after)
     lines = [SECTION, "",
-             f"`bench/teaching.py` (measured {at:%Y-%m-%d %H:%M} UTC, commit {_commit()}; `make bench` runs it after "
-             f"bench.py and realtime.py): every labelled row of `tests/unit/bot/corpus.jsonl` and `holdout.jsonl` ({len(m.teach) + len(m.held)} "
+             f"`.venv/bin/python bench/teaching.py` (measured {at:%Y-%m-%d %H:%M} UTC, commit {_commit()}; `make bench` "
+             f"runs it after bench.py and realtime.py): every labelled row of `tests/unit/bot/corpus.jsonl` and `holdout.jsonl` ({len(m.teach) + len(m.held)} "
              f"rows) is a new guest's conversation of one message through the pipeline (`Inbox.receive`, the real "
              f"`KeywordBot`, the sample knowledge base, {store}). The rows are split per label, rows with the same "
              "folded text together, texts ordered by SHA-256 and dealt out in turn: the teach half "
              f"({len(m.teach)}: {_counts(m.teach)}) and the held-apart half ({len(m.held)}: {_counts(m.held)}). "
              "Automation rate = conversations the bot answered alone / conversations, the spam rows left out of both. "
-             "A row's `repeat_count` and `sender_is_new` are not replayed (11 rows): a one-message conversation has "
-             "neither, the pipeline reads both itself.", "",
+             f"Counting the spam rows as conversations not automated instead: {before.automated / len(m.held):.1%} "
+             f"before, {after.automated / len(m.held):.1%} after (of {len(m.held)}). A row's `repeat_count` and "
+             f"`sender_is_new` are not replayed ({_unreplayed()} rows): a one-message conversation has neither, the "
+             "pipeline reads both itself.", "",
              "| held-apart half | automation rate | conversations the taught entries answered |",
              "| --- | --- | --- |",
              f"| before teaching | **{before}** | - |",
