@@ -253,3 +253,36 @@ def test_another_hotels_figures_are_its_own_in_its_own_zone(evening, service, ta
     report = service.report("h2", date(2026, 11, 30), date(2026, 11, 30))  # 22:58 UTC: 17:58 in New York
     assert report.totals.started == {"webchat": 1} and report.totals.handed_off["human_requested"] == 1
     assert report.totals.messages_in == 1
+
+
+def test_the_figures_ride_in_the_transaction_of_the_change(service, store):
+    from conversations_helpers import RequestCounter
+
+    e = Evening(service, store)
+    e.guest(5, "amelie", PERSON)  # warms the hotel cache: the next message is the floor
+    counter = RequestCounter()
+    counter.attach(service.store)
+    e.guest(5.2, "amelie", "Hello?")  # within the hotel cache's 30 s
+    assert counter.counts == {"BatchGetItem": 1, "TransactWriteItems": 1}
+    (_, params), = [c for c in counter.calls if c[0] == "TransactWriteItems"]
+    reports = [i["Update"] for i in params["TransactItems"]
+               if "Update" in i and i["Update"]["Key"]["sk"]["S"].startswith("REPORT#2026-11-30#")]
+    assert len(reports) == 1 and "ADD" in reports[0]["UpdateExpression"]
+    assert service.report("h1", DAYS[0], DAYS[0]).totals.messages_in == 2
+
+
+def test_an_unreadable_day_item_is_reported_and_left_out(table, region, hotels):
+    from store.dynamo import DynamoStore
+
+    reported = []
+    store = DynamoStore(table, region, on_unreadable=lambda key, error: reported.append(key))
+    client = boto3.client("dynamodb", region_name=region)
+    client.put_item(TableName=table, Item={"pk": {"S": "HOTEL#h1"}, "sk": {"S": "REPORT#2026-11-30#0"},
+                                           "messages_in": {"N": "3"}, "started#webchat": {"N": "2"}})
+    client.put_item(TableName=table, Item={"pk": {"S": "HOTEL#h1"}, "sk": {"S": "REPORT#2026-11-30#1"},
+                                           "messages_in": {"S": "lots"}})
+    client.put_item(TableName=table, Item={"pk": {"S": "HOTEL#h1"}, "sk": {"S": "REPORT#2026-12-01#2"},
+                                           "messages_in": {"N": "1"}, "expires_at": {"N": "1900000000"}})
+    assert store.read_figures("h1", *DAYS) == {DAYS[0]: {"messages_in": 3, "started#webchat": 2},
+                                               DAYS[1]: {"messages_in": 1}}
+    assert reported == ["HOTEL#h1 | REPORT#2026-11-30#1"]
