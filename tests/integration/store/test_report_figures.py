@@ -45,10 +45,19 @@ def hotels(store):
 
 
 @pytest.fixture
-def service(api_settings, hotels):
-    from wiring.container import inbox
+def files_bucket(api_settings, monkeypatch, region):
+    """The attachments bucket (an erase deletes a guest's files there)."""
+    boto3.client("s3", region_name=region).create_bucket(
+        Bucket="lobby-report-files", CreateBucketConfiguration={"LocationConstraint": region})
+    monkeypatch.setenv("ATTACHMENTS_BUCKET", "lobby-report-files")
 
-    service = inbox()
+
+@pytest.fixture
+def service(api_settings, files_bucket, hotels):
+    from wiring import container
+
+    container.reset()
+    service = container.inbox()
     service.clock = Clock(EVENING)
     return service
 
@@ -286,3 +295,15 @@ def test_an_unreadable_day_item_is_reported_and_left_out(table, region, hotels):
     assert store.read_figures("h1", *DAYS) == {DAYS[0]: {"messages_in": 3, "started#webchat": 2},
                                                DAYS[1]: {"messages_in": 1}}
     assert reported == ["HOTEL#h1 | REPORT#2026-11-30#1"]
+
+
+def test_an_erase_leaves_the_figures_they_hold_no_guest_data(evening, service, table, region):
+    from inbox.inbound import contact_id_for
+
+    before = service.report("h1", *DAYS)
+    receipt = service.erase_guest("h1", contact_id_for("expedia", "guest-bruno"), ANA)
+    assert receipt.items["conversations"] == 1
+    assert service.report("h1", *DAYS) == before  # what happened that evening still happened
+    days = [i for i in scan(table, region) if i["sk"]["S"].startswith("REPORT#")]
+    text = repr(days).lower()
+    assert days and not any(word in text for word in ("bruno", "guest-", "thread-", "late check-out"))
