@@ -197,6 +197,9 @@ class ChannelUseCases:
             current, activities = start.conversation, [start.activity] if start.activity else []
         assert current is not None  # found, or started just above
         after_notes = note_message(current, m.text, m.sent_at, tuple(a.name for a in m.attachments))
+        if message.direction is Direction.OUTBOUND and after_notes.automated:
+            # The hotel wrote to the guest on the channel's own site: a person handled it, not the bot alone.
+            after_notes = after_notes.evolve(automated=False)
         if redactions:
             activities.append(redacted(after_notes, message.id, redactions, self.clock()))
         search = entry_terms(after_notes, None) if before is None else ()  # its thread id, its guest's name

@@ -240,3 +240,16 @@ def test_a_day_with_more_automated_losses_than_starts_shows_zero():
     """Conversations started before the figures existed lose their automated mark later: never below 0."""
     report = build_report("h1", "UTC", D23, D23, {D23: {"automated": -2, "started#webchat": 1}})
     assert report.days[0][1].automated == 0 and report.totals.automated == 0
+
+
+def test_a_conversation_the_hotel_wrote_on_the_channel_is_started_but_not_the_bots_alone(w):
+    # The hotel answered on Expedia's own site (or its reply came in a backfill): a person handled it.
+    event = w.inbox.look_up("h1", "expedia", "thr-h", event_id="n-h", external_message_id="exp-h")
+    w.inbox.record_hotel_message(InboundMessage("h1", "expedia", "thr-h", "exp-h", "Your room is ready", w.clock(),
+                                                GuestProfile("thr-h")), event)
+    bot_alone = guest_says(w, "t1", "Is breakfast included?")
+
+    day = w.inbox.report("h1", D23, D23).totals
+    assert day.started == {"expedia": 1, "webchat": 1} and day.messages_out == 2
+    assert day.automated == 1  # the bot's conversation only
+    assert w.store.get_conversation("h1", bot_alone.conversation_id).automated
