@@ -667,7 +667,12 @@ HISTORY = [
     "shows in the teach half's own group keys (the hairdryer's and the safe's were the same but for the language), "
     "but it was the held-apart answers that pointed at it: the after figure above is not blind to that fix.",
     "",
-    "Left wrong: \"My email is ..., please send the invoice there\" (a real message with an address) gets the "
+    "The same replay on moto's DynamoDB through the real store (`--store moto`), on every third row (279 rows, the "
+    "admin dismissing what `LESSONS` lacks), gave the same figures as the in-memory store on those rows (53.3% -> "
+    "54.1% of 122); the whole corpus on moto does not fit: moto deep-copies the table for every item of a "
+    "TransactWriteItems, 5.5 GB at 300 conversations.",
+    "",
+        "Left wrong: \"My email is ..., please send the invoice there\" (a real message with an address) gets the "
     "invoice answer: the bot tells a question on a topic from a request to act on it only for breakdowns and lost "
     "items. The groups are nearly all singletons on this corpus (few guests word one question alike in one "
     "language), so the top 5 are one pair and the four newest singletons the admin accepts; an entry taught in one "
@@ -707,8 +712,9 @@ def write_results(lines: list[str]) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--store", choices=("fake", "moto"), default="fake",
-                        help="the unit tests' in-memory store (default: about a second) or moto's DynamoDB (the real "
-                        "store's code, over 15 minutes on 2 shared cores)")
+                        help="the unit tests' in-memory store (default: about a second) or moto's DynamoDB through "
+                        "the real store (moto deep-copies a table for every item of a TransactWriteItems: past a few "
+                        "hundred conversations in one table it takes gigabytes)")
     parser.add_argument("--no-write", action="store_true", help="print only, leave bench/RESULTS.md as it is")
     args = parser.parse_args(argv)
     if args.store == "moto":
