@@ -45,6 +45,10 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT / "bench") not in sys.path:  # loaded by bench.py from its file, or run as a script
+    sys.path.insert(0, str(ROOT / "bench"))
+
+import sections  # noqa: E402  (bench/sections.py)
 
 SECTION = "## Real time"
 STACK_START_TIMEOUT = 180.0
@@ -613,34 +617,15 @@ def _query(query: dict) -> str:
     return "&".join(f"{k}={v}" for k, v in sorted(query.items())) or "defaults"
 
 
-RESULTS = ROOT / "bench" / "RESULTS.md"
-
-
-def _bounds(text: str) -> tuple[int, int] | None:
-    start = text.find(f"\n{SECTION}\n")
-    if start < 0:
-        return None
-    following = text.find("\n## ", start + len(SECTION) + 2)
-    return start + 1, following + 1 if following >= 0 else len(text)
-
 
 def section_of(text: str) -> str | None:
     """The "Real time" section of a RESULTS.md text (bench.py keeps it when it rewrites the rest)."""
-    bounds = _bounds(text)
-    return text[bounds[0]:bounds[1]].rstrip() + "\n" if bounds else None
+    return sections.section_of(text, SECTION)
 
 
 def write_results(lines: list[str]) -> None:
     """Replaces (or appends) the "Real time" section of bench/RESULTS.md; the rest of the file is kept."""
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Bench results\n"
-    section = "\n".join(lines).rstrip() + "\n"
-    bounds = _bounds(text)
-    if bounds is None:
-        text = text.rstrip() + "\n\n" + section
-    else:
-        rest = text[bounds[1]:]
-        text = text[:bounds[0]] + section + ("\n" + rest if rest else "")
-    RESULTS.write_text(text, encoding="utf-8")
+    sections.write_section(SECTION, lines)
 
 
 # -- main -----------------------------------------------------------------------------------------------------

@@ -39,9 +39,12 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-for _path in (ROOT / "functions", ROOT):
+for _path in (ROOT / "functions", ROOT, ROOT / "bench"):
     if str(_path) not in sys.path:
         sys.path.insert(0, str(_path))
+
+from sections import section_of as _section_of  # noqa: E402  (bench/sections.py)
+from sections import write_section  # noqa: E402
 
 from bot.engine import KeywordBot  # noqa: E402  (functions/ is on sys.path from here on)
 from bot.evaluate import LABELS, load_corpus  # noqa: E402
@@ -53,7 +56,6 @@ from inbox.model import Actor, ActorType, Status  # noqa: E402
 from inbox.service import Inbox  # noqa: E402
 
 CORPORA = (ROOT / "tests" / "unit" / "bot" / "corpus.jsonl", ROOT / "tests" / "unit" / "bot" / "holdout.jsonl")
-RESULTS = ROOT / "bench" / "RESULTS.md"
 SECTION = "## Teaching the bot its missed questions"
 HOTEL_ID = "h1"
 HOTEL_NAME = "Hôtel Lumière"
@@ -682,31 +684,14 @@ HISTORY = [
 ]
 
 
-def _bounds(text: str) -> tuple[int, int] | None:
-    start = text.find(f"\n{SECTION}\n")
-    if start < 0:
-        return None
-    following = text.find("\n## ", start + len(SECTION) + 2)
-    return start + 1, following + 1 if following >= 0 else len(text)
-
-
 def section_of(text: str) -> str | None:
     """This section of a RESULTS.md text (bench.py keeps it when it rewrites the rest)."""
-    bounds = _bounds(text)
-    return text[bounds[0]:bounds[1]].rstrip() + "\n" if bounds else None
+    return _section_of(text, SECTION)
 
 
 def write_results(lines: list[str]) -> None:
     """Replaces (or appends) this section of bench/RESULTS.md; the rest of the file is kept."""
-    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Bench results\n"
-    section = "\n".join(lines).rstrip() + "\n"
-    bounds = _bounds(text)
-    if bounds is None:
-        text = text.rstrip() + "\n\n" + section
-    else:
-        rest = text[bounds[1]:]
-        text = text[:bounds[0]] + section + ("\n" + rest if rest else "")
-    RESULTS.write_text(text, encoding="utf-8")
+    write_section(SECTION, lines)
 
 
 def main(argv: list[str] | None = None) -> int:
