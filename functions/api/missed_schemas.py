@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from api.schemas import KnowledgeEntryIO, UtcTime, _Out
 from inbox.bot import ANSWER_MAX_LENGTH, QUESTION_MAX_LENGTH, QUESTIONS_MAX, TOPIC_MAX_LENGTH, KnowledgeEntry
-from inbox.missed import MissedGroup
+
+if TYPE_CHECKING:  # the core's use case imports it, on the first request, not at cold start
+    from inbox.missed import MissedGroup
 
 
 class MissedAnswerOut(_Out):

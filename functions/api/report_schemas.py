@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from pydantic import ConfigDict, Field
 
 from api.schemas import _Out
-from inbox.reports import DayFigures, Report
+
+if TYPE_CHECKING:  # the core's report is imported by the use case, on the first request, not at cold start
+    from inbox.reports import DayFigures, Report
 
 
 def _seconds(value: float | None) -> float | None:
