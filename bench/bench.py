@@ -95,6 +95,10 @@ def store_operations() -> list[tuple[str, str, float]]:
                                          GuestProfile(f"g{i}", f"Guest Number {i}")))
         measure("guest message + bot answer (existing conversation)", guest)
         team_operations(store, inbox, measure, conversations, now)
+        # A report from a warm function that has not read the hotel yet (the hotel's 30 s cache is cold).
+        measure("report, the last 30 days (cold hotel cache)",
+                lambda i: Inbox(store, channels_that_deliver=frozenset()).report("h1", None, None))
+        measure("missed questions page (25)", lambda i: inbox.missed_questions("h1", 25, None))
     return rows
 
 
