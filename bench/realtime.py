@@ -45,10 +45,8 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
-if str(ROOT / "bench") not in sys.path:  # loaded by bench.py from its file, or run as a script
-    sys.path.insert(0, str(ROOT / "bench"))
 
-import sections  # noqa: E402  (bench/sections.py)
+import sections  # noqa: E402  (bench/sections.py: run as a script, or loaded by bench.py, bench/ is on sys.path)
 
 SECTION = "## Real time"
 STACK_START_TIMEOUT = 180.0

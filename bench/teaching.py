@@ -39,12 +39,10 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-for _path in (ROOT / "functions", ROOT, ROOT / "bench"):
+for _path in (ROOT / "functions", ROOT):
     if str(_path) not in sys.path:
         sys.path.insert(0, str(_path))
 
-from sections import section_of as _section_of  # noqa: E402  (bench/sections.py)
-from sections import write_section  # noqa: E402
 
 from bot.engine import KeywordBot  # noqa: E402  (functions/ is on sys.path from here on)
 from bot.evaluate import LABELS, load_corpus  # noqa: E402
@@ -54,6 +52,15 @@ from inbox.bot import Answer, HandOff, KnowledgeBase, SpamVerdict  # noqa: E402
 from inbox.inbound import GuestProfile, InboundMessage  # noqa: E402
 from inbox.model import Actor, ActorType, Status  # noqa: E402
 from inbox.service import Inbox  # noqa: E402
+
+# Imported as bench.teaching (the tests), or from bench/ as a script or by bench.py: bench/ itself never goes on
+# sys.path here, where its realtime.py would shadow the realtime package of functions/.
+if __package__:
+    from .sections import section_of as _section_of
+    from .sections import write_section
+else:
+    from sections import section_of as _section_of  # type: ignore[no-redef]
+    from sections import write_section  # type: ignore[no-redef]
 
 CORPORA = (ROOT / "tests" / "unit" / "bot" / "corpus.jsonl", ROOT / "tests" / "unit" / "bot" / "holdout.jsonl")
 SECTION = "## Teaching the bot its missed questions"
