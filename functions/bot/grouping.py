@@ -8,9 +8,10 @@ other word is read on its own. So the key ignores case, accents, spacing, punctu
 and "Do you have a gym?" and "gym, do you have one" share it, while "Do you have a pool?" does not.
 
 The key starts with the language: the same words in two languages are two groups (the hotel answers
-each in its language). There is nothing to group (None) when no feature is left (a greeting, numbers,
-files only) or when the text reports a breakdown or a lost item: the bot hands those to a person
-whatever its knowledge base holds, so teaching it an answer would change nothing.
+each in its language). A breakdown or a lost item keeps its mark in the key ("the shower is broken" is
+not "is there a shower?"): it is listed like any missed question, though teaching it is refused, since
+the bot hands those to a person whatever its knowledge base holds (``inbox.missed``). There is nothing to
+group (None) when no feature is left (a greeting, numbers, files only).
 """
 
 from __future__ import annotations
@@ -58,6 +59,7 @@ def question_features(text: str) -> tuple[frozenset[str], frozenset[str]]:
 def question_key(text: str, language: str | None) -> str | None:
     """The key of the question's wording (``Bot.question_key``): ``<language>:<features, sorted>``, or None."""
     features, concepts = question_features(text or "")
-    if not features or concepts & VETO_CONCEPTS:
+    if not features:
         return None
-    return f"{language_code(language)}:{' '.join(sorted(features))}"
+    marks = {"!" + concept.lstrip("_") for concept in concepts & VETO_CONCEPTS}  # "!problem", "!lost"
+    return f"{language_code(language)}:{' '.join(sorted(features | marks))}"

@@ -32,10 +32,13 @@ from inbox.bot import (
     QUESTION_MAX_LENGTH,
     QUESTIONS_MAX,
     TOPIC_MAX_LENGTH,
+    Answer,
     Bot,
     BotDecision,
+    GuestText,
     HandOff,
     HandoffReason,
+    KnowledgeBase,
     KnowledgeEntry,
 )
 from inbox.errors import Conflict, InvalidInput, NotFound
@@ -161,6 +164,7 @@ class MissedUseCases:
     store: ConversationStore
     clock: Callable[[], datetime]
     update_bot: Callable[..., AuditEntry]
+    bot: Bot | None
     record_admin_action: Callable[..., AuditEntry]
 
     def missed_questions(self, hotel_id: str, limit: int, cursor: str | None) -> Page[MissedGroup]:
@@ -202,9 +206,26 @@ class MissedUseCases:
         kept = [e for e in hotel.knowledge.entries if e.id != entry.id]
         if len(kept) >= ENTRIES_MAX:
             raise InvalidInput(f"the knowledge base holds {ENTRIES_MAX} entries already: remove one first")
-        self.update_bot(hotel_id, actor, hotel.bot_enabled, replace(hotel.knowledge, entries=(*kept, entry)))
+        knowledge = replace(hotel.knowledge, entries=(*kept, entry))
+        self._check_learnt(entry, group.language, knowledge)
+        self.update_bot(hotel_id, actor, hotel.bot_enabled, knowledge)
         self.store.mark_missed_taught(hotel_id, group.id, entry.id, self.clock())
         return entry
+
+    def _check_learnt(self, entry: KnowledgeEntry, language: str, knowledge: KnowledgeBase) -> None:
+        """The bot, with the new knowledge base, answers the entry's first question with the entry; else teaching
+        would change nothing for the next guest (``InvalidInput``, nothing written)."""
+        if self.bot is None:
+            return
+        decision = self.bot.decide(GuestText(entry.questions[0], language=None if language == UNDETERMINED
+                                             else language), replace(knowledge, enabled=True))
+        if isinstance(decision, Answer) and decision.entry_id == entry.id:
+            return
+        if isinstance(decision, Answer):
+            raise InvalidInput(f"the bot already answers {entry.questions[0]!r} with its entry {decision.entry_id}: "
+                               "change that entry in the bot's settings, or dismiss this question")
+        raise InvalidInput(f"the bot would still hand {entry.questions[0]!r} to the team (a breakdown, a lost item "
+                           "or a request for a person goes to the team whatever the bot knows): dismiss it instead")
 
     def dismiss_missed(self, hotel_id: str, group_id: str, actor: Actor) -> None:
         """Take the group off the list without teaching the bot (``NotFound`` for no such group); one already off

@@ -50,7 +50,8 @@ def list_missed(
                                       "bot's settings",
                                  e422="The request failed validation: an answer per two-letter language, 1 to 2,000 "
                                       "characters, not blank; topic 1 to 100; 1 to 50 questions of 1 to 500; or the "
-                                      "knowledge base holds 200 entries already"))
+                                      "knowledge base holds 200 entries already; or the bot would still not answer the question "
+                                      "with the entry (a breakdown, a lost item, a request for a person: dismiss it)"))
 def teach(hotel_id: str, group_id: GroupId, body: TeachIn) -> TaughtOut:
     caller = principal(router)
     require_admin(caller)

@@ -355,3 +355,25 @@ def test_an_agents_reply_during_the_erase_is_taken_out_too():
     left = w.store.get_missed("h1", group.id)
     assert (left.question, left.answer) == ("", None)
     assert "Camille" not in repr(w.store.missed)
+
+
+def test_a_breakdown_is_listed_but_teaching_it_is_refused_since_the_bot_would_still_hand_it_over():
+    from bot.engine import KeywordBot
+
+    w = world()
+    w.inbox.bot = KeywordBot()
+    ask(w, "The shower in our room is leaking", "t-leak")
+    ask(w, "Do you rent bicycles to ride along the river?", "t-bikes")
+    leak, bikes = sorted(listed(w), key=lambda g: g.question.startswith("Do"))
+    assert leak.question == "The shower in our room is leaking" and bikes.count == 1
+    entries_before = w.store.hotels["h1"].knowledge.entries
+
+    with pytest.raises(InvalidInput, match="dismiss it instead"):
+        w.inbox.teach("h1", leak.id, ADMIN, {"en": "We are sending someone up."})
+    assert w.store.hotels["h1"].knowledge.entries == entries_before  # nothing written
+    assert leak.id in [g.id for g in listed(w)]  # still there, for the admin to dismiss
+
+    taught = w.inbox.teach("h1", bikes.id, ADMIN, {"en": "Yes, 15 EUR a day at the desk."})
+    assert taught in w.store.hotels["h1"].knowledge.entries
+    answered = ask(w, "Do you rent bicycles to ride along the river?", "t-bikes-2")
+    assert w.store.conversations[("h1", answered)].status is Status.BOT  # the next guest gets the bot's answer
