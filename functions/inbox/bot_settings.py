@@ -44,10 +44,13 @@ class BotSettingsUseCases(AuditUseCases):
     store: ConversationStore
     _hotels: dict[str, tuple[datetime, Hotel | None]]
 
-    def update_bot(self, hotel_id: str, actor: Actor, enabled: bool, knowledge: KnowledgeBase) -> AuditEntry:
+    def update_bot(self, hotel_id: str, actor: Actor, enabled: bool, knowledge: KnowledgeBase, *,
+                   before: Hotel | None = None) -> AuditEntry:
         """Switch the bot and replace its knowledge base (``NotFound`` for no such hotel, ``TooLarge`` when it
-        cannot be stored: nothing written), then record who changed what."""
-        before = self.store.get_hotel(hotel_id)  # not the cached copy: the entry compares with what is stored
+        cannot be stored: nothing written), then record who changed what. ``before``: the hotel as the caller
+        just read it from the store (teaching a missed question does), so it is not read twice."""
+        if before is None:  # not the cached copy: the entry compares with what is stored
+            before = self.store.get_hotel(hotel_id)
         if before is None:
             raise NotFound(f"hotel {hotel_id} not found")
         self.store.set_bot(hotel_id, enabled, knowledge)

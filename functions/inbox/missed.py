@@ -208,7 +208,7 @@ class MissedUseCases:
             raise InvalidInput(f"the knowledge base holds {ENTRIES_MAX} entries already: remove one first")
         knowledge = replace(hotel.knowledge, entries=(*kept, entry))
         self._check_learnt(entry, group.language, knowledge)
-        self.update_bot(hotel_id, actor, hotel.bot_enabled, knowledge)
+        self.update_bot(hotel_id, actor, hotel.bot_enabled, knowledge, before=hotel)
         self.store.mark_missed_taught(hotel_id, group.id, entry.id, self.clock())
         return entry
 

@@ -10,12 +10,11 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime, tzinfo
-from zoneinfo import ZoneInfo
 
 from inbox.errors import InvalidInput
 from inbox.model import Contact, Reservation, SavedReply
 from inbox.ports import Hotel
-from inbox.times import parse_time
+from inbox.times import hotel_zone, parse_time
 
 VARIABLES = ("guest.first_name", "guest.name", "reservation.id", "reservation.check_in", "reservation.check_out",
              "hotel.name", "agent.name")
@@ -119,7 +118,7 @@ def render(reply: SavedReply, *, contact: Contact | None, hotel: Hotel, agent_na
     """The reply in the guest's language with its variables filled; a value missing with no fallback is
     written as nothing and named in ``missing``."""
     language = language_for(reply, contact, hotel)
-    zone = _zone(hotel.timezone)
+    zone = hotel_zone(hotel.timezone)
     values = _values(contact, hotel, agent_name, now.astimezone(zone).date(), zone, language)
     out: list[str] = []
     missing: list[str] = []
@@ -181,10 +180,3 @@ def format_day(day: date, language: str) -> str:
         return str(format_date(day, format="long", locale=language.replace("-", "_")))
     except (UnknownLocaleError, ValueError):
         return str(format_date(day, format="long", locale="en"))
-
-
-def _zone(name: str) -> tzinfo:
-    try:
-        return ZoneInfo(name)
-    except (KeyError, ValueError):  # ZoneInfoNotFoundError is a KeyError; a malformed name a ValueError
-        return ZoneInfo("UTC")

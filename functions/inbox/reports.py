@@ -21,11 +21,12 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from inbox.errors import InvalidInput, NotFound
 from inbox.model import Activity, ActorType, Conversation, Direction, Message, Sender, Status
 from inbox.ports import ConversationStore, Hotel
+from inbox.times import hotel_zone
 
 R = 2 ** 0.25
 PERCENTILE_ERROR = math.sqrt(R) - 1  # 0.0905...: the API rounds it to 0.091
@@ -93,13 +94,6 @@ def percentile(buckets: Mapping[int, int], p: float) -> float | None:
 # --- what a change adds --------------------------------------------------------------------------
 
 
-def _zone(name: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo("UTC")  # a figure never costs a write: an unknown zone counts in UTC
-
-
 def _ms(moment: datetime) -> datetime:
     """The time as the store keeps it (milliseconds)."""
     return moment.replace(microsecond=moment.microsecond // 1000 * 1000)
@@ -107,7 +101,7 @@ def _ms(moment: datetime) -> datetime:
 
 def day_of(moment: datetime, zone: str | ZoneInfo) -> date:
     """The hotel's calendar day of a moment."""
-    tz = zone if isinstance(zone, ZoneInfo) else _zone(zone)
+    tz = zone if isinstance(zone, ZoneInfo) else hotel_zone(zone)
     return _ms(moment).astimezone(tz).date()
 
 
@@ -124,7 +118,7 @@ def figure_changes(before: Conversation | None, after: Conversation, activities:
                    messages: Sequence[Message], zone: str) -> FigureChanges:
     """What one change (``before`` -> ``after``, with the entries and messages it writes) adds to the figures of
     each day (the hotel's ``zone``). Pure; zeros are left out."""
-    tz = _zone(zone)
+    tz = hotel_zone(zone)
     out: dict[date, Counter[str]] = {}
 
     def add(moment: datetime, name: str, n: int = 1) -> None:

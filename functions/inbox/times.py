@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 # 2026-11-24T09:15:02Z, 2026-11-24T09:15:02.123456+01:00 (a space or a lower-case t/z is RFC 3339 too).
 _RFC3339 = re.compile(
@@ -48,6 +49,15 @@ def check_sent_at(moment: datetime, now: datetime) -> datetime:
     if moment > now + SENT_AT_AHEAD:
         raise ValueError("sent_at lies more than a day in the future")
     return moment.astimezone(UTC)
+
+
+def hotel_zone(name: str) -> ZoneInfo:
+    """The hotel's time zone by its IANA name; UTC for a name that is not one (a saved reply still renders and a
+    figure still counts: never a failed write for a hotel's setting)."""
+    try:
+        return ZoneInfo(name)
+    except (KeyError, ValueError):  # ZoneInfoNotFoundError is a KeyError; a malformed name a ValueError
+        return ZoneInfo("UTC")
 
 
 def iso(moment: datetime) -> str:

@@ -272,7 +272,7 @@ class DynamoStore(Team, Uploads, Channels, AuditTrail, Expiries, GuestData, Part
         extras: list[Any] = [*mention_items(after.hotel_id, mentions, retention_days),
                              *search_entry_items(after.hotel_id, search)]
         fixed = 1 + len(activities) + len(messages) + len(guards) + int(contact is not None) + 1  # + a shard
-        fixed += len(report_updates(after.hotel_id, figures))  # one item per day the figures touch
+        fixed += len(figures or {})  # one day item per day the figures touch (``figure_changes`` drops the others)
         fixed += int(missed is not None) + int(missed_answer is not None)  # a missed-question group
         room = max(TRANSACTION_MAX_ITEMS - fixed, 0)
         committed = self._commit_with_retry(before, after, activities, messages, guards, contact, extras[:room],

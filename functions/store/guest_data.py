@@ -45,16 +45,9 @@ class GuestData(Table):
     def holdings(self, hotel_id: str, conversation_id: str) -> Holdings:
         """Every item of the conversation's partition: a consistent Query, paged."""
         pk = keys.conversation_pk(hotel_id, conversation_id)
-        found: list[dict[str, Any]] = []
-        start: dict[str, Any] | None = None
-        while True:
-            page, start = self._query_page(None, start, forward=True, ConsistentRead=True,
-                                           KeyConditionExpression="#p = :p",
-                                           ExpressionAttributeNames={"#p": PARTITION_KEY},
-                                           ExpressionAttributeValues={":p": {"S": pk}})
-            found += page
-            if not start:
-                break
+        found = self._query_all(ConsistentRead=True, KeyConditionExpression="#p = :p",
+                                ExpressionAttributeNames={"#p": PARTITION_KEY},
+                                ExpressionAttributeValues={":p": {"S": pk}})
         conversation, external_ids, mentions, messages, activity = None, [], [], 0, 0
         groups: list[str] = []
         for raw in found:

@@ -77,18 +77,12 @@ class PartnerKeys(Table):
     def partner_keys(self, partner_id: str | None = None) -> list[PartnerKeyRecord]:
         """Every key (or the partner's), oldest first: one Query a page of the ``PARTNERKEYS`` partition, then
         their hash items' ``last_used_at`` (one BatchGetItem per 100 keys)."""
-        items: list[dict[str, Any]] = []
-        start: dict[str, Any] | None = None
         params: dict[str, Any] = {"KeyConditionExpression": "#pk = :pk", "ExpressionAttributeNames": _PK,
                                   "ExpressionAttributeValues": {":pk": {"S": keys.PARTNER_KEYS_PK}}}
         if partner_id is not None:
             params["FilterExpression"] = "partner_id = :partner"
             params["ExpressionAttributeValues"][":partner"] = {"S": partner_id}
-        while True:
-            page, start = self._query_page(None, start, forward=True, **params)
-            items += page
-            if start is None:
-                break
+        items = self._query_all(**params)
         used = self._hash_items([raw["key_hash"]["S"] for raw in items])
         return [_record(raw, used.get(raw["key_hash"]["S"])) for raw in items]
 

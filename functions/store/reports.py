@@ -17,7 +17,6 @@ from collections import Counter
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from pynamodb.expressions.operand import Path
 from pynamodb.expressions.update import Action
 
 from inbox.reports import FigureChanges
@@ -25,6 +24,7 @@ from store import keys, reading
 from store.models import ReportItem
 from store.schema import COUNTER_SHARDS, PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE
 from store.table import Table
+from store.team import counter_actions
 
 REPORT_KEEP_DAYS = 400
 _NOT_FIGURES = frozenset({PARTITION_KEY, SORT_KEY, TTL_ATTRIBUTE})
@@ -38,7 +38,7 @@ def report_updates(hotel_id: str, figures: FigureChanges | None) -> list[tuple[R
     """The UpdateItems a commit adds to its transaction: one per day with changes, on a random shard."""
     updates = []
     for day, changes in sorted((figures or {}).items()):
-        actions: list[Action] = [Path([name]).add({"N": str(n)}) for name, n in sorted(changes.items()) if n]
+        actions = counter_actions({name: n for name, n in sorted(changes.items()) if n})
         if not actions:
             continue
         item = ReportItem(keys.hotel_pk(hotel_id), keys.report_sk(day, random.randrange(COUNTER_SHARDS)))
@@ -78,15 +78,10 @@ class Reports(Table):
             "ExpressionAttributeValues": {":p": {"S": keys.hotel_pk(hotel_id)}, ":a": {"S": low}, ":b": {"S": high}},
         }
         days: dict[date, Counter[str]] = {}
-        start: dict[str, Any] | None = None
-        while True:
-            items, start = self._query_page(None, start, forward=True, **params)
-            for raw in items:
-                read = self._read(figures_of, raw)
-                if read is None:
-                    continue
-                day, figures = read
-                days.setdefault(day, Counter()).update(figures)
-            if start is None:
-                break
+        for raw in self._query_all(**params):
+            read = self._read(figures_of, raw)
+            if read is None:
+                continue
+            day, figures = read
+            days.setdefault(day, Counter()).update(figures)
         return {day: dict(figures) for day, figures in sorted(days.items())}

@@ -92,6 +92,16 @@ class Table:
         items: list[dict[str, Any]] = response["Items"]
         return items, response.get("LastEvaluatedKey")
 
+    def _query_all(self, **params: Any) -> list[dict[str, Any]]:
+        """Every item a Query finds, oldest key first: its pages, one request each (one unless past 1 MB)."""
+        found: list[dict[str, Any]] = []
+        start: dict[str, Any] | None = None
+        while True:
+            items, start = self._query_page(None, start, forward=True, **params)
+            found += items
+            if not start:
+                return found
+
     def _batch_write(self, requests: Sequence[dict[str, Any]]) -> None:
         """These Put/DeleteRequests in BatchWriteItem requests of 25; ``_Unprocessed`` when DynamoDB still
         leaves some after ``UNPROCESSED_ATTEMPTS``."""
