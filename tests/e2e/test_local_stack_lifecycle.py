@@ -61,11 +61,20 @@ def test_the_websocket_api_takes_another_port_when_the_one_after_the_stacks_is_t
 
     from local.stack import LocalStack
 
-    with socket.socket() as free:  # a port whose next one can be held for the test
-        free.bind(("127.0.0.1", 0))
-        port = free.getsockname()[1]
     with socket.socket() as taken:
-        taken.bind(("127.0.0.1", port + 1))
+        # A free port whose next one the test can hold: the next one may belong to someone else (another
+        # worker's stack), so another free port is tried until one's neighbour binds.
+        for _ in range(50):
+            with socket.socket() as free:
+                free.bind(("127.0.0.1", 0))
+                port = free.getsockname()[1]
+            try:
+                taken.bind(("127.0.0.1", port + 1))
+                break
+            except OSError:
+                continue
+        else:
+            raise AssertionError("no free port with a free neighbour in 50 tries")
         taken.listen()
         stack = LocalStack(port=port, state_dir=tmp_path, seed=False)
         info = stack.start()
